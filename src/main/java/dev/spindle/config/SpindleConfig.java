@@ -1,0 +1,129 @@
+package dev.spindle.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Every configuration key Spindle reads, declared once with its type, default and doc. The
+ * configuration reference ({@code docs/configuration.md}) is generated from this class by
+ * {@link ConfigReference}; a test pins every default.
+ */
+public final class SpindleConfig {
+    private static final Map<String, ConfigEntry<?>> ENTRIES = new LinkedHashMap<>();
+
+    // ---- application -------------------------------------------------------------------
+    public static final ConfigEntry<String> MASTER = string("spindle.master", "local[*]",
+            "Where executors come from: local[N], local[*], local-cluster[E,C,MB] or yarn.");
+    public static final ConfigEntry<String> APP_NAME = string("spindle.app.name", "spindle",
+            "The application name shown in logs, the UI and YARN.");
+    public static final ConfigEntry<Integer> DEFAULT_PARALLELISM = register(integer("spindle.default.parallelism", null,
+            "Partitions for parallelize and for shuffles that name no count. Unset: the total executor cores, at least 2.")
+            .checkValue(v -> v > 0, "must be positive"));
+
+    // ---- executors and driver ----------------------------------------------------------
+    public static final ConfigEntry<Long> EXECUTOR_MEMORY = register(bytes("spindle.executor.memory", "1g",
+            "Heap of each executor JVM.")
+            .checkValue(v -> v >= 32L << 20, "is below the minimum 32m"));
+    public static final ConfigEntry<Integer> EXECUTOR_CORES = register(integer("spindle.executor.cores", "1",
+            "Task threads in each executor.")
+            .checkValue(v -> v > 0, "must be positive"));
+    public static final ConfigEntry<Long> DRIVER_MEMORY = register(bytes("spindle.driver.memory", "1g",
+            "Heap of the driver JVM.")
+            .checkValue(v -> v >= 32L << 20, "is below the minimum 32m"));
+    public static final ConfigEntry<Long> DRIVER_MAX_RESULT_SIZE = register(bytes("spindle.driver.maxResultSize", "1g",
+            "Total serialized bytes of task results one action may collect to the driver; 0 means unlimited.")
+            .checkValue(v -> v >= 0, "must not be negative"));
+
+    // ---- tasks and scheduling ----------------------------------------------------------
+    public static final ConfigEntry<Integer> TASK_MAX_FAILURES = register(integer("spindle.task.maxFailures", "4",
+            "Attempts of one task before its job fails.")
+            .checkValue(v -> v > 0, "must be at least 1"));
+    public static final ConfigEntry<Duration> LOCALITY_WAIT = duration("spindle.locality.wait", "3s",
+            "How long a task waits for a slot on a preferred host before it runs anywhere.");
+
+    // ---- memory ------------------------------------------------------------------------
+    public static final ConfigEntry<Double> MEMORY_FRACTION = register(decimal("spindle.memory.fraction", "0.6",
+            "Share of (heap - 300m) used for execution (shuffle buffers) and storage (cache) together.")
+            .checkValue(v -> v > 0 && v < 1, "must be between 0 and 1 (exclusive)"));
+    public static final ConfigEntry<Double> MEMORY_STORAGE_FRACTION = register(decimal("spindle.memory.storageFraction",
+            "0.5", "Share of the unified memory that cached blocks keep even when execution needs memory.")
+            .checkValue(v -> v >= 0 && v <= 1, "must be between 0 and 1"));
+    public static final ConfigEntry<Long> MEMORY_SIZE = register(bytes("spindle.memory.size", "0",
+            "Bytes of unified (execution + storage) memory per executor; 0 derives it from the heap and "
+                    + "spindle.memory.fraction. Set it to bound memory explicitly, e.g. in tests.")
+            .checkValue(v -> v >= 0, "must not be negative"));
+
+    // ---- shuffle -----------------------------------------------------------------------
+    public static final ConfigEntry<Long> SHUFFLE_FILE_BUFFER = register(bytes("spindle.shuffle.file.buffer", "64k",
+            "Buffer of each shuffle and spill file stream.")
+            .checkValue(v -> v >= 1024 && v <= 64L << 20, "must be between 1k and 64m"));
+    public static final ConfigEntry<String> LOCAL_DIR = string("spindle.local.dir", null,
+            "Directory for shuffle files, spills and disk-cached blocks. Unset: the JVM's temp directory "
+                    + "(in YARN containers, the container's local dirs).");
+
+    // ---- storage, checkpoints, files ---------------------------------------------------
+    public static final ConfigEntry<String> CHECKPOINT_DIR = string("spindle.checkpoint.dir", null,
+            "Directory on any Hadoop FileSystem where checkpoint() writes datasets. Required by checkpoint().");
+    public static final ConfigEntry<Boolean> OUTPUT_OVERWRITE = bool("spindle.output.overwrite", "false",
+            "Replace an existing output directory instead of failing the save before any task runs.");
+    public static final ConfigEntry<Long> FILES_MAX_PARTITION_BYTES = register(bytes("spindle.files.maxPartitionBytes",
+            "128m", "Largest input split of textFile and avroFile.")
+            .checkValue(v -> v >= 1024, "is below the minimum 1k"));
+
+    // ---- UI ------------------------------------------------------------------------------
+    public static final ConfigEntry<Boolean> CONSOLE_PROGRESS = bool("spindle.ui.showConsoleProgress", "true",
+            "Draw a stage progress bar on stderr while stages run, when stderr is a terminal.");
+    public static final ConfigEntry<Duration> CONSOLE_PROGRESS_INTERVAL = duration("spindle.ui.consoleProgress.interval",
+            "200ms", "How often the console progress bar is redrawn.");
+
+    private SpindleConfig() {
+    }
+
+    /** All entries in declaration order. */
+    public static List<ConfigEntry<?>> entries() {
+        return Collections.unmodifiableList(new ArrayList<>(ENTRIES.values()));
+    }
+
+    public static Optional<ConfigEntry<?>> entry(String key) {
+        return Optional.ofNullable(ENTRIES.get(key));
+    }
+
+    private static <T> ConfigEntry<T> register(ConfigEntry<T> entry) {
+        ENTRIES.put(entry.key(), entry);
+        return entry;
+    }
+
+    private static <T> ConfigEntry<T> entry(String key, String type, Function<String, T> parser, String dflt, String doc) {
+        return register(new ConfigEntry<>(key, type, parser, dflt, doc, null, null));
+    }
+
+    private static ConfigEntry<String> string(String key, String dflt, String doc) {
+        return entry(key, "string", s -> s, dflt, doc);
+    }
+
+    private static ConfigEntry<Integer> integer(String key, String dflt, String doc) {
+        return entry(key, "integer", ConfigParsers::integer, dflt, doc);
+    }
+
+    private static ConfigEntry<Double> decimal(String key, String dflt, String doc) {
+        return entry(key, "number", ConfigParsers::decimal, dflt, doc);
+    }
+
+    private static ConfigEntry<Long> bytes(String key, String dflt, String doc) {
+        return entry(key, "byte size", ConfigParsers::bytes, dflt, doc);
+    }
+
+    private static ConfigEntry<Duration> duration(String key, String dflt, String doc) {
+        return entry(key, "duration", ConfigParsers::duration, dflt, doc);
+    }
+
+    private static ConfigEntry<Boolean> bool(String key, String dflt, String doc) {
+        return entry(key, "boolean", ConfigParsers::bool, dflt, doc);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.spindle.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.Serializable;
+
+/**
+ * The code of every task of one stage, serialized once per stage attempt: the lineage up to the stage's
+ * boundary plus either the shuffle it feeds or the action's per-partition function.
+ */
+public sealed interface TaskBinary extends Serializable {
+    Node<?> node();
+
+    /** Map side of {@code dependency}: computes the parent node's partition and writes it for the shuffle. */
+    record ShuffleMap(ShuffleDependency<?, ?, ?> dependency) implements TaskBinary {
+        public ShuffleMap {
+            requireNonNull(dependency, "dependency is null");
+        }
+
+        @Override
+        public Node<?> node() {
+            return dependency.parent();
+        }
+    }
+
+    /** Result side of an action: applies {@code function} to a partition of {@code node}. */
+    record Result<T, U>(Node<T> node, ResultFunction<T, U> function) implements TaskBinary {
+        public Result {
+            requireNonNull(node, "node is null");
+            requireNonNull(function, "function is null");
+        }
+    }
+}

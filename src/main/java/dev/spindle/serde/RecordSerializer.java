@@ -1,0 +1,23 @@
+package dev.spindle.serde;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * Turns records into bytes and back for shuffle files, spills, serialized cache levels and task
+ * results. Implementations are thread-safe factories; the streams they return are not.
+ */
+public interface RecordSerializer {
+    /** A writer of records onto {@code out}; closing it closes {@code out}. */
+    RecordOutput newOutput(OutputStream out) throws IOException;
+
+    /** A reader of records written by {@link #newOutput}; closing it closes {@code in}. */
+    RecordInput newInput(InputStream in, ClassLoader loader) throws IOException;
+
+    /** One record as a byte array. */
+    byte[] toBytes(Object record);
+
+    /** The record of {@link #toBytes}. */
+    Object fromBytes(byte[] bytes, ClassLoader loader);
+}
