@@ -1,0 +1,203 @@
+package dev.spindle.api;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.spindle.common.ErrorCode;
+import dev.spindle.common.SpindleException;
+import dev.spindle.config.SpindleConf;
+import dev.spindle.config.SpindleConfig;
+import dev.spindle.driver.Driver;
+import dev.spindle.io.AvroFileNode;
+import dev.spindle.io.TextFileNode;
+import dev.spindle.plan.Node;
+import dev.spindle.plan.NodeInfo;
+import dev.spindle.plan.ParallelCollectionNode;
+import dev.spindle.plan.RangeNode;
+import dev.spindle.plan.UnionNode;
+import dev.spindle.scheduler.spi.SchedulerListener;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * The entry point of a Spindle program: creates datasets from files and collections, broadcast variables and
+ * accumulators, and runs their jobs. One per application; close it when done (try-with-resources).
+ *
+ * <pre>{@code
+ * try (Context ctx = new Context(SpindleConf.empty().with("spindle.master", "local[4]"))) {
+ *     long n = ctx.textFile("hdfs:///logs").filter(l -> l.contains("ERROR")).count();
+ * }
+ * }</pre>
+ */
+public final class Context implements AutoCloseable {
+    private final Driver driver;
+    private final JobRunner jobs;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * A context for {@code conf}, on top of the {@code spindle.*} JVM system properties (which
+     * {@code spindle-submit} sets from its flags and {@code spindle-defaults.conf}); {@code conf} wins.
+     */
+    public Context(SpindleConf conf) {
+        requireNonNull(conf, "conf is null");
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        this.driver = Driver.start(systemProperties().withAll(conf),
+                loader != null ? loader : Context.class.getClassLoader());
+        this.jobs = new JobRunner(driver);
+    }
+
+    /** A context configured only by {@code spindle.*} system properties (as set by {@code spindle-submit}). */
+    public static Context create() {
+        return new Context(SpindleConf.empty());
+    }
+
+    /** A local-mode context with {@code threads} task threads, for tests and experiments. */
+    public static Context local(int threads) {
+        return new Context(SpindleConf.empty().with(SpindleConfig.MASTER, "local[" + threads + "]"));
+    }
+
+    private static SpindleConf systemProperties() {
+        Map<String, String> values = new HashMap<>();
+        System.getProperties().forEach((k, v) -> {
+            if (k.toString().startsWith("spindle.")) {
+                values.put(k.toString(), v.toString());
+            }
+        });
+        return SpindleConf.of(values);
+    }
+
+    public SpindleConf conf() {
+        return driver.conf();
+    }
+
+    /** Partitions used when an operation names none: {@code spindle.default.parallelism}, else the total cores. */
+    public int defaultParallelism() {
+        return driver.defaultParallelism();
+    }
+
+    /** Lines of text files: a file, a directory, a glob, or several separated by commas, on any Hadoop FileSystem. */
+    public Dataset<String> textFile(String path) {
+        return textFile(path, Math.min(2, defaultParallelism()));
+    }
+
+    public Dataset<String> textFile(String path, int minPartitions) {
+        requireNonNull(path, "path is null");
+        SpindleException.checkArgument(minPartitions > 0, "minPartitions must be positive, got %d", minPartitions);
+        return new Dataset<>(this, new TextFileNode(info("textFile"), path, minPartitions, conf()));
+    }
+
+    /** Records of Avro container files (paths as for {@link #textFile(String)}), split at sync markers. */
+    public Dataset<GenericRecord> avroFile(String path) {
+        requireNonNull(path, "path is null");
+        return new Dataset<>(this, new AvroFileNode(info("avroFile"), path, conf()));
+    }
+
+    /** The elements of {@code data}, cut into {@code numPartitions} slices that travel with the tasks. */
+    public <T> Dataset<T> parallelize(List<T> data, int numPartitions) {
+        requireNonNull(data, "data is null");
+        return new Dataset<>(this, new ParallelCollectionNode<>(info("parallelize"), new ArrayList<>(data),
+                numPartitions));
+    }
+
+    public <T> Dataset<T> parallelize(List<T> data) {
+        return parallelize(data, defaultParallelism());
+    }
+
+    /** A pair dataset from a list of pairs. */
+    public <K, V> PairDataset<K, V> parallelizePairs(List<dev.spindle.common.Pair<K, V>> data, int numPartitions) {
+        return parallelize(data, numPartitions).mapToPair(p -> p);
+    }
+
+    /** The longs {@code start, start + step, ...} before {@code end}, generated on the executors. */
+    public Dataset<Long> range(long start, long end, long step, int numPartitions) {
+        return new Dataset<>(this, new RangeNode(info("range"), start, end, step, numPartitions));
+    }
+
+    public Dataset<Long> range(long start, long end) {
+        return range(start, end, 1, defaultParallelism());
+    }
+
+    /** The partitions of all {@code datasets}, one after the other; no shuffle. */
+    @SafeVarargs
+    public final <T> Dataset<T> union(Dataset<T>... datasets) {
+        SpindleException.checkArgument(datasets.length > 0, "union needs at least one dataset");
+        List<Node<T>> nodes = new ArrayList<>();
+        for (Dataset<T> d : datasets) {
+            SpindleException.checkArgument(d.context() == this,
+                    "union of datasets from different contexts; create all datasets from one Context");
+            nodes.add(d.node());
+        }
+        return new Dataset<>(this, new UnionNode<>(info("union"), nodes));
+    }
+
+    /** Ships {@code value} to each executor once; read it in tasks with {@link Broadcast#value()}. */
+    public <T> Broadcast<T> broadcast(T value) {
+        requireNonNull(value, "broadcast value is null");
+        byte[] bytes = driver.closures().serialize(value, "broadcast value of type " + value.getClass().getName());
+        return new Broadcast<>(driver.broadcasts().register(bytes), value);
+    }
+
+    /** Stops shipping {@code broadcast}; tasks that still read it fail. */
+    public void destroy(Broadcast<?> broadcast) {
+        driver.broadcasts().remove(broadcast.id());
+        broadcast.markDestroyed();
+    }
+
+    /** A sum that tasks add to; each successful task's additions count once, even when tasks are retried. */
+    public LongAccumulator longAccumulator(String name) {
+        LongAccumulator acc = new LongAccumulator(driver.accumulators().newId(), name);
+        driver.accumulators().register(acc);
+        return acc;
+    }
+
+    public DoubleAccumulator doubleAccumulator(String name) {
+        DoubleAccumulator acc = new DoubleAccumulator(driver.accumulators().newId(), name);
+        driver.accumulators().register(acc);
+        return acc;
+    }
+
+    /** Receives job, stage and task events (with task metrics) on the listener thread. */
+    public void addListener(SchedulerListener listener) {
+        driver.listenerBus().addListener(listener);
+    }
+
+    /** Running jobs and stages plus queued tasks: 0 when the context is idle. For tests and diagnostics. */
+    public int activeSchedulerState() {
+        return driver.dagScheduler().activeState();
+    }
+
+    NodeInfo info(String operation) {
+        checkOpen();
+        return new NodeInfo(driver.newNodeId(), operation, CallSites.current());
+    }
+
+    int newShuffleId() {
+        return driver.newShuffleId();
+    }
+
+    Driver driver() {
+        return driver;
+    }
+
+    JobRunner jobs() {
+        checkOpen();
+        return jobs;
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new SpindleException(ErrorCode.CANCELLED, "this Context is closed; create a new one");
+        }
+    }
+
+    /** Cancels running jobs, stops the executors and deletes local shuffle and cache files. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            driver.close();
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package dev.spindle.driver;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.spindle.common.Clock;
+import dev.spindle.common.ErrorCode;
+import dev.spindle.common.ExecutorId;
+import dev.spindle.common.SpindleException;
+import dev.spindle.config.MasterSpec;
+import dev.spindle.config.SpindleConf;
+import dev.spindle.config.SpindleConfig;
+import dev.spindle.executor.Executor;
+import dev.spindle.executor.ExecutorServices;
+import dev.spindle.executor.TaskStatusSink;
+import dev.spindle.plan.AccumulatorRegistry;
+import dev.spindle.scheduler.dag.DagScheduler;
+import dev.spindle.scheduler.spi.ListenerBus;
+import dev.spindle.scheduler.spi.SchedulerBackend;
+import dev.spindle.scheduler.task.TaskScheduler;
+import dev.spindle.serde.ClosureSerializer;
+import dev.spindle.serde.DefaultRecordSerializer;
+import dev.spindle.serde.RecordSerializer;
+import dev.spindle.shuffle.LocalBlockFetcher;
+import dev.spindle.shuffle.MapOutputTracker;
+import dev.spindle.shuffle.ShuffleFiles;
+import dev.spindle.shuffle.ShuffleReader;
+import dev.spindle.storage.BlockStore;
+import dev.spindle.storage.MemoryManager;
+import dev.spindle.ui.ConsoleProgressBar;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The driver side of one application, wired together: schedulers, backend, map-output tracker, broadcast and
+ * accumulator registries, listener bus. Composition only; the parts hold the logic.
+ */
+public final class Driver implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(Driver.class);
+
+    private final SpindleConf conf;
+    private final ClassLoader classLoader;
+    private final Path localDir;
+    private final ListenerBus bus = new ListenerBus();
+    private final MapOutputTracker tracker = new MapOutputTracker();
+    private final AccumulatorRegistry accumulators = new AccumulatorRegistry();
+    private final BroadcastRegistry broadcasts = new BroadcastRegistry();
+    private final ClosureSerializer closures = new ClosureSerializer();
+    private final RecordSerializer serializer = new DefaultRecordSerializer();
+    private final AtomicInteger nextNodeId = new AtomicInteger();
+    private final AtomicInteger nextShuffleId = new AtomicInteger();
+    private final DagScheduler dagScheduler;
+    private final ConsoleProgressBar progressBar;
+    private final java.util.List<BlockStore> localBlockStores = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private Driver(SpindleConf conf, ClassLoader classLoader) {
+        this.conf = conf;
+        this.classLoader = classLoader;
+        MasterSpec master = MasterSpec.parse(conf.get(SpindleConfig.MASTER));
+        if (master.kind() != MasterSpec.Kind.LOCAL) {
+            throw SpindleException.invalidArgument("spindle.master=%s is not supported yet: this build runs local[N] "
+                    + "and local[*]; executor processes and YARN come with later releases", conf.get(SpindleConfig.MASTER));
+        }
+        this.localDir = createLocalDir(conf);
+        SchedulerBackend backend = new LocalBackend(master.coresPerExecutor(), localHostName(),
+                sink -> newLocalExecutor(master.coresPerExecutor(), sink));
+        TaskScheduler.Settings settings = new TaskScheduler.Settings(conf.get(SpindleConfig.TASK_MAX_FAILURES),
+                conf.get(SpindleConfig.LOCALITY_WAIT).toMillis());
+        this.dagScheduler = new DagScheduler(
+                new DagScheduler.Services(tracker, closures::serialize, serializer, accumulators, bus, classLoader,
+                        conf.get(SpindleConfig.DRIVER_MAX_RESULT_SIZE), Clock.SYSTEM),
+                listener -> new TaskScheduler(backend, listener, settings, Clock.SYSTEM));
+        this.progressBar = ConsoleProgressBar.create(conf, System.err);
+        bus.addListener(progressBar);
+    }
+
+    /** Validates {@code conf} and starts a driver; the caller closes it. */
+    public static Driver start(SpindleConf conf, ClassLoader classLoader) {
+        requireNonNull(conf, "conf is null");
+        requireNonNull(classLoader, "classLoader is null");
+        conf.validate();
+        Driver driver = new Driver(conf, classLoader);
+        driver.dagScheduler.start();
+        LOG.info("Driver of {} started (master {}, local dir {})", conf.get(SpindleConfig.APP_NAME),
+                conf.get(SpindleConfig.MASTER), driver.localDir);
+        return driver;
+    }
+
+    private Executor newLocalExecutor(int cores, TaskStatusSink sink) {
+        long heap = Runtime.getRuntime().maxMemory();
+        MemoryManager memory = new MemoryManager(MemoryManager.unifiedBytes(heap, conf.get(SpindleConfig.MEMORY_FRACTION),
+                conf.get(SpindleConfig.MEMORY_SIZE)), conf.get(SpindleConfig.MEMORY_STORAGE_FRACTION));
+        BlockStore blocks = new BlockStore(memory, serializer, localDir.resolve("blocks"), classLoader);
+        localBlockStores.add(blocks);
+        ShuffleFiles shuffleFiles = new ShuffleFiles(localDir.resolve("shuffle"));
+        int buffer = (int) (long) conf.get(SpindleConfig.SHUFFLE_FILE_BUFFER);
+        ShuffleReader reader = new ShuffleReader(tracker, new LocalBlockFetcher(shuffleFiles, ExecutorId.DRIVER),
+                memory, serializer, shuffleFiles, buffer);
+        ExecutorServices services = new ExecutorServices(ExecutorId.DRIVER, localHostName(), cores, conf, classLoader,
+                closures::deserialize, serializer, memory, blocks, shuffleFiles, reader, broadcasts::fetch);
+        return new Executor(services, sink);
+    }
+
+    private static Path createLocalDir(SpindleConf conf) {
+        Path root = Path.of(conf.getOptional(SpindleConfig.LOCAL_DIR).orElse(System.getProperty("java.io.tmpdir")));
+        try {
+            Files.createDirectories(root);
+            return Files.createTempDirectory(root, "spindle-");
+        } catch (IOException e) {
+            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot create a local directory under " + root
+                    + " (spindle.local.dir): " + e.getMessage(), e);
+        }
+    }
+
+    static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    public SpindleConf conf() {
+        return conf;
+    }
+
+    public ClassLoader classLoader() {
+        return classLoader;
+    }
+
+    public DagScheduler dagScheduler() {
+        return dagScheduler;
+    }
+
+    public ListenerBus listenerBus() {
+        return bus;
+    }
+
+    public AccumulatorRegistry accumulators() {
+        return accumulators;
+    }
+
+    public BroadcastRegistry broadcasts() {
+        return broadcasts;
+    }
+
+    public ClosureSerializer closures() {
+        return closures;
+    }
+
+    public RecordSerializer serializer() {
+        return serializer;
+    }
+
+    public MapOutputTracker mapOutputTracker() {
+        return tracker;
+    }
+
+    /** Drops the cached partitions of node {@code nodeId} on every executor. */
+    public void removeCachedNode(int nodeId) {
+        localBlockStores.forEach(blocks -> blocks.remove(nodeId));
+    }
+
+    public int newNodeId() {
+        return nextNodeId.getAndIncrement();
+    }
+
+    public int newShuffleId() {
+        return nextShuffleId.getAndIncrement();
+    }
+
+    public int defaultParallelism() {
+        return conf.getOptional(SpindleConfig.DEFAULT_PARALLELISM).orElseGet(dagScheduler::defaultParallelism);
+    }
+
+    /** Cancels running jobs, stops executors and threads, deletes local files. */
+    @Override
+    public void close() {
+        RuntimeException failure = null;
+        for (AutoCloseable part : new AutoCloseable[] {dagScheduler, progressBar, bus}) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new SpindleException(ErrorCode.INTERNAL, "closing the driver failed: " + e, e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        deleteRecursively(localDir);
+        LOG.info("Driver stopped");
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("Could not delete local dir {}: {}", dir, e.getMessage());
+        }
+    }
+}

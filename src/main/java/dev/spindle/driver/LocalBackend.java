@@ -1,0 +1,60 @@
+package dev.spindle.driver;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.spindle.common.ExecutorId;
+import dev.spindle.executor.Executor;
+import dev.spindle.executor.TaskStatusSink;
+import dev.spindle.scheduler.spi.BackendCallbacks;
+import dev.spindle.scheduler.spi.SchedulerBackend;
+import dev.spindle.scheduler.spi.TaskLaunch;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Local mode: one executor inside the driver JVM with {@code cores} task threads. Tasks still go through
+ * serialized task descriptions and serialized results, exactly as with remote executors.
+ */
+final class LocalBackend implements SchedulerBackend {
+    private final int cores;
+    private final String host;
+    private final Function<TaskStatusSink, Executor> executorFactory;
+    private volatile Executor executor;
+
+    LocalBackend(int cores, String host, Function<TaskStatusSink, Executor> executorFactory) {
+        this.cores = cores;
+        this.host = requireNonNull(host, "host is null");
+        this.executorFactory = requireNonNull(executorFactory, "executorFactory is null");
+    }
+
+    @Override
+    public void start(BackendCallbacks callbacks) {
+        executor = executorFactory.apply(callbacks::statusUpdate);
+        callbacks.executorAdded(ExecutorId.DRIVER, host, cores);
+    }
+
+    @Override
+    public int defaultParallelism() {
+        return Math.max(2, cores);
+    }
+
+    @Override
+    public void launchTasks(List<TaskLaunch> launches) {
+        for (TaskLaunch launch : launches) {
+            executor.launch(launch.task());
+        }
+    }
+
+    @Override
+    public void killTask(long taskId, ExecutorId executorId, String reason) {
+        executor.kill(taskId, reason);
+    }
+
+    @Override
+    public void close() {
+        Executor e = executor;
+        if (e != null) {
+            e.close();
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.spindle.executor;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.spindle.common.NamedThreadFactory;
+import dev.spindle.plan.TaskDescription;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Runs tasks on a pool of {@code cores} threads and reports their status. The same class runs inside the
+ * driver JVM in local mode and inside executor processes; only the {@link TaskStatusSink} and the
+ * {@link BroadcastSource} differ.
+ */
+public final class Executor implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(Executor.class);
+
+    private final ExecutorServices services;
+    private final TaskStatusSink sink;
+    private final ExecutorService threads;
+    private final Map<Long, TaskRunner> running = new ConcurrentHashMap<>();
+    private final Map<Long, Object> broadcastCache = new ConcurrentHashMap<>();
+
+    public Executor(ExecutorServices services, TaskStatusSink sink) {
+        this.services = requireNonNull(services, "services is null");
+        this.sink = requireNonNull(sink, "sink is null");
+        this.threads = Executors.newFixedThreadPool(services.cores(),
+                new NamedThreadFactory("executor-" + services.id().id() + "-task", true));
+        LOG.info("Executor {} started on {} with {} task threads", services.id().id(), services.host(),
+                services.cores());
+    }
+
+    public ExecutorServices services() {
+        return services;
+    }
+
+    public void launch(TaskDescription task) {
+        TaskRunner runner = new TaskRunner(task, services, sink,
+                new RunningTaskContext(task.attemptId(), services, broadcastCache), running::remove);
+        running.put(task.taskId(), runner);
+        try {
+            threads.execute(runner);
+        } catch (RejectedExecutionException e) {
+            running.remove(task.taskId());
+            runner.reportRejected();
+        }
+    }
+
+    /** Interrupts task {@code taskId} if it runs here; it reports KILLED. */
+    public void kill(long taskId, String reason) {
+        TaskRunner runner = running.get(taskId);
+        if (runner != null) {
+            LOG.info("Killing task {}: {}", taskId, reason);
+            runner.kill();
+        }
+    }
+
+    public int runningTasks() {
+        return running.size();
+    }
+
+    /** Kills running tasks, stops the threads and closes the block store (deleting local files). */
+    @Override
+    public void close() {
+        running.values().forEach(TaskRunner::kill);
+        threads.shutdownNow();
+        try {
+            if (!threads.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("Executor {} task threads did not stop within 10 s", services.id().id());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        services.blocks().close();
+        broadcastCache.clear();
+    }
+}

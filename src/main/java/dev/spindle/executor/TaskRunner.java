@@ -1,0 +1,147 @@
+package dev.spindle.executor;
+
+import dev.spindle.common.TaskAttemptId;
+import dev.spindle.plan.ActiveTask;
+import dev.spindle.plan.Node;
+import dev.spindle.plan.Partition;
+import dev.spindle.plan.TaskBinary;
+import dev.spindle.plan.TaskDescription;
+import dev.spindle.plan.TaskFailure;
+import dev.spindle.plan.TaskMetrics;
+import dev.spindle.plan.TaskResult;
+import dev.spindle.plan.TaskState;
+import dev.spindle.plan.TaskStatus;
+import dev.spindle.plan.UserCodeException;
+import dev.spindle.shuffle.FetchFailedException;
+import dev.spindle.shuffle.MapStatus;
+import dev.spindle.shuffle.SortShuffleWriter;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.Iterator;
+import java.util.function.LongConsumer;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.ThreadContext;
+
+/** Runs one task attempt on an executor thread: deserialize, compute, serialize the result, report. */
+final class TaskRunner implements Runnable {
+    private static final Logger LOG = LogManager.getLogger(TaskRunner.class);
+
+    private final TaskDescription task;
+    private final ExecutorServices services;
+    private final TaskStatusSink sink;
+    private final RunningTaskContext context;
+    private final LongConsumer onDone;
+    private volatile Thread thread;
+
+    TaskRunner(TaskDescription task, ExecutorServices services, TaskStatusSink sink, RunningTaskContext context,
+            LongConsumer onDone) {
+        this.task = task;
+        this.services = services;
+        this.sink = sink;
+        this.context = context;
+        this.onDone = onDone;
+    }
+
+    void kill() {
+        context.kill();
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    void reportRejected() {
+        sink.statusUpdate(TaskStatus.failed(task.taskId(), services.id(), TaskState.KILLED,
+                TaskFailure.simple(TaskFailure.Reason.KILLED, "executor " + services.id().id() + " is stopping")));
+    }
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        ClassLoader previousLoader = thread.getContextClassLoader();
+        thread.setContextClassLoader(services.classLoader());
+        ThreadContext.put("task", Long.toString(task.taskId()));
+        ActiveTask.set(context);
+        long startNanos = System.nanoTime();
+        long gcStart = gcMillis();
+        TaskMetrics metrics = context.metrics();
+        TaskStatus status;
+        try {
+            byte[] value = runTask();
+            context.complete(null);
+            metrics.setResultBytes(value.length);
+            finishMetrics(metrics, startNanos, gcStart);
+            status = TaskStatus.finished(task.taskId(), services.id(),
+                    new TaskResult(value, context.accumulators(), metrics));
+        } catch (Throwable error) {
+            context.complete(error);
+            finishMetrics(metrics, startNanos, gcStart);
+            status = failure(error, metrics);
+            if (error instanceof Error && !(error instanceof OutOfMemoryError) && !(error instanceof StackOverflowError)) {
+                LOG.error("Fatal error in {}", task.attemptId(), error);
+            }
+        } finally {
+            ActiveTask.clear();
+            ThreadContext.remove("task");
+            long leaked = services.memory().releaseAllExecution(task.taskId());
+            if (leaked > 0) {
+                LOG.debug("{} left {} bytes of execution memory acquired; released", task.attemptId(), leaked);
+            }
+            thread.setContextClassLoader(previousLoader);
+            Thread.interrupted(); // a kill must not leak into the next task on this thread
+            thread = null;
+            onDone.accept(task.taskId());
+        }
+        sink.statusUpdate(status);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private byte[] runTask() throws Exception {
+        TaskBinary binary = (TaskBinary) services.code().load(task.taskBinary(), services.classLoader());
+        Partition partition = (Partition) services.code().load(task.partition(), services.classLoader());
+        TaskAttemptId id = task.attemptId();
+        if (binary instanceof TaskBinary.ShuffleMap map) {
+            Node node = map.dependency().parent();
+            Iterator records = node.iterator(partition, context);
+            MapStatus status = new SortShuffleWriter(map.dependency(), id.partition(), id.taskId(), context,
+                    services.memory(), services.serializer(), services.shuffleFiles(), services.id(), services.host())
+                    .write(records);
+            return services.serializer().toBytes(status);
+        }
+        TaskBinary.Result result = (TaskBinary.Result) binary;
+        Object value = result.function().apply(context, result.node().iterator(partition, context));
+        return services.serializer().toBytes(value);
+    }
+
+    private TaskStatus failure(Throwable error, TaskMetrics metrics) {
+        if (error instanceof FetchFailedException fetch) {
+            TaskFailure f = TaskFailure.of(TaskFailure.Reason.FETCH_FAILED, fetch, metrics);
+            return TaskStatus.failed(task.taskId(), services.id(), TaskState.FAILED,
+                    new TaskFailure(f.reason(), f.exceptionClass(), f.message(), f.stackTrace(),
+                            new TaskFailure.FetchFailure(fetch.shuffleId(), fetch.mapPartition(), fetch.location()),
+                            metrics));
+        }
+        if (context.isKilled()) {
+            return TaskStatus.failed(task.taskId(), services.id(), TaskState.KILLED,
+                    TaskFailure.of(TaskFailure.Reason.KILLED, error, metrics));
+        }
+        Throwable cause = error instanceof UserCodeException && error.getCause() != null ? error.getCause() : error;
+        LOG.debug("{} failed", task.attemptId(), cause);
+        return TaskStatus.failed(task.taskId(), services.id(), TaskState.FAILED,
+                TaskFailure.of(TaskFailure.Reason.EXCEPTION, cause, metrics));
+    }
+
+    private static void finishMetrics(TaskMetrics metrics, long startNanos, long gcStart) {
+        metrics.setDurationMillis((System.nanoTime() - startNanos) / 1_000_000);
+        metrics.setGcTimeMillis(gcMillis() - gcStart);
+    }
+
+    private static long gcMillis() {
+        long total = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += Math.max(0, gc.getCollectionTime());
+        }
+        return total;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.spindle.scheduler.dag;
+
+import dev.spindle.common.SpindleException;
+import dev.spindle.plan.Node;
+import dev.spindle.plan.Partition;
+import dev.spindle.plan.TaskBinary;
+import dev.spindle.plan.TaskKind;
+import dev.spindle.scheduler.task.TaskSet;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Serializes a stage attempt into a {@link TaskSet}: its code once, each task's partition, their locality. */
+final class TaskSetBuilder {
+    /** The task set, or why it could not be built (code that does not serialize). */
+    record Built(TaskSet value, String failure) {
+        boolean isFailure() {
+            return failure != null;
+        }
+    }
+
+    private final StageSerializer serializer;
+
+    TaskSetBuilder(StageSerializer serializer) {
+        this.serializer = serializer;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Built build(Stage stage, int attempt, int jobId, List<Integer> partitions) {
+        TaskBinary binary;
+        TaskKind kind;
+        if (stage instanceof ShuffleMapStage map) {
+            binary = new TaskBinary.ShuffleMap(map.dependency());
+            kind = TaskKind.SHUFFLE_MAP;
+        } else {
+            ResultStage result = (ResultStage) stage;
+            binary = new TaskBinary.Result(result.node(), result.function());
+            kind = TaskKind.RESULT;
+        }
+        byte[] code;
+        List<TaskSet.PendingTask> tasks = new ArrayList<>(partitions.size());
+        try {
+            code = serializer.serialize(binary, stage.name());
+            Node<?> node = stage.node();
+            List<Partition> all = node.partitions();
+            for (int p : partitions) {
+                tasks.add(new TaskSet.PendingTask(p, serializer.serialize(all.get(p), "partition " + p + " of "
+                        + stage.name()), Lineage.preferredHosts(node, p)));
+            }
+        } catch (SpindleException e) {
+            return new Built(null, "Task not serializable: " + e.getMessage());
+        }
+        return new Built(new TaskSet(stage.id(), attempt, jobId, kind, code, tasks), null);
+    }
+}

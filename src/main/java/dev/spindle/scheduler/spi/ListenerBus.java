@@ -1,0 +1,67 @@
+package dev.spindle.scheduler.spi;
+
+import dev.spindle.common.NamedThreadFactory;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Delivers scheduler events to listeners on one thread, in order, so that a slow listener never slows
+ * the schedulers. A listener that throws is logged and keeps receiving events.
+ */
+public final class ListenerBus implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(ListenerBus.class);
+
+    private final List<SchedulerListener> listeners = new CopyOnWriteArrayList<>();
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(
+            new NamedThreadFactory("spindle-listener-bus", true));
+
+    public void addListener(SchedulerListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(SchedulerListener listener) {
+        listeners.remove(listener);
+    }
+
+    public void post(SchedulerEvent event) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        try {
+            thread.execute(() -> deliver(event));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Dropping {} posted after the listener bus stopped", event);
+        }
+    }
+
+    private void deliver(SchedulerEvent event) {
+        for (SchedulerListener listener : listeners) {
+            try {
+                listener.onEvent(event);
+            } catch (RuntimeException e) {
+                LOG.warn("Listener {} failed on {}", listener, event, e);
+            }
+        }
+    }
+
+    /** Delivers the events already posted, then stops. */
+    @Override
+    public void close() {
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("Listener bus did not drain within 10 s; dropping remaining events");
+                thread.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            thread.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.spindle.scheduler.spi;
+
+import dev.spindle.common.ExecutorId;
+import java.util.List;
+
+/**
+ * How executors are obtained and reached: the only part that differs between local mode, executor
+ * processes and YARN. The task scheduler decides what runs where; the backend carries it out and reports
+ * executors and task status back through {@link BackendCallbacks}.
+ */
+public interface SchedulerBackend extends AutoCloseable {
+    /** Starts the backend; from now on it reports executors and task status to {@code callbacks}. */
+    void start(BackendCallbacks callbacks);
+
+    /** Partitions to use when a program names none: the total executor cores, at least 2. */
+    int defaultParallelism();
+
+    /** Sends each task to its executor. Called from the task scheduler's thread; must not block long. */
+    void launchTasks(List<TaskLaunch> launches);
+
+    /** Asks the executor running {@code taskId} to stop it; a KILLED status follows. */
+    void killTask(long taskId, ExecutorId executor, String reason);
+
+    /** Asks for this many executors in total (dynamic allocation); false when the backend cannot. */
+    default boolean requestTotalExecutors(int total) {
+        return false;
+    }
+
+    /** Stops every executor this backend started and releases its resources. */
+    @Override
+    void close();
+}

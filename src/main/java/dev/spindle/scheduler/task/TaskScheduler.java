@@ -1,0 +1,275 @@
+package dev.spindle.scheduler.task;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.spindle.common.Clock;
+import dev.spindle.common.ExecutorId;
+import dev.spindle.common.NamedThreadFactory;
+import dev.spindle.common.TaskAttemptId;
+import dev.spindle.plan.TaskDescription;
+import dev.spindle.plan.TaskFailure;
+import dev.spindle.plan.TaskState;
+import dev.spindle.plan.TaskStatus;
+import dev.spindle.scheduler.spi.BackendCallbacks;
+import dev.spindle.scheduler.spi.SchedulerBackend;
+import dev.spindle.scheduler.spi.TaskLaunch;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Places tasks on executor slots. Owns one event-loop thread: task sets from the DAG scheduler, status
+ * updates and executor changes from the backend are posted to it, and after each it fills free slots
+ * (task sets in job, then stage order; node-local first). Reports outcomes to a {@link TaskSetListener}.
+ */
+public final class TaskScheduler implements BackendCallbacks, AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(TaskScheduler.class);
+
+    /** Scheduler settings. */
+    public record Settings(int maxFailures, long localityWaitMillis) {
+    }
+
+    private record ExecutorSlots(ExecutorId id, String host, int cores, int[] free) {
+    }
+
+    private record RunningTask(TaskSetManager manager, TaskAttemptId attempt, ExecutorId executor) {
+    }
+
+    private final SchedulerBackend backend;
+    private final TaskSetListener listener;
+    private final Settings settings;
+    private final Clock clock;
+    private final ScheduledExecutorService loop =
+            Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("spindle-task-scheduler", true));
+
+    // State below is confined to the loop thread.
+    private final Map<ExecutorId, ExecutorSlots> executors = new LinkedHashMap<>();
+    private final List<TaskSetManager> taskSets = new ArrayList<>();
+    private final Map<Long, RunningTask> running = new HashMap<>();
+    private long nextTaskId;
+    private boolean localityTimerArmed;
+
+    public TaskScheduler(SchedulerBackend backend, TaskSetListener listener, Settings settings, Clock clock) {
+        this.backend = requireNonNull(backend, "backend is null");
+        this.listener = requireNonNull(listener, "listener is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** Starts the backend, which begins reporting executors. */
+    public void start() {
+        backend.start(this);
+    }
+
+    public int defaultParallelism() {
+        return backend.defaultParallelism();
+    }
+
+    public void submit(TaskSet taskSet) {
+        post(() -> {
+            taskSets.add(new TaskSetManager(taskSet, settings.maxFailures(), settings.localityWaitMillis(),
+                    () -> nextTaskId++, clock.millis()));
+            taskSets.sort(Comparator.comparingInt((TaskSetManager m) -> m.taskSet().jobId())
+                    .thenComparingInt(TaskSetManager::stageId));
+            LOG.debug("Submitted {}", taskSet);
+            assign();
+        });
+    }
+
+    /** Stops launching tasks of the stage's attempts and kills their running attempts. */
+    public void cancelStage(int stageId, String reason) {
+        post(() -> {
+            for (TaskSetManager manager : taskSets) {
+                if (manager.stageId() == stageId) {
+                    manager.markZombie();
+                }
+            }
+            for (RunningTask task : running.values()) {
+                if (task.attempt().stageId() == stageId) {
+                    backend.killTask(task.attempt().taskId(), task.executor(), reason);
+                }
+            }
+            taskSets.removeIf(TaskSetManager::isFinished);
+        });
+    }
+
+    @Override
+    public void executorAdded(ExecutorId executor, String host, int cores) {
+        post(() -> {
+            executors.put(executor, new ExecutorSlots(executor, host, cores, new int[] {cores}));
+            LOG.info("Executor {} on {} with {} cores registered", executor.id(), host, cores);
+            listener.executorAdded(executor, host, cores);
+            assign();
+        });
+    }
+
+    @Override
+    public void executorLost(ExecutorId executor, String reason) {
+        post(() -> {
+            if (executors.remove(executor) == null) {
+                return;
+            }
+            LOG.warn("Lost executor {}: {}", executor.id(), reason);
+            for (RunningTask task : new ArrayList<>(running.values())) {
+                if (task.executor().equals(executor)) {
+                    finish(TaskStatus.failed(task.attempt().taskId(), executor, TaskState.LOST,
+                            TaskFailure.simple(TaskFailure.Reason.EXECUTOR_LOST, "executor " + executor.id()
+                                    + " lost: " + reason)));
+                }
+            }
+            listener.executorLost(executor, reason);
+            assign();
+        });
+    }
+
+    @Override
+    public void statusUpdate(TaskStatus status) {
+        if (status.state() == TaskState.RUNNING) {
+            return;
+        }
+        post(() -> {
+            finish(status);
+            assign();
+        });
+    }
+
+    private void finish(TaskStatus status) {
+        RunningTask task = running.remove(status.taskId());
+        if (task == null) {
+            LOG.debug("Ignoring status {} of unknown task {}", status.state(), status.taskId());
+            return;
+        }
+        ExecutorSlots slots = executors.get(task.executor());
+        if (slots != null) {
+            slots.free()[0]++;
+        }
+        TaskSetManager manager = task.manager();
+        if (status.state() == TaskState.FINISHED) {
+            if (manager.succeeded(task.attempt())) {
+                listener.taskSucceeded(task.attempt(), task.executor(), status.result());
+            }
+        } else {
+            Optional<String> abort = manager.failed(task.attempt(), task.executor(), status.failure());
+            listener.taskFailed(task.attempt(), task.executor(), status.failure());
+            abort.ifPresent(reason -> {
+                killRunning(manager, "stage " + manager.stageId() + " aborted");
+                listener.taskSetFailed(manager.stageId(), manager.taskSet().stageAttempt(), reason);
+            });
+        }
+        if (manager.isFinished()) {
+            taskSets.remove(manager);
+        }
+    }
+
+    private void killRunning(TaskSetManager manager, String reason) {
+        for (RunningTask task : running.values()) {
+            if (task.manager() == manager) {
+                backend.killTask(task.attempt().taskId(), task.executor(), reason);
+            }
+        }
+    }
+
+    /** Fills free slots, executor by executor, task set by task set. */
+    private void assign() {
+        if (taskSets.isEmpty()) {
+            return;
+        }
+        long now = clock.millis();
+        Set<String> liveHosts = new HashSet<>();
+        executors.values().forEach(e -> liveHosts.add(e.host()));
+        List<TaskLaunch> launches = new ArrayList<>();
+        boolean progress = true;
+        while (progress) { // one task per executor per round spreads tasks across executors
+            progress = false;
+            for (ExecutorSlots slots : executors.values()) {
+                if (slots.free()[0] == 0) {
+                    continue;
+                }
+                for (TaskSetManager manager : taskSets) {
+                    Optional<TaskDescription> task = manager.offer(slots.host(), liveHosts, now);
+                    if (task.isPresent()) {
+                        TaskDescription description = task.get();
+                        slots.free()[0]--;
+                        running.put(description.taskId(), new RunningTask(manager, description.attemptId(), slots.id()));
+                        launches.add(new TaskLaunch(slots.id(), description));
+                        listener.taskStarted(description.attemptId(), slots.id(), slots.host());
+                        progress = true;
+                        break;
+                    }
+                }
+            }
+        }
+        if (!launches.isEmpty()) {
+            backend.launchTasks(launches);
+        }
+        armLocalityTimer(now);
+    }
+
+    private void armLocalityTimer(long now) {
+        if (localityTimerArmed) {
+            return;
+        }
+        long deadline = Long.MAX_VALUE;
+        for (TaskSetManager manager : taskSets) {
+            if (manager.waitingForLocality()) {
+                deadline = Math.min(deadline, manager.localityDeadline());
+            }
+        }
+        if (deadline != Long.MAX_VALUE) {
+            localityTimerArmed = true;
+            loop.schedule(() -> {
+                localityTimerArmed = false;
+                assign();
+            }, Math.max(1, deadline - now), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void post(Runnable event) {
+        try {
+            loop.execute(() -> {
+                try {
+                    event.run();
+                } catch (RuntimeException e) {
+                    LOG.error("Task scheduler event failed", e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Task scheduler stopped; dropping event");
+        }
+    }
+
+    /** Number of task sets and running tasks: both 0 when idle (for leak checks in tests). */
+    public int activeTaskSets() {
+        try {
+            return loop.submit(() -> taskSets.size() + running.size()).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        loop.shutdownNow();
+        try {
+            loop.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        backend.close();
+    }
+}

@@ -1,0 +1,23 @@
+package dev.spindle.scheduler.task;
+
+import dev.spindle.common.ExecutorId;
+import dev.spindle.common.TaskAttemptId;
+import dev.spindle.plan.TaskFailure;
+import dev.spindle.plan.TaskResult;
+
+/** What the task scheduler reports to the DAG scheduler; called on the task scheduler's thread. */
+public interface TaskSetListener {
+    void taskStarted(TaskAttemptId attempt, ExecutorId executor, String host);
+
+    void taskSucceeded(TaskAttemptId attempt, ExecutorId executor, TaskResult result);
+
+    /** Every failed, killed or lost attempt, whether or not it will be retried. */
+    void taskFailed(TaskAttemptId attempt, ExecutorId executor, TaskFailure failure);
+
+    /** The stage attempt cannot succeed (a task failed {@code spindle.task.maxFailures} times). */
+    void taskSetFailed(int stageId, int stageAttempt, String reason);
+
+    void executorAdded(ExecutorId executor, String host, int cores);
+
+    void executorLost(ExecutorId executor, String reason);
+}

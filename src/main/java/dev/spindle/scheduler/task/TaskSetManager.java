@@ -1,0 +1,215 @@
+package dev.spindle.scheduler.task;
+
+import dev.spindle.common.ExecutorId;
+import dev.spindle.common.TaskAttemptId;
+import dev.spindle.plan.TaskDescription;
+import dev.spindle.plan.TaskFailure;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * Tracks the tasks of one stage attempt: which are pending, running, done; picks a task for a free slot,
+ * preferring tasks whose input is on that host (delay scheduling, up to the locality wait); counts failures
+ * per task against {@code spindle.task.maxFailures}. Confined to the task scheduler's thread.
+ */
+final class TaskSetManager {
+    private final TaskSet taskSet;
+    private final int maxFailures;
+    private final long localityWaitMillis;
+    private final LongSupplier taskIds;
+
+    private final Map<String, ArrayDeque<Integer>> pendingByHost = new HashMap<>();
+    private final ArrayDeque<Integer> pendingNoPrefs = new ArrayDeque<>();
+    private final ArrayDeque<Integer> pendingWithPrefs = new ArrayDeque<>();
+    private final Map<Integer, Integer> indexByPartition = new HashMap<>();
+    private final boolean[] queued;
+    private final boolean[] succeeded;
+    private final int[] running;
+    private final int[] failures;
+    private final int[] attempts;
+    private int succeededCount;
+    private int runningCount;
+    private boolean zombie;
+    private long lastLocalLaunchMillis;
+
+    TaskSetManager(TaskSet taskSet, int maxFailures, long localityWaitMillis, LongSupplier taskIds, long nowMillis) {
+        this.taskSet = taskSet;
+        this.maxFailures = maxFailures;
+        this.localityWaitMillis = localityWaitMillis;
+        this.taskIds = taskIds;
+        int n = taskSet.tasks().size();
+        this.queued = new boolean[n];
+        this.succeeded = new boolean[n];
+        this.running = new int[n];
+        this.failures = new int[n];
+        this.attempts = new int[n];
+        this.lastLocalLaunchMillis = nowMillis;
+        for (int i = 0; i < n; i++) {
+            indexByPartition.put(taskSet.tasks().get(i).partition(), i);
+            enqueue(i);
+        }
+    }
+
+    TaskSet taskSet() {
+        return taskSet;
+    }
+
+    int stageId() {
+        return taskSet.stageId();
+    }
+
+    boolean isZombie() {
+        return zombie;
+    }
+
+    /** No more launches; running attempts finish or get killed. */
+    void markZombie() {
+        zombie = true;
+    }
+
+    boolean isFinished() {
+        return succeededCount == taskSet.tasks().size() || (zombie && runningCount == 0);
+    }
+
+    int runningCount() {
+        return runningCount;
+    }
+
+    private void enqueue(int index) {
+        queued[index] = true;
+        var prefs = taskSet.tasks().get(index).preferredHosts();
+        if (prefs.isEmpty()) {
+            pendingNoPrefs.add(index);
+        } else {
+            for (String host : prefs) {
+                pendingByHost.computeIfAbsent(host, h -> new ArrayDeque<>()).add(index);
+            }
+            pendingWithPrefs.add(index);
+        }
+    }
+
+    /**
+     * A task to run on {@code host}, if one may run there now: a task preferring this host; else one with no
+     * preference; else, once the locality wait has passed (or its hosts have no executor), any task.
+     */
+    Optional<TaskDescription> offer(String host, Set<String> liveHosts, long nowMillis) {
+        if (zombie) {
+            return Optional.empty();
+        }
+        Integer index = poll(pendingByHost.get(host));
+        if (index != null) {
+            lastLocalLaunchMillis = nowMillis;
+        } else {
+            index = poll(pendingNoPrefs);
+        }
+        if (index == null) {
+            boolean waitOver = nowMillis - lastLocalLaunchMillis >= localityWaitMillis;
+            index = waitOver ? poll(pendingWithPrefs) : pollUnreachable(liveHosts);
+        }
+        return index == null ? Optional.empty() : Optional.of(launch(index));
+    }
+
+    /** True when some pending task waits for a preferred host; the scheduler re-offers after the wait. */
+    boolean waitingForLocality() {
+        return !zombie && pendingWithPrefs.stream().anyMatch(i -> queued[i]);
+    }
+
+    long localityDeadline() {
+        return lastLocalLaunchMillis + localityWaitMillis;
+    }
+
+    private Integer poll(ArrayDeque<Integer> queue) {
+        if (queue == null) {
+            return null;
+        }
+        while (!queue.isEmpty()) {
+            int index = queue.poll();
+            if (queued[index]) {
+                return index;
+            }
+        }
+        return null;
+    }
+
+    private Integer pollUnreachable(Set<String> liveHosts) {
+        for (var it = pendingWithPrefs.iterator(); it.hasNext();) {
+            int index = it.next();
+            if (!queued[index]) {
+                it.remove();
+                continue;
+            }
+            boolean reachable = taskSet.tasks().get(index).preferredHosts().stream().anyMatch(liveHosts::contains);
+            if (!reachable) {
+                it.remove();
+                return index;
+            }
+        }
+        return null;
+    }
+
+    private TaskDescription launch(int index) {
+        queued[index] = false;
+        running[index]++;
+        runningCount++;
+        TaskSet.PendingTask task = taskSet.tasks().get(index);
+        TaskAttemptId id = new TaskAttemptId(taskIds.getAsLong(), taskSet.stageId(), taskSet.stageAttempt(),
+                task.partition(), attempts[index]++);
+        return new TaskDescription(id, taskSet.jobId(), taskSet.kind(), taskSet.taskBinary(), task.partitionBytes());
+    }
+
+    private int indexOf(TaskAttemptId attempt) {
+        Integer index = indexByPartition.get(attempt.partition());
+        if (index == null) {
+            throw new IllegalStateException("no task for partition " + attempt.partition() + " in " + taskSet);
+        }
+        return index;
+    }
+
+    /** Records a success; false when another attempt of the same task already succeeded. */
+    boolean succeeded(TaskAttemptId attempt) {
+        int index = indexOf(attempt);
+        running[index]--;
+        runningCount--;
+        if (succeeded[index]) {
+            return false;
+        }
+        succeeded[index] = true;
+        succeededCount++;
+        return true;
+    }
+
+    /**
+     * Records a failed attempt; re-queues the task unless it succeeded meanwhile. Returns the reason to abort
+     * the whole task set when the task has now failed {@code maxFailures} times.
+     */
+    Optional<String> failed(TaskAttemptId attempt, ExecutorId executor, TaskFailure failure) {
+        int index = indexOf(attempt);
+        running[index]--;
+        runningCount--;
+        if (succeeded[index] || zombie) {
+            return Optional.empty();
+        }
+        if (failure.reason() == TaskFailure.Reason.FETCH_FAILED) {
+            markZombie(); // the DAG scheduler resubmits the parent stage and then this one
+            return Optional.empty();
+        }
+        if (failure.countsTowardsFailures()) {
+            failures[index]++;
+            if (failures[index] >= maxFailures) {
+                markZombie();
+                return Optional.of("task " + attempt.partition() + " of stage " + taskSet.stageId() + "."
+                        + taskSet.stageAttempt() + " failed " + failures[index] + " times (spindle.task.maxFailures="
+                        + maxFailures + "); most recent failure: " + attempt + " on " + executor + ": "
+                        + failure.describe() + (failure.stackTrace().isEmpty() ? "" : "\n" + failure.stackTrace()));
+            }
+        }
+        if (!queued[index] && running[index] == 0) {
+            enqueue(index);
+        }
+        return Optional.empty();
+    }
+}

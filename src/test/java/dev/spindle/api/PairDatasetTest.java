@@ -1,0 +1,152 @@
+package dev.spindle.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spindle.common.Pair;
+import dev.spindle.plan.HashPartitioner;
+import dev.spindle.scheduler.spi.SchedulerEvent;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(120)
+class PairDatasetTest {
+    private static Context ctx;
+    private static final List<SchedulerEvent> EVENTS = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        ctx = Context.local(2);
+        ctx.addListener(EVENTS::add);
+    }
+
+    @AfterAll
+    static void stop() {
+        ctx.close();
+    }
+
+    @AfterEach
+    void schedulerIsIdle() {
+        assertThat(ctx.activeSchedulerState()).isZero();
+    }
+
+    private static PairDataset<String, Integer> words() {
+        return ctx.parallelizePairs(List.of(Pair.of("a", 1), Pair.of("b", 2), Pair.of("a", 3), Pair.of("c", 4),
+                Pair.of("b", 5), Pair.of("a", 6)), 3);
+    }
+
+    @Test
+    void reduceFoldAggregateCombineByKey() {
+        assertThat(words().reduceByKey(Integer::sum).collectAsMap()).isEqualTo(Map.of("a", 10, "b", 7, "c", 4));
+        assertThat(words().reduceByKey(Integer::sum, 5).getNumPartitions()).isEqualTo(5);
+        assertThat(words().foldByKey(100, Integer::sum, new HashPartitioner(2)).collectAsMap())
+                .as("the zero value is added once per key per map partition")
+                .containsKeys("a", "b", "c");
+        assertThat(words().aggregateByKey(0, (acc, v) -> acc + 1, Integer::sum).collectAsMap())
+                .isEqualTo(Map.of("a", 3, "b", 2, "c", 1));
+        PairDataset<String, Pair<Integer, Integer>> minMax = words().combineByKey(
+                v -> Pair.of(v, v),
+                (mm, v) -> Pair.of(Math.min(mm.key(), v), Math.max(mm.value(), v)),
+                (x, y) -> Pair.of(Math.min(x.key(), y.key()), Math.max(x.value(), y.value())));
+        assertThat(minMax.collectAsMap()).isEqualTo(Map.of("a", Pair.of(1, 6), "b", Pair.of(2, 5), "c", Pair.of(4, 4)));
+    }
+
+    @Test
+    void groupByKeyKeysValuesMapValuesFlatMapValues() {
+        Map<String, List<Integer>> groups = words().groupByKey().collectAsMap();
+        assertThat(groups.get("a")).containsExactlyInAnyOrder(1, 3, 6);
+        assertThat(groups.get("c")).containsExactly(4);
+        assertThat(words().keys().distinct().collect()).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(words().values().reduce(Integer::sum)).isEqualTo(21);
+        assertThat(words().mapValues(v -> v * 10).values().collect()).containsExactly(10, 20, 30, 40, 50, 60);
+        assertThat(words().flatMapValues(v -> Collections.nCopies(v, v).iterator()).count()).isEqualTo(21);
+        assertThat(words().countByKey()).isEqualTo(Map.of("a", 3L, "b", 2L, "c", 1L));
+    }
+
+    @Test
+    void joins() {
+        PairDataset<String, Integer> left = ctx.parallelizePairs(List.of(Pair.of("k1", 1), Pair.of("k2", 2),
+                Pair.of("k2", 22), Pair.of("k3", 3)), 2);
+        PairDataset<String, String> right = ctx.parallelizePairs(List.of(Pair.of("k2", "two"), Pair.of("k3", "three"),
+                Pair.of("k3", "drei"), Pair.of("k4", "four")), 3);
+        assertThat(left.join(right).collect()).containsExactlyInAnyOrder(
+                Pair.of("k2", Pair.of(2, "two")), Pair.of("k2", Pair.of(22, "two")),
+                Pair.of("k3", Pair.of(3, "three")), Pair.of("k3", Pair.of(3, "drei")));
+        assertThat(left.leftOuterJoin(right).collect()).contains(Pair.of("k1", Pair.of(1, Optional.empty())))
+                .hasSize(5);
+        assertThat(left.rightOuterJoin(right).collect()).contains(Pair.of("k4", Pair.of(Optional.empty(), "four")))
+                .hasSize(5);
+        assertThat(left.fullOuterJoin(right).collect()).hasSize(6)
+                .contains(Pair.of("k1", Pair.of(Optional.of(1), Optional.empty())))
+                .contains(Pair.of("k4", Pair.of(Optional.empty(), Optional.of("four"))));
+        Map<String, Pair<List<Integer>, List<String>>> groups = left.cogroup(right).collectAsMap();
+        assertThat(groups.get("k2").key()).containsExactlyInAnyOrder(2, 22);
+        assertThat(groups.get("k4").key()).isEmpty();
+    }
+
+    @Test
+    void coPartitionedJoinDoesNotReshuffleTheCachedSide() {
+        PairDataset<Integer, Integer> links = ctx.parallelize(java.util.stream.IntStream.range(0, 100).boxed().toList(), 4)
+                .mapToPair(x -> Pair.of(x % 10, x))
+                .reduceByKey(Integer::sum, 4)
+                .cache();
+        links.count();
+        PairDataset<Integer, Integer> ranks = links.mapValues(v -> 1);
+        EVENTS.clear();
+        List<Pair<Integer, Pair<Integer, Integer>>> joined = links.join(ranks).collect();
+        assertThat(joined).hasSize(10);
+        long stages = EVENTS.stream().filter(e -> e instanceof SchedulerEvent.StageSubmitted).count();
+        assertThat(stages).as("a join of two datasets partitioned alike is one stage, no shuffle").isEqualTo(1);
+    }
+
+    @Test
+    void sortByKeyGivesGloballyOrderedPartitions() {
+        List<Integer> keys = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            keys.add(i);
+        }
+        Collections.shuffle(keys, new Random(1));
+        PairDataset<Integer, String> data = ctx.parallelize(keys, 6).mapToPair(k -> Pair.of(k, "v" + k));
+        PairDataset<Integer, String> sorted = data.sortByKey(true, 4);
+        List<Integer> partitionMax = sorted.mapPartitionsWithIndex((p, it) -> {
+            int max = Integer.MIN_VALUE;
+            int n = 0;
+            while (it.hasNext()) {
+                max = Math.max(max, it.next().key());
+                n++;
+            }
+            return List.of(n == 0 ? Integer.MIN_VALUE : max).iterator();
+        }).collect();
+        assertThat(partitionMax).isSorted();
+        assertThat(sorted.keys().collect()).isEqualTo(java.util.stream.IntStream.range(0, 2000).boxed().toList());
+        List<Integer> descending = data.sortByKey(false, 3).keys().collect();
+        assertThat(descending.get(0)).isEqualTo(1999);
+        assertThat(descending).isSortedAccordingTo(Collections.reverseOrder());
+    }
+
+    @Test
+    void partitionByAndLookup() {
+        PairDataset<String, Integer> partitioned = words().partitionBy(new HashPartitioner(4));
+        assertThat(partitioned.getNumPartitions()).isEqualTo(4);
+        assertThat(partitioned.lookup("a")).containsExactlyInAnyOrder(1, 3, 6);
+        assertThat(words().lookup("b")).containsExactlyInAnyOrder(2, 5);
+        assertThat(words().lookup("nope")).isEmpty();
+    }
+
+    @Test
+    void nullKeysAndValuesSurviveTheShuffle() {
+        PairDataset<String, String> withNulls = ctx.parallelizePairs(List.of(Pair.of(null, "x"), Pair.of("k", null),
+                Pair.of(null, "y")), 2);
+        Map<String, List<String>> groups = withNulls.groupByKey().collectAsMap();
+        assertThat(groups.get(null)).containsExactlyInAnyOrder("x", "y");
+        assertThat(groups.get("k")).containsExactly((String) null);
+    }
+}
