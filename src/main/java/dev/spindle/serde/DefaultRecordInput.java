@@ -18,6 +18,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.Decoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -208,17 +209,19 @@ final class DefaultRecordInput implements RecordInput {
         }
     }
 
-    /** Reads Avro strings as {@link String}, not {@link org.apache.avro.util.Utf8}, as they were written. */
+    /**
+     * Reads Avro strings as {@link String}, not {@link org.apache.avro.util.Utf8}, so that a record built
+     * with strings looks the same after a shuffle. Avro's fast reader bypasses {@link #readString}, so it is
+     * off for these readers.
+     */
     private static final class StringGenericDatumReader extends GenericDatumReader<Object> {
         StringGenericDatumReader(Schema schema) {
-            super(schema, schema, GenericData.get());
+            super(schema, schema, new GenericData().setFastReaderEnabled(false));
         }
 
         @Override
-        @SuppressWarnings("rawtypes")
-        protected Class findStringClass(Schema schema) {
-            Class<?> found = super.findStringClass(schema);
-            return found == CharSequence.class ? String.class : found;
+        protected Object readString(Object old, Decoder in) throws IOException {
+            return in.readString();
         }
     }
 }
