@@ -24,7 +24,11 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 
-/** Writes the tagged record format of {@link DefaultRecordSerializer}. Not thread-safe. */
+/**
+ * Writes the tagged record format of {@link DefaultRecordSerializer}. Not thread-safe. After a failed
+ * {@link #write} (an unserializable value inside a pair or list) the stream may hold part of that record:
+ * discard it.
+ */
 final class DefaultRecordOutput implements RecordOutput {
     /** A Java-serialization scratch buffer above this size is dropped after use rather than kept. */
     private static final int MAX_KEPT_SCRATCH = 1 << 20;
@@ -223,7 +227,7 @@ final class DefaultRecordOutput implements RecordOutput {
         } else {
             message.append(": it holds a ").append(culpritClass).append(", which is not java.io.Serializable");
             SerializationPath.find(record, culpritClass)
-                    .ifPresent(culprit -> message.append(" (").append(culprit.path()).append(')'));
+                    .ifPresent(culprit -> message.append(" (path: ").append(culprit.path()).append(')'));
         }
         message.append(". Records that are shuffled, cached in serialized form, spilled or collected must be "
                 + "serializable: make ").append(recordClass).append(" (and what it holds) implement "

@@ -77,8 +77,8 @@ final class InputBuffer {
     private void require(int n) throws IOException {
         while (limit - pos < n) {
             if (fill() < 0) {
-                throw new EOFException("the stream ended after " + position() + " bytes, " + (limit - pos)
-                        + " bytes short of a value that needs " + n);
+                throw new EOFException("the stream ended after " + (position() + limit - pos) + " bytes, with "
+                        + (limit - pos) + " of the " + n + " bytes of a value");
             }
         }
     }
@@ -174,8 +174,8 @@ final class InputBuffer {
         while (copied < length) {
             int n = in == null ? -1 : in.read(dst, offset + copied, length - copied);
             if (n < 0) {
-                throw new EOFException("the stream ended after " + (position() + copied) + " bytes, "
-                        + (length - copied) + " bytes short of a " + length + "-byte value");
+                throw new EOFException("the stream ended after " + position() + " bytes, with " + copied
+                        + " of the " + length + " bytes of a value");
             }
             copied += n;
             consumedBeforeBuffer += n;
