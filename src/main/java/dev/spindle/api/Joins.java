@@ -10,7 +10,7 @@ final class Joins {
     private Joins() {
     }
 
-    static <K, V, W> Iterator<Pair<V, W>> cross(K key, Pair<List<V>, List<W>> groups) {
+    static <V, W> Iterator<Pair<V, W>> cross(Pair<List<V>, List<W>> groups) {
         List<V> left = groups.key();
         List<W> right = groups.value();
         if (left.isEmpty() || right.isEmpty()) {
@@ -25,7 +25,7 @@ final class Joins {
         return out.iterator();
     }
 
-    static <K, V, W> Iterator<Pair<V, Optional<W>>> leftOuter(K key, Pair<List<V>, List<W>> groups) {
+    static <V, W> Iterator<Pair<V, Optional<W>>> leftOuter(Pair<List<V>, List<W>> groups) {
         List<Pair<V, Optional<W>>> out = new ArrayList<>();
         for (V v : groups.key()) {
             if (groups.value().isEmpty()) {
@@ -38,7 +38,7 @@ final class Joins {
         return out.iterator();
     }
 
-    static <K, V, W> Iterator<Pair<Optional<V>, W>> rightOuter(K key, Pair<List<V>, List<W>> groups) {
+    static <V, W> Iterator<Pair<Optional<V>, W>> rightOuter(Pair<List<V>, List<W>> groups) {
         List<Pair<Optional<V>, W>> out = new ArrayList<>();
         for (W w : groups.value()) {
             if (groups.key().isEmpty()) {
@@ -51,7 +51,7 @@ final class Joins {
         return out.iterator();
     }
 
-    static <K, V, W> Iterator<Pair<Optional<V>, Optional<W>>> fullOuter(K key, Pair<List<V>, List<W>> groups) {
+    static <V, W> Iterator<Pair<Optional<V>, Optional<W>>> fullOuter(Pair<List<V>, List<W>> groups) {
         List<Pair<Optional<V>, Optional<W>>> out = new ArrayList<>();
         List<V> left = groups.key();
         List<W> right = groups.value();

@@ -211,20 +211,20 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
     }
 
     public <W> PairDataset<K, Pair<V, W>> join(PairDataset<K, W> other, Partitioner partitioner) {
-        return cogroup(other, partitioner).flatMapValues(g -> Joins.cross(g.key(), g.value()));
+        return cogroup(other, partitioner).flatMapValues(Joins::cross);
     }
 
     /** Every pair of this dataset, with the matching values of {@code other} or an empty Optional. */
     public <W> PairDataset<K, Pair<V, Optional<W>>> leftOuterJoin(PairDataset<K, W> other) {
-        return cogroup(other, defaultPartitioner(other)).flatMapValues(g -> Joins.leftOuter(g.key(), g.value()));
+        return cogroup(other, defaultPartitioner(other)).flatMapValues(Joins::leftOuter);
     }
 
     public <W> PairDataset<K, Pair<Optional<V>, W>> rightOuterJoin(PairDataset<K, W> other) {
-        return cogroup(other, defaultPartitioner(other)).flatMapValues(g -> Joins.rightOuter(g.key(), g.value()));
+        return cogroup(other, defaultPartitioner(other)).flatMapValues(Joins::rightOuter);
     }
 
     public <W> PairDataset<K, Pair<Optional<V>, Optional<W>>> fullOuterJoin(PairDataset<K, W> other) {
-        return cogroup(other, defaultPartitioner(other)).flatMapValues(g -> Joins.fullOuter(g.key(), g.value()));
+        return cogroup(other, defaultPartitioner(other)).flatMapValues(Joins::fullOuter);
     }
 
     // ---- sorting -----------------------------------------------------------------------------------
@@ -239,16 +239,16 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
     }
 
     public PairDataset<K, V> sortByKey(boolean ascending, int numPartitions) {
-        return sortByKey(Dataset.naturalOrder(), ascending, numPartitions);
+        return sortByKeyWith(Dataset.naturalOrder(), ascending, numPartitions);
     }
 
     /** Sorted by {@code comparator}, which must be Serializable (a lambda cast to a serializable type). */
     public <C extends Comparator<K> & Serializable> PairDataset<K, V> sortByKey(C comparator, boolean ascending,
             int numPartitions) {
-        return sortByKey((Comparator<K>) comparator, ascending, numPartitions);
+        return sortByKeyWith(comparator, ascending, numPartitions);
     }
 
-    private PairDataset<K, V> sortByKey(Comparator<K> ordering, boolean ascending, int numPartitions) {
+    private PairDataset<K, V> sortByKeyWith(Comparator<K> ordering, boolean ascending, int numPartitions) {
         Partitioner partitioner = RangeBounds.partitioner(this, ordering, ascending, numPartitions);
         Comparator<K> keyOrder = ascending ? ordering : new Reversed<>(ordering);
         ShuffleDependency<K, V, V> dep = new ShuffleDependency<>(node(), context().newShuffleId(), partitioner, null,

@@ -77,7 +77,7 @@ public final class Driver implements AutoCloseable {
                 new DagScheduler.Services(tracker, closures::serialize, serializer, accumulators, bus, classLoader,
                         conf.get(SpindleConfig.DRIVER_MAX_RESULT_SIZE), Clock.SYSTEM),
                 listener -> new TaskScheduler(backend, listener, settings, Clock.SYSTEM));
-        this.progressBar = ConsoleProgressBar.create(conf, System.err);
+        this.progressBar = ConsoleProgressBar.create(conf);
         bus.addListener(progressBar);
     }
 

@@ -1,0 +1,112 @@
+package dev.spindle.shuffle;
+
+import dev.spindle.common.ExecutorId;
+import dev.spindle.common.SpindleException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The driver's record of which map outputs of each shuffle exist, and where. Thread-safe. */
+public final class MapOutputTracker implements MapOutputLocator {
+    private final Map<Integer, MapStatus[]> shuffles = new ConcurrentHashMap<>();
+
+    public void registerShuffle(int shuffleId, int numMaps) {
+        shuffles.putIfAbsent(shuffleId, new MapStatus[numMaps]);
+    }
+
+    public boolean containsShuffle(int shuffleId) {
+        return shuffles.containsKey(shuffleId);
+    }
+
+    public void unregisterShuffle(int shuffleId) {
+        shuffles.remove(shuffleId);
+    }
+
+    public void registerMapOutput(int shuffleId, MapStatus status) {
+        MapStatus[] outputs = outputs(shuffleId);
+        synchronized (outputs) {
+            outputs[status.mapPartition()] = status;
+        }
+    }
+
+    /** Forgets map output {@code mapPartition} if it is still the one on {@code location}. */
+    public void unregisterMapOutput(int shuffleId, int mapPartition, ExecutorId location) {
+        MapStatus[] outputs = shuffles.get(shuffleId);
+        if (outputs == null) {
+            return;
+        }
+        synchronized (outputs) {
+            MapStatus status = outputs[mapPartition];
+            if (status != null && (location == null || status.location().equals(location))) {
+                outputs[mapPartition] = null;
+            }
+        }
+    }
+
+    /** Forgets every map output on {@code executor}; returns the shuffles that lost some. */
+    public List<Integer> removeOutputsOnExecutor(ExecutorId executor) {
+        List<Integer> affected = new ArrayList<>();
+        shuffles.forEach((shuffleId, outputs) -> {
+            synchronized (outputs) {
+                for (int i = 0; i < outputs.length; i++) {
+                    if (outputs[i] != null && outputs[i].location().equals(executor)) {
+                        outputs[i] = null;
+                        if (!affected.contains(shuffleId)) {
+                            affected.add(shuffleId);
+                        }
+                    }
+                }
+            }
+        });
+        return affected;
+    }
+
+    public List<Integer> missingMapPartitions(int shuffleId) {
+        MapStatus[] outputs = outputs(shuffleId);
+        List<Integer> missing = new ArrayList<>();
+        synchronized (outputs) {
+            for (int i = 0; i < outputs.length; i++) {
+                if (outputs[i] == null) {
+                    missing.add(i);
+                }
+            }
+        }
+        return missing;
+    }
+
+    public boolean isComplete(int shuffleId) {
+        MapStatus[] outputs = shuffles.get(shuffleId);
+        if (outputs == null) {
+            return false;
+        }
+        synchronized (outputs) {
+            return Arrays.stream(outputs).allMatch(java.util.Objects::nonNull);
+        }
+    }
+
+    @Override
+    public List<MapStatus> statuses(int shuffleId) {
+        MapStatus[] outputs = shuffles.get(shuffleId);
+        if (outputs == null) {
+            throw new FetchFailedException(shuffleId, -1, "driver", "shuffle is not registered", null);
+        }
+        synchronized (outputs) {
+            for (int i = 0; i < outputs.length; i++) {
+                if (outputs[i] == null) {
+                    throw new FetchFailedException(shuffleId, i, "unknown", "map output is missing", null);
+                }
+            }
+            return List.of(outputs.clone());
+        }
+    }
+
+    private MapStatus[] outputs(int shuffleId) {
+        MapStatus[] outputs = shuffles.get(shuffleId);
+        if (outputs == null) {
+            throw SpindleException.internal("shuffle %d is not registered with the map output tracker", shuffleId);
+        }
+        return outputs;
+    }
+}

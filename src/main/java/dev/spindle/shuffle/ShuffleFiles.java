@@ -1,0 +1,92 @@
+package dev.spindle.shuffle;
+
+import dev.spindle.common.ErrorCode;
+import dev.spindle.common.SpindleException;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.UUID;
+
+/**
+ * One executor's shuffle files: per map task a data file (the records of each reduce partition, one after the
+ * other) and an index file ({@code numPartitions + 1} offsets), plus temporary spill files.
+ */
+public final class ShuffleFiles {
+    private final Path root;
+
+    public ShuffleFiles(Path root) {
+        this.root = root;
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot create shuffle directory " + root + ": " + e, e);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path dataFile(int shuffleId, long mapTaskId) {
+        return root.resolve("shuffle_" + shuffleId + "_" + mapTaskId + ".data");
+    }
+
+    public Path indexFile(int shuffleId, long mapTaskId) {
+        return root.resolve("shuffle_" + shuffleId + "_" + mapTaskId + ".index");
+    }
+
+    /** A fresh temporary file name for spills and for data being written. */
+    public Path tempFile(String purpose) {
+        return root.resolve("tmp_" + purpose + "_" + UUID.randomUUID());
+    }
+
+    /** Writes the index and moves data and index into place; a retried attempt replaces a previous one. */
+    void commit(int shuffleId, long mapTaskId, Path tempData, long[] offsets) throws IOException {
+        Path tempIndex = tempFile("index");
+        try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(
+                Files.newOutputStream(tempIndex)))) {
+            for (long offset : offsets) {
+                out.writeLong(offset);
+            }
+        }
+        move(tempData, dataFile(shuffleId, mapTaskId));
+        move(tempIndex, indexFile(shuffleId, mapTaskId));
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Offsets {@code [start, end]} of reduce partitions {@code [startPartition, endPartition)}. */
+    long[] segment(int shuffleId, long mapTaskId, int startPartition, int endPartition) throws IOException {
+        try (InputStream in = Files.newInputStream(indexFile(shuffleId, mapTaskId));
+                DataInputStream data = new DataInputStream(in)) {
+            data.skipNBytes(8L * startPartition);
+            long start = data.readLong();
+            data.skipNBytes(8L * (endPartition - startPartition - 1));
+            long end = data.readLong();
+            return new long[] {start, end};
+        }
+    }
+
+    /** Deletes every file of {@code shuffleId}. */
+    public void removeShuffle(int shuffleId) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(root, "shuffle_" + shuffleId + "_*")) {
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot delete files of shuffle " + shuffleId + ": " + e, e);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.spindle.shuffle;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.spindle.common.ErrorCode;
+import dev.spindle.common.ExecutorId;
+import dev.spindle.common.Pair;
+import dev.spindle.common.SpindleException;
+import dev.spindle.plan.Partitioner;
+import dev.spindle.plan.ShuffleDependency;
+import dev.spindle.plan.TaskContext;
+import dev.spindle.serde.RecordOutput;
+import dev.spindle.serde.RecordSerializer;
+import dev.spindle.storage.MemoryManager;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+
+/**
+ * Writes one map task's output for a shuffle: records are bucketed by reduce partition (combined by key when
+ * the dependency asks for map-side combine), spilled to disk when execution memory runs out, and finally
+ * written into one data file with an index of partition offsets.
+ */
+public final class SortShuffleWriter {
+    private final ShuffleDependency<?, ?, ?> dependency;
+    private final int mapPartition;
+    private final long mapTaskId;
+    private final TaskContext context;
+    private final MemoryManager memory;
+    private final RecordSerializer serializer;
+    private final ShuffleFiles files;
+    private final ExecutorId location;
+    private final String host;
+
+    public SortShuffleWriter(ShuffleDependency<?, ?, ?> dependency, int mapPartition, long mapTaskId,
+            TaskContext context, MemoryManager memory, RecordSerializer serializer, ShuffleFiles files,
+            ExecutorId location, String host) {
+        this.dependency = requireNonNull(dependency, "dependency is null");
+        this.mapPartition = mapPartition;
+        this.mapTaskId = mapTaskId;
+        this.context = requireNonNull(context, "context is null");
+        this.memory = requireNonNull(memory, "memory is null");
+        this.serializer = requireNonNull(serializer, "serializer is null");
+        this.files = requireNonNull(files, "files is null");
+        this.location = requireNonNull(location, "location is null");
+        this.host = requireNonNull(host, "host is null");
+    }
+
+    /** Writes all {@code records}; returns where they are and how many bytes each reduce partition got. */
+    public MapStatus write(Iterator<? extends Pair<?, ?>> records) {
+        Partitioner partitioner = dependency.partitioner();
+        int numPartitions = partitioner.numPartitions();
+        SpillableBuckets.Mode mode = dependency.mapSideCombine() ? SpillableBuckets.Mode.COMBINING
+                : SpillableBuckets.Mode.PLAIN;
+        Path tempData = files.tempFile("data");
+        try (SpillableBuckets<Object> buckets = new SpillableBuckets<>(numPartitions, mode, null,
+                dependency.aggregator().orElse(null), false, context, memory, serializer, files)) {
+            while (records.hasNext()) {
+                Pair<?, ?> record = records.next();
+                buckets.insert(partitioner.partition(record.key()), record.key(), record.value());
+            }
+            long[] offsets = new long[numPartitions + 1];
+            long written = 0;
+            try (CountingOutputStream out = new CountingOutputStream(Files.newOutputStream(tempData))) {
+                for (int p = 0; p < numPartitions; p++) {
+                    Iterator<Pair<Object, Object>> partition = buckets.partition(p);
+                    if (partition.hasNext()) {
+                        RecordOutput records2 = serializer.newOutput(new NonClosing(out));
+                        while (partition.hasNext()) {
+                            Pair<Object, Object> record = partition.next();
+                            records2.write(record.key());
+                            records2.write(record.value());
+                            written++;
+                        }
+                        records2.flush();
+                    }
+                    offsets[p + 1] = out.count();
+                }
+            }
+            files.commit(dependency.shuffleId(), mapTaskId, tempData, offsets);
+            context.metrics().addShuffleRecordsWritten(written);
+            context.metrics().addShuffleBytesWritten(offsets[numPartitions]);
+            long[] lengths = new long[numPartitions];
+            for (int p = 0; p < numPartitions; p++) {
+                lengths[p] = offsets[p + 1] - offsets[p];
+            }
+            return new MapStatus(location, host, -1, mapPartition, mapTaskId, lengths);
+        } catch (IOException e) {
+            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot write shuffle " + dependency.shuffleId()
+                    + " output of map " + mapPartition + " to " + files.root() + ": " + e, e);
+        } finally {
+            try {
+                Files.deleteIfExists(tempData);
+            } catch (IOException e) {
+                // Best effort: the file is in the executor's local dir, deleted with it.
+            }
+        }
+    }
+
+    /** Counts the bytes written through it. */
+    static final class CountingOutputStream extends FilterOutputStream {
+        private long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+
+        long count() {
+            return count;
+        }
+    }
+
+    /** Lets a record output flush into a shared stream without closing it. */
+    static final class NonClosing extends FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,452 @@
+package dev.spindle.shuffle;
+
+import dev.spindle.common.ErrorCode;
+import dev.spindle.common.Pair;
+import dev.spindle.common.SpindleException;
+import dev.spindle.plan.Aggregator;
+import dev.spindle.plan.TaskContext;
+import dev.spindle.plan.UserCodeException;
+import dev.spindle.serde.RecordInput;
+import dev.spindle.serde.RecordOutput;
+import dev.spindle.serde.RecordSerializer;
+import dev.spindle.storage.MemoryManager;
+import dev.spindle.storage.SizeEstimator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.PriorityQueue;
+
+/**
+ * Records bucketed by partition, held in execution memory and spilled to disk as runs when memory runs out,
+ * then read back partition by partition, merged with the runs. Three modes: {@link Mode#PLAIN} keeps insertion
+ * order, {@link Mode#SORTED} sorts each partition by a key ordering, {@link Mode#COMBINING} combines values of
+ * equal keys with an aggregator (runs sorted by key hash, merged hash group by hash group).
+ *
+ * <p>Used by the map side (one bucket per reduce partition) and the reduce side (one bucket) of the shuffle.
+ * Partitions must be read in increasing order, each fully, and {@link #close()} must be called. One task, one
+ * thread.
+ */
+final class SpillableBuckets<K> implements AutoCloseable {
+    enum Mode { PLAIN, SORTED, COMBINING }
+
+    private static final int CHECK_EVERY = 32;
+    private static final int SAMPLE_EVERY = 16;
+    private static final long MIN_REQUEST = 256 << 10;
+
+    private final int numPartitions;
+    private final Mode mode;
+    private final Comparator<Object> ordering;
+    @SuppressWarnings("rawtypes")
+    private final Aggregator aggregator;
+    private final boolean valuesAreCombiners;
+    private final TaskContext context;
+    private final MemoryManager memory;
+    private final RecordSerializer serializer;
+    private final ShuffleFiles files;
+    private final ClassLoader loader;
+
+    private List<Object>[] lists;
+    private Map<Object, Object>[] maps;
+    private final List<Spill> spills = new ArrayList<>();
+    private long inserted;
+    private long entries;
+    private double averageEntryBytes = 64;
+    private long granted;
+
+    /** A run on disk: how many records each partition has in it, in partition order. */
+    private record Spill(Path file, long[] counts) {
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    SpillableBuckets(int numPartitions, Mode mode, Comparator<?> ordering, Aggregator aggregator,
+            boolean valuesAreCombiners, TaskContext context, MemoryManager memory, RecordSerializer serializer,
+            ShuffleFiles files) {
+        this.numPartitions = numPartitions;
+        this.mode = mode;
+        this.ordering = (Comparator<Object>) ordering;
+        this.aggregator = aggregator;
+        this.valuesAreCombiners = valuesAreCombiners;
+        this.context = context;
+        this.memory = memory;
+        this.serializer = serializer;
+        this.files = files;
+        this.loader = Thread.currentThread().getContextClassLoader();
+        SpindleException.checkState(mode != Mode.SORTED || ordering != null, "sorted buckets need an ordering");
+        SpindleException.checkState(mode != Mode.COMBINING || aggregator != null, "combining buckets need an aggregator");
+        resetBuckets();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void resetBuckets() {
+        if (mode == Mode.COMBINING) {
+            maps = new Map[numPartitions];
+        } else {
+            lists = new List[numPartitions];
+        }
+        entries = 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    void insert(int partition, Object key, Object value) {
+        if (mode == Mode.COMBINING) {
+            Map<Object, Object> map = maps[partition];
+            if (map == null) {
+                map = maps[partition] = new HashMap<>();
+            }
+            Object current = map.get(key);
+            Object combined;
+            if (current == null && !map.containsKey(key)) {
+                combined = valuesAreCombiners ? value : call(aggregator.createCombiner(), value);
+                entries++;
+            } else {
+                combined = valuesAreCombiners ? call2(aggregator.mergeCombiners(), current, value)
+                        : call2(aggregator.mergeValue(), current, value);
+            }
+            map.put(key, combined);
+            value = combined;
+        } else {
+            List<Object> list = lists[partition];
+            if (list == null) {
+                list = lists[partition] = new ArrayList<>();
+            }
+            list.add(key);
+            list.add(value);
+            entries++;
+        }
+        if (++inserted % SAMPLE_EVERY == 0) {
+            long sample = SizeEstimator.estimate(key) + SizeEstimator.estimate(value) + 48;
+            averageEntryBytes = 0.9 * averageEntryBytes + 0.1 * sample;
+        }
+        if (inserted % CHECK_EVERY == 0) {
+            maybeSpill();
+        }
+    }
+
+    long estimatedBytes() {
+        return (long) (entries * averageEntryBytes);
+    }
+
+    private void maybeSpill() {
+        long estimate = estimatedBytes();
+        if (estimate <= granted) {
+            return;
+        }
+        long want = Math.max(MIN_REQUEST, 2 * estimate - granted);
+        granted += memory.acquireExecution(context.attemptId().taskId(), want);
+        if (estimate > granted) {
+            spill();
+        }
+    }
+
+    private void spill() {
+        Path file = files.tempFile("spill");
+        long[] counts = new long[numPartitions];
+        try (RecordOutput out = serializer.newOutput(Files.newOutputStream(file))) {
+            for (int p = 0; p < numPartitions; p++) {
+                Iterator<Pair<Object, Object>> records = memoryIterator(p);
+                while (records.hasNext()) {
+                    Pair<Object, Object> record = records.next();
+                    out.write(record.key());
+                    out.write(record.value());
+                    counts[p]++;
+                }
+            }
+        } catch (IOException e) {
+            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot write shuffle spill " + file + ": " + e, e);
+        }
+        spills.add(new Spill(file, counts));
+        try {
+            context.metrics().addSpilledBytes(Files.size(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        resetBuckets();
+        memory.releaseExecution(context.attemptId().taskId(), granted);
+        granted = 0;
+    }
+
+    boolean spilled() {
+        return !spills.isEmpty();
+    }
+
+    /** The in-memory records of {@code partition}, in the order runs are written (sorted or hash-sorted). */
+    private Iterator<Pair<Object, Object>> memoryIterator(int partition) {
+        if (mode == Mode.COMBINING) {
+            Map<Object, Object> map = maps[partition];
+            if (map == null) {
+                return Collections.emptyIterator();
+            }
+            List<Pair<Object, Object>> pairs = new ArrayList<>(map.size());
+            map.forEach((k, v) -> pairs.add(Pair.of(k, v)));
+            pairs.sort(Comparator.comparingInt(p -> hash(p.key())));
+            return pairs.iterator();
+        }
+        List<Object> list = lists[partition];
+        if (list == null) {
+            return Collections.emptyIterator();
+        }
+        List<Pair<Object, Object>> pairs = new ArrayList<>(list.size() / 2);
+        for (int i = 0; i < list.size(); i += 2) {
+            pairs.add(Pair.of(list.get(i), list.get(i + 1)));
+        }
+        if (mode == Mode.SORTED) {
+            pairs.sort((a, b) -> ordering.compare(a.key(), b.key()));
+        }
+        return pairs.iterator();
+    }
+
+    private static int hash(Object key) {
+        return key == null ? 0 : key.hashCode();
+    }
+
+    private List<RecordInput> spillInputs;
+
+    /** The merged records of {@code partition}; call for partitions in increasing order, each read fully. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    <C> Iterator<Pair<K, C>> partition(int partition) {
+        if (spills.isEmpty()) {
+            if (mode == Mode.COMBINING) {
+                Map<Object, Object> map = maps[partition];
+                if (map == null) {
+                    return Collections.emptyIterator();
+                }
+                Iterator<Map.Entry<Object, Object>> it = map.entrySet().iterator();
+                return (Iterator) new Iterator<Pair<Object, Object>>() {
+                    @Override
+                    public boolean hasNext() {
+                        return it.hasNext();
+                    }
+
+                    @Override
+                    public Pair<Object, Object> next() {
+                        Map.Entry<Object, Object> e = it.next();
+                        return Pair.of(e.getKey(), e.getValue());
+                    }
+                };
+            }
+            return (Iterator) memoryIterator(partition);
+        }
+        if (spillInputs == null) {
+            spillInputs = new ArrayList<>();
+            for (Spill spill : spills) {
+                try {
+                    spillInputs.add(serializer.newInput(Files.newInputStream(spill.file()), loader));
+                } catch (IOException e) {
+                    throw new SpindleException(ErrorCode.IO_FAILURE, "cannot read shuffle spill " + spill.file(), e);
+                }
+            }
+        }
+        List<Iterator<Pair<Object, Object>>> sources = new ArrayList<>();
+        for (int s = 0; s < spills.size(); s++) {
+            sources.add(new RunIterator(spillInputs.get(s), spills.get(s).counts()[partition], spills.get(s).file()));
+        }
+        sources.add(memoryIterator(partition));
+        return (Iterator) switch (mode) {
+            case PLAIN -> concat(sources);
+            case SORTED -> new MergeIterator(sources, (a, b) -> ordering.compare(a.key(), b.key()));
+            case COMBINING -> new CombiningIterator(new MergeIterator(sources,
+                    Comparator.comparingInt(p -> hash(p.key()))));
+        };
+    }
+
+    private static Iterator<Pair<Object, Object>> concat(List<Iterator<Pair<Object, Object>>> sources) {
+        Iterator<Iterator<Pair<Object, Object>>> outer = sources.iterator();
+        return new Iterator<>() {
+            private Iterator<Pair<Object, Object>> current = Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext() && outer.hasNext()) {
+                    current = outer.next();
+                }
+                return current.hasNext();
+            }
+
+            @Override
+            public Pair<Object, Object> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return current.next();
+            }
+        };
+    }
+
+    /** Reads {@code count} key-value records of one partition from a run. */
+    private static final class RunIterator implements Iterator<Pair<Object, Object>> {
+        private final RecordInput input;
+        private final Path file;
+        private long remaining;
+
+        RunIterator(RecordInput input, long count, Path file) {
+            this.input = input;
+            this.remaining = count;
+            this.file = file;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return remaining > 0;
+        }
+
+        @Override
+        public Pair<Object, Object> next() {
+            if (remaining <= 0) {
+                throw new NoSuchElementException();
+            }
+            remaining--;
+            try {
+                return Pair.of(input.read(), input.read());
+            } catch (IOException e) {
+                throw new SpindleException(ErrorCode.IO_FAILURE, "cannot read shuffle spill " + file + ": " + e, e);
+            }
+        }
+    }
+
+    /** K-way merge of sorted iterators. */
+    private static final class MergeIterator implements Iterator<Pair<Object, Object>> {
+        private record Head(Pair<Object, Object> value, Iterator<Pair<Object, Object>> source) {
+        }
+
+        private final PriorityQueue<Head> heads;
+
+        MergeIterator(List<Iterator<Pair<Object, Object>>> sources, Comparator<Pair<Object, Object>> order) {
+            heads = new PriorityQueue<>(Math.max(1, sources.size()), (a, b) -> order.compare(a.value(), b.value()));
+            for (Iterator<Pair<Object, Object>> source : sources) {
+                if (source.hasNext()) {
+                    heads.add(new Head(source.next(), source));
+                }
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            return !heads.isEmpty();
+        }
+
+        @Override
+        public Pair<Object, Object> next() {
+            Head head = heads.poll();
+            if (head == null) {
+                throw new NoSuchElementException();
+            }
+            if (head.source().hasNext()) {
+                heads.add(new Head(head.source().next(), head.source()));
+            }
+            return head.value();
+        }
+    }
+
+    /** Combines the records of a hash-ordered stream whose keys are equal (not just of equal hash). */
+    private final class CombiningIterator implements Iterator<Pair<Object, Object>> {
+        private final MergeIterator input;
+        private Pair<Object, Object> lookahead;
+        private Iterator<Pair<Object, Object>> group = Collections.emptyIterator();
+
+        CombiningIterator(MergeIterator input) {
+            this.input = input;
+            this.lookahead = input.hasNext() ? input.next() : null;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (group.hasNext()) {
+                return true;
+            }
+            if (lookahead == null) {
+                return false;
+            }
+            int h = hash(lookahead.key());
+            List<Object[]> combined = new ArrayList<>(2);
+            while (lookahead != null && hash(lookahead.key()) == h) {
+                Object[] match = null;
+                for (Object[] entry : combined) {
+                    if (java.util.Objects.equals(entry[0], lookahead.key())) {
+                        match = entry;
+                        break;
+                    }
+                }
+                if (match == null) {
+                    combined.add(new Object[] {lookahead.key(), lookahead.value()});
+                } else {
+                    match[1] = call2(aggregator.mergeCombiners(), match[1], lookahead.value());
+                }
+                lookahead = input.hasNext() ? input.next() : null;
+            }
+            List<Pair<Object, Object>> out = new ArrayList<>(combined.size());
+            combined.forEach(e -> out.add(Pair.of(e[0], e[1])));
+            group = out.iterator();
+            return true;
+        }
+
+        @Override
+        public Pair<Object, Object> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return group.next();
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Object call(dev.spindle.function.Function f, Object value) {
+        try {
+            return f.call(value);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new UserCodeException(new dev.spindle.plan.NodeInfo(-1, "combine", "aggregator"), e);
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Object call2(dev.spindle.function.Function2 f, Object a, Object b) {
+        try {
+            return f.call(a, b);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new UserCodeException(new dev.spindle.plan.NodeInfo(-1, "combine", "aggregator"), e);
+        }
+    }
+
+    /** Deletes spill files and releases memory; safe to call more than once. */
+    @Override
+    public void close() {
+        RuntimeException failure = null;
+        if (spillInputs != null) {
+            for (RecordInput input : spillInputs) {
+                try {
+                    input.close();
+                } catch (IOException e) {
+                    failure = failure == null ? new UncheckedIOException(e) : failure;
+                }
+            }
+            spillInputs = null;
+        }
+        for (Spill spill : spills) {
+            try {
+                Files.deleteIfExists(spill.file());
+            } catch (IOException e) {
+                failure = failure == null ? new UncheckedIOException(e) : failure;
+            }
+        }
+        spills.clear();
+        lists = null;
+        maps = null;
+        memory.releaseExecution(context.attemptId().taskId(), granted);
+        granted = 0;
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}
