@@ -33,6 +33,9 @@ public final class SpindleConfig {
     public static final ConfigEntry<Integer> EXECUTOR_CORES = register(integer("spindle.executor.cores", "1",
             "Task threads in each executor.")
             .checkValue(v -> v > 0, "must be positive"));
+    public static final ConfigEntry<Integer> EXECUTOR_INSTANCES = register(integer("spindle.executor.instances", "2",
+            "Executors requested from YARN (spindle-submit --num-executors).")
+            .checkValue(v -> v > 0, "must be positive"));
     public static final ConfigEntry<Long> DRIVER_MEMORY = register(bytes("spindle.driver.memory", "1g",
             "Heap of the driver JVM.")
             .checkValue(v -> v >= 32L << 20, "is below the minimum 32m"));

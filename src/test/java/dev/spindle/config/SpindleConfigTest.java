@@ -1,0 +1,174 @@
+package dev.spindle.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.spindle.common.ErrorCode;
+import dev.spindle.common.SpindleException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SpindleConfigTest {
+    /** Every key and its default, in declaration order; null means no default. Update when adding an entry. */
+    private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+
+    static {
+        DEFAULTS.put("spindle.master", "local[*]");
+        DEFAULTS.put("spindle.app.name", "spindle");
+        DEFAULTS.put("spindle.default.parallelism", null);
+        DEFAULTS.put("spindle.executor.memory", "1g");
+        DEFAULTS.put("spindle.executor.cores", "1");
+        DEFAULTS.put("spindle.executor.instances", "2");
+        DEFAULTS.put("spindle.driver.memory", "1g");
+        DEFAULTS.put("spindle.driver.maxResultSize", "1g");
+        DEFAULTS.put("spindle.task.maxFailures", "4");
+        DEFAULTS.put("spindle.locality.wait", "3s");
+        DEFAULTS.put("spindle.memory.fraction", "0.6");
+        DEFAULTS.put("spindle.memory.storageFraction", "0.5");
+        DEFAULTS.put("spindle.memory.size", "0");
+        DEFAULTS.put("spindle.shuffle.file.buffer", "64k");
+        DEFAULTS.put("spindle.local.dir", null);
+        DEFAULTS.put("spindle.checkpoint.dir", null);
+        DEFAULTS.put("spindle.output.overwrite", "false");
+        DEFAULTS.put("spindle.files.maxPartitionBytes", "128m");
+        DEFAULTS.put("spindle.ui.showConsoleProgress", "true");
+        DEFAULTS.put("spindle.ui.consoleProgress.interval", "200ms");
+    }
+
+    @Test
+    void everyDefaultIsPinned() {
+        Map<String, String> actual = new LinkedHashMap<>();
+        for (ConfigEntry<?> entry : SpindleConfig.entries()) {
+            actual.put(entry.key(), entry.defaultValue());
+        }
+        assertThat(actual)
+                .as("a default changed or an entry was added/removed; update SpindleConfigTest.DEFAULTS "
+                        + "and regenerate docs/configuration.md")
+                .containsExactlyEntriesOf(DEFAULTS);
+    }
+
+    @Test
+    void typedDefaults() {
+        SpindleConf conf = SpindleConf.empty();
+        assertThat(conf.get(SpindleConfig.EXECUTOR_MEMORY)).isEqualTo(1L << 30);
+        assertThat(conf.get(SpindleConfig.SHUFFLE_FILE_BUFFER)).isEqualTo(64L << 10);
+        assertThat(conf.get(SpindleConfig.LOCALITY_WAIT)).isEqualTo(Duration.ofSeconds(3));
+        assertThat(conf.get(SpindleConfig.CONSOLE_PROGRESS_INTERVAL)).isEqualTo(Duration.ofMillis(200));
+        assertThat(conf.get(SpindleConfig.TASK_MAX_FAILURES)).isEqualTo(4);
+        assertThat(conf.get(SpindleConfig.MEMORY_FRACTION)).isEqualTo(0.6);
+        assertThat(conf.get(SpindleConfig.OUTPUT_OVERWRITE)).isFalse();
+        assertThat(conf.getOptional(SpindleConfig.DEFAULT_PARALLELISM)).isEmpty();
+        assertThatThrownBy(() -> conf.get(SpindleConfig.CHECKPOINT_DIR))
+                .hasMessageContaining("spindle.checkpoint.dir is not set and has no default");
+    }
+
+    @Test
+    void everyEntryHasDocAndKnownType() {
+        for (ConfigEntry<?> entry : SpindleConfig.entries()) {
+            assertThat(entry.doc()).as(entry.key()).isNotBlank();
+            assertThat(entry.type()).as(entry.key())
+                    .isIn("string", "integer", "number", "byte size", "duration", "boolean");
+            assertThat(SpindleConfig.entry(entry.key())).contains(entry);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "spindle.executor.memory      | 12x   | spindle.executor.memory=12x is not a valid byte size: expected a byte size such as 512m or 2g",
+        "spindle.executor.memory      | 16m   | spindle.executor.memory=16m is below the minimum 32m",
+        "spindle.task.maxFailures     | 0     | spindle.task.maxFailures=0 must be at least 1",
+        "spindle.task.maxFailures     | four  | spindle.task.maxFailures=four is not a valid integer: expected an integer",
+        "spindle.locality.wait        | 3 sec | spindle.locality.wait=3 sec is not a valid duration: expected a duration such as 500ms, 10s, 5min or 2h",
+        "spindle.locality.wait        | -1s   | spindle.locality.wait=-1s is not a valid duration",
+        "spindle.output.overwrite     | yes   | spindle.output.overwrite=yes is not a valid boolean: expected true or false",
+        "spindle.memory.fraction      | 1.5   | spindle.memory.fraction=1.5 must be between 0 and 1 (exclusive)",
+        "spindle.shuffle.file.buffer  | 100   | spindle.shuffle.file.buffer=100 must be between 1k and 64m",
+        "spindle.executor.cores       | 0     | spindle.executor.cores=0 must be positive",
+        "spindle.executor.instances   | -2    | spindle.executor.instances=-2 must be positive",
+    })
+    void badValuesFailValidationNamingKeyValueAndExpectation(String key, String value, String message) {
+        SpindleConf conf = SpindleConf.of(Map.of(key, value));
+        assertThatThrownBy(conf::validate)
+                .isInstanceOfSatisfying(SpindleException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void goodValuesParse() {
+        SpindleConf conf = SpindleConf.of(Map.of(
+                "spindle.executor.memory", "2g",
+                "spindle.locality.wait", "5min",
+                "spindle.output.overwrite", "TRUE",
+                "spindle.ui.consoleProgress.interval", "1s"));
+        assertThat(conf.validate()).isEmpty();
+        assertThat(conf.get(SpindleConfig.EXECUTOR_MEMORY)).isEqualTo(2L << 30);
+        assertThat(conf.get(SpindleConfig.LOCALITY_WAIT)).isEqualTo(Duration.ofMinutes(5));
+        assertThat(conf.get(SpindleConfig.OUTPUT_OVERWRITE)).isTrue();
+        assertThat(conf.get(SpindleConfig.CONSOLE_PROGRESS_INTERVAL)).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void unknownSpindleKeysAreReturnedAsWarningsOthersIgnored() {
+        SpindleConf conf = SpindleConf.of(Map.of(
+                "spindle.executor.memroy", "2g",
+                "spindle.no.such.key", "x",
+                "hadoop.something", "y",
+                "spindle.executor.cores", "2"));
+        assertThat(conf.validate()).containsExactlyInAnyOrder("spindle.executor.memroy", "spindle.no.such.key");
+    }
+
+    @Test
+    void fromFileReadsCommentsBothSeparatorsAndWhitespace(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("spindle-defaults.conf");
+        Files.writeString(file, """
+                # a comment
+                spindle.executor.memory   2g
+                   spindle.executor.cores=3
+                spindle.app.name  my app with spaces
+
+                \t# indented comment
+                spindle.locality.wait\t10s
+                """, StandardCharsets.UTF_8);
+        SpindleConf conf = SpindleConf.fromFile(file);
+        assertThat(conf.asMap()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "spindle.executor.memory", "2g",
+                "spindle.executor.cores", "3",
+                "spindle.app.name", "my app with spaces",
+                "spindle.locality.wait", "10s"));
+        assertThat(conf.get(SpindleConfig.EXECUTOR_CORES)).isEqualTo(3);
+    }
+
+    @Test
+    void fromFileReportsTheBadLineNumber(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("spindle-defaults.conf");
+        Files.writeString(file, "# header\nspindle.executor.memory 2g\nspindle.executor.cores\n", StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> SpindleConf.fromFile(file))
+                .isInstanceOf(SpindleException.class)
+                .hasMessageContaining(file + " line 3: 'spindle.executor.cores' is not 'key value'");
+    }
+
+    @Test
+    void fromFileOfMissingFileNamesIt(@TempDir Path dir) {
+        Path file = dir.resolve("missing.conf");
+        assertThatThrownBy(() -> SpindleConf.fromFile(file))
+                .isInstanceOf(SpindleException.class)
+                .hasMessageContaining("cannot read config file " + file);
+    }
+
+    @Test
+    void shippedDefaultsFileParsesAndIsValid() {
+        Path shipped = Path.of(System.getProperty("basedir", "."), "conf", "spindle-defaults.conf");
+        SpindleConf conf = SpindleConf.fromFile(shipped);
+        assertThat(conf.validate()).isEmpty();
+    }
+}
