@@ -92,7 +92,7 @@ public final class Context implements AutoCloseable {
     /** Records of Avro container files (paths as for {@link #textFile(String)}), split at sync markers. */
     public Dataset<GenericRecord> avroFile(String path) {
         requireNonNull(path, "path is null");
-        return new Dataset<>(this, new AvroFileNode(info("avroFile"), path, conf()));
+        return new Dataset<>(this, AvroFileNode.generic(info("avroFile"), path, Math.min(2, defaultParallelism()), conf()));
     }
 
     /** The elements of {@code data}, cut into {@code numPartitions} slices that travel with the tasks. */

@@ -107,7 +107,12 @@ public final class ShuffleReader implements ShuffleInput {
                 }
                 context.metrics().addShuffleBytesRead(bytes);
                 InputStream stream = fetcher.open(current, shuffleId, start, end);
-                input = serializer.newInput(stream, loader);
+                try {
+                    input = serializer.newInput(stream, loader);
+                } catch (IOException e) {
+                    throw new FetchFailedException(shuffleId, current.mapPartition(), current.location().id(),
+                            "cannot open shuffle data: " + e.getMessage(), e);
+                }
                 nextKey = readRecord();
             }
             return true;

@@ -1,0 +1,65 @@
+package dev.spindle.io;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.spindle.config.SpindleConf;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * Builds the Hadoop {@link Configuration} a driver or task uses: {@code new Configuration()} (the
+ * {@code core-site.xml}/{@code hdfs-site.xml} on the classpath) plus every {@code spindle.hadoop.<key>}
+ * entry of the Spindle configuration, with the prefix stripped.
+ *
+ * <p>A {@code Configuration} is not serializable; objects that travel to executors keep
+ * {@link #overrides(Configuration)} (the entries that differ from the defaults) and rebuild it with
+ * {@link #fromOverrides(Map)}.
+ */
+public final class HadoopConfs {
+    /** Spindle keys with this prefix are copied into the Hadoop configuration without it. */
+    public static final String PREFIX = "spindle.hadoop.";
+
+    private HadoopConfs() {
+    }
+
+    /** A fresh Hadoop configuration with the {@code spindle.hadoop.*} entries of {@code conf} applied. */
+    public static Configuration from(SpindleConf conf) {
+        requireNonNull(conf, "conf is null");
+        Configuration hadoop = new Configuration();
+        for (Map.Entry<String, String> e : conf.asMap().entrySet()) {
+            if (e.getKey().startsWith(PREFIX) && e.getKey().length() > PREFIX.length()) {
+                hadoop.set(e.getKey().substring(PREFIX.length()), e.getValue());
+            }
+        }
+        return hadoop;
+    }
+
+    /** A fresh Hadoop configuration with {@code overrides} (plain Hadoop keys) applied. */
+    public static Configuration fromOverrides(Map<String, String> overrides) {
+        requireNonNull(overrides, "overrides is null");
+        Configuration hadoop = new Configuration();
+        overrides.forEach(hadoop::set);
+        return hadoop;
+    }
+
+    /**
+     * The entries of {@code conf} whose raw value differs from (or is absent in) {@code new Configuration()}:
+     * what must travel for {@link #fromOverrides} to rebuild an equivalent configuration elsewhere.
+     */
+    public static Map<String, String> overrides(Configuration conf) {
+        requireNonNull(conf, "conf is null");
+        Map<String, String> defaults = new HashMap<>();
+        for (Map.Entry<String, String> e : new Configuration()) {
+            defaults.put(e.getKey(), e.getValue());
+        }
+        Map<String, String> result = new HashMap<>();
+        for (Map.Entry<String, String> e : conf) {
+            if (!Objects.equals(defaults.get(e.getKey()), e.getValue())) {
+                result.put(e.getKey(), e.getValue());
+            }
+        }
+        return result;
+    }
+}

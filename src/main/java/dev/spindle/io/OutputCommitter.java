@@ -1,0 +1,235 @@
+package dev.spindle.io;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.spindle.common.ErrorCode;
+import dev.spindle.common.Pair;
+import dev.spindle.common.SpindleException;
+import dev.spindle.config.SpindleConf;
+import dev.spindle.plan.TaskContext;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Serializable;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.Schema;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.util.ReflectionUtils;
+
+/**
+ * The commit protocol of save actions, on any Hadoop FileSystem. Each task attempt writes into its own
+ * directory under {@code OUT/_temporary/JOB/}; a successful attempt is committed by renaming that directory to
+ * the partition's task directory (only the first attempt of a partition commits); job commit moves the part
+ * files into {@code OUT} in partition order and writes {@code _SUCCESS}. A failed or duplicate attempt leaves
+ * nothing behind; a failed job leaves no output directory it created.
+ *
+ * <p>Serializable: it travels to executors inside the save job's task code, with the Hadoop configuration as
+ * its overrides.
+ */
+public final class OutputCommitter implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String output;
+    private final String jobToken;
+    private final RecordFormat format;
+    private final Map<String, String> hadoopOverrides;
+    private final boolean createdOutput;
+
+    private OutputCommitter(String output, String jobToken, RecordFormat format, Map<String, String> hadoopOverrides,
+            boolean createdOutput) {
+        this.output = output;
+        this.jobToken = jobToken;
+        this.format = format;
+        this.hadoopOverrides = hadoopOverrides;
+        this.createdOutput = createdOutput;
+    }
+
+    /**
+     * Prepares the output directory, on the driver, before any task runs: an existing directory is an error
+     * unless {@code overwrite}, in which case it is deleted.
+     */
+    public static OutputCommitter setupJob(String outputPath, RecordFormat format, boolean overwrite, SpindleConf conf) {
+        requireNonNull(outputPath, "outputPath is null");
+        requireNonNull(format, "format is null");
+        Configuration hadoop = HadoopConfs.from(conf);
+        try {
+            Path out = new Path(outputPath);
+            FileSystem fs = out.getFileSystem(hadoop);
+            out = fs.makeQualified(out);
+            if (fs.exists(out)) {
+                if (!overwrite) {
+                    throw new SpindleException(ErrorCode.OUTPUT_CONFLICT, "output directory " + out
+                            + " already exists; delete it or set spindle.output.overwrite=true");
+                }
+                if (!fs.delete(out, true)) {
+                    throw new SpindleException(ErrorCode.IO_FAILURE, "cannot delete existing output directory " + out);
+                }
+            }
+            String job = "job_" + UUID.randomUUID();
+            if (!fs.mkdirs(new Path(out, "_temporary/" + job))) {
+                throw new SpindleException(ErrorCode.IO_FAILURE, "cannot create " + out + "/_temporary/" + job);
+            }
+            return new OutputCommitter(out.toString(), job, format, HadoopConfs.overrides(hadoop), true);
+        } catch (IOException e) {
+            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot prepare output directory " + outputPath + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private Path jobDir() {
+        return new Path(output, "_temporary/" + jobToken);
+    }
+
+    private Path taskDir(int partition) {
+        return new Path(jobDir(), "task_" + partition);
+    }
+
+    private FileSystem fs() throws IOException {
+        return new Path(output).getFileSystem(HadoopConfs.fromOverrides(hadoopOverrides));
+    }
+
+    /**
+     * Writes {@code records} as partition {@code partition}'s part file in attempt {@code attempt}'s directory,
+     * then commits the attempt. Returns the number of records written. On failure the attempt's files are
+     * deleted and the error rethrown.
+     */
+    public long writePartition(int partition, int attempt, Iterator<?> records, TaskContext context) {
+        Path attemptDir = new Path(jobDir(), "_attempt_" + partition + "_" + attempt);
+        try {
+            FileSystem fs = fs();
+            long written;
+            try {
+                written = write(fs, attemptDir, partition, records, context);
+            } catch (RuntimeException | IOException e) {
+                deleteQuietly(fs, attemptDir, e);
+                throw e;
+            }
+            commitTask(fs, attemptDir, partition);
+            return written;
+        } catch (IOException e) {
+            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot write partition " + partition + " of " + output
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private long write(FileSystem fs, Path attemptDir, int partition, Iterator<?> records, TaskContext context)
+            throws IOException {
+        Configuration hadoop = fs.getConf();
+        long count = 0;
+        Path file;
+        if (format instanceof RecordFormat.Text text) {
+            CompressionCodec codec = text.codecClassName() == null ? null : codec(text.codecClassName(), hadoop);
+            file = new Path(attemptDir, String.format("part-%05d", partition)
+                    + (codec == null ? "" : codec.getDefaultExtension()));
+            OutputStream raw = fs.create(file, false);
+            OutputStream stream = codec == null ? raw : codec.createOutputStream(raw);
+            try (Writer out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16)) {
+                while (records.hasNext()) {
+                    Object record = records.next();
+                    if (record instanceof Pair<?, ?> pair) {
+                        out.write(String.valueOf(pair.key()));
+                        out.write('\t');
+                        out.write(String.valueOf(pair.value()));
+                    } else {
+                        out.write(String.valueOf(record));
+                    }
+                    out.write('\n');
+                    count++;
+                }
+            }
+        } else {
+            Schema schema = new Schema.Parser().parse(((RecordFormat.Avro) format).schemaJson());
+            file = new Path(attemptDir, String.format("part-%05d.avro", partition));
+            try (DataFileWriter<Object> out = new DataFileWriter<>(new SpecificDatumWriter<>(schema))) {
+                out.create(schema, fs.create(file, false));
+                while (records.hasNext()) {
+                    out.append(records.next());
+                    count++;
+                }
+            }
+        }
+        context.metrics().addRecordsWritten(count);
+        context.metrics().addBytesWritten(fs.getFileStatus(file).getLen());
+        return count;
+    }
+
+    private static CompressionCodec codec(String className, Configuration hadoop) {
+        try {
+            Class<?> type = Class.forName(className.contains(".") ? className
+                    : "org.apache.hadoop.io.compress." + className, true, OutputCommitter.class.getClassLoader());
+            return (CompressionCodec) ReflectionUtils.newInstance(type, hadoop);
+        } catch (ClassNotFoundException | ClassCastException e) {
+            throw SpindleException.invalidArgument("%s is not a Hadoop compression codec class; use for example "
+                    + "org.apache.hadoop.io.compress.GzipCodec or BZip2Codec", className);
+        }
+    }
+
+    /** Makes the attempt's output the partition's, unless another attempt already committed it. */
+    private void commitTask(FileSystem fs, Path attemptDir, int partition) throws IOException {
+        Path taskDir = taskDir(partition);
+        if (fs.exists(taskDir) || !fs.rename(attemptDir, taskDir)) {
+            fs.delete(attemptDir, true);
+        }
+    }
+
+    /** On the driver after every task succeeded: moves the part files into place and writes {@code _SUCCESS}. */
+    public void commitJob(int numPartitions) {
+        try {
+            FileSystem fs = fs();
+            Path out = new Path(output);
+            for (int p = 0; p < numPartitions; p++) {
+                Path taskDir = taskDir(p);
+                if (!fs.exists(taskDir)) {
+                    throw SpindleException.internal("partition %d of %s was never committed", p, output);
+                }
+                for (FileStatus file : fs.listStatus(taskDir)) {
+                    Path target = new Path(out, file.getPath().getName());
+                    if (!fs.rename(file.getPath(), target)) {
+                        throw new SpindleException(ErrorCode.IO_FAILURE, "cannot move " + file.getPath() + " to " + target);
+                    }
+                }
+            }
+            fs.delete(new Path(out, "_temporary"), true);
+            fs.create(new Path(out, "_SUCCESS"), true).close();
+        } catch (IOException e) {
+            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot commit output " + output + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** After a failed job: removes everything the job wrote, and the output directory if the job created it. */
+    public void abortJob(Throwable cause) {
+        try {
+            FileSystem fs = fs();
+            Path out = new Path(output);
+            fs.delete(new Path(out, "_temporary"), true);
+            if (createdOutput && fs.exists(out) && fs.listStatus(out).length == 0) {
+                fs.delete(out, true);
+            }
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    public String output() {
+        return output;
+    }
+
+    private static void deleteQuietly(FileSystem fs, Path dir, Exception cause) {
+        try {
+            fs.delete(dir, true);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+        }
+    }
+}

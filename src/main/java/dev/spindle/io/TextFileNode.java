@@ -1,0 +1,179 @@
+package dev.spindle.io;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.spindle.common.ErrorCode;
+import dev.spindle.common.SpindleException;
+import dev.spindle.config.SpindleConf;
+import dev.spindle.config.SpindleConfig;
+import dev.spindle.plan.Node;
+import dev.spindle.plan.NodeInfo;
+import dev.spindle.plan.Partition;
+import dev.spindle.plan.TaskContext;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.hadoop.io.compress.SplittableCompressionCodec;
+import org.apache.hadoop.mapred.FileSplit;
+import org.apache.hadoop.mapred.LineRecordReader;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The lines of text files on any Hadoop FileSystem, one partition per file split (see {@link FileSplits}).
+ * Lines end at {@code \n}, {@code \r\n} or {@code \r} and are decoded as UTF-8.
+ *
+ * <p>Reading uses Hadoop's {@link LineRecordReader}: a split that does not start at byte 0 skips its first
+ * (partial) line, and every split reads the line that crosses its end, so each line is read exactly once.
+ * Compressed files are recognised by extension ({@link CompressionCodecFactory}); gzip and other
+ * non-splittable codecs give one split per file, bzip2 splits like plain text.
+ */
+public final class TextFileNode extends Node<String> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LogManager.getLogger(TextFileNode.class);
+    private static final int METRICS_EVERY = 1024;
+
+    private final String paths;
+    private final int minPartitions;
+    private final SpindleConf conf;
+
+    public TextFileNode(NodeInfo info, String paths, int minPartitions, SpindleConf conf) {
+        super(info, List.of());
+        this.paths = requireNonNull(paths, "paths is null");
+        this.conf = requireNonNull(conf, "conf is null");
+        SpindleException.checkArgument(minPartitions > 0, "minPartitions=%d must be positive", minPartitions);
+        this.minPartitions = minPartitions;
+    }
+
+    public String paths() {
+        return paths;
+    }
+
+    @Override
+    protected List<Partition> computePartitions() {
+        Configuration hadoop = HadoopConfs.from(conf);
+        CompressionCodecFactory codecs = new CompressionCodecFactory(hadoop);
+        return new ArrayList<>(FileSplits.plan(FileSplits.listFiles(paths, hadoop), minPartitions,
+                conf.get(SpindleConfig.FILES_MAX_PARTITION_BYTES), path -> isSplittable(codecs, path), hadoop));
+    }
+
+    private static boolean isSplittable(CompressionCodecFactory codecs, Path path) {
+        CompressionCodec codec = codecs.getCodec(path);
+        return codec == null || codec instanceof SplittableCompressionCodec;
+    }
+
+    @Override
+    public List<String> preferredHosts(Partition partition) {
+        if (isCheckpointed()) {
+            return super.preferredHosts(partition);
+        }
+        return ((FileSplitPartition) partition).hosts();
+    }
+
+    @Override
+    protected Iterator<String> compute(Partition partition, TaskContext context) {
+        FileSplitPartition split = (FileSplitPartition) partition;
+        LineRecordReader reader;
+        try {
+            reader = new LineRecordReader(HadoopConfs.from(conf),
+                    new FileSplit(new Path(split.path()), split.start(), split.length(), (String[]) null));
+        } catch (IOException e) {
+            throw new SpindleException(ErrorCode.INVALID_INPUT, "cannot open " + split + ": " + e, e);
+        }
+        LineIterator lines = new LineIterator(reader, split, context);
+        context.onCompletion(lines::close);
+        return lines;
+    }
+
+    /** Lines of one split; closes the reader at the end of the split or when the task completes. */
+    private static final class LineIterator implements Iterator<String> {
+        private final LineRecordReader reader;
+        private final FileSplitPartition split;
+        private final TaskContext context;
+        private final LongWritable key;
+        private final Text value;
+        private boolean ready;
+        private boolean closed;
+        private long lastPos;
+        private long unreported;
+
+        LineIterator(LineRecordReader reader, FileSplitPartition split, TaskContext context) {
+            this.reader = reader;
+            this.split = split;
+            this.context = context;
+            this.key = reader.createKey();
+            this.value = reader.createValue();
+            this.lastPos = split.start();
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (ready) {
+                return true;
+            }
+            if (closed) {
+                return false;
+            }
+            try {
+                ready = reader.next(key, value);
+            } catch (IOException e) {
+                close();
+                throw new SpindleException(ErrorCode.INVALID_INPUT, "cannot read " + split + ": " + e, e);
+            }
+            if (!ready) {
+                close();
+            }
+            return ready;
+        }
+
+        @Override
+        public String next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException("end of split " + split);
+            }
+            ready = false;
+            if (++unreported == METRICS_EVERY) {
+                reportMetrics();
+                if (context.isKilled()) {
+                    close();
+                    throw new SpindleException(ErrorCode.CANCELLED, "task reading " + split + " was killed");
+                }
+            }
+            return value.toString();
+        }
+
+        private void reportMetrics() {
+            context.metrics().addRecordsRead(unreported);
+            unreported = 0;
+            try {
+                long pos = reader.getPos();
+                context.metrics().addBytesRead(Math.max(0, pos - lastPos));
+                lastPos = pos;
+            } catch (IOException e) {
+                // The position only feeds metrics; reading itself reports real failures.
+                LOG.debug("Cannot read the position in {} for metrics: {}", split, e.toString());
+            }
+        }
+
+        void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            reportMetrics();
+            try {
+                reader.close();
+            } catch (IOException e) {
+                throw new SpindleException(ErrorCode.IO_FAILURE, "cannot close " + split + ": " + e, e);
+            }
+        }
+    }
+}
