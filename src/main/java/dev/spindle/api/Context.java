@@ -166,7 +166,7 @@ public final class Context implements AutoCloseable {
 
     /** Running jobs and stages plus queued tasks: 0 when the context is idle. For tests and diagnostics. */
     public int activeSchedulerState() {
-        return driver.dagScheduler().activeState();
+        return driver.activeSchedulerState();
     }
 
     NodeInfo info(String operation) {

@@ -171,21 +171,26 @@ public class Dataset<T> {
         }
         // Spread each input partition round-robin over the outputs, from a position that depends on the partition.
         PairDataset<Integer, T> keyed = new PairDataset<>(context, new MapPartitionsNode<T, Pair<Integer, T>>(
-                context.info("repartition"), node, (ctx, p, it) -> new Iterator<>() {
-                    private int position = new java.util.Random(p).nextInt(numPartitions);
-
-                    @Override
-                    public boolean hasNext() {
-                        return it.hasNext();
-                    }
-
-                    @Override
-                    public Pair<Integer, T> next() {
-                        position = (position + 1) % numPartitions;
-                        return Pair.of(position, it.next());
-                    }
-                }, false));
+                context.info("repartition"), node, (ctx, p, it) -> roundRobin(p, it, numPartitions), false));
         return keyed.partitionBy(new HashPartitioner(numPartitions)).values();
+    }
+
+    /** Keys records with consecutive output partitions, from a starting point that depends on the input one. */
+    private static <T> Iterator<Pair<Integer, T>> roundRobin(int partition, Iterator<T> records, int numPartitions) {
+        return new Iterator<>() {
+            private int position = new java.util.Random(partition).nextInt(numPartitions);
+
+            @Override
+            public boolean hasNext() {
+                return records.hasNext();
+            }
+
+            @Override
+            public Pair<Integer, T> next() {
+                position = (position + 1) % numPartitions;
+                return Pair.of(position, records.next());
+            }
+        };
     }
 
     public <K> Dataset<T> sortBy(Function<T, K> key, boolean ascending, int numPartitions) {

@@ -33,17 +33,24 @@ final class JobRunner {
     }
 
     /** Runs {@code function} on {@code partitions}; results in the order of {@code partitions}. */
-    @SuppressWarnings("unchecked")
     <T, U> List<U> run(Node<T> node, ResultFunction<T, U> function, List<Integer> partitions, String action) {
+        List<U> results = runJob(node, function, partitions, action);
+        checkpointRequested(node);
+        return results;
+    }
+
+    /** One job, without the checkpoints it may make due. */
+    @SuppressWarnings("unchecked")
+    private <T, U> List<U> runJob(Node<T> node, ResultFunction<T, U> function, List<Integer> partitions,
+            String action) {
         String description = action + " at " + CallSites.current();
         Object[] results = new Object[partitions.size()];
         try {
-            driver.dagScheduler().submitJob(node, function, partitions, (index, value) -> results[index] = value,
+            driver.submitJob(node, function, partitions, (Integer index, U value) -> results[index] = value,
                     description).join();
         } catch (CompletionException e) {
             throw rethrow(e.getCause() != null ? e.getCause() : e);
         }
-        checkpointRequested(node);
         return (List<U>) Arrays.asList(results);
     }
 
@@ -81,8 +88,8 @@ final class JobRunner {
         String dir = checkpointDir();
         int nodeId = node.id();
         String serializer = driver.serializer().getClass().getName();
-        runAll(node, (ctx, records) -> CheckpointFiles.writePartition(dir, nodeId, ctx.attemptId().partition(),
-                records, serializer, ctx), "checkpoint");
+        runJob(node, (ctx, records) -> CheckpointFiles.writePartition(dir, nodeId, ctx.attemptId().partition(),
+                records, serializer, ctx), IntStream.range(0, node.numPartitions()).boxed().toList(), "checkpoint");
         node.checkpointed(new CheckpointNode<>(node.info(), dir, nodeId, node.numPartitions(), node.partitioner(),
                 serializer, driver.conf()));
     }

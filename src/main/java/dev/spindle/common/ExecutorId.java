@@ -3,7 +3,7 @@ package dev.spindle.common;
 import static java.util.Objects.requireNonNull;
 
 /** An executor: {@code driver} for the in-process one of local mode, a number otherwise. */
-public record ExecutorId(String id) {
+public record ExecutorId(String id) implements java.io.Serializable {
     public static final ExecutorId DRIVER = new ExecutorId("driver");
 
     public ExecutorId {

@@ -4,7 +4,7 @@ package dev.spindle.common;
  * One attempt of one task: the stage (and its attempt), the partition it computes, the attempt
  * number of that partition, and a context-wide unique task id.
  */
-public record TaskAttemptId(long taskId, int stageId, int stageAttempt, int partition, int attempt) {
+public record TaskAttemptId(long taskId, int stageId, int stageAttempt, int partition, int attempt) implements java.io.Serializable {
     public TaskAttemptId {
         SpindleException.checkArgument(taskId >= 0, "task id %d is negative", taskId);
         SpindleException.checkArgument(partition >= 0, "partition %d is negative", partition);

@@ -1,59 +1,105 @@
 package dev.spindle.config;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.spindle.common.SpindleException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A parsed {@code spindle.master}: {@code local[N]}, {@code local[*]}, {@code local}, {@code local-cluster[E,C,MB]}
- * or {@code yarn}.
+ * A parsed {@code spindle.master} / {@code --master} value.
+ *
+ * @param kind where executors come from
+ * @param threads task threads of the in-process executor ({@link Kind#LOCAL}); 0 otherwise
+ * @param executors executor JVMs ({@link Kind#LOCAL_CLUSTER}); 0 otherwise
+ * @param coresPerExecutor task threads per executor JVM ({@link Kind#LOCAL_CLUSTER}); 0 otherwise
+ * @param memoryMbPerExecutor heap of each executor JVM in MiB ({@link Kind#LOCAL_CLUSTER}); 0 otherwise
  */
-public record MasterSpec(Kind kind, int executors, int coresPerExecutor, int memoryMbPerExecutor) {
+public record MasterSpec(Kind kind, int threads, int executors, int coresPerExecutor, int memoryMbPerExecutor) {
+
+    /** The deployments of DESIGN.md: in-process, executor JVMs on this machine, YARN containers. */
     public enum Kind { LOCAL, LOCAL_CLUSTER, YARN }
 
-    private static final Pattern LOCAL = Pattern.compile("local\\[(\\*|\\d+)\\]");
-    private static final Pattern LOCAL_CLUSTER = Pattern.compile("local-cluster\\[(\\d+),\\s*(\\d+),\\s*(\\d+)\\]");
+    static final String FORMS = "local[N] (N >= 1 task threads), local[*], local-cluster[E,C,MB] or yarn";
 
+    private static final Pattern LOCAL = Pattern.compile("local\\[\\s*(\\*|\\d+)\\s*]");
+    private static final Pattern LOCAL_CLUSTER =
+            Pattern.compile("local-cluster\\[\\s*(\\d+)\\s*,\\s*(\\d+)\\s*,\\s*(\\d+)\\s*]");
+    private static final int MIN_EXECUTOR_MB = 32;
+
+    public MasterSpec {
+        requireNonNull(kind, "kind is null");
+        SpindleException.checkArgument(kind != Kind.LOCAL || threads > 0, "local master needs threads > 0: %s", threads);
+    }
+
+    /** Parses {@code master}, resolving {@code local[*]} to the number of available processors. */
     public static MasterSpec parse(String master) {
-        String m = master.trim();
-        if (m.equals("local")) {
-            return new MasterSpec(Kind.LOCAL, 1, 1, 0);
+        return parse(master, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Parses {@code master}; {@code local[*]} becomes {@code local[availableProcessors]}. */
+    public static MasterSpec parse(String master, int availableProcessors) {
+        requireNonNull(master, "master is null");
+        String value = master.strip();
+        if (value.equals("yarn")) {
+            return new MasterSpec(Kind.YARN, 0, 0, 0, 0);
         }
-        if (m.equals("yarn")) {
-            return new MasterSpec(Kind.YARN, 0, 0, 0);
+        if (value.equals("local")) {
+            return new MasterSpec(Kind.LOCAL, 1, 0, 0, 0);
         }
-        Matcher local = LOCAL.matcher(m);
+        Matcher local = LOCAL.matcher(value);
         if (local.matches()) {
-            int threads = local.group(1).equals("*") ? Runtime.getRuntime().availableProcessors()
-                    : parsePositive(local.group(1), master, "local[N]");
-            return new MasterSpec(Kind.LOCAL, 1, threads, 0);
+            if (local.group(1).equals("*")) {
+                return new MasterSpec(Kind.LOCAL, Math.max(1, availableProcessors), 0, 0, 0);
+            }
+            int threads = number(master, local.group(1));
+            if (threads < 1) {
+                throw SpindleException.invalidArgument(
+                        "invalid master %s: the thread count must be at least 1; use local[N] with N >= 1, or local[*]",
+                        master);
+            }
+            return new MasterSpec(Kind.LOCAL, threads, 0, 0, 0);
         }
-        Matcher cluster = LOCAL_CLUSTER.matcher(m);
-        if (cluster.matches()) {
-            return new MasterSpec(Kind.LOCAL_CLUSTER, parsePositive(cluster.group(1), master, "local-cluster[E,C,MB]"),
-                    parsePositive(cluster.group(2), master, "local-cluster[E,C,MB]"),
-                    parsePositive(cluster.group(3), master, "local-cluster[E,C,MB]"));
+        if (value.startsWith("local-cluster")) {
+            return localCluster(master, value);
         }
-        throw SpindleException.invalidArgument("spindle.master=%s is not a valid master: use local, local[N], local[*], "
-                + "local-cluster[EXECUTORS,CORES,MEMORY_MB] or yarn", master);
+        throw SpindleException.invalidArgument("invalid master %s; expected %s", master, FORMS);
     }
 
-    private static int parsePositive(String digits, String master, String form) {
-        int value;
+    private static MasterSpec localCluster(String master, String value) {
+        Matcher m = LOCAL_CLUSTER.matcher(value);
+        if (!m.matches()) {
+            throw SpindleException.invalidArgument(
+                    "invalid master %s; expected local-cluster[E,C,MB] (executors, cores per executor, "
+                            + "MiB of heap per executor), for example local-cluster[2,1,1024]", master);
+        }
+        int executors = number(master, m.group(1));
+        int cores = number(master, m.group(2));
+        int memoryMb = number(master, m.group(3));
+        if (executors < 1 || cores < 1 || memoryMb < MIN_EXECUTOR_MB) {
+            throw SpindleException.invalidArgument(
+                    "invalid master %s; local-cluster[E,C,MB] needs E >= 1 executors, C >= 1 cores and MB >= %d, "
+                            + "for example local-cluster[2,1,1024]", master, MIN_EXECUTOR_MB);
+        }
+        return new MasterSpec(Kind.LOCAL_CLUSTER, 0, executors, cores, memoryMb);
+    }
+
+    private static int number(String master, String digits) {
         try {
-            value = Integer.parseInt(digits);
+            return Integer.parseInt(digits);
         } catch (NumberFormatException e) {
-            value = -1;
+            throw SpindleException.invalidArgument("invalid master %s: %s is too large; expected %s", master, digits,
+                    FORMS);
         }
-        if (value <= 0) {
-            throw SpindleException.invalidArgument("spindle.master=%s: the numbers in %s must be positive integers",
-                    master, form);
-        }
-        return value;
     }
 
-    /** Task slots across all executors. */
-    public int totalCores() {
-        return executors * coresPerExecutor;
+    /** The master string in its canonical form, e.g. {@code local[4]} or {@code local-cluster[2,1,1024]}. */
+    @Override
+    public String toString() {
+        return switch (kind) {
+            case LOCAL -> "local[" + threads + "]";
+            case LOCAL_CLUSTER -> "local-cluster[" + executors + "," + coresPerExecutor + "," + memoryMbPerExecutor + "]";
+            case YARN -> "yarn";
+        };
     }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.spindle.common.SpindleException;
 import dev.spindle.config.ConfigEntry;
+import dev.spindle.config.MasterSpec;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
 import java.nio.file.Files;

@@ -13,6 +13,8 @@ import dev.spindle.executor.Executor;
 import dev.spindle.executor.ExecutorServices;
 import dev.spindle.executor.TaskStatusSink;
 import dev.spindle.plan.AccumulatorRegistry;
+import dev.spindle.plan.Node;
+import dev.spindle.plan.ResultFunction;
 import dev.spindle.scheduler.dag.DagScheduler;
 import dev.spindle.scheduler.spi.ListenerBus;
 import dev.spindle.scheduler.spi.SchedulerBackend;
@@ -33,7 +35,10 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -69,8 +74,8 @@ public final class Driver implements AutoCloseable {
                     + "and local[*]; executor processes and YARN come with later releases", conf.get(SpindleConfig.MASTER));
         }
         this.localDir = createLocalDir(conf);
-        SchedulerBackend backend = new LocalBackend(master.coresPerExecutor(), localHostName(),
-                sink -> newLocalExecutor(master.coresPerExecutor(), sink));
+        SchedulerBackend backend = new LocalBackend(master.threads(), localHostName(),
+                sink -> newLocalExecutor(master.threads(), sink));
         TaskScheduler.Settings settings = new TaskScheduler.Settings(conf.get(SpindleConfig.TASK_MAX_FAILURES),
                 conf.get(SpindleConfig.LOCALITY_WAIT).toMillis());
         this.dagScheduler = new DagScheduler(
@@ -135,8 +140,18 @@ public final class Driver implements AutoCloseable {
         return classLoader;
     }
 
-    public DagScheduler dagScheduler() {
-        return dagScheduler;
+    /**
+     * Runs {@code function} on {@code partitions} of {@code node} as one job; {@code results} receives each
+     * partition's result with its position in {@code partitions}, on the scheduler thread.
+     */
+    public <T, U> CompletableFuture<Void> submitJob(Node<T> node, ResultFunction<T, U> function,
+            List<Integer> partitions, BiConsumer<Integer, U> results, String description) {
+        return dagScheduler.submitJob(node, function, partitions, results::accept, description);
+    }
+
+    /** Running jobs, stages and task sets: 0 when idle (for leak checks in tests). */
+    public int activeSchedulerState() {
+        return dagScheduler.activeState();
     }
 
     public ListenerBus listenerBus() {

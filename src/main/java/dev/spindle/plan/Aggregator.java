@@ -20,4 +20,41 @@ public record Aggregator<K, V, C>(
         requireNonNull(mergeValue, "mergeValue is null");
         requireNonNull(mergeCombiners, "mergeCombiners is null");
     }
+
+    /** Runs {@link #createCombiner()}; a checked exception from user code becomes a {@link UserCodeException}. */
+    public C create(V value) {
+        try {
+            return createCombiner.call(value);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw failed("createCombiner", e);
+        }
+    }
+
+    /** Runs {@link #mergeValue()}. */
+    public C mergeValue(C combiner, V value) {
+        try {
+            return mergeValue.call(combiner, value);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw failed("mergeValue", e);
+        }
+    }
+
+    /** Runs {@link #mergeCombiners()}. */
+    public C merge(C a, C b) {
+        try {
+            return mergeCombiners.call(a, b);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw failed("mergeCombiners", e);
+        }
+    }
+
+    private static UserCodeException failed(String function, Exception e) {
+        return new UserCodeException(new NodeInfo(-1, function, "shuffle aggregator"), e);
+    }
 }

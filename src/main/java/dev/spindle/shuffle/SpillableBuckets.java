@@ -5,7 +5,6 @@ import dev.spindle.common.Pair;
 import dev.spindle.common.SpindleException;
 import dev.spindle.plan.Aggregator;
 import dev.spindle.plan.TaskContext;
-import dev.spindle.plan.UserCodeException;
 import dev.spindle.serde.RecordInput;
 import dev.spindle.serde.RecordOutput;
 import dev.spindle.serde.RecordSerializer;
@@ -105,11 +104,11 @@ final class SpillableBuckets<K> implements AutoCloseable {
             Object current = map.get(key);
             Object combined;
             if (current == null && !map.containsKey(key)) {
-                combined = valuesAreCombiners ? value : call(aggregator.createCombiner(), value);
+                combined = valuesAreCombiners ? value : aggregator.create(value);
                 entries++;
             } else {
-                combined = valuesAreCombiners ? call2(aggregator.mergeCombiners(), current, value)
-                        : call2(aggregator.mergeValue(), current, value);
+                combined = valuesAreCombiners ? aggregator.merge(current, value)
+                        : aggregator.mergeValue(current, value);
             }
             map.put(key, combined);
             value = combined;
@@ -378,7 +377,7 @@ final class SpillableBuckets<K> implements AutoCloseable {
                 if (match == null) {
                     combined.add(new Object[] {lookahead.key(), lookahead.value()});
                 } else {
-                    match[1] = call2(aggregator.mergeCombiners(), match[1], lookahead.value());
+                    match[1] = aggregator.merge(match[1], lookahead.value());
                 }
                 lookahead = input.hasNext() ? input.next() : null;
             }
@@ -394,28 +393,6 @@ final class SpillableBuckets<K> implements AutoCloseable {
                 throw new NoSuchElementException();
             }
             return group.next();
-        }
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Object call(dev.spindle.function.Function f, Object value) {
-        try {
-            return f.call(value);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new UserCodeException(new dev.spindle.plan.NodeInfo(-1, "combine", "aggregator"), e);
-        }
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Object call2(dev.spindle.function.Function2 f, Object a, Object b) {
-        try {
-            return f.call(a, b);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new UserCodeException(new dev.spindle.plan.NodeInfo(-1, "combine", "aggregator"), e);
         }
     }
 

@@ -57,6 +57,8 @@ public final class BlockStore implements BlockCache, AutoCloseable {
     private long hits;
     private long misses;
     private long evictions;
+    /** The block this thread is reserving storage memory for; eviction spares other partitions of its dataset. */
+    private final ThreadLocal<BlockId> storing = new ThreadLocal<>();
 
     public BlockStore(MemoryManager memory, RecordSerializer serializer, Path dir, ClassLoader loader) {
         this.memory = requireNonNull(memory, "memory is null");
@@ -90,7 +92,12 @@ public final class BlockStore implements BlockCache, AutoCloseable {
         if (!level.useMemory()) {
             return (Iterator<T>) writeToDiskAndRead(id, values, level);
         }
-        return (Iterator<T>) unrollIntoMemory(id, values, level);
+        storing.set(id);
+        try {
+            return (Iterator<T>) unrollIntoMemory(id, values, level);
+        } finally {
+            storing.remove();
+        }
     }
 
     /** The block's records, from memory or disk, if the store has it. */
@@ -245,17 +252,31 @@ public final class BlockStore implements BlockCache, AutoCloseable {
         return dir.resolve(id.name());
     }
 
-    /** Frees at least {@code bytesWanted} of storage memory if it can, least recently used blocks first. */
+    /**
+     * Frees at least {@code bytesWanted} of storage memory if it can, least recently used blocks first. When the
+     * request comes from caching a dataset partition, other partitions of the same dataset are never evicted (a
+     * dataset bigger than memory would otherwise evict itself on every pass and keep nothing) and nothing is evicted
+     * unless enough can be freed.
+     */
     long evict(long bytesWanted) {
+        BlockId requester = storing.get();
         List<Map.Entry<BlockId, MemoryBlock>> victims = new ArrayList<>();
         long freed = 0;
         synchronized (this) {
-            Iterator<Map.Entry<BlockId, MemoryBlock>> it = inMemory.entrySet().iterator();
-            while (freed < bytesWanted && it.hasNext()) {
-                Map.Entry<BlockId, MemoryBlock> e = it.next();
-                victims.add(Map.entry(e.getKey(), e.getValue()));
-                freed += e.getValue().bytes();
-                it.remove();
+            for (Map.Entry<BlockId, MemoryBlock> e : inMemory.entrySet()) {
+                if (freed >= bytesWanted) {
+                    break;
+                }
+                if (!sameDataset(requester, e.getKey())) {
+                    victims.add(Map.entry(e.getKey(), e.getValue()));
+                    freed += e.getValue().bytes();
+                }
+            }
+            if (requester != null && freed < bytesWanted) {
+                return 0;
+            }
+            for (Map.Entry<BlockId, MemoryBlock> victim : victims) {
+                inMemory.remove(victim.getKey());
                 evictions++;
             }
         }
@@ -274,6 +295,11 @@ public final class BlockStore implements BlockCache, AutoCloseable {
             memory.releaseStorage(block.bytes());
         }
         return freed;
+    }
+
+    private static boolean sameDataset(BlockId requester, BlockId candidate) {
+        return requester instanceof BlockId.RddBlock a && candidate instanceof BlockId.RddBlock b
+                && a.nodeId() == b.nodeId();
     }
 
     /** Stores serialized bytes under {@code id} in memory (or on disk when memory is short and the level allows). */

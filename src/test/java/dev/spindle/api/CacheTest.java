@@ -60,7 +60,7 @@ class CacheTest {
 
     @Test
     void memoryOnlyPartitionsEvictedForLackOfMemoryAreRecomputed() {
-        // 8 partitions of ~1,000 strings of 100 chars (~150 KB each as objects): not all fit in 4 MiB.
+        // 8 partitions of 4,000 strings of 100 chars (~600 KB each as objects): not all fit in 4 MiB.
         Dataset<String> data = counted(8, 4000, 100).cache();
         assertThat(data.count()).isEqualTo(32_000);
         int first = COMPUTED.get();
@@ -68,6 +68,23 @@ class CacheTest {
         assertThat(COMPUTED.get()).as("some partitions did not fit and were recomputed").isGreaterThan(first);
         assertThat(COMPUTED.get()).as("but not all: the memory tier kept some").isLessThan(2 * first);
         data.unpersist();
+    }
+
+    @Test
+    void cachingAnotherDatasetEvictsTheLeastRecentlyUsedBlocksOfTheFirst() {
+        Dataset<String> first = counted(4, 4000, 100).cache();
+        first.count();
+        first.count();
+        assertThat(COMPUTED.get()).as("4 partitions (~2.4 MB) fit").isEqualTo(16_000);
+        Dataset<String> second = counted(4, 4000, 100).cache();
+        second.count();
+        second.count();
+        assertThat(COMPUTED.get()).as("the second dataset took their place").isEqualTo(32_000);
+        COMPUTED.set(0);
+        first.count();
+        assertThat(COMPUTED.get()).as("evicted partitions of the first are recomputed").isPositive();
+        first.unpersist();
+        second.unpersist();
     }
 
     @Test

@@ -210,6 +210,19 @@ class DatasetTest {
     }
 
     @Test
+    void unserializableClosureInAMapStageFailsAtTheActionAndLeavesNothingBehind() {
+        Object notSerializable = new Object();
+        assertThatThrownBy(() -> ctx.parallelize(ints(10), 2)
+                .mapToPair(x -> Pair.of(x % 3, notSerializable.hashCode()))
+                .reduceByKey(Integer::sum)
+                .count())
+                .hasMessageContaining("java.lang.Object")
+                .hasMessageContaining("not java.io.Serializable");
+        assertThat(ctx.parallelize(ints(10), 2).mapToPair(x -> Pair.of(x % 3, x)).reduceByKey(Integer::sum).count())
+                .isEqualTo(3);
+    }
+
+    @Test
     void lineageDebugStringShowsShuffleBoundaries() {
         String debug = ctx.parallelize(List.of("a b", "b"), 2)
                 .flatMap(l -> Arrays.asList(l.split(" ")).iterator())

@@ -204,8 +204,8 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
         if (missing.isEmpty()) {
             submitMissingTasks(stage);
         } else {
+            waiting.add(stage); // before the parents: one of them may abort the job, which must find it here
             missing.forEach(this::submitStage);
-            waiting.add(stage);
         }
     }
 

@@ -1,0 +1,264 @@
+package dev.spindle.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SubmitterTest {
+    @TempDir
+    static Path jars;
+    static Path appJar;
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    private Submitter submitter;
+
+    @BeforeAll
+    static void buildJar() throws IOException {
+        appJar = TestJars.build(jars, "app.jar", Map.of(
+                "app.Echo", """
+                        package app;
+                        import java.nio.file.*;
+                        public class Echo {
+                            public static void main(String[] args) throws Exception {
+                                String report = String.join(",", args)
+                                        + "\\nmemory=" + System.getProperty("spindle.executor.memory")
+                                        + "\\nmaster=" + System.getProperty("spindle.master")
+                                        + "\\nname=" + System.getProperty("spindle.app.name")
+                                        + "\\nloader=" + (Thread.currentThread().getContextClassLoader()
+                                                == Echo.class.getClassLoader())
+                                        + "\\nhelper=" + new Helper().greet();
+                                Files.writeString(Path.of(args[0]), report);
+                            }
+                        }
+                        """,
+                "app.Helper", """
+                        package app;
+                        class Helper {
+                            String greet() { return "hi"; }
+                        }
+                        """,
+                "app.Fails", """
+                        package app;
+                        public class Fails {
+                            public static void main(String[] args) {
+                                throw new IllegalStateException("bad input " + args.length,
+                                        new java.io.UncheckedIOException(new java.io.IOException("disk gone")));
+                            }
+                        }
+                        """,
+                "app.BadInit", """
+                        package app;
+                        public class BadInit {
+                            static final int VALUE = Integer.parseInt("not a number");
+                            public static void main(String[] args) {
+                            }
+                        }
+                        """,
+                "app.NoMain", """
+                        package app;
+                        public class NoMain {
+                            public static void run(String[] args) {
+                            }
+                        }
+                        """,
+                "app.InstanceMain", """
+                        package app;
+                        public class InstanceMain {
+                            public void main(String[] args) {
+                            }
+                        }
+                        """));
+    }
+
+    @BeforeEach
+    void setUp() {
+        submitter = new Submitter(new PrintStream(outBytes, true, StandardCharsets.UTF_8),
+                new PrintStream(errBytes, true, StandardCharsets.UTF_8), Map.of());
+    }
+
+    private int run(String... args) {
+        return submitter.run(args);
+    }
+
+    private String err() {
+        return errBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private String out() {
+        return outBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void runsMainWithArgsConfigurationAndTheJarsClassLoader() throws IOException {
+        Path report = dir.resolve("report.txt");
+        int code = run("--master", "local[2]", "--executor-memory", "2g", "--class", "app.Echo",
+                appJar.toString(), report.toString(), "--not-an-option", "x y");
+
+        assertThat(code).as(err()).isEqualTo(Submitter.EXIT_OK);
+        assertThat(Files.readAllLines(report)).containsExactly(
+                report + ",--not-an-option,x y",
+                "memory=2g",
+                "master=local[2]",
+                "name=app.Echo",
+                "loader=true",
+                "helper=hi");
+        assertThat(err()).isEmpty();
+        // The submitter leaves no trace in this JVM.
+        assertThat(System.getProperty("spindle.executor.memory")).isNull();
+        assertThat(System.getProperty("spindle.master")).isNull();
+        assertThat(Thread.currentThread().getContextClassLoader()).isNotInstanceOf(java.net.URLClassLoader.class);
+    }
+
+    @Test
+    void previousSystemPropertiesAreRestored() throws IOException {
+        System.setProperty("spindle.app.name", "outer");
+        try {
+            Path report = dir.resolve("report.txt");
+            assertThat(run("--name", "inner", "--class", "app.Echo", appJar.toString(), report.toString()))
+                    .isZero();
+            assertThat(Files.readString(report)).contains("name=inner");
+            assertThat(System.getProperty("spindle.app.name")).isEqualTo("outer");
+        } finally {
+            System.clearProperty("spindle.app.name");
+        }
+    }
+
+    @Test
+    void throwingMainExitsOneWithClassMessageAndCauses() {
+        int code = run("--class", "app.Fails", appJar.toString(), "a", "b");
+        assertThat(code).isEqualTo(Submitter.EXIT_APP_FAILED);
+        assertThat(err().lines().toList()).containsExactly(
+                "spindle-submit: application failed: java.lang.IllegalStateException: bad input 2",
+                "  caused by: java.io.UncheckedIOException: java.io.IOException: disk gone",
+                "  caused by: java.io.IOException: disk gone",
+                "  (run with --verbose for the stack trace)");
+    }
+
+    @Test
+    void verboseFailurePrintsTheStackTrace() {
+        int code = run("--verbose", "--class", "app.Fails", appJar.toString());
+        assertThat(code).isEqualTo(Submitter.EXIT_APP_FAILED);
+        assertThat(err())
+                .contains("spindle-submit: master local[")
+                .contains("  spindle.app.name=app.Echo".replace("Echo", "Fails") + "  (from default: the main class)")
+                .contains("spindle-submit: application failed: java.lang.IllegalStateException: bad input 0")
+                .containsPattern("java.lang.IllegalStateException: bad input 0\n\tat (spindle-app//)?app.Fails.main\\(Fails.java:")
+                .contains("Caused by: java.io.IOException: disk gone")
+                .doesNotContain("--verbose for the stack trace");
+    }
+
+    @Test
+    void failingStaticInitializerIsAnApplicationFailure() {
+        assertThat(run("--class", "app.BadInit", appJar.toString())).isEqualTo(Submitter.EXIT_APP_FAILED);
+        assertThat(err()).startsWith("spindle-submit: application failed: java.lang.ExceptionInInitializerError")
+                .contains("  caused by: java.lang.NumberFormatException: For input string: \"not a number\"");
+    }
+
+    @Test
+    void missingJarIsAUsageError() {
+        Path missing = dir.resolve("missing.jar");
+        assertThat(run("--class", "app.Echo", missing.toString())).isEqualTo(Submitter.EXIT_USAGE);
+        assertThat(err()).isEqualTo("spindle-submit: error: application jar " + missing.toAbsolutePath()
+                + " does not exist\n");
+    }
+
+    @Test
+    void directoryAndNonJarFilesAreRejected() throws IOException {
+        assertThat(run("--class", "app.Echo", dir.toString())).isEqualTo(Submitter.EXIT_USAGE);
+        assertThat(err()).contains("application jar " + dir.toAbsolutePath() + " is not a file");
+
+        errBytes.reset();
+        Path text = Files.writeString(dir.resolve("notes.jar"), "not a zip");
+        assertThat(run("--class", "app.Echo", text.toString())).isEqualTo(Submitter.EXIT_USAGE);
+        assertThat(err()).startsWith("spindle-submit: error: application jar " + text.toAbsolutePath()
+                + " is not a valid jar file: ");
+    }
+
+    @Test
+    void classNotInJar() {
+        assertThat(run("--class", "app.Missing", appJar.toString())).isEqualTo(Submitter.EXIT_USAGE);
+        assertThat(err()).isEqualTo("spindle-submit: error: class app.Missing not found in application jar "
+                + appJar.toAbsolutePath() + " (no entry app/Missing.class); check --class and the jar's contents\n");
+    }
+
+    @Test
+    void classWithoutPublicStaticMain() {
+        for (String mainClass : List.of("app.NoMain", "app.InstanceMain")) {
+            errBytes.reset();
+            assertThat(run("--class", mainClass, appJar.toString())).isEqualTo(Submitter.EXIT_USAGE);
+            assertThat(err()).isEqualTo("spindle-submit: error: class " + mainClass + " in " + appJar.toAbsolutePath()
+                    + " has no public static void main(String[] args) method\n");
+        }
+    }
+
+    @Test
+    void yarnAndLocalClusterAreNotSupportedYetAndRunNothing() {
+        Path report = dir.resolve("report.txt");
+        assertThat(run("--master", "yarn", "--class", "app.Echo", appJar.toString(), report.toString()))
+                .isEqualTo(Submitter.EXIT_USAGE);
+        assertThat(err()).isEqualTo("spindle-submit: error: --master yarn is not supported yet (YARN support is "
+                + "issue 4); use local[N] or local-cluster[E,C,MB]\n");
+
+        errBytes.reset();
+        assertThat(run("--master", "local-cluster[2,1,1024]", "--class", "app.Echo", appJar.toString(),
+                report.toString())).isEqualTo(Submitter.EXIT_USAGE);
+        assertThat(err()).contains("--master local-cluster[2,1,1024] is not supported yet (local-cluster support is "
+                + "issue 3)");
+        assertThat(report).doesNotExist();
+    }
+
+    @Test
+    void configErrorsAreReportedBeforeAnythingRuns() {
+        Path report = dir.resolve("report.txt");
+        assertThat(run("--conf", "spindle.executor.memory=12x", "--class", "app.Echo", appJar.toString(),
+                report.toString())).isEqualTo(Submitter.EXIT_USAGE);
+        assertThat(err()).startsWith("spindle-submit: error: spindle.executor.memory=12x is not a valid byte size: ")
+                .hasLineCount(1);
+        assertThat(report).doesNotExist();
+    }
+
+    @Test
+    void unknownKeysWarnButRun() {
+        Path report = dir.resolve("report.txt");
+        assertThat(run("--conf", "spindle.executor.memroy=2g", "--class", "app.Echo", appJar.toString(),
+                report.toString())).isZero();
+        assertThat(err()).isEqualTo("spindle-submit: warning: unknown configuration key spindle.executor.memroy "
+                + "(from --conf) is ignored (did you mean spindle.executor.memory?); see docs/configuration.md "
+                + "for the keys\n");
+        assertThat(report).exists();
+    }
+
+    @Test
+    void unknownOptionIsOneLineAndExitTwo() {
+        assertThat(run("--foo")).isEqualTo(Submitter.EXIT_USAGE);
+        assertThat(err()).isEqualTo("spindle-submit: error: unknown option --foo; run spindle-submit --help\n");
+    }
+
+    @Test
+    void helpVersionAndNoArguments() {
+        assertThat(run("--help")).isZero();
+        assertThat(out()).startsWith("Usage: spindle-submit [options] --class MAIN APP.jar [app args...]")
+                .contains("--executor-memory MEM");
+        outBytes.reset();
+        assertThat(run("--version")).isZero();
+        assertThat(out()).startsWith("spindle-submit ").contains("Java " + Runtime.version());
+        assertThat(err()).isEmpty();
+        assertThat(run()).isEqualTo(Submitter.EXIT_USAGE);
+        assertThat(err()).startsWith("Usage: spindle-submit");
+    }
+}
