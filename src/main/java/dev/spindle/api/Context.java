@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * The entry point of a Spindle program: creates datasets from files and collections, broadcast variables and
@@ -93,6 +94,14 @@ public final class Context implements AutoCloseable {
     public Dataset<GenericRecord> avroFile(String path) {
         requireNonNull(path, "path is null");
         return new Dataset<>(this, AvroFileNode.generic(info("avroFile"), path, Math.min(2, defaultParallelism()), conf()));
+    }
+
+    /** Records of Avro container files as instances of the Avro-generated class {@code recordClass}. */
+    public <T extends SpecificRecord> Dataset<T> avroFile(String path, Class<T> recordClass) {
+        requireNonNull(path, "path is null");
+        requireNonNull(recordClass, "recordClass is null");
+        return new Dataset<>(this, AvroFileNode.specific(info("avroFile"), path, Math.min(2, defaultParallelism()),
+                conf(), recordClass));
     }
 
     /** The elements of {@code data}, cut into {@code numPartitions} slices that travel with the tasks. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spindle.config.SpindleConf;
+import dev.spindle.serde.AvroUser;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -270,6 +271,17 @@ class FileIoTest {
                 return records.next();
             }
         };
+    }
+
+    @Test
+    void avroSpecificRecordsRoundTrip() {
+        Path out = dir.resolve("users");
+        ctx.range(0, 1000, 1, 2).map(i -> new AvroUser("user-" + i, (int) (i % 90), i + "@example.com"))
+                .saveAsAvroFile(out.toString(), AvroUser.SCHEMA$);
+        List<AvroUser> users = ctx.avroFile(out.toString(), AvroUser.class).collect();
+        assertThat(users).hasSize(1000);
+        assertThat(users.get(999).name()).isEqualTo("user-999");
+        assertThat(users.get(999).age()).isEqualTo(999 % 90);
     }
 
     private static List<String> listNames(Path dir) throws IOException {
