@@ -18,6 +18,7 @@ import dev.spindle.shuffle.SortShuffleWriter;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Iterator;
+import java.util.List;
 import java.util.function.LongConsumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -25,6 +26,9 @@ import org.apache.logging.log4j.ThreadContext;
 
 /** Runs one task attempt on an executor thread: deserialize, compute, serialize the result, report. */
 final class TaskRunner implements Runnable {
+    /** Looked up once: the lookup walks the platform MBean registry and costs more than a tiny task. */
+    private static final List<GarbageCollectorMXBean> GC_BEANS = ManagementFactory.getGarbageCollectorMXBeans();
+
     private static final Logger LOG = LogManager.getLogger(TaskRunner.class);
 
     private final TaskDescription task;
@@ -139,7 +143,7 @@ final class TaskRunner implements Runnable {
 
     private static long gcMillis() {
         long total = 0;
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        for (GarbageCollectorMXBean gc : GC_BEANS) {
             total += Math.max(0, gc.getCollectionTime());
         }
         return total;

@@ -17,10 +17,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
 
@@ -54,7 +52,9 @@ final class SpillableBuckets<K> implements AutoCloseable {
     private final ClassLoader loader;
 
     private List<Object>[] lists;
-    private Map<Object, Object>[] maps;
+    private CombineTable table;
+    private CombineTable.Grouped grouped;
+    private final CombineTable.Merger merger;
     private final List<Spill> spills = new ArrayList<>();
     private long inserted;
     private long entries;
@@ -81,13 +81,44 @@ final class SpillableBuckets<K> implements AutoCloseable {
         this.loader = Thread.currentThread().getContextClassLoader();
         SpindleException.checkState(mode != Mode.SORTED || ordering != null, "sorted buckets need an ordering");
         SpindleException.checkState(mode != Mode.COMBINING || aggregator != null, "combining buckets need an aggregator");
+        this.merger = mode != Mode.COMBINING ? null : valuesAreCombiners ? new CombinerMerger(aggregator)
+                : new ValueMerger(aggregator);
         resetBuckets();
+    }
+
+    /** Merges map-side combiners (the reduce side of a combining shuffle). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private record CombinerMerger(Aggregator aggregator) implements CombineTable.Merger {
+        @Override
+        public Object first(Object value) {
+            return value;
+        }
+
+        @Override
+        public Object merge(Object combiner, Object value) {
+            return aggregator.merge(combiner, value);
+        }
+    }
+
+    /** Merges raw values into combiners (the map side). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private record ValueMerger(Aggregator aggregator) implements CombineTable.Merger {
+        @Override
+        public Object first(Object value) {
+            return aggregator.create(value);
+        }
+
+        @Override
+        public Object merge(Object combiner, Object value) {
+            return aggregator.mergeValue(combiner, value);
+        }
     }
 
     @SuppressWarnings("unchecked")
     private void resetBuckets() {
+        grouped = null;
         if (mode == Mode.COMBINING) {
-            maps = new Map[numPartitions];
+            table = new CombineTable();
         } else {
             lists = new List[numPartitions];
         }
@@ -97,21 +128,9 @@ final class SpillableBuckets<K> implements AutoCloseable {
     @SuppressWarnings("unchecked")
     void insert(int partition, Object key, Object value) {
         if (mode == Mode.COMBINING) {
-            Map<Object, Object> map = maps[partition];
-            if (map == null) {
-                map = maps[partition] = new HashMap<>();
-            }
-            Object current = map.get(key);
-            Object combined;
-            if (current == null && !map.containsKey(key)) {
-                combined = valuesAreCombiners ? value : aggregator.create(value);
+            if (table.update(partition, key, value, merger)) {
                 entries++;
-            } else {
-                combined = valuesAreCombiners ? aggregator.merge(current, value)
-                        : aggregator.mergeValue(current, value);
             }
-            map.put(key, combined);
-            value = combined;
         } else {
             List<Object> list = lists[partition];
             if (list == null) {
@@ -122,6 +141,8 @@ final class SpillableBuckets<K> implements AutoCloseable {
             entries++;
         }
         if (++inserted % SAMPLE_EVERY == 0) {
+            // For combining, the sampled value is the raw one: close enough for the sums and counts of typical
+            // aggregations; growing combiners (groupByKey's lists) are re-estimated as entries keep arriving.
             long sample = SizeEstimator.estimate(key) + SizeEstimator.estimate(value) + 48;
             averageEntryBytes = 0.9 * averageEntryBytes + 0.1 * sample;
         }
@@ -180,14 +201,10 @@ final class SpillableBuckets<K> implements AutoCloseable {
     /** The in-memory records of {@code partition}, in the order runs are written (sorted or hash-sorted). */
     private Iterator<Pair<Object, Object>> memoryIterator(int partition) {
         if (mode == Mode.COMBINING) {
-            Map<Object, Object> map = maps[partition];
-            if (map == null) {
-                return Collections.emptyIterator();
+            if (grouped == null) {
+                grouped = table.grouped(numPartitions);
             }
-            List<Pair<Object, Object>> pairs = new ArrayList<>(map.size());
-            map.forEach((k, v) -> pairs.add(Pair.of(k, v)));
-            pairs.sort(Comparator.comparingInt(p -> hash(p.key())));
-            return pairs.iterator();
+            return grouped.partition(partition);
         }
         List<Object> list = lists[partition];
         if (list == null) {
@@ -213,25 +230,6 @@ final class SpillableBuckets<K> implements AutoCloseable {
     @SuppressWarnings({"unchecked", "rawtypes"})
     <C> Iterator<Pair<K, C>> partition(int partition) {
         if (spills.isEmpty()) {
-            if (mode == Mode.COMBINING) {
-                Map<Object, Object> map = maps[partition];
-                if (map == null) {
-                    return Collections.emptyIterator();
-                }
-                Iterator<Map.Entry<Object, Object>> it = map.entrySet().iterator();
-                return (Iterator) new Iterator<Pair<Object, Object>>() {
-                    @Override
-                    public boolean hasNext() {
-                        return it.hasNext();
-                    }
-
-                    @Override
-                    public Pair<Object, Object> next() {
-                        Map.Entry<Object, Object> e = it.next();
-                        return Pair.of(e.getKey(), e.getValue());
-                    }
-                };
-            }
             return (Iterator) memoryIterator(partition);
         }
         if (spillInputs == null) {
@@ -419,7 +417,8 @@ final class SpillableBuckets<K> implements AutoCloseable {
         }
         spills.clear();
         lists = null;
-        maps = null;
+        table = null;
+        grouped = null;
         memory.releaseExecution(context.attemptId().taskId(), granted);
         granted = 0;
         if (failure != null) {

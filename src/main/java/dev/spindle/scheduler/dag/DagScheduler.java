@@ -304,7 +304,7 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
             if (job == null || !jobs.containsKey(job.id())) {
                 return;
             }
-            int index = resultStage.partitions().indexOf(attempt.partition());
+            int index = resultStage.indexOf(attempt.partition());
             if (!job.markFinished(index)) {
                 return;
             }

@@ -3,12 +3,15 @@ package dev.spindle.scheduler.dag;
 import dev.spindle.plan.Node;
 import dev.spindle.plan.ResultFunction;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The last stage of a job: applies the action's function to the partitions the job asked for. */
 final class ResultStage extends Stage {
     private final ResultFunction<?, ?> function;
     private final List<Integer> partitions;
+    private final Map<Integer, Integer> indexOfPartition = new HashMap<>();
     private ActiveJob job;
 
     ResultStage(int id, Node<?> node, ResultFunction<?, ?> function, List<Integer> partitions, List<Stage> parents,
@@ -16,6 +19,14 @@ final class ResultStage extends Stage {
         super(id, node, parents, jobId);
         this.function = function;
         this.partitions = List.copyOf(partitions);
+        for (int i = 0; i < this.partitions.size(); i++) {
+            indexOfPartition.putIfAbsent(this.partitions.get(i), i);
+        }
+    }
+
+    /** The position of {@code partition} among the job's output partitions, -1 when the job did not ask for it. */
+    int indexOf(int partition) {
+        return indexOfPartition.getOrDefault(partition, -1);
     }
 
     ResultFunction<?, ?> function() {

@@ -1,0 +1,103 @@
+package dev.spindle.shuffle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.spindle.common.Pair;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CombineTableTest {
+    /** Sums integer values. */
+    private static final CombineTable.Merger SUM = new CombineTable.Merger() {
+        @Override
+        public Object first(Object value) {
+            return value;
+        }
+
+        @Override
+        public Object merge(Object combiner, Object value) {
+            return (Integer) combiner + (Integer) value;
+        }
+    };
+
+    /** A key whose hash collides with every other key of the same bucket: exercises probing. */
+    private record Colliding(int id) {
+        @Override
+        public int hashCode() {
+            return id % 3;
+        }
+    }
+
+    @Test
+    void combinesEqualKeysAcrossGrowthAndCollisions() {
+        CombineTable table = new CombineTable();
+        Map<Object, Integer> expected = new HashMap<>();
+        for (int i = 0; i < 50_000; i++) {
+            Object key = i % 7 == 0 ? new Colliding(i % 300) : "k" + (i % 9_000);
+            assertThat(table.update(0, key, 1, SUM)).isEqualTo(!expected.containsKey(key));
+            expected.merge(key, 1, Integer::sum);
+        }
+        assertThat(table.size()).isEqualTo(expected.size());
+        Map<Object, Object> actual = new HashMap<>();
+        table.grouped(1).partition(0).forEachRemaining(p -> actual.put(p.key(), p.value()));
+        assertThat(actual).isEqualTo(new HashMap<>(expected));
+    }
+
+    @Test
+    void aNullKeyIsAKeyLikeAnyOther() {
+        CombineTable table = new CombineTable();
+        table.update(1, null, 2, SUM);
+        table.update(1, null, 3, SUM);
+        table.update(1, "x", 4, SUM);
+        List<Pair<Object, Object>> entries = new ArrayList<>();
+        table.grouped(2).partition(1).forEachRemaining(entries::add);
+        assertThat(entries).containsExactlyInAnyOrder(Pair.of(null, 5), Pair.of("x", 4));
+        assertThat(table.grouped(2).partition(0).hasNext()).isFalse();
+    }
+
+    @Test
+    void groupsByPartitionInAscendingHashOrder() {
+        CombineTable table = new CombineTable();
+        for (int i = -500; i < 500; i++) {
+            table.update(Math.floorMod(i, 4), i * 7919, 1, SUM);
+        }
+        CombineTable.Grouped grouped = table.grouped(4);
+        int total = 0;
+        for (int p = 0; p < 4; p++) {
+            int previous = Integer.MIN_VALUE;
+            Iterator<Pair<Object, Object>> it = grouped.partition(p);
+            while (it.hasNext()) {
+                int key = (Integer) it.next().key();
+                assertThat(Math.floorMod(key / 7919, 4)).isEqualTo(p);
+                assertThat(Integer.hashCode(key)).isGreaterThanOrEqualTo(previous);
+                previous = Integer.hashCode(key);
+                total++;
+            }
+        }
+        assertThat(total).isEqualTo(1000);
+    }
+
+    @Test
+    void aThrowingCombinerLeavesTheKeyOut() {
+        CombineTable table = new CombineTable();
+        CombineTable.Merger failing = new CombineTable.Merger() {
+            @Override
+            public Object first(Object value) {
+                throw new IllegalStateException("bad value " + value);
+            }
+
+            @Override
+            public Object merge(Object combiner, Object value) {
+                return combiner;
+            }
+        };
+        assertThatThrownBy(() -> table.update(0, "k", 1, failing)).hasMessage("bad value 1");
+        assertThat(table.size()).isZero();
+        assertThat(table.grouped(1).partition(0).hasNext()).isFalse();
+    }
+}
