@@ -2,6 +2,16 @@ package dev.spindle.plan;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.spindle.serde.DefaultRecordSerializer;
+import dev.spindle.serde.RecordInput;
+import dev.spindle.serde.RecordOutput;
+import dev.spindle.serde.RecordSerializer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectStreamException;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -9,12 +19,48 @@ import java.util.List;
 /** A driver-side list cut into slices; each partition carries its slice to the executor. */
 public final class ParallelCollectionNode<T> extends Node<T> {
     private static final long serialVersionUID = 1L;
+    private static final RecordSerializer RECORDS = new DefaultRecordSerializer();
 
     private final transient List<T> data;
     private final int numSlices;
 
-    /** One slice of the list. */
+    /**
+     * One slice of the list. It travels as {@link EncodedSlice}: the record serializer's fast paths make a slice of
+     * boxed numbers or strings several times smaller and faster to ship than Java serialization of the list.
+     */
     public record Slice<T>(int index, ArrayList<T> values) implements Partition {
+        private static final long serialVersionUID = 1L;
+
+        private Object writeReplace() throws ObjectStreamException {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 8 * values.size());
+            try (RecordOutput out = RECORDS.newOutput(bytes)) {
+                for (T value : values) {
+                    out.write(value);
+                }
+            } catch (IOException e) {
+                throw new InvalidObjectException("cannot encode partition " + index + " of a parallelized list: " + e);
+            }
+            return new EncodedSlice(index, values.size(), bytes.toByteArray());
+        }
+    }
+
+    /** The serialized form of a {@link Slice}. */
+    private record EncodedSlice(int index, int count, byte[] records) implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private Object readResolve() throws ObjectStreamException {
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            ArrayList<Object> values = new ArrayList<>(count);
+            try (RecordInput in = RECORDS.newInput(new ByteArrayInputStream(records),
+                    loader != null ? loader : EncodedSlice.class.getClassLoader())) {
+                for (int i = 0; i < count; i++) {
+                    values.add(in.read());
+                }
+            } catch (IOException e) {
+                throw new InvalidObjectException("cannot decode partition " + index + " of a parallelized list: " + e);
+            }
+            return new Slice<>(index, values);
+        }
     }
 
     public ParallelCollectionNode(NodeInfo info, List<T> data, int numSlices) {

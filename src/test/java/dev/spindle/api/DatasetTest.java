@@ -222,6 +222,19 @@ class DatasetTest {
                 .isEqualTo(3);
     }
 
+    /** Not serializable: it cannot travel in a parallelized slice. */
+    private static final class Opaque {
+    }
+
+    @Test
+    void parallelizedElementsThatCannotTravelFailAtTheActionWithTheirClass() {
+        assertThatThrownBy(() -> ctx.parallelize(List.of(new Opaque(), new Opaque()), 2).count())
+                .hasMessageContaining(Opaque.class.getName())
+                .hasMessageContaining("Serializable");
+        assertThat(ctx.parallelize(List.of("a", 1, 2L, 3.0, List.of(4)), 2).collect())
+                .containsExactly("a", 1, 2L, 3.0, List.of(4));
+    }
+
     @Test
     void lineageDebugStringShowsShuffleBoundaries() {
         String debug = ctx.parallelize(List.of("a b", "b"), 2)
