@@ -14,6 +14,7 @@ import dev.spindle.function.VoidFunction;
 import dev.spindle.plan.CoalescedNode;
 import dev.spindle.plan.HashPartitioner;
 import dev.spindle.plan.MapPartitionsNode;
+import dev.spindle.plan.NaturalOrder;
 import dev.spindle.plan.Node;
 import dev.spindle.plan.NodeInfo;
 import dev.spindle.plan.StorageLevel;

@@ -7,12 +7,10 @@ import dev.spindle.common.Pair;
 import dev.spindle.common.SpindleException;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.plan.TaskContext;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.Serializable;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
@@ -134,15 +132,15 @@ public final class OutputCommitter implements Serializable {
                     + (codec == null ? "" : codec.getDefaultExtension()));
             OutputStream raw = fs.create(file, false);
             OutputStream stream = codec == null ? raw : codec.createOutputStream(raw);
-            try (Writer out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16)) {
+            try (OutputStream out = new BufferedOutputStream(stream, 1 << 16)) {
                 while (records.hasNext()) {
                     Object record = records.next();
                     if (record instanceof Pair<?, ?> pair) {
-                        out.write(String.valueOf(pair.key()));
+                        out.write(String.valueOf(pair.key()).getBytes(StandardCharsets.UTF_8));
                         out.write('\t');
-                        out.write(String.valueOf(pair.value()));
+                        out.write(String.valueOf(pair.value()).getBytes(StandardCharsets.UTF_8));
                     } else {
-                        out.write(String.valueOf(record));
+                        out.write(String.valueOf(record).getBytes(StandardCharsets.UTF_8));
                     }
                     out.write('\n');
                     count++;

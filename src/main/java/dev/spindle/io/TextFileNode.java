@@ -11,6 +11,7 @@ import dev.spindle.plan.NodeInfo;
 import dev.spindle.plan.Partition;
 import dev.spindle.plan.TaskContext;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -147,7 +148,9 @@ public final class TextFileNode extends Node<String> {
                     throw new SpindleException(ErrorCode.CANCELLED, "task reading " + split + " was killed");
                 }
             }
-            return value.toString();
+            // The JDK's decoder has an ASCII fast path that Text.toString's CharsetDecoder lacks; both replace
+            // malformed input with U+FFFD.
+            return new String(value.getBytes(), 0, value.getLength(), StandardCharsets.UTF_8);
         }
 
         private void reportMetrics() {

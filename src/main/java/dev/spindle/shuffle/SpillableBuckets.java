@@ -215,7 +215,7 @@ final class SpillableBuckets<K> implements AutoCloseable {
             pairs.add(Pair.of(list.get(i), list.get(i + 1)));
         }
         if (mode == Mode.SORTED) {
-            pairs.sort((a, b) -> ordering.compare(a.key(), b.key()));
+            KeySorter.sort(pairs, ordering);
         }
         return pairs.iterator();
     }

@@ -1,15 +1,15 @@
-package dev.spindle.api;
+package dev.spindle.plan;
 
 import java.io.Serializable;
 import java.util.Comparator;
 
 /** The natural ordering of {@link Comparable} keys, serializable; nulls first. */
-final class NaturalOrder<K> implements Comparator<K>, Serializable {
+public final class NaturalOrder<K> implements Comparator<K>, Serializable {
     private static final long serialVersionUID = 1L;
     private static final NaturalOrder<?> INSTANCE = new NaturalOrder<>();
 
     @SuppressWarnings("unchecked")
-    static <K> Comparator<K> get() {
+    public static <K> Comparator<K> get() {
         return (Comparator<K>) INSTANCE;
     }
 
