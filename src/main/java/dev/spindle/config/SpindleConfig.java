@@ -79,6 +79,16 @@ public final class SpindleConfig {
             "128m", "Largest input split of textFile and avroFile.")
             .checkValue(v -> v >= 1024, "is below the minimum 1k"));
 
+    // ---- network ---------------------------------------------------------------------------
+    public static final ConfigEntry<Long> RPC_MAX_FRAME_SIZE = register(bytes("spindle.rpc.maxFrameSize", "128m",
+            "Largest RPC message between driver and executors; a bigger frame closes the connection. Task results "
+                    + "above spindle.task.maxDirectResultSize travel as blocks instead.")
+            .checkValue(v -> v >= 64 * 1024 && v <= 1L << 30, "must be between 64k and 1g"));
+    public static final ConfigEntry<Duration> RPC_HANDSHAKE_TIMEOUT = duration("spindle.rpc.handshakeTimeout", "10s",
+            "A connection that has not authenticated with the application secret within this is closed.");
+    public static final ConfigEntry<Duration> RPC_CONNECT_TIMEOUT = duration("spindle.rpc.connectTimeout", "30s",
+            "How long a connection attempt to the driver or to another executor may take.");
+
     // ---- UI ------------------------------------------------------------------------------
     public static final ConfigEntry<Boolean> CONSOLE_PROGRESS = bool("spindle.ui.showConsoleProgress", "true",
             "Draw a stage progress bar on stderr while stages run, when stderr is a terminal.");

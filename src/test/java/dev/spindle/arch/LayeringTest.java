@@ -33,18 +33,19 @@ class LayeringTest {
         allow("function", "common");
         allow("config", "common");
         allow("serde", "common", "config");
+        allow("rpc", "common", "config");
         allow("plan", "common", "config", "function", "serde");
         allow("storage", "common", "config", "serde", "plan");
-        allow("shuffle", "common", "config", "serde", "plan", "storage");
+        allow("shuffle", "common", "config", "serde", "plan", "storage", "rpc");
         allow("io", "common", "config", "serde", "plan");
         allow("recovery", "common", "config", "serde", "plan", "io");
         allow("scheduler.spi", "common", "plan");
         allow("scheduler.task", "common", "config", "plan", "scheduler.spi");
         allow("scheduler.dag", "common", "config", "plan", "serde", "shuffle", "recovery", "scheduler.task",
                 "scheduler.spi");
-        allow("executor", "common", "config", "plan", "serde", "storage", "shuffle", "io");
+        allow("executor", "common", "config", "plan", "serde", "storage", "shuffle", "io", "rpc");
         allow("ui", "common", "config", "scheduler.spi");
-        allow("driver", "common", "config", "plan", "serde", "storage", "shuffle", "io", "recovery", "executor",
+        allow("driver", "common", "config", "plan", "serde", "storage", "shuffle", "io", "recovery", "executor", "rpc",
                 "scheduler.spi", "scheduler.task", "scheduler.dag", "ui");
         allow("api", "common", "config", "function", "plan", "serde", "io", "recovery", "driver", "scheduler.spi");
         allow("deploy", "common", "config", "driver", "ui");

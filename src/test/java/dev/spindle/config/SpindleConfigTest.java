@@ -40,6 +40,9 @@ class SpindleConfigTest {
         DEFAULTS.put("spindle.checkpoint.dir", null);
         DEFAULTS.put("spindle.output.overwrite", "false");
         DEFAULTS.put("spindle.files.maxPartitionBytes", "128m");
+        DEFAULTS.put("spindle.rpc.maxFrameSize", "128m");
+        DEFAULTS.put("spindle.rpc.handshakeTimeout", "10s");
+        DEFAULTS.put("spindle.rpc.connectTimeout", "30s");
         DEFAULTS.put("spindle.ui.showConsoleProgress", "true");
         DEFAULTS.put("spindle.ui.consoleProgress.interval", "200ms");
     }

@@ -1,0 +1,225 @@
+package dev.spindle.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.spindle.rpc.message.ExecutorRegistered;
+import dev.spindle.rpc.message.Heartbeat;
+import dev.spindle.rpc.message.RegisterExecutor;
+import dev.spindle.rpc.message.RpcMessage;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Authenticated framing: round trips, and every kind of bad peer is refused without harming the server. */
+@Timeout(60)
+class RpcTest {
+    private static final RpcSettings SETTINGS = new RpcSettings(64 * 1024, 500, 5_000);
+
+    private final AppSecret secret = AppSecret.generate();
+    private final BlockingQueue<RpcMessage> received = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> closes = new LinkedBlockingQueue<>();
+    private RpcServer server;
+
+    @BeforeEach
+    void start() {
+        server = RpcServer.start("127.0.0.1", 0, secret, SETTINGS, new RpcHandler() {
+            @Override
+            public void onMessage(RpcConnection connection, RpcMessage message) {
+                received.add(message);
+                if (message.getBody() instanceof RegisterExecutor register) {
+                    connection.attach(register.getExecutorId());
+                    connection.send(ExecutorRegistered.newBuilder().setAccepted(true)
+                            .setConf(Map.of("spindle.executor.cores", String.valueOf(register.getCores()))).build());
+                }
+            }
+
+            @Override
+            public void onClose(RpcConnection connection, String reason) {
+                closes.add(reason);
+            }
+        });
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private static RegisterExecutor register(String id) {
+        return RegisterExecutor.newBuilder().setExecutorId(id).setHost("host-" + id).setBlockPort(7000)
+                .setCores(3).setMemoryBytes(1L << 30).build();
+    }
+
+    private RpcConnection client(AppSecret key, BlockingQueue<RpcMessage> inbox) {
+        return RpcConnection.connect("127.0.0.1", server.port(), key, SETTINGS, (c, m) -> inbox.add(m));
+    }
+
+    /** A good client still gets answers: the server survived whatever the test did before. */
+    private void serverStillServes() throws InterruptedException {
+        BlockingQueue<RpcMessage> inbox = new LinkedBlockingQueue<>();
+        try (RpcConnection good = client(secret, inbox)) {
+            good.send(register("good"));
+            RpcMessage reply = inbox.poll(10, TimeUnit.SECONDS);
+            assertThat(reply).isNotNull();
+            assertThat(((ExecutorRegistered) reply.getBody()).getAccepted()).isTrue();
+        }
+    }
+
+    @Test
+    void messagesRoundTripInBothDirections() throws InterruptedException {
+        BlockingQueue<RpcMessage> inbox = new LinkedBlockingQueue<>();
+        try (RpcConnection connection = client(secret, inbox)) {
+            connection.send(register("7"));
+            connection.send(Heartbeat.newBuilder().setExecutorId("7").setSentAtMillis(42).build());
+            RegisterExecutor got = (RegisterExecutor) received.poll(10, TimeUnit.SECONDS).getBody();
+            assertThat(got).isEqualTo(register("7"));
+            assertThat(((Heartbeat) received.poll(10, TimeUnit.SECONDS).getBody()).getSentAtMillis()).isEqualTo(42);
+            ExecutorRegistered reply = (ExecutorRegistered) inbox.poll(10, TimeUnit.SECONDS).getBody();
+            assertThat(reply.getConf()).containsEntry("spindle.executor.cores", "3");
+            assertThat(server.connections()).singleElement()
+                    .satisfies(c -> assertThat(c.attachment()).isEqualTo("7"));
+        }
+    }
+
+    @Test
+    void aWrongSecretIsRefusedAndNothingIsDecoded() throws InterruptedException {
+        assertThatThrownBy(() -> client(AppSecret.generate(), new LinkedBlockingQueue<>()))
+                .isInstanceOf(RpcException.class)
+                .hasMessageContaining("authentication failed");
+        assertThat(received).isEmpty();
+        assertThat(server.connections()).isEmpty();
+        serverStillServes();
+    }
+
+    @Test
+    void garbageWithoutAuthenticationIsClosed() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".repeat(10).getBytes(StandardCharsets.US_ASCII));
+            assertThat(readUntilClosed(socket.getInputStream())).as("only the greeting").isEqualTo(40);
+        }
+        assertThat(received).isEmpty();
+        serverStillServes();
+    }
+
+    @Test
+    void aSilentPeerIsDisconnectedAfterTheHandshakeTimeout() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            long start = System.nanoTime();
+            readUntilClosed(socket.getInputStream());
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(300L, 8_000L);
+        }
+        serverStillServes();
+    }
+
+    @Test
+    void anOversizedFrameClosesOnlyThatConnection() throws Exception {
+        BlockingQueue<RpcMessage> inbox = new LinkedBlockingQueue<>();
+        try (RpcConnection bystander = client(secret, inbox); Socket socket = authenticatedSocket()) {
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            out.writeInt(SETTINGS.maxFrameBytes() + 1);
+            out.flush();
+            assertThat(readUntilClosed(socket.getInputStream())).isZero();
+            assertThat(closes.poll(10, TimeUnit.SECONDS)).contains("exceeds spindle.rpc.maxFrameSize=65536");
+            bystander.send(register("bystander"));
+            assertThat(inbox.poll(10, TimeUnit.SECONDS)).as("the other connection still works").isNotNull();
+        }
+    }
+
+    @Test
+    void malformedAndTruncatedFramesCloseTheConnection() throws Exception {
+        try (Socket socket = authenticatedSocket()) {
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            out.writeInt(5);
+            out.write(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f});
+            out.flush();
+            readUntilClosed(socket.getInputStream());
+            assertThat(closes.poll(10, TimeUnit.SECONDS)).contains("malformed message");
+        }
+        try (Socket socket = authenticatedSocket()) {
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            out.writeInt(100);
+            out.write(new byte[10]);
+            out.flush();
+            socket.shutdownOutput();
+            readUntilClosed(socket.getInputStream());
+            assertThat(closes.poll(10, TimeUnit.SECONDS)).contains("closed inside a frame of 100 bytes");
+        }
+        assertThat(received).isEmpty();
+        serverStillServes();
+    }
+
+    @Test
+    void aMessageAboveTheFrameLimitIsRefusedBeforeSending() throws InterruptedException {
+        try (RpcConnection connection = client(secret, new LinkedBlockingQueue<>())) {
+            assertThatThrownBy(() -> connection.send(RegisterExecutor.newBuilder(register("big"))
+                    .setHost("h".repeat(100_000)).build()))
+                    .hasMessageContaining("exceeds spindle.rpc.maxFrameSize");
+            assertThat(connection.isOpen()).isTrue();
+        }
+        serverStillServes();
+    }
+
+    @Test
+    void theSecretFileIsPrivateAndTheSecretNeverPrinted(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("secret");
+        secret.writeTo(file);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(AppSecret.readFrom(file)).isEqualTo(secret);
+        assertThat(secret.toString()).doesNotContain(new String(secret.bytes(), StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> secret.writeTo(file)).hasMessageContaining("already exists");
+        Files.write(dir.resolve("short"), new byte[4]);
+        assertThatThrownBy(() -> AppSecret.readFrom(dir.resolve("short"))).hasMessageContaining("at least 16 bytes");
+    }
+
+    /** A socket that passed the handshake but speaks raw frames, to send what a real client never would. */
+    private Socket authenticatedSocket() throws IOException {
+        Socket socket = new Socket("127.0.0.1", server.port());
+        Handshake.connect(new DataInputStream(socket.getInputStream()), new DataOutputStream(socket.getOutputStream()),
+                secret, "test server");
+        return socket;
+    }
+
+    /** Reads until the server closes the connection; the number of bytes read. */
+    private static int readUntilClosed(InputStream in) throws IOException {
+        int total = 0;
+        byte[] buffer = new byte[1024];
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            total += n;
+        }
+        return total;
+    }
+
+    @Test
+    void manyClientsAtOnce() throws InterruptedException {
+        List<BlockingQueue<RpcMessage>> inboxes = java.util.stream.Stream.generate(
+                () -> (BlockingQueue<RpcMessage>) new LinkedBlockingQueue<RpcMessage>()).limit(20).toList();
+        List<RpcConnection> clients = inboxes.stream().map(inbox -> client(secret, inbox)).toList();
+        try {
+            for (int i = 0; i < clients.size(); i++) {
+                clients.get(i).send(register(String.valueOf(i)));
+            }
+            for (BlockingQueue<RpcMessage> inbox : inboxes) {
+                assertThat(inbox.poll(10, TimeUnit.SECONDS)).isNotNull();
+            }
+        } finally {
+            clients.forEach(RpcConnection::close);
+        }
+    }
+}
