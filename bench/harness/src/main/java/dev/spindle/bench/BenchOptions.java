@@ -1,0 +1,138 @@
+package dev.spindle.bench;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The harness's command line, validated.
+ *
+ * @param scale fraction of the full data sizes (1 = 512 MiB of words, 5M sort records, ...)
+ * @param repetitions runs of each workload on each engine; the report shows the median
+ * @param workloads the workloads to run, in report order
+ * @param engines the engines to run them on
+ * @param dataDir where generated data is cached and outputs are written
+ * @param benchDir the bench project (for the engines' classpaths)
+ * @param resultsDir where the report and the run logs go
+ * @param threads task threads: {@code local[threads]} for both engines, and the floor's thread count
+ * @param heap -Xmx of every forked JVM
+ * @param timeout longest a single run may take before it is killed and reported as failed
+ * @param label free text for the report header, e.g. the git commit under test
+ */
+public record BenchOptions(double scale, int repetitions, List<Workload> workloads, Set<Engine> engines,
+                           Path dataDir, Path benchDir, Path resultsDir, int threads, String heap, Duration timeout,
+                           String label) {
+
+    static final String USAGE = String.join("\n",
+            "usage: BenchMain [options]",
+            "  --scale S           fraction of the full data sizes (default 1; 0.01 for a smoke run)",
+            "  --reps N            runs per workload and engine; the median is reported (default 3)",
+            "  --workloads LIST    comma-separated, or 'all' (default): " + Workload.ids(),
+            "  --engines LIST      comma-separated, or 'all' (default): spindle, spark, floor",
+            "  --data-dir DIR      generated data and outputs (default /tmp/spindle-bench-data)",
+            "  --bench-dir DIR     the bench project, built (default: the current directory)",
+            "  --results-dir DIR   report and logs (default BENCH_DIR/results)",
+            "  --threads N         local[N] for Spindle and Spark, N threads for the floor (default 2)",
+            "  --heap SIZE         -Xmx of each forked JVM (default 4g)",
+            "  --timeout-minutes M longest single run (default 60)",
+            "  --label TEXT        shown in the report header, e.g. the commit under test");
+
+    public BenchOptions {
+        workloads = List.copyOf(workloads);
+        engines = Set.copyOf(engines);
+        requireNonNull(dataDir, "dataDir is null");
+        requireNonNull(benchDir, "benchDir is null");
+        requireNonNull(resultsDir, "resultsDir is null");
+        requireNonNull(heap, "heap is null");
+        requireNonNull(timeout, "timeout is null");
+        requireNonNull(label, "label is null");
+        check(scale > 0 && scale <= 100, "--scale %s is outside (0, 100]", scale);
+        check(repetitions >= 1, "--reps %s must be at least 1", repetitions);
+        check(threads >= 1, "--threads %s must be at least 1", threads);
+        check(heap.matches("\\d+[kmgKMG]?"), "--heap %s is not a JVM heap size like 4g or 512m", heap);
+        check(!workloads.isEmpty(), "--workloads selects no workload");
+        check(!engines.isEmpty(), "--engines selects no engine");
+    }
+
+    static BenchOptions parse(String[] args) {
+        Map<String, String> flags = flags(args);
+        Path benchDir = Path.of(flags.getOrDefault("bench-dir", ".")).toAbsolutePath().normalize();
+        return new BenchOptions(
+                number(flags, "scale", "1"),
+                (int) number(flags, "reps", "3"),
+                workloads(flags.getOrDefault("workloads", "all")),
+                engines(flags.getOrDefault("engines", "all")),
+                Path.of(flags.getOrDefault("data-dir", "/tmp/spindle-bench-data")).toAbsolutePath().normalize(),
+                benchDir,
+                Path.of(flags.getOrDefault("results-dir", benchDir.resolve("results").toString())).toAbsolutePath(),
+                (int) number(flags, "threads", "2"),
+                flags.getOrDefault("heap", "4g"),
+                Duration.ofMinutes((long) number(flags, "timeout-minutes", "60")),
+                flags.getOrDefault("label", ""));
+    }
+
+    private static Map<String, String> flags(String[] args) {
+        Map<String, String> flags = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            check(arg.startsWith("--"), "unexpected argument '%s'", arg);
+            int eq = arg.indexOf('=');
+            if (eq > 0) {
+                flags.put(arg.substring(2, eq), arg.substring(eq + 1));
+            } else {
+                check(i + 1 < args.length, "%s needs a value", arg);
+                flags.put(arg.substring(2), args[++i]);
+            }
+        }
+        Set<String> known = Set.of("scale", "reps", "workloads", "engines", "data-dir", "bench-dir", "results-dir",
+                "threads", "heap", "timeout-minutes", "label");
+        for (String flag : flags.keySet()) {
+            check(known.contains(flag), "unknown option --%s", flag);
+        }
+        return flags;
+    }
+
+    private static double number(Map<String, String> flags, String flag, String defaultValue) {
+        String value = flags.getOrDefault(flag, defaultValue);
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + flag + " " + value + " is not a number", e);
+        }
+    }
+
+    private static List<Workload> workloads(String list) {
+        if (list.equals("all")) {
+            return List.of(Workload.values());
+        }
+        Set<Workload> selected = EnumSet.noneOf(Workload.class);
+        for (String id : list.split(",")) {
+            selected.add(Workload.byId(id.strip()));
+        }
+        return new ArrayList<>(selected);
+    }
+
+    private static Set<Engine> engines(String list) {
+        if (list.equals("all")) {
+            return EnumSet.allOf(Engine.class);
+        }
+        Set<Engine> selected = EnumSet.noneOf(Engine.class);
+        for (String id : list.split(",")) {
+            selected.add(Engine.byId(id.strip()));
+        }
+        return selected;
+    }
+
+    private static void check(boolean condition, String format, Object... args) {
+        if (!condition) {
+            throw new IllegalArgumentException(String.format(format, args));
+        }
+    }
+}

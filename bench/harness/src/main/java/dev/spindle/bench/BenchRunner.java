@@ -1,0 +1,142 @@
+package dev.spindle.bench;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.spindle.bench.check.OutputChecks;
+import dev.spindle.bench.check.OutputFiles;
+import dev.spindle.bench.data.DataLayout;
+import dev.spindle.bench.data.Manifest;
+import dev.spindle.bench.run.ForkedJvm;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Runs a workload {@code repetitions} times on each selected engine, each run in a fresh JVM, interleaving the
+ * engines (run 1 of each, then run 2 of each, ...) so that drift on a shared machine hits all of them alike; then
+ * checks the outputs of the last runs.
+ */
+final class BenchRunner {
+    /** The parts of a run that do not change from one workload to the next. */
+    record Setup(BenchOptions options, DataLayout data, Manifest manifest, Classpaths classpaths, Path logDir) {
+        Setup {
+            requireNonNull(options, "options is null");
+            requireNonNull(data, "data is null");
+            requireNonNull(manifest, "manifest is null");
+            requireNonNull(classpaths, "classpaths is null");
+            requireNonNull(logDir, "logDir is null");
+        }
+    }
+
+    private final Setup setup;
+    private final ForkedJvm jvm;
+    private final PrintStream progress;
+
+    BenchRunner(Setup setup, ForkedJvm jvm, PrintStream progress) {
+        this.setup = requireNonNull(setup, "setup is null");
+        this.jvm = requireNonNull(jvm, "jvm is null");
+        this.progress = requireNonNull(progress, "progress is null");
+    }
+
+    WorkloadResult run(Workload workload) throws IOException, InterruptedException {
+        List<Engine> engines = engines(workload);
+        Map<Engine, List<Double>> seconds = new EnumMap<>(Engine.class);
+        Map<Engine, String> failures = new EnumMap<>(Engine.class);
+        int reps = setup.options().repetitions();
+        for (int rep = 1; rep <= reps; rep++) {
+            for (Engine engine : engines) {
+                if (failures.containsKey(engine)) {
+                    continue;
+                }
+                String label = String.format("[%s] %s run %d/%d", workload.id(), engine.id(), rep, reps);
+                RunResult result = runOnce(workload, engine, rep);
+                if (result.failure().isPresent()) {
+                    failures.put(engine, result.failure().get());
+                    progress.printf("%s: FAILED: %s%n", label, result.failure().get());
+                } else {
+                    seconds.computeIfAbsent(engine, e -> new ArrayList<>()).add(result.seconds());
+                    progress.printf("%s: %s%n", label, Format.duration(result.seconds()));
+                }
+            }
+        }
+        Map<Engine, Measurement> measurements = new EnumMap<>(Engine.class);
+        for (Engine engine : engines) {
+            measurements.put(engine, new Measurement(seconds.getOrDefault(engine, List.of()),
+                    Optional.ofNullable(failures.get(engine))));
+        }
+        return new WorkloadResult(workload, measurements, check(workload, measurements));
+    }
+
+    private List<Engine> engines(Workload workload) {
+        List<Engine> engines = new ArrayList<>();
+        for (Engine engine : Engine.values()) {
+            if (workload.engines().contains(engine) && setup.options().engines().contains(engine)) {
+                engines.add(engine);
+            }
+        }
+        return engines;
+    }
+
+    /** One run's seconds, or why it has none. */
+    private record RunResult(double seconds, Optional<String> failure) {
+    }
+
+    private RunResult runOnce(Workload workload, Engine engine, int rep) throws IOException, InterruptedException {
+        Path out = setup.data().output(workload.id(), engine.id());
+        OutputFiles.deleteRecursively(out);
+        List<String> command = command(workload, engine, out);
+        Path log = setup.logDir().resolve(workload.id() + "-" + engine.id() + "-" + rep + ".log");
+        ForkedJvm.Outcome outcome = jvm.run(command, engine.environment(), log);
+        OptionalDouble seconds = switch (workload.timing()) {
+            case MAIN -> outcome.mainSeconds();
+            case REPORTED -> outcome.reportedSeconds();
+            case FIRST_RESULT -> outcome.firstResultSeconds();
+        };
+        if (outcome.succeeded() && seconds.isPresent()) {
+            return new RunResult(seconds.getAsDouble(), Optional.empty());
+        }
+        String why = outcome.timedOut() ? "killed after " + setup.options().timeout().toMinutes() + " min"
+                : outcome.succeeded() ? "exit 0 but no result line" : "exit " + outcome.exitCode();
+        return new RunResult(0, Optional.of(why + "; log " + log + "\n    " + String.join("\n    ", outcome.tail())));
+    }
+
+    private List<String> command(Workload workload, Engine engine, Path out) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx" + setup.options().heap());
+        command.addAll(engine.jvmOptions(setup.options().threads()));
+        command.add("-cp");
+        command.add(setup.classpaths().of(engine));
+        command.add("dev.spindle.bench.run.Launcher");
+        command.addAll(Programs.of(workload, engine, setup.data(), out, setup.options().threads()));
+        return command;
+    }
+
+    private List<String> check(Workload workload, Map<Engine, Measurement> measurements) throws IOException {
+        if (!workload.readsData()) {
+            return List.of();
+        }
+        Map<String, Path> outputs = new LinkedHashMap<>();
+        measurements.forEach((engine, measurement) -> {
+            if (measurement.ok()) {
+                outputs.put(engine.title(), setup.data().output(workload.id(), engine.id()));
+            }
+        });
+        progress.printf("[%s] checking the outputs of %s%n", workload.id(), outputs.keySet());
+        Manifest manifest = setup.manifest();
+        return switch (workload) {
+            case WORDCOUNT -> OutputChecks.wordCount(manifest, outputs);
+            case SORT -> OutputChecks.sort(setup.data(), manifest, outputs);
+            case JOIN -> OutputChecks.join(manifest, outputs);
+            case PAGERANK -> OutputChecks.pageRank(outputs);
+            default -> List.of();
+        };
+    }
+}

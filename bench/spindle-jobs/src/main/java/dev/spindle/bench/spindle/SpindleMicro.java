@@ -1,0 +1,99 @@
+package dev.spindle.bench.spindle;
+
+import dev.spindle.api.Context;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Spindle's scheduler micro-benchmarks; the Spark twin is dev.spindle.bench.spark.SparkMicro, line for line.
+ * Reports to the harness on stdout with {@code bench-result NAME=VALUE} lines (see the harness's ResultLine).
+ * <ul>
+ *   <li>{@code tiny-tasks N}: one stage of N one-element tasks ({@code parallelize(0..N-1, N).count()}), after a
+ *       warm-up stage of 100 tasks; reports the stage's seconds;</li>
+ *   <li>{@code tiny-jobs N}: N jobs that each sum 1,000 ints in 10 partitions, after 20 warm-up jobs; reports the
+ *       median job's seconds;</li>
+ *   <li>{@code first-result}: starts a context and collects 3 ints; prints them as soon as they arrive.</li>
+ * </ul>
+ * The master comes from {@code -Dspindle.master}, as for Spindle's examples.
+ */
+public final class SpindleMicro {
+    private static final int WARM_UP_TASKS = 100;
+    private static final int WARM_UP_JOBS = 20;
+    private static final int JOB_INTS = 1000;
+    private static final int JOB_PARTITIONS = 10;
+
+    private SpindleMicro() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length < 1) {
+            throw new IllegalArgumentException("usage: SpindleMicro tiny-tasks N | tiny-jobs N | first-result");
+        }
+        switch (args[0]) {
+            case "tiny-tasks" -> tinyTasks(Integer.parseInt(args[1]));
+            case "tiny-jobs" -> tinyJobs(Integer.parseInt(args[1]));
+            case "first-result" -> firstResult();
+            default -> throw new IllegalArgumentException("unknown micro-benchmark '" + args[0] + "'");
+        }
+    }
+
+    private static void tinyTasks(int tasks) {
+        try (Context ctx = Context.create()) {
+            ctx.parallelize(ints(WARM_UP_TASKS), WARM_UP_TASKS).count();
+            List<Integer> data = ints(tasks);
+            long start = System.nanoTime();
+            long count = ctx.parallelize(data, tasks).count();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            check(count == tasks, "count() of " + tasks + " elements returned " + count);
+            report("seconds", seconds);
+        }
+    }
+
+    private static void tinyJobs(int jobs) {
+        try (Context ctx = Context.create()) {
+            List<Integer> data = ints(JOB_INTS);
+            int expected = JOB_INTS * (JOB_INTS - 1) / 2;
+            for (int i = 0; i < WARM_UP_JOBS; i++) {
+                ctx.parallelize(data, JOB_PARTITIONS).reduce(Integer::sum);
+            }
+            List<Double> seconds = new ArrayList<>(jobs);
+            for (int i = 0; i < jobs; i++) {
+                long start = System.nanoTime();
+                int sum = ctx.parallelize(data, JOB_PARTITIONS).reduce(Integer::sum);
+                seconds.add((System.nanoTime() - start) / 1e9);
+                check(sum == expected, "job " + i + " summed to " + sum + ", expected " + expected);
+            }
+            Collections.sort(seconds);
+            report("seconds", seconds.get(seconds.size() / 2));
+        }
+    }
+
+    private static void firstResult() {
+        try (Context ctx = Context.create()) {
+            List<Integer> result = ctx.parallelize(List.of(1, 2, 3), 2).collect();
+            System.out.println("bench-result first-result=" + result);
+            System.out.flush();
+        }
+    }
+
+    private static List<Integer> ints(int n) {
+        List<Integer> ints = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ints.add(i);
+        }
+        return ints;
+    }
+
+    private static void check(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalStateException(message);
+        }
+    }
+
+    private static void report(String name, double value) {
+        System.out.println(String.format(Locale.ROOT, "bench-result %s=%.6f", name, value));
+        System.out.flush();
+    }
+}
