@@ -1,6 +1,11 @@
 package dev.spindle.plan;
 
 import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ObjLongConsumer;
+import java.util.function.ToLongFunction;
 
 /**
  * Counters of one task attempt, updated by the thread running it and sent back with its result.
@@ -8,6 +13,25 @@ import java.io.Serializable;
  */
 public final class TaskMetrics implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /** One counter: its name outside the process, how to read it, how to add to it. */
+    private record Counter(String name, ToLongFunction<TaskMetrics> get, ObjLongConsumer<TaskMetrics> add) {
+    }
+
+    private static final List<Counter> COUNTERS = List.of(
+            new Counter("recordsRead", TaskMetrics::recordsRead, TaskMetrics::addRecordsRead),
+            new Counter("bytesRead", TaskMetrics::bytesRead, TaskMetrics::addBytesRead),
+            new Counter("recordsWritten", TaskMetrics::recordsWritten, TaskMetrics::addRecordsWritten),
+            new Counter("bytesWritten", TaskMetrics::bytesWritten, TaskMetrics::addBytesWritten),
+            new Counter("shuffleRecordsRead", TaskMetrics::shuffleRecordsRead, TaskMetrics::addShuffleRecordsRead),
+            new Counter("shuffleBytesRead", TaskMetrics::shuffleBytesRead, TaskMetrics::addShuffleBytesRead),
+            new Counter("shuffleRecordsWritten", TaskMetrics::shuffleRecordsWritten,
+                    TaskMetrics::addShuffleRecordsWritten),
+            new Counter("shuffleBytesWritten", TaskMetrics::shuffleBytesWritten, TaskMetrics::addShuffleBytesWritten),
+            new Counter("spilledBytes", TaskMetrics::spilledBytes, TaskMetrics::addSpilledBytes),
+            new Counter("gcTimeMillis", TaskMetrics::gcTimeMillis, (m, v) -> m.gcTimeMillis += v),
+            new Counter("durationMillis", TaskMetrics::durationMillis, (m, v) -> m.durationMillis += v),
+            new Counter("resultBytes", TaskMetrics::resultBytes, (m, v) -> m.resultBytes += v));
 
     private long recordsRead;
     private long bytesRead;
@@ -116,6 +140,27 @@ public final class TaskMetrics implements Serializable {
 
     public long resultBytes() {
         return resultBytes;
+    }
+
+    /** Every counter by name, for messages that leave the process. */
+    public Map<String, Long> toMap() {
+        Map<String, Long> values = new LinkedHashMap<>();
+        for (Counter counter : COUNTERS) {
+            values.put(counter.name(), counter.get().applyAsLong(this));
+        }
+        return values;
+    }
+
+    /** The metrics {@link #toMap} described; unknown names are ignored, missing ones are 0. */
+    public static TaskMetrics fromMap(Map<String, Long> values) {
+        TaskMetrics metrics = new TaskMetrics();
+        for (Counter counter : COUNTERS) {
+            Long value = values.get(counter.name());
+            if (value != null) {
+                counter.add().accept(metrics, value);
+            }
+        }
+        return metrics;
     }
 
     @Override

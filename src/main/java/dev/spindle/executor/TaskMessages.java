@@ -1,0 +1,121 @@
+package dev.spindle.executor;
+
+import dev.spindle.common.ExecutorId;
+import dev.spindle.common.TaskAttemptId;
+import dev.spindle.plan.Accumulator;
+import dev.spindle.plan.TaskDescription;
+import dev.spindle.plan.TaskFailure;
+import dev.spindle.plan.TaskKind;
+import dev.spindle.plan.TaskMetrics;
+import dev.spindle.plan.TaskResult;
+import dev.spindle.plan.TaskState;
+import dev.spindle.plan.TaskStatus;
+import dev.spindle.rpc.message.FetchFailureMessage;
+import dev.spindle.rpc.message.LaunchTask;
+import dev.spindle.rpc.message.StatusUpdate;
+import dev.spindle.rpc.message.TaskFailureMessage;
+import dev.spindle.rpc.message.TaskKindMessage;
+import dev.spindle.rpc.message.TaskStateMessage;
+import dev.spindle.serde.ClosureSerializer;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Task descriptions and task status as RPC messages, both ways: what the driver sends an executor process and what
+ * comes back. Local mode never converts; executor processes and YARN executors always do.
+ */
+public final class TaskMessages {
+    private static final ClosureSerializer CLOSURES = new ClosureSerializer();
+
+    private TaskMessages() {
+    }
+
+    public static LaunchTask launch(TaskDescription task) {
+        TaskAttemptId id = task.attemptId();
+        return LaunchTask.newBuilder()
+                .setTaskId(id.taskId()).setJobId(task.jobId()).setStageId(id.stageId())
+                .setStageAttempt(id.stageAttempt()).setPartition(id.partition()).setAttempt(id.attempt())
+                .setKind(TaskKindMessage.valueOf(task.kind().name()))
+                .setTaskBinary(ByteBuffer.wrap(task.taskBinary()))
+                .setPartitionBytes(ByteBuffer.wrap(task.partition()))
+                .build();
+    }
+
+    public static TaskDescription description(LaunchTask launch) {
+        return new TaskDescription(new TaskAttemptId(launch.getTaskId(), launch.getStageId(), launch.getStageAttempt(),
+                launch.getPartition(), launch.getAttempt()), launch.getJobId(), TaskKind.valueOf(launch.getKind().name()),
+                bytes(launch.getTaskBinary()), bytes(launch.getPartitionBytes()));
+    }
+
+    public static StatusUpdate update(TaskStatus status) {
+        StatusUpdate.Builder update = StatusUpdate.newBuilder()
+                .setTaskId(status.taskId())
+                .setExecutorId(status.executor().id())
+                .setState(TaskStateMessage.valueOf(status.state().name()));
+        TaskResult result = status.result();
+        if (result != null) {
+            update.setResultData(ByteBuffer.wrap(result.value()))
+                    .setResultBytes(result.value().length)
+                    .setAccumulators(ByteBuffer.wrap(CLOSURES.serialize(new ArrayList<>(result.accumulatorUpdates()), "accumulator updates")))
+                    .setMetrics(metrics(result.metrics()));
+        }
+        TaskFailure failure = status.failure();
+        if (failure != null) {
+            TaskFailureMessage.Builder message = TaskFailureMessage.newBuilder()
+                    .setReason(failure.reason().name())
+                    .setExceptionClass(failure.exceptionClass())
+                    .setMessage(failure.message())
+                    .setStackTrace(failure.stackTrace());
+            if (failure.fetchFailure() != null) {
+                TaskFailure.FetchFailure fetch = failure.fetchFailure();
+                message.setFetchFailure(new FetchFailureMessage(fetch.shuffleId(), fetch.mapPartition(), fetch.location()));
+            }
+            update.setFailure(message.build());
+            if (failure.metrics() != null) {
+                update.setMetrics(metrics(failure.metrics()));
+            }
+        }
+        return update.build();
+    }
+
+    /** The status an update reports; accumulators are resolved with {@code loader} (they may be user classes). */
+    @SuppressWarnings("unchecked")
+    public static TaskStatus status(StatusUpdate update, ClassLoader loader) {
+        ExecutorId executor = new ExecutorId(update.getExecutorId());
+        TaskState state = TaskState.valueOf(update.getState().name());
+        TaskMetrics metrics = metrics(update.getMetrics());
+        if (state == TaskState.FINISHED) {
+            List<Accumulator<?, ?>> accumulators = update.getAccumulators() == null ? List.of()
+                    : (List<Accumulator<?, ?>>) CLOSURES.deserialize(bytes(update.getAccumulators()), loader);
+            byte[] value = update.getResultData() == null ? new byte[0] : bytes(update.getResultData());
+            return TaskStatus.finished(update.getTaskId(), executor, new TaskResult(value, accumulators, metrics));
+        }
+        TaskFailureMessage f = update.getFailure();
+        if (f == null) {
+            return new TaskStatus(update.getTaskId(), executor, state, null, null);
+        }
+        TaskFailure.FetchFailure fetch = f.getFetchFailure() == null ? null : new TaskFailure.FetchFailure(
+                f.getFetchFailure().getShuffleId(), f.getFetchFailure().getMapPartition(),
+                f.getFetchFailure().getLocation());
+        return new TaskStatus(update.getTaskId(), executor, state, null, new TaskFailure(
+                TaskFailure.Reason.valueOf(f.getReason()), f.getExceptionClass() == null ? "unknown" : f.getExceptionClass(),
+                f.getMessage(), f.getStackTrace(), fetch, metrics));
+    }
+
+    static Map<String, Long> metrics(TaskMetrics m) {
+        return m.toMap();
+    }
+
+    static TaskMetrics metrics(Map<String, Long> values) {
+        return values == null ? new TaskMetrics() : TaskMetrics.fromMap(values);
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer b = buffer.duplicate();
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        return bytes;
+    }
+}
