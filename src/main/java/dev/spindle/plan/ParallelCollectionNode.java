@@ -3,12 +3,7 @@ package dev.spindle.plan;
 import static java.util.Objects.requireNonNull;
 
 import dev.spindle.serde.DefaultRecordSerializer;
-import dev.spindle.serde.RecordInput;
-import dev.spindle.serde.RecordOutput;
 import dev.spindle.serde.RecordSerializer;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectStreamException;
 import java.io.Serializable;
@@ -32,34 +27,26 @@ public final class ParallelCollectionNode<T> extends Node<T> {
         private static final long serialVersionUID = 1L;
 
         private Object writeReplace() throws ObjectStreamException {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 8 * values.size());
-            try (RecordOutput out = RECORDS.newOutput(bytes)) {
-                for (T value : values) {
-                    out.write(value);
-                }
-            } catch (IOException e) {
+            try {
+                return new EncodedSlice(index, RECORDS.toBytesAll(values));
+            } catch (RuntimeException e) {
                 throw new InvalidObjectException("cannot encode partition " + index + " of a parallelized list: " + e);
             }
-            return new EncodedSlice(index, values.size(), bytes.toByteArray());
         }
     }
 
     /** The serialized form of a {@link Slice}. */
-    private record EncodedSlice(int index, int count, byte[] records) implements Serializable {
+    private record EncodedSlice(int index, byte[] records) implements Serializable {
         private static final long serialVersionUID = 1L;
 
         private Object readResolve() throws ObjectStreamException {
             ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            ArrayList<Object> values = new ArrayList<>(count);
-            try (RecordInput in = RECORDS.newInput(new ByteArrayInputStream(records),
-                    loader != null ? loader : EncodedSlice.class.getClassLoader())) {
-                for (int i = 0; i < count; i++) {
-                    values.add(in.read());
-                }
-            } catch (IOException e) {
+            try {
+                return new Slice<>(index, RECORDS.fromBytesAll(records,
+                        loader != null ? loader : EncodedSlice.class.getClassLoader()));
+            } catch (RuntimeException e) {
                 throw new InvalidObjectException("cannot decode partition " + index + " of a parallelized list: " + e);
             }
-            return new Slice<>(index, values);
         }
     }
 

@@ -8,6 +8,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Collection;
 
 /**
  * The record serializer of shuffle files, spills, serialized cache levels and task results.
@@ -52,6 +54,36 @@ public final class DefaultRecordSerializer implements RecordSerializer {
                     + (record == null ? "null" : record.getClass().getName()) + " to memory: " + e, e);
         }
         return bytes.toByteArray();
+    }
+
+    @Override
+    public byte[] toBytesAll(Collection<?> records) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 8 * records.size());
+        try (RecordOutput output = new DefaultRecordOutput(bytes, SINGLE_RECORD_BUFFER_BYTES)) {
+            for (Object record : records) {
+                output.write(record);
+            }
+        } catch (IOException e) {
+            throw new SpindleException(ErrorCode.INTERNAL, "Cannot serialize " + records.size()
+                    + " records to memory: " + e, e);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Override
+    public ArrayList<Object> fromBytesAll(byte[] bytes, ClassLoader loader) {
+        requireNonNull(bytes, "bytes is null");
+        DefaultRecordInput input = new DefaultRecordInput(new InputBuffer(bytes), requireNonNull(loader, "loader is null"));
+        ArrayList<Object> records = new ArrayList<>();
+        try {
+            for (Object record = input.read(); record != RecordInput.END; record = input.read()) {
+                records.add(record);
+            }
+        } catch (IOException e) {
+            throw new SpindleException(ErrorCode.IO_FAILURE,
+                    "Cannot deserialize records from " + bytes.length + " bytes: " + e.getMessage(), e);
+        }
+        return records;
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.spindle.serde;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Collection;
 
 /**
  * Turns records into bytes and back for shuffle files, spills, serialized cache levels and task
@@ -20,4 +22,10 @@ public interface RecordSerializer {
 
     /** The record of {@link #toBytes}. */
     Object fromBytes(byte[] bytes, ClassLoader loader);
+
+    /** A small batch of records as one byte array, sized to the records rather than to a stream buffer. */
+    byte[] toBytesAll(Collection<?> records);
+
+    /** The records of {@link #toBytesAll}, in order. */
+    ArrayList<Object> fromBytesAll(byte[] bytes, ClassLoader loader);
 }

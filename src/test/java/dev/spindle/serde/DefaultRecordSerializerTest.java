@@ -99,6 +99,17 @@ class DefaultRecordSerializerTest {
     }
 
     @Test
+    void roundTripsABatchSizedToItsRecords() {
+        List<Object> records = values().toList();
+        byte[] bytes = serializer.toBytesAll(records);
+        assertThat(serializer.fromBytesAll(bytes, LOADER)).containsExactlyElementsOf(records);
+        assertThat(serializer.toBytesAll(List.of(1, 2, 3))).hasSizeLessThan(16);
+        assertThat(serializer.fromBytesAll(serializer.toBytesAll(List.of()), LOADER)).isEmpty();
+        assertThatThrownBy(() -> serializer.fromBytesAll(Arrays.copyOf(bytes, bytes.length - 1), LOADER))
+                .hasMessageContaining("Cannot deserialize records from");
+    }
+
+    @Test
     void readsAnyListBackAsArrayList() {
         LinkedList<Object> linked = new LinkedList<>(List.of("a", 1));
         Object back = serializer.fromBytes(serializer.toBytes(linked), LOADER);
