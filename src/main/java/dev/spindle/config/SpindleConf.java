@@ -70,6 +70,23 @@ public final class SpindleConf implements Serializable {
         return new SpindleConf(values);
     }
 
+    /** Writes every setting as a {@code key=value} line that {@link #fromFile} reads back. */
+    public void writeTo(Path file) {
+        requireNonNull(file, "file is null");
+        StringBuilder text = new StringBuilder("# Resolved Spindle configuration of one application\n");
+        values.forEach((key, value) -> {
+            if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+                throw SpindleException.invalidArgument("%s holds a line break; settings are single-line values", key);
+            }
+            text.append(key).append('=').append(value).append('\n');
+        });
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot write config file " + file + ": " + e, e);
+        }
+    }
+
     private static int indexOfSeparator(String line) {
         for (int i = 0; i < line.length(); i++) {
             char c = line.charAt(i);

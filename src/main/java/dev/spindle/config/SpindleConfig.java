@@ -43,10 +43,26 @@ public final class SpindleConfig {
             "Total serialized bytes of task results one action may collect to the driver; 0 means unlimited.")
             .checkValue(v -> v >= 0, "must not be negative"));
 
+    public static final ConfigEntry<Duration> EXECUTOR_HEARTBEAT_INTERVAL = register(duration(
+            "spindle.executor.heartbeatInterval", "10s",
+            "How often an executor process reports liveness and running-task metrics to the driver.")
+            .checkValue(v -> v.toMillis() >= 10, "must be at least 10ms"));
+    public static final ConfigEntry<Duration> NETWORK_TIMEOUT = register(duration("spindle.network.timeout", "120s",
+            "An executor the driver has not heard from for this long is lost; an executor that cannot reach its "
+                    + "driver for this long exits. Also the longest wait for one chunk of a block fetch.")
+            .checkValue(v -> v.toMillis() >= 100, "must be at least 100ms"));
+    public static final ConfigEntry<String> EXECUTOR_EXTRA_JAVA_OPTIONS = string("spindle.executor.extraJavaOptions",
+            "", "Extra JVM options of executor processes, separated by spaces (not -Xmx: use spindle.executor.memory).");
+
     // ---- tasks and scheduling ----------------------------------------------------------
     public static final ConfigEntry<Integer> TASK_MAX_FAILURES = register(integer("spindle.task.maxFailures", "4",
             "Attempts of one task before its job fails.")
             .checkValue(v -> v > 0, "must be at least 1"));
+    public static final ConfigEntry<Long> TASK_MAX_DIRECT_RESULT_SIZE = register(bytes(
+            "spindle.task.maxDirectResultSize", "1m",
+            "Task results up to this size travel inside the status message; larger ones are kept on the executor as "
+                    + "a block that the driver fetches in chunks.")
+            .checkValue(v -> v >= 0, "must not be negative"));
     public static final ConfigEntry<Duration> LOCALITY_WAIT = duration("spindle.locality.wait", "3s",
             "How long a task waits for a slot on a preferred host before it runs anywhere.");
 
@@ -66,6 +82,10 @@ public final class SpindleConfig {
     public static final ConfigEntry<Long> SHUFFLE_FILE_BUFFER = register(bytes("spindle.shuffle.file.buffer", "64k",
             "Buffer of each shuffle and spill file stream.")
             .checkValue(v -> v >= 1024 && v <= 64L << 20, "must be between 1k and 64m"));
+    public static final ConfigEntry<Long> REDUCER_MAX_BYTES_IN_FLIGHT = register(bytes(
+            "spindle.reducer.maxBytesInFlight", "48m",
+            "Map output bytes a reduce task fetches ahead from other executors at once.")
+            .checkValue(v -> v >= 1024, "is below the minimum 1k"));
     public static final ConfigEntry<String> LOCAL_DIR = string("spindle.local.dir", null,
             "Directory for shuffle files, spills and disk-cached blocks. Unset: the JVM's temp directory "
                     + "(in YARN containers, the container's local dirs).");

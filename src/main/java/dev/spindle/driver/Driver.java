@@ -2,6 +2,9 @@ package dev.spindle.driver;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.spindle.cluster.ClusterBackend;
+import dev.spindle.cluster.ExecutorCommand;
+import dev.spindle.cluster.LocalClusterProvisioner;
 import dev.spindle.common.Clock;
 import dev.spindle.common.ErrorCode;
 import dev.spindle.common.ExecutorId;
@@ -24,10 +27,6 @@ import dev.spindle.serde.DefaultRecordSerializer;
 import dev.spindle.serde.RecordSerializer;
 import dev.spindle.shuffle.LocalBlockFetcher;
 import dev.spindle.shuffle.MapOutputTracker;
-import dev.spindle.shuffle.ShuffleFiles;
-import dev.spindle.shuffle.ShuffleReader;
-import dev.spindle.storage.BlockStore;
-import dev.spindle.storage.MemoryManager;
 import dev.spindle.ui.ConsoleProgressBar;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,6 +35,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -63,19 +64,21 @@ public final class Driver implements AutoCloseable {
     private final AtomicInteger nextShuffleId = new AtomicInteger();
     private final DagScheduler dagScheduler;
     private final ConsoleProgressBar progressBar;
-    private final java.util.List<BlockStore> localBlockStores = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final SchedulerBackend backend;
 
     private Driver(SpindleConf conf, ClassLoader classLoader) {
         this.conf = conf;
         this.classLoader = classLoader;
         MasterSpec master = MasterSpec.parse(conf.get(SpindleConfig.MASTER));
-        if (master.kind() != MasterSpec.Kind.LOCAL) {
-            throw SpindleException.invalidArgument("spindle.master=%s is not supported yet: this build runs local[N] "
-                    + "and local[*]; executor processes and YARN come with later releases", conf.get(SpindleConfig.MASTER));
+        if (master.kind() == MasterSpec.Kind.YARN) {
+            throw SpindleException.invalidArgument("spindle.master=yarn is not supported yet: this build runs "
+                    + "local[N], local[*] and local-cluster[E,C,MB]; YARN comes with a later release");
         }
         this.localDir = createLocalDir(conf);
-        SchedulerBackend backend = new LocalBackend(master.threads(), localHostName(),
-                sink -> newLocalExecutor(master.threads(), sink));
+        this.backend = master.kind() == MasterSpec.Kind.LOCAL
+                ? new LocalBackend(master.threads(), localHostName(), sink -> newLocalExecutor(master.threads(), sink))
+                : localClusterBackend(master);
+        SchedulerBackend backend = this.backend;
         TaskScheduler.Settings settings = new TaskScheduler.Settings(conf.get(SpindleConfig.TASK_MAX_FAILURES),
                 conf.get(SpindleConfig.LOCALITY_WAIT).toMillis());
         this.dagScheduler = new DagScheduler(
@@ -99,18 +102,32 @@ public final class Driver implements AutoCloseable {
     }
 
     private Executor newLocalExecutor(int cores, TaskStatusSink sink) {
-        long heap = Runtime.getRuntime().maxMemory();
-        MemoryManager memory = new MemoryManager(MemoryManager.unifiedBytes(heap, conf.get(SpindleConfig.MEMORY_FRACTION),
-                conf.get(SpindleConfig.MEMORY_SIZE)), conf.get(SpindleConfig.MEMORY_STORAGE_FRACTION));
-        BlockStore blocks = new BlockStore(memory, serializer, localDir.resolve("blocks"), classLoader);
-        localBlockStores.add(blocks);
-        ShuffleFiles shuffleFiles = new ShuffleFiles(localDir.resolve("shuffle"));
-        int buffer = (int) (long) conf.get(SpindleConfig.SHUFFLE_FILE_BUFFER);
-        ShuffleReader reader = new ShuffleReader(tracker, new LocalBlockFetcher(shuffleFiles, ExecutorId.DRIVER),
-                memory, serializer, shuffleFiles, buffer);
-        ExecutorServices services = new ExecutorServices(ExecutorId.DRIVER, localHostName(), cores, conf, classLoader,
-                closures::deserialize, serializer, memory, blocks, shuffleFiles, reader, broadcasts::fetch);
+        ExecutorServices services = ExecutorServices.assemble(new ExecutorServices.Wiring(ExecutorId.DRIVER,
+                localHostName(), -1, cores, conf, classLoader, closures::deserialize, serializer, localDir, tracker,
+                files -> new LocalBlockFetcher(files, ExecutorId.DRIVER), broadcasts::fetch));
         return new Executor(services, sink);
+    }
+
+    /** Executor JVMs on this machine, launched as YARN will launch containers, talking to the driver over RPC. */
+    private SchedulerBackend localClusterBackend(MasterSpec master) {
+        String host = localHostName();
+        String classPath = LocalClusterProvisioner.classPath(classLoader);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Map<String, String> properties = new TreeMap<>();
+        for (String key : new String[] {"log4j2.configurationFile", "log4j.configurationFile"}) {
+            String value = System.getProperty(key);
+            if (value != null) {
+                properties.put(key, value);
+            }
+        }
+        LocalClusterProvisioner provisioner = new LocalClusterProvisioner(master.executors(),
+                master.coresPerExecutor(), localDir.resolve("executors"), launch -> new ExecutorCommand(java,
+                        master.memoryMbPerExecutor(), classPath, conf.get(SpindleConfig.EXECUTOR_EXTRA_JAVA_OPTIONS),
+                        properties, launch.driver().host(), launch.driver().port(), launch.executorId(), host,
+                        master.coresPerExecutor(), launch.driver().secretFile(), launch.driver().confFile(),
+                        launch.dir().resolve("local").toString()));
+        return new ClusterBackend(new ClusterBackend.Services(conf, classLoader, localDir, host, broadcasts::fetch,
+                tracker, serializer), provisioner);
     }
 
     private static Path createLocalDir(SpindleConf conf) {
@@ -180,7 +197,7 @@ public final class Driver implements AutoCloseable {
 
     /** Drops the cached partitions of node {@code nodeId} on every executor. */
     public void removeCachedNode(int nodeId) {
-        localBlockStores.forEach(blocks -> blocks.remove(nodeId));
+        backend.removeCachedBlocks(nodeId);
     }
 
     public int newNodeId() {

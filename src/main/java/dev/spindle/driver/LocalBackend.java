@@ -51,6 +51,14 @@ final class LocalBackend implements SchedulerBackend {
     }
 
     @Override
+    public void removeCachedBlocks(int nodeId) {
+        Executor e = executor;
+        if (e != null) {
+            e.services().blocks().remove(nodeId);
+        }
+    }
+
+    @Override
     public void close() {
         Executor e = executor;
         if (e != null) {

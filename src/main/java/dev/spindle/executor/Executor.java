@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.spindle.common.NamedThreadFactory;
 import dev.spindle.plan.TaskDescription;
+import dev.spindle.plan.TaskMetrics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -59,6 +60,13 @@ public final class Executor implements AutoCloseable {
             LOG.info("Killing task {}: {}", taskId, reason);
             runner.kill();
         }
+    }
+
+    /** Task id -> counters so far, of the tasks running now. */
+    public Map<Long, TaskMetrics> runningMetrics() {
+        Map<Long, TaskMetrics> metrics = new java.util.HashMap<>();
+        running.forEach((id, runner) -> metrics.put(id, runner.metrics()));
+        return metrics;
     }
 
     public int runningTasks() {

@@ -4,16 +4,27 @@ import static java.util.Objects.requireNonNull;
 
 import dev.spindle.common.ExecutorId;
 import dev.spindle.config.SpindleConf;
+import dev.spindle.config.SpindleConfig;
 import dev.spindle.plan.ShuffleInput;
 import dev.spindle.serde.RecordSerializer;
+import dev.spindle.shuffle.BlockFetcher;
+import dev.spindle.shuffle.MapOutputLocator;
 import dev.spindle.shuffle.ShuffleFiles;
+import dev.spindle.shuffle.ShuffleReader;
 import dev.spindle.storage.BlockStore;
 import dev.spindle.storage.MemoryManager;
+import java.nio.file.Path;
+import java.util.function.Function;
 
-/** Everything an executor's tasks run against, assembled by whoever starts the executor. */
+/**
+ * Everything an executor's tasks run against, assembled by whoever starts the executor.
+ *
+ * @param blockPort the port of the executor's block server, -1 when it runs inside the driver
+ */
 public record ExecutorServices(
         ExecutorId id,
         String host,
+        int blockPort,
         int cores,
         SpindleConf conf,
         ClassLoader classLoader,
@@ -37,5 +48,31 @@ public record ExecutorServices(
         requireNonNull(shuffleFiles, "shuffleFiles is null");
         requireNonNull(shuffleInput, "shuffleInput is null");
         requireNonNull(broadcasts, "broadcasts is null");
+    }
+
+    /** Where an executor is and how it reaches the rest of the application. */
+    public record Wiring(ExecutorId id, String host, int blockPort, int cores, SpindleConf conf, ClassLoader classLoader,
+            CodeLoader code, RecordSerializer serializer, Path localDir, MapOutputLocator mapOutputs,
+            Function<ShuffleFiles, BlockFetcher> fetcher, BroadcastSource broadcasts) {
+    }
+
+    /**
+     * The services of one executor in this JVM: memory bounded by this JVM's heap and the memory settings, a block
+     * store and shuffle files under {@code wiring.localDir()}, a shuffle reader that finds map outputs through
+     * {@code wiring.mapOutputs()} and opens them with the fetcher made for these shuffle files.
+     */
+    public static ExecutorServices assemble(Wiring wiring) {
+        SpindleConf conf = wiring.conf();
+        MemoryManager memory = new MemoryManager(MemoryManager.unifiedBytes(Runtime.getRuntime().maxMemory(),
+                conf.get(SpindleConfig.MEMORY_FRACTION), conf.get(SpindleConfig.MEMORY_SIZE)),
+                conf.get(SpindleConfig.MEMORY_STORAGE_FRACTION));
+        BlockStore blocks = new BlockStore(memory, wiring.serializer(), wiring.localDir().resolve("blocks"),
+                wiring.classLoader());
+        ShuffleFiles shuffleFiles = new ShuffleFiles(wiring.localDir().resolve("shuffle"));
+        ShuffleReader reader = new ShuffleReader(wiring.mapOutputs(), wiring.fetcher().apply(shuffleFiles), memory,
+                wiring.serializer(), shuffleFiles, conf.get(SpindleConfig.REDUCER_MAX_BYTES_IN_FLIGHT));
+        return new ExecutorServices(wiring.id(), wiring.host(), wiring.blockPort(), wiring.cores(), conf,
+                wiring.classLoader(), wiring.code(), wiring.serializer(), memory, blocks, shuffleFiles, reader,
+                wiring.broadcasts());
     }
 }

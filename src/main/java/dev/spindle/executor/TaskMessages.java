@@ -50,14 +50,26 @@ public final class TaskMessages {
     }
 
     public static StatusUpdate update(TaskStatus status) {
+        return update(status, null);
+    }
+
+    /**
+     * The update reporting {@code status}; with a {@code resultBlock} name, a finished task's value stays on the
+     * executor under that name and the update carries only its size.
+     */
+    public static StatusUpdate update(TaskStatus status, String resultBlock) {
         StatusUpdate.Builder update = StatusUpdate.newBuilder()
                 .setTaskId(status.taskId())
                 .setExecutorId(status.executor().id())
                 .setState(TaskStateMessage.valueOf(status.state().name()));
         TaskResult result = status.result();
         if (result != null) {
-            update.setResultData(ByteBuffer.wrap(result.value()))
-                    .setResultBytes(result.value().length)
+            if (resultBlock == null) {
+                update.setResultData(ByteBuffer.wrap(result.value()));
+            } else {
+                update.setResultBlock(resultBlock);
+            }
+            update.setResultBytes(result.serializedBytes())
                     .setAccumulators(ByteBuffer.wrap(CLOSURES.serialize(new ArrayList<>(result.accumulatorUpdates()), "accumulator updates")))
                     .setMetrics(metrics(result.metrics()));
         }
@@ -89,6 +101,10 @@ public final class TaskMessages {
         if (state == TaskState.FINISHED) {
             List<Accumulator<?, ?>> accumulators = update.getAccumulators() == null ? List.of()
                     : (List<Accumulator<?, ?>>) CLOSURES.deserialize(bytes(update.getAccumulators()), loader);
+            if (update.getResultData() == null && update.getResultBlock() != null) {
+                return TaskStatus.finished(update.getTaskId(), executor,
+                        TaskResult.notFetched(update.getResultBytes(), accumulators, metrics));
+            }
             byte[] value = update.getResultData() == null ? new byte[0] : bytes(update.getResultData());
             return TaskStatus.finished(update.getTaskId(), executor, new TaskResult(value, accumulators, metrics));
         }

@@ -47,6 +47,11 @@ final class TaskRunner implements Runnable {
         this.onDone = onDone;
     }
 
+    /** The counters of this attempt so far (read racily by heartbeats: approximate while it runs). */
+    TaskMetrics metrics() {
+        return context.metrics();
+    }
+
     void kill() {
         context.kill();
         Thread t = thread;
@@ -109,7 +114,8 @@ final class TaskRunner implements Runnable {
             Node node = map.dependency().parent();
             Iterator records = node.iterator(partition, context);
             MapStatus status = new SortShuffleWriter(map.dependency(), id.partition(), id.taskId(), context,
-                    services.memory(), services.serializer(), services.shuffleFiles(), services.id(), services.host())
+                    services.memory(), services.serializer(), services.shuffleFiles(), services.id(), services.host(),
+                    services.blockPort())
                     .write(records);
             return services.serializer().toBytes(status);
         }

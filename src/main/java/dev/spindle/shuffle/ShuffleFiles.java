@@ -6,11 +6,14 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 
 /**
@@ -65,6 +68,20 @@ public final class ShuffleFiles {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /** The bytes of reduce partitions {@code [startPartition, endPartition)} in map task {@code mapTaskId}'s output. */
+    public InputStream openSegment(int shuffleId, long mapTaskId, int startPartition, int endPartition)
+            throws IOException {
+        long[] range = segment(shuffleId, mapTaskId, startPartition, endPartition);
+        FileChannel channel = FileChannel.open(dataFile(shuffleId, mapTaskId), StandardOpenOption.READ);
+        try {
+            channel.position(range[0]);
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        return new BoundedInputStream(Channels.newInputStream(channel), range[1] - range[0]);
     }
 
     /** Offsets {@code [start, end]} of reduce partitions {@code [startPartition, endPartition)}. */

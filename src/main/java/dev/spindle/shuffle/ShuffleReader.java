@@ -11,6 +11,7 @@ import dev.spindle.serde.RecordSerializer;
 import dev.spindle.storage.MemoryManager;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -18,7 +19,9 @@ import java.util.NoSuchElementException;
 
 /**
  * The reduce side: streams every map output's segment for the requested partitions, then combines by key
- * and/or sorts, spilling to disk when execution memory runs out.
+ * and/or sorts, spilling to disk when execution memory runs out. Segments are read one after another; while one
+ * is read, the next ones (up to {@code spindle.reducer.maxBytesInFlight}) are already being fetched, so that a
+ * reduce task pulls from many executors at once.
  */
 public final class ShuffleReader implements ShuffleInput {
     private final MapOutputLocator locator;
@@ -27,8 +30,19 @@ public final class ShuffleReader implements ShuffleInput {
     private final RecordSerializer serializer;
     private final ShuffleFiles files;
 
+    /**
+     * A segment larger than this is never opened ahead of its turn: a fetch holds up to this much of an unread
+     * segment before it stops reading its connection, and a later segment that stopped the connection would starve
+     * the one being read.
+     */
+    static final long MAX_PREFETCH_SEGMENT_BYTES = 15L << 20;
+
+    private final long maxBytesInFlight;
+
+    /** {@code maxBytesInFlight}: segments fetched ahead of the one being read, in bytes. */
     public ShuffleReader(MapOutputLocator locator, BlockFetcher fetcher, MemoryManager memory,
-            RecordSerializer serializer, ShuffleFiles files, int bufferBytes) {
+            RecordSerializer serializer, ShuffleFiles files, long maxBytesInFlight) {
+        this.maxBytesInFlight = maxBytesInFlight;
         this.locator = requireNonNull(locator, "locator is null");
         this.fetcher = requireNonNull(fetcher, "fetcher is null");
         this.memory = requireNonNull(memory, "memory is null");
@@ -66,7 +80,11 @@ public final class ShuffleReader implements ShuffleInput {
         return (Iterator) records;
     }
 
-    /** Streams the key-value records of each map output's segment in turn. */
+    /** A segment being fetched: its map output, its size, its bytes. */
+    private record Opened(MapStatus status, long bytes, InputStream stream) {
+    }
+
+    /** Streams the key-value records of each map output's segment in turn, fetching the following ones ahead. */
     private final class FetchingIterator implements Iterator<Pair<Object, Object>> {
         private final List<MapStatus> statuses;
         private final int shuffleId;
@@ -74,7 +92,9 @@ public final class ShuffleReader implements ShuffleInput {
         private final int end;
         private final TaskContext context;
         private final ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        private int nextStatus;
+        private final ArrayDeque<Opened> ahead = new ArrayDeque<>();
+        private long aheadBytes;
+        private int nextToOpen;
         private MapStatus current;
         private RecordInput input;
         private Object nextKey = RecordInput.END;
@@ -85,7 +105,7 @@ public final class ShuffleReader implements ShuffleInput {
             this.start = start;
             this.end = end;
             this.context = context;
-            context.onCompletion(this::closeInput);
+            context.onCompletion(this::closeAll);
         }
 
         @Override
@@ -94,21 +114,17 @@ public final class ShuffleReader implements ShuffleInput {
                 if (input != null) {
                     closeInput();
                 }
-                if (nextStatus >= statuses.size()) {
+                fetchAhead();
+                Opened next = ahead.poll();
+                if (next == null) {
                     return false;
                 }
-                current = statuses.get(nextStatus++);
-                long bytes = 0;
-                for (int p = start; p < end; p++) {
-                    bytes += current.partitionLengths()[p];
-                }
-                if (bytes == 0) {
-                    continue;
-                }
-                context.metrics().addShuffleBytesRead(bytes);
-                InputStream stream = fetcher.open(current, shuffleId, start, end);
+                aheadBytes -= next.bytes();
+                fetchAhead();
+                current = next.status();
+                context.metrics().addShuffleBytesRead(next.bytes());
                 try {
-                    input = serializer.newInput(stream, loader);
+                    input = serializer.newInput(next.stream(), loader);
                 } catch (IOException e) {
                     throw new FetchFailedException(shuffleId, current.mapPartition(), current.location().id(),
                             "cannot open shuffle data: " + e.getMessage(), e);
@@ -116,6 +132,29 @@ public final class ShuffleReader implements ShuffleInput {
                 nextKey = readRecord();
             }
             return true;
+        }
+
+        /**
+         * Opens segments in order while they fit: the first whatever its size (it is read next), later ones only
+         * when small and within the bytes-in-flight bound.
+         */
+        private void fetchAhead() {
+            while (nextToOpen < statuses.size()) {
+                MapStatus status = statuses.get(nextToOpen);
+                long bytes = 0;
+                for (int p = start; p < end; p++) {
+                    bytes += status.partitionLengths()[p];
+                }
+                if (bytes > 0 && !ahead.isEmpty()
+                        && (bytes > MAX_PREFETCH_SEGMENT_BYTES || aheadBytes + bytes > maxBytesInFlight)) {
+                    return;
+                }
+                nextToOpen++;
+                if (bytes > 0) {
+                    ahead.add(new Opened(status, bytes, fetcher.open(status, shuffleId, start, end)));
+                    aheadBytes += bytes;
+                }
+            }
         }
 
         @Override
@@ -144,10 +183,22 @@ public final class ShuffleReader implements ShuffleInput {
                 try {
                     input.close();
                 } catch (IOException e) {
-                    // Reading finished; a failed close of a read-only file changes nothing.
+                    // Reading finished; a failed close of a read-only stream changes nothing.
                 }
                 input = null;
             }
+        }
+
+        private void closeAll() {
+            closeInput();
+            for (Opened opened : ahead) {
+                try {
+                    opened.stream().close();
+                } catch (IOException e) {
+                    // Never read; nothing to lose.
+                }
+            }
+            ahead.clear();
         }
     }
 

@@ -34,10 +34,11 @@ public final class SortShuffleWriter {
     private final ShuffleFiles files;
     private final ExecutorId location;
     private final String host;
+    private final int port;
 
     public SortShuffleWriter(ShuffleDependency<?, ?, ?> dependency, int mapPartition, long mapTaskId,
             TaskContext context, MemoryManager memory, RecordSerializer serializer, ShuffleFiles files,
-            ExecutorId location, String host) {
+            ExecutorId location, String host, int port) {
         this.dependency = requireNonNull(dependency, "dependency is null");
         this.mapPartition = mapPartition;
         this.mapTaskId = mapTaskId;
@@ -47,6 +48,7 @@ public final class SortShuffleWriter {
         this.files = requireNonNull(files, "files is null");
         this.location = requireNonNull(location, "location is null");
         this.host = requireNonNull(host, "host is null");
+        this.port = port;
     }
 
     /** Writes all {@code records}; returns where they are and how many bytes each reduce partition got. */
@@ -87,7 +89,7 @@ public final class SortShuffleWriter {
             for (int p = 0; p < numPartitions; p++) {
                 lengths[p] = offsets[p + 1] - offsets[p];
             }
-            return new MapStatus(location, host, -1, mapPartition, mapTaskId, lengths);
+            return new MapStatus(location, host, port, mapPartition, mapTaskId, lengths);
         } catch (IOException e) {
             throw new SpindleException(ErrorCode.IO_FAILURE, "cannot write shuffle " + dependency.shuffleId()
                     + " output of map " + mapPartition + " to " + files.root() + ": " + e, e);

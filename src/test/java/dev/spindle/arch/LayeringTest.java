@@ -45,8 +45,9 @@ class LayeringTest {
                 "scheduler.spi");
         allow("executor", "common", "config", "plan", "serde", "storage", "shuffle", "io", "rpc");
         allow("ui", "common", "config", "scheduler.spi");
+        allow("cluster", "common", "config", "plan", "serde", "rpc", "shuffle", "executor", "scheduler.spi");
         allow("driver", "common", "config", "plan", "serde", "storage", "shuffle", "io", "recovery", "executor", "rpc",
-                "scheduler.spi", "scheduler.task", "scheduler.dag", "ui");
+                "scheduler.spi", "scheduler.task", "scheduler.dag", "ui", "cluster");
         allow("api", "common", "config", "function", "plan", "serde", "io", "recovery", "driver", "scheduler.spi");
         allow("deploy", "common", "config", "driver", "ui");
         allow("examples", "common", "function", "api");

@@ -309,12 +309,17 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
                 return;
             }
             services.accumulators().merge(result.accumulatorUpdates());
-            long total = job.addResultBytes(result.value().length);
+            long total = job.addResultBytes(result.serializedBytes());
             if (services.maxResultBytes() > 0 && total > services.maxResultBytes()) {
                 failJob(job, new SpindleException(ErrorCode.LIMIT_EXCEEDED, "Total size of serialized results of "
                         + job + " (" + total + " bytes) exceeds spindle.driver.maxResultSize="
                         + ConfigParsers.formatBytes(services.maxResultBytes())
                         + "; raise spindle.driver.maxResultSize, or bring back less (take, or save the data to files)"));
+                return;
+            }
+            if (!result.fetched()) {
+                failJob(job, SpindleException.internal("%s: the result of %s was not fetched from its executor",
+                        job, attempt));
                 return;
             }
             try {

@@ -21,6 +21,9 @@ public interface SchedulerBackend extends AutoCloseable {
     /** Asks the executor running {@code taskId} to stop it; a KILLED status follows. */
     void killTask(long taskId, ExecutorId executor, String reason);
 
+    /** Drops the cached partitions of lineage node {@code nodeId} on every executor (unpersist). */
+    void removeCachedBlocks(int nodeId);
+
     /** Asks for this many executors in total (dynamic allocation); false when the backend cannot. */
     default boolean requestTotalExecutors(int total) {
         return false;

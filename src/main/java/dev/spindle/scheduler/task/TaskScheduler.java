@@ -59,6 +59,7 @@ public final class TaskScheduler implements BackendCallbacks, AutoCloseable {
     private final List<TaskSetManager> taskSets = new ArrayList<>();
     private final Map<Long, RunningTask> running = new HashMap<>();
     private long nextTaskId;
+    private String backendFailure;
     private boolean localityTimerArmed;
 
     public TaskScheduler(SchedulerBackend backend, TaskSetListener listener, Settings settings, Clock clock) {
@@ -79,6 +80,10 @@ public final class TaskScheduler implements BackendCallbacks, AutoCloseable {
 
     public void submit(TaskSet taskSet) {
         post(() -> {
+            if (backendFailure != null) {
+                listener.taskSetFailed(taskSet.stageId(), taskSet.stageAttempt(), backendFailure);
+                return;
+            }
             taskSets.add(new TaskSetManager(taskSet, settings.maxFailures(), settings.localityWaitMillis(),
                     () -> nextTaskId++, clock.millis()));
             taskSets.sort(Comparator.comparingInt((TaskSetManager m) -> m.taskSet().jobId())
@@ -131,6 +136,23 @@ public final class TaskScheduler implements BackendCallbacks, AutoCloseable {
             }
             listener.executorLost(executor, reason);
             assign();
+        });
+    }
+
+    @Override
+    public void backendFailed(String reason) {
+        post(() -> {
+            if (backendFailure != null) {
+                return;
+            }
+            backendFailure = reason;
+            LOG.error("The scheduler backend failed: {}", reason);
+            for (TaskSetManager manager : new ArrayList<>(taskSets)) {
+                manager.markZombie();
+                killRunning(manager, reason);
+                listener.taskSetFailed(manager.stageId(), manager.taskSet().stageAttempt(), reason);
+            }
+            taskSets.clear();
         });
     }
 

@@ -1,0 +1,371 @@
+package dev.spindle.cluster;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.spindle.common.ExecutorId;
+import dev.spindle.common.NamedThreadFactory;
+import dev.spindle.config.SpindleConf;
+import dev.spindle.config.SpindleConfig;
+import dev.spindle.executor.TaskMessages;
+import dev.spindle.plan.TaskFailure;
+import dev.spindle.plan.TaskState;
+import dev.spindle.plan.TaskStatus;
+import dev.spindle.rpc.AppSecret;
+import dev.spindle.rpc.BlockFetches;
+import dev.spindle.rpc.FetchServer;
+import dev.spindle.rpc.RpcConnection;
+import dev.spindle.rpc.RpcException;
+import dev.spindle.rpc.RpcHandler;
+import dev.spindle.rpc.RpcServer;
+import dev.spindle.rpc.RpcSettings;
+import dev.spindle.rpc.message.BlockKind;
+import dev.spindle.rpc.message.ExecutorRegistered;
+import dev.spindle.rpc.message.FetchRequest;
+import dev.spindle.rpc.message.Heartbeat;
+import dev.spindle.rpc.message.HeartbeatResponse;
+import dev.spindle.rpc.message.KillTask;
+import dev.spindle.rpc.message.RegisterExecutor;
+import dev.spindle.rpc.message.RemoveCachedBlocks;
+import dev.spindle.rpc.message.RpcMessage;
+import dev.spindle.rpc.message.StatusUpdate;
+import dev.spindle.rpc.message.StopExecutor;
+import dev.spindle.scheduler.spi.BackendCallbacks;
+import dev.spindle.scheduler.spi.SchedulerBackend;
+import dev.spindle.scheduler.spi.TaskLaunch;
+import dev.spindle.serde.RecordSerializer;
+import dev.spindle.shuffle.MapOutputLocator;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The scheduler backend for executor processes, wherever they run: an authenticated RPC server that executors
+ * register with; task launches and kills sent to them; status updates back (large results fetched from the executor
+ * as blocks); broadcast values and map output locations served to them; executors declared lost when their
+ * connection drops, their process ends or they stay silent past {@code spindle.network.timeout}. Where executors
+ * come from is the {@link ExecutorProvisioner}'s business.
+ */
+public final class ClusterBackend implements SchedulerBackend, RpcHandler {
+    private static final Logger LOG = LogManager.getLogger(ClusterBackend.class);
+
+    /** What the backend needs from the driver. */
+    public record Services(SpindleConf conf, ClassLoader classLoader, Path localDir, String host,
+            LongFunction<byte[]> broadcasts, MapOutputLocator mapOutputs, RecordSerializer serializer) {
+        public Services {
+            requireNonNull(conf, "conf is null");
+            requireNonNull(classLoader, "classLoader is null");
+            requireNonNull(localDir, "localDir is null");
+            requireNonNull(host, "host is null");
+            requireNonNull(broadcasts, "broadcasts is null");
+            requireNonNull(mapOutputs, "mapOutputs is null");
+            requireNonNull(serializer, "serializer is null");
+        }
+    }
+
+    /** A registered executor. */
+    private static final class Peer {
+        final ExecutorId id;
+        final RpcConnection connection;
+        final BlockFetches fetches;
+        volatile long lastHeardNanos = System.nanoTime();
+        volatile boolean registered;
+
+        Peer(ExecutorId id, RpcConnection connection, BlockFetches fetches) {
+            this.id = id;
+            this.connection = connection;
+            this.fetches = fetches;
+        }
+    }
+
+    private final Services services;
+    private final ExecutorProvisioner provisioner;
+    private final RpcSettings rpc;
+    private final long networkTimeoutMillis;
+    private final long maxResultBytes;
+    private final Map<ExecutorId, Peer> executors = new ConcurrentHashMap<>();
+    private final FetchServer fetchServer;
+    private final ExecutorService resultFetchers =
+            Executors.newFixedThreadPool(4, new NamedThreadFactory("spindle-result-fetcher", true));
+    private final ScheduledExecutorService timers =
+            Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("spindle-executor-liveness", true));
+    private volatile BackendCallbacks callbacks;
+    private volatile RpcServer server;
+    private volatile boolean closing;
+
+    public ClusterBackend(Services services, ExecutorProvisioner provisioner) {
+        this.services = requireNonNull(services, "services is null");
+        this.provisioner = requireNonNull(provisioner, "provisioner is null");
+        this.rpc = RpcSettings.from(services.conf());
+        this.networkTimeoutMillis = services.conf().get(SpindleConfig.NETWORK_TIMEOUT).toMillis();
+        this.maxResultBytes = services.conf().get(SpindleConfig.DRIVER_MAX_RESULT_SIZE);
+        this.fetchServer = new FetchServer("spindle-driver-block-server", 4, this::serve);
+    }
+
+    @Override
+    public void start(BackendCallbacks callbacks) {
+        this.callbacks = requireNonNull(callbacks, "callbacks is null");
+        AppSecret secret = AppSecret.generate();
+        Path secretFile = services.localDir().resolve("app.secret");
+        secret.writeTo(secretFile);
+        Path confFile = services.localDir().resolve("spindle.conf");
+        services.conf().writeTo(confFile);
+        server = RpcServer.start(services.host(), 0, secret, rpc, this);
+        timers.scheduleWithFixedDelay(this::expireSilentExecutors, 1, 1, TimeUnit.SECONDS);
+        provisioner.start(new ExecutorProvisioner.DriverEndpoint(services.host(), server.port(), secretFile.toString(),
+                confFile.toString()), new ExecutorProvisioner.Callbacks() {
+                    @Override
+                    public void executorExited(ExecutorId id, String reason) {
+                        ClusterBackend.this.executorExited(id, reason);
+                    }
+
+                    @Override
+                    public void gaveUp(String reason) {
+                        callbacks.backendFailed(reason);
+                    }
+                });
+    }
+
+    /** The driver's RPC port (for tests). */
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public int defaultParallelism() {
+        return Math.max(2, provisioner.expectedCores());
+    }
+
+    @Override
+    public void launchTasks(List<TaskLaunch> launches) {
+        for (TaskLaunch launch : launches) {
+            Peer peer = executors.get(launch.executor());
+            try {
+                if (peer == null) {
+                    throw new RpcException("executor " + launch.executor().id() + " is not connected");
+                }
+                peer.connection.send(TaskMessages.launch(launch.task()));
+            } catch (RpcException e) {
+                callbacks.statusUpdate(TaskStatus.failed(launch.task().taskId(), launch.executor(), TaskState.LOST,
+                        TaskFailure.simple(TaskFailure.Reason.EXECUTOR_LOST, "cannot send the task to executor "
+                                + launch.executor().id() + ": " + e.getMessage())));
+                if (peer != null) {
+                    lose(peer, "cannot send it a task: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void killTask(long taskId, ExecutorId executor, String reason) {
+        Peer peer = executors.get(executor);
+        if (peer != null) {
+            sendQuietly(peer, KillTask.newBuilder().setTaskId(taskId).setReason(reason).build());
+        }
+    }
+
+    @Override
+    public void removeCachedBlocks(int nodeId) {
+        executors.values().forEach(peer -> sendQuietly(peer, RemoveCachedBlocks.newBuilder().setNodeId(nodeId).build()));
+    }
+
+    @Override
+    public void onMessage(RpcConnection connection, RpcMessage message) {
+        Object body = message.getBody();
+        Peer peer = (Peer) connection.attachment();
+        if (peer == null) {
+            if (body instanceof RegisterExecutor register) {
+                register(connection, register);
+            } else {
+                LOG.warn("Closing connection from {}: {} before registering", connection.peer(),
+                        body.getClass().getSimpleName());
+                connection.close();
+            }
+            return;
+        }
+        peer.lastHeardNanos = System.nanoTime();
+        try {
+            if (peer.fetches.accept(message) || fetchServer.accept(connection, message)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (body instanceof StatusUpdate update) {
+            statusUpdate(peer, update);
+        } else if (body instanceof Heartbeat) {
+            sendQuietly(peer, HeartbeatResponse.newBuilder().setReregister(!peer.registered).build());
+        } else {
+            LOG.warn("Ignoring unexpected {} from executor {}", body.getClass().getSimpleName(), peer.id.id());
+        }
+    }
+
+    private void register(RpcConnection connection, RegisterExecutor register) {
+        ExecutorId id = new ExecutorId(register.getExecutorId().toString());
+        String refusal = null;
+        if (closing) {
+            refusal = "the driver is stopping";
+        } else if (!provisioner.launched(id)) {
+            refusal = "executor " + id.id() + " was not started by this application";
+        } else if (executors.containsKey(id)) {
+            refusal = "executor " + id.id() + " is already registered";
+        }
+        if (refusal != null) {
+            LOG.warn("Refused registration from {}: {}", connection.peer(), refusal);
+            try {
+                connection.send(ExecutorRegistered.newBuilder().setAccepted(false).setReason(refusal).build());
+            } finally {
+                connection.close();
+            }
+            return;
+        }
+        Peer peer = new Peer(id, connection, new BlockFetches(networkTimeoutMillis));
+        connection.attach(peer);
+        executors.put(id, peer);
+        peer.registered = true;
+        connection.send(ExecutorRegistered.newBuilder().setAccepted(true).build());
+        LOG.info("Executor {} registered from {} ({} cores, {} MiB heap, blocks on port {})", id.id(),
+                connection.peer(), register.getCores(), register.getMemoryBytes() >> 20, register.getBlockPort());
+        callbacks.executorAdded(id, register.getHost().toString(), register.getCores());
+    }
+
+    private void statusUpdate(Peer peer, StatusUpdate update) {
+        boolean inBlock = update.getResultData() == null && update.getResultBlock() != null;
+        if (inBlock && (maxResultBytes == 0 || update.getResultBytes() <= maxResultBytes)) {
+            try {
+                resultFetchers.execute(() -> deliver(peer, fetchResult(peer, update)));
+            } catch (RejectedExecutionException e) {
+                LOG.debug("Dropping the result of task {}: the backend is stopping", update.getTaskId());
+            }
+            return;
+        }
+        deliver(peer, update);
+    }
+
+    /** The update with its result block's bytes in place, or a failed update when the block cannot be fetched. */
+    private StatusUpdate fetchResult(Peer peer, StatusUpdate update) {
+        FetchRequest.Builder request = FetchRequest.newBuilder().setRequestId(0).setKind(BlockKind.BLOCK)
+                .setName(update.getResultBlock());
+        try (InputStream in = peer.fetches.open(peer.connection, request)) {
+            byte[] bytes = in.readAllBytes();
+            update.setResultData(ByteBuffer.wrap(bytes));
+            return update;
+        } catch (IOException | RpcException e) {
+            LOG.warn("Cannot fetch the result of task {} from executor {}: {}", update.getTaskId(), peer.id.id(),
+                    e.getMessage());
+            return TaskMessages.update(TaskStatus.failed(update.getTaskId(), peer.id, TaskState.FAILED,
+                    TaskFailure.simple(TaskFailure.Reason.EXCEPTION, "cannot fetch the task's result ("
+                            + update.getResultBytes() + " bytes) from executor " + peer.id.id() + ": "
+                            + e.getMessage())));
+        }
+    }
+
+    private void deliver(Peer peer, StatusUpdate update) {
+        TaskStatus status;
+        try {
+            status = TaskMessages.status(update, services.classLoader());
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot read the status of task {} from executor {}", update.getTaskId(), peer.id.id(), e);
+            status = TaskStatus.failed(update.getTaskId(), peer.id, TaskState.FAILED,
+                    TaskFailure.of(TaskFailure.Reason.EXCEPTION, e, null));
+        }
+        callbacks.statusUpdate(status);
+    }
+
+    /** What the driver hands out to executors: broadcast values and map output locations. */
+    private InputStream serve(FetchRequest request) throws IOException {
+        if (request.getKind() == BlockKind.BROADCAST) {
+            return new ByteArrayInputStream(services.broadcasts().apply(request.getId()));
+        }
+        if (request.getKind() == BlockKind.MAP_OUTPUTS) {
+            return new ByteArrayInputStream(services.serializer().toBytes(
+                    new ArrayList<>(services.mapOutputs().statuses(request.getShuffleId()))));
+        }
+        throw new IOException("the driver does not serve " + request.getKind() + " blocks");
+    }
+
+    @Override
+    public void onClose(RpcConnection connection, String reason) {
+        Object attachment = connection.attachment();
+        if (attachment instanceof Peer peer) {
+            peer.fetches.failAll("connection to executor " + peer.id.id() + " closed: " + reason);
+            lose(peer, "its connection closed (" + reason + ")");
+        }
+    }
+
+    private void executorExited(ExecutorId id, String reason) {
+        Peer peer = executors.get(id);
+        if (peer != null) {
+            lose(peer, reason);
+        } else if (!closing) {
+            LOG.error("Executor {} ended before it registered: {}", id.id(), reason);
+        }
+    }
+
+    private void expireSilentExecutors() {
+        long now = System.nanoTime();
+        for (Peer peer : executors.values()) {
+            long silentMillis = (now - peer.lastHeardNanos) / 1_000_000;
+            if (silentMillis > networkTimeoutMillis) {
+                lose(peer, "no heartbeat for " + silentMillis + " ms (spindle.network.timeout="
+                        + networkTimeoutMillis + "ms)");
+                provisioner.kill(peer.id);
+            }
+        }
+    }
+
+    /** Forgets {@code peer} once and tells the scheduler; its tasks, shuffle output and cached blocks are gone. */
+    private void lose(Peer peer, String reason) {
+        if (!executors.remove(peer.id, peer)) {
+            return;
+        }
+        peer.registered = false;
+        peer.connection.close();
+        if (!closing) {
+            LOG.warn("Lost executor {}: {}", peer.id.id(), reason);
+            callbacks.executorLost(peer.id, reason);
+        }
+    }
+
+    private static void sendQuietly(Peer peer, org.apache.avro.specific.SpecificRecord message) {
+        try {
+            peer.connection.send(message);
+        } catch (RpcException e) {
+            LOG.debug("Cannot send {} to executor {}: {}", message.getClass().getSimpleName(), peer.id.id(),
+                    e.getMessage());
+        }
+    }
+
+    /** Asks every executor to stop, waits briefly for them to exit, then ends the rest. */
+    @Override
+    public void close() {
+        closing = true;
+        timers.shutdownNow();
+        for (Peer peer : executors.values()) {
+            sendQuietly(peer, StopExecutor.newBuilder().setReason("the application is stopping").build());
+        }
+        provisioner.close();
+        executors.values().forEach(peer -> peer.connection.close());
+        executors.clear();
+        resultFetchers.shutdownNow();
+        fetchServer.close();
+        RpcServer s = server;
+        if (s != null) {
+            s.close();
+        }
+    }
+}

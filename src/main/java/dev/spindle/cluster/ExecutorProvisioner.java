@@ -1,0 +1,38 @@
+package dev.spindle.cluster;
+
+import dev.spindle.common.ExecutorId;
+
+/**
+ * Obtains executor processes for a {@link ClusterBackend} and ends them: local JVMs for local-cluster, YARN
+ * containers for yarn. The backend does everything else (registration, tasks, liveness).
+ */
+public interface ExecutorProvisioner extends AutoCloseable {
+    /** Where executors find the driver: its RPC address and the files they read at start. */
+    record DriverEndpoint(String host, int port, String secretFile, String confFile) {
+    }
+
+    /** What a provisioner reports back; callable from any thread. */
+    interface Callbacks {
+        /** Executor {@code id}'s process ended; {@code reason} says how (exit code, signal, last stderr lines). */
+        void executorExited(ExecutorId id, String reason);
+
+        /** No more executors will come: {@code reason} names the limit that was reached. */
+        void gaveUp(String reason);
+    }
+
+    /** Starts the initial executors. */
+    void start(DriverEndpoint endpoint, Callbacks callbacks);
+
+    /** Task slots the initial executors will offer, for the default parallelism before they register. */
+    int expectedCores();
+
+    /** True when an executor registering as {@code id} was started by this provisioner and has not ended. */
+    boolean launched(ExecutorId id);
+
+    /** Ends executor {@code id} now (it stopped answering). */
+    void kill(ExecutorId id);
+
+    /** Ends every executor still running, after giving them a short time to exit on their own. */
+    @Override
+    void close();
+}

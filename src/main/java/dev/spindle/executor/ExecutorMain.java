@@ -1,0 +1,86 @@
+package dev.spindle.executor;
+
+import dev.spindle.common.ExecutorId;
+import dev.spindle.common.SpindleException;
+import dev.spindle.config.SpindleConf;
+import dev.spindle.rpc.AppSecret;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.logging.log4j.LogManager;
+
+/**
+ * Entry point of an executor JVM, as the driver (local-cluster) or a YARN container launches it:
+ *
+ * <pre>
+ * java ... dev.spindle.executor.ExecutorMain --driver HOST:PORT --executor-id ID --host HOST --cores N
+ *     --secret-file FILE --conf-file FILE --local-dir DIR
+ * </pre>
+ *
+ * The application secret is read from a file (never an argument or an environment variable), the resolved
+ * configuration from another. Exits with {@link ExecutorProcess}'s exit codes; always through
+ * {@link System#exit}, so that a thread left behind by user code cannot keep the JVM alive.
+ */
+public final class ExecutorMain {
+    static final List<String> FLAGS = List.of("--driver", "--executor-id", "--host", "--cores", "--secret-file",
+            "--conf-file", "--local-dir");
+
+    private ExecutorMain() {
+    }
+
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = new ExecutorProcess(parse(args)).run();
+        } catch (SpindleException | IllegalArgumentException e) {
+            System.err.println("spindle executor: " + e.getMessage());
+            code = ExecutorProcess.EXIT_BAD_ARGUMENTS;
+        } catch (Throwable t) {
+            LogManager.getLogger(ExecutorMain.class).fatal("Executor failed", t);
+            code = ExecutorProcess.EXIT_BAD_ARGUMENTS;
+        }
+        LogManager.shutdown();
+        System.exit(code);
+    }
+
+    static ExecutorProcess.Settings parse(String[] args) {
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!FLAGS.contains(args[i])) {
+                throw new IllegalArgumentException("unknown argument '" + args[i] + "'; expected " + FLAGS);
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(args[i] + " needs a value");
+            }
+            values.put(args[i], args[++i]);
+        }
+        for (String flag : FLAGS) {
+            if (!values.containsKey(flag)) {
+                throw new IllegalArgumentException("missing " + flag + "; all of " + FLAGS + " are required");
+            }
+        }
+        String driver = values.get("--driver");
+        int colon = driver.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("--driver " + driver + " is not HOST:PORT");
+        }
+        return new ExecutorProcess.Settings(new ExecutorId(values.get("--executor-id")), values.get("--host"),
+                positive("--cores", values.get("--cores")), driver.substring(0, colon),
+                positive("--driver port", driver.substring(colon + 1)),
+                AppSecret.readFrom(Path.of(values.get("--secret-file"))),
+                SpindleConf.fromFile(Path.of(values.get("--conf-file"))), Path.of(values.get("--local-dir")));
+    }
+
+    private static int positive(String what, String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(what + " " + value + " is not a positive integer");
+    }
+}

@@ -1,0 +1,371 @@
+package dev.spindle.executor;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.spindle.common.ExecutorId;
+import dev.spindle.common.NamedThreadFactory;
+import dev.spindle.common.ErrorCode;
+import dev.spindle.common.SpindleException;
+import dev.spindle.config.SpindleConf;
+import dev.spindle.config.SpindleConfig;
+import dev.spindle.plan.TaskState;
+import dev.spindle.plan.TaskStatus;
+import dev.spindle.rpc.AppSecret;
+import dev.spindle.rpc.BlockFetches;
+import dev.spindle.rpc.FetchServer;
+import dev.spindle.rpc.RpcConnection;
+import dev.spindle.rpc.RpcException;
+import dev.spindle.rpc.RpcHandler;
+import dev.spindle.rpc.RpcServer;
+import dev.spindle.rpc.RpcSettings;
+import dev.spindle.rpc.message.BlockKind;
+import dev.spindle.rpc.message.CachedBlock;
+import dev.spindle.rpc.message.ExecutorRegistered;
+import dev.spindle.rpc.message.FetchRequest;
+import dev.spindle.rpc.message.Heartbeat;
+import dev.spindle.rpc.message.HeartbeatResponse;
+import dev.spindle.rpc.message.KillTask;
+import dev.spindle.rpc.message.LaunchTask;
+import dev.spindle.rpc.message.RegisterExecutor;
+import dev.spindle.rpc.message.RemoveCachedBlocks;
+import dev.spindle.rpc.message.RpcMessage;
+import dev.spindle.rpc.message.RunningTaskMetrics;
+import dev.spindle.rpc.message.StopExecutor;
+import dev.spindle.serde.ClosureSerializer;
+import dev.spindle.serde.DefaultRecordSerializer;
+import dev.spindle.serde.RecordSerializer;
+import dev.spindle.shuffle.FetchFailedException;
+import dev.spindle.shuffle.LocalBlockFetcher;
+import dev.spindle.shuffle.MapStatus;
+import dev.spindle.shuffle.RemoteBlockFetcher;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * An executor as its own JVM: connects to the driver, registers, runs the tasks it is sent on an {@link Executor},
+ * reports their status, heartbeats, serves its shuffle output and large task results from a block server, and ends
+ * when the driver says so or cannot be heard from for {@code spindle.network.timeout}. {@link #run} returns the
+ * process exit code; every resource it made is released and its local files deleted before it returns.
+ */
+public final class ExecutorProcess implements RpcHandler {
+    private static final Logger LOG = LogManager.getLogger(ExecutorProcess.class);
+
+    /** Exit codes, so that whoever launched the process can tell why it ended. */
+    public static final int EXIT_STOPPED = 0;
+    public static final int EXIT_BAD_ARGUMENTS = 1;
+    public static final int EXIT_DRIVER_LOST = 2;
+    public static final int EXIT_DRIVER_SILENT = 3;
+    public static final int EXIT_REFUSED = 4;
+
+    /** How the process was started. */
+    public record Settings(ExecutorId id, String host, int cores, String driverHost, int driverPort, AppSecret secret,
+            SpindleConf conf, Path localRoot) {
+        public Settings {
+            requireNonNull(id, "id is null");
+            requireNonNull(host, "host is null");
+            requireNonNull(driverHost, "driverHost is null");
+            requireNonNull(secret, "secret is null");
+            requireNonNull(conf, "conf is null");
+            requireNonNull(localRoot, "localRoot is null");
+        }
+    }
+
+    private final Settings settings;
+    private final RpcSettings rpc;
+    private final long networkTimeoutMillis;
+    private final long maxDirectResultBytes;
+    private final RecordSerializer serializer = new DefaultRecordSerializer();
+    private final ClosureSerializer closures = new ClosureSerializer();
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private final CompletableFuture<ExecutorRegistered> registration = new CompletableFuture<>();
+    private final Map<String, byte[]> resultBlocks = new ConcurrentHashMap<>();
+    private final BlockFetches driverFetches;
+    private final FetchServer fetchServer = new FetchServer("executor-block-server", 4, this::serve);
+    private final ScheduledExecutorService timers =
+            Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("executor-heartbeat", true));
+    private volatile long lastHeardFromDriver = System.nanoTime();
+    private volatile RpcConnection driver;
+    private volatile Executor executor;
+
+    public ExecutorProcess(Settings settings) {
+        this.settings = requireNonNull(settings, "settings is null");
+        this.rpc = RpcSettings.from(settings.conf());
+        this.networkTimeoutMillis = settings.conf().get(SpindleConfig.NETWORK_TIMEOUT).toMillis();
+        this.maxDirectResultBytes = settings.conf().get(SpindleConfig.TASK_MAX_DIRECT_RESULT_SIZE);
+        this.driverFetches = new BlockFetches(networkTimeoutMillis);
+    }
+
+    /** Runs until told to stop or the driver is gone; returns the exit code. */
+    public int run() {
+        Path localDir = null;
+        RpcServer blockServer = null;
+        RemoteBlockFetcher[] remote = new RemoteBlockFetcher[1];
+        try {
+            Files.createDirectories(settings.localRoot());
+            localDir = Files.createTempDirectory(settings.localRoot(), "executor-" + settings.id().id() + "-");
+            blockServer = RpcServer.start(settings.host(), 0, settings.secret(), rpc, new RpcHandler() {
+                @Override
+                public void onMessage(RpcConnection connection, RpcMessage message) {
+                    if (!fetchServer.accept(connection, message)) {
+                        LOG.warn("Block server: ignoring {} from {}", message.getBody().getClass().getSimpleName(),
+                                connection.peer());
+                    }
+                }
+            });
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            ExecutorServices services = ExecutorServices.assemble(new ExecutorServices.Wiring(settings.id(),
+                    settings.host(), blockServer.port(), settings.cores(), settings.conf(), loader,
+                    closures::deserialize, serializer, localDir, this::mapOutputs,
+                    files -> remote[0] = new RemoteBlockFetcher(settings.id(), new LocalBlockFetcher(files,
+                            settings.id()), settings.secret(), rpc, networkTimeoutMillis),
+                    this::broadcast));
+            executor = new Executor(services, this::report);
+            driver = RpcConnection.connect(settings.driverHost(), settings.driverPort(), settings.secret(), rpc, this);
+            driver.send(RegisterExecutor.newBuilder().setExecutorId(settings.id().id()).setHost(settings.host())
+                    .setBlockPort(blockServer.port()).setCores(settings.cores())
+                    .setMemoryBytes(Runtime.getRuntime().maxMemory()).build());
+            ExecutorRegistered registered = registration.get(networkTimeoutMillis, TimeUnit.MILLISECONDS);
+            if (!registered.getAccepted()) {
+                LOG.error("The driver refused executor {}: {}", settings.id().id(), registered.getReason());
+                return EXIT_REFUSED;
+            }
+            long interval = settings.conf().get(SpindleConfig.EXECUTOR_HEARTBEAT_INTERVAL).toMillis();
+            timers.scheduleWithFixedDelay(this::heartbeat, 0, interval, TimeUnit.MILLISECONDS);
+            timers.scheduleWithFixedDelay(this::checkDriver, interval, Math.min(interval, 1000),
+                    TimeUnit.MILLISECONDS);
+            LOG.info("Executor {} registered with the driver at {}:{}; serving blocks on port {}", settings.id().id(),
+                    settings.driverHost(), settings.driverPort(), blockServer.port());
+            return exit.get();
+        } catch (TimeoutException e) {
+            LOG.error("The driver at {}:{} did not answer the registration of executor {} within {} ms "
+                    + "(spindle.network.timeout)", settings.driverHost(), settings.driverPort(), settings.id().id(),
+                    networkTimeoutMillis);
+            return EXIT_DRIVER_SILENT;
+        } catch (RpcException e) {
+            LOG.error("Executor {} cannot reach the driver: {}", settings.id().id(), e.getMessage());
+            return EXIT_DRIVER_LOST;
+        } catch (IOException e) {
+            LOG.error("Executor {} cannot create its local directory under {}: {}", settings.id().id(),
+                    settings.localRoot(), e.getMessage());
+            return EXIT_BAD_ARGUMENTS;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_STOPPED;
+        } catch (ExecutionException e) {
+            LOG.error("Executor {} could not register with the driver: {}", settings.id().id(),
+                    e.getCause().getMessage());
+            return EXIT_DRIVER_LOST;
+        } finally {
+            timers.shutdownNow();
+            Executor e = executor;
+            if (e != null) {
+                e.close();
+            }
+            closeQuietly(fetchServer);
+            closeQuietly(blockServer);
+            closeQuietly(remote[0]);
+            RpcConnection d = driver;
+            if (d != null) {
+                d.close();
+            }
+            deleteRecursively(localDir);
+        }
+    }
+
+    private void stop(int code, String reason) {
+        if (exit.complete(code)) {
+            if (code == EXIT_STOPPED) {
+                LOG.info("Executor {} stopping: {}", settings.id().id(), reason);
+            } else {
+                LOG.error("Executor {} exiting with code {}: {}", settings.id().id(), code, reason);
+            }
+        }
+    }
+
+    @Override
+    public void onMessage(RpcConnection connection, RpcMessage message) {
+        lastHeardFromDriver = System.nanoTime();
+        try {
+            if (driverFetches.accept(message)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        Object body = message.getBody();
+        if (body instanceof LaunchTask launch) {
+            executor().launch(TaskMessages.description(launch));
+        } else if (body instanceof KillTask kill) {
+            executor().kill(kill.getTaskId(), kill.getReason());
+        } else if (fetchServer.accept(connection, message)) {
+            return;
+        } else if (body instanceof RemoveCachedBlocks remove) {
+            executor().services().blocks().remove(remove.getNodeId());
+        } else if (body instanceof ExecutorRegistered registered) {
+            registration.complete(registered);
+        } else if (body instanceof HeartbeatResponse response) {
+            if (response.getReregister()) {
+                stop(EXIT_REFUSED, "the driver no longer knows this executor (it was declared lost)");
+            }
+        } else if (body instanceof StopExecutor stopExecutor) {
+            stop(EXIT_STOPPED, "the driver asked: " + stopExecutor.getReason());
+        } else {
+            LOG.warn("Ignoring unexpected {} from the driver", body.getClass().getSimpleName());
+        }
+    }
+
+    @Override
+    public void onClose(RpcConnection connection, String reason) {
+        driverFetches.failAll("connection to the driver closed: " + reason);
+        registration.completeExceptionally(new RpcException("the driver closed the connection: " + reason));
+        stop(EXIT_DRIVER_LOST, "lost the connection to the driver (" + reason + ")");
+    }
+
+    private Executor executor() {
+        Executor e = executor;
+        if (e == null) {
+            throw new RpcException("the driver sent a task before registration completed");
+        }
+        return e;
+    }
+
+    /** Reports a task's status; a large result stays here as a block that the driver fetches. */
+    private void report(TaskStatus status) {
+        String block = null;
+        if (status.state() == TaskState.FINISHED && status.result().value().length > maxDirectResultBytes) {
+            block = "result-" + status.taskId();
+            resultBlocks.put(block, status.result().value());
+        }
+        try {
+            driver.send(TaskMessages.update(status, block));
+        } catch (RpcException e) {
+            LOG.warn("Cannot report task {} ({}) to the driver: {}", status.taskId(), status.state(), e.getMessage());
+            if (block != null) {
+                resultBlocks.remove(block);
+            }
+        }
+    }
+
+    private void heartbeat() {
+        Executor e = executor;
+        RpcConnection d = driver;
+        if (e == null || d == null || !d.isOpen()) {
+            return;
+        }
+        List<RunningTaskMetrics> running = new ArrayList<>();
+        e.runningMetrics().forEach((taskId, metrics) -> running.add(RunningTaskMetrics.newBuilder()
+                .setTaskId(taskId).setMetrics(TaskMessages.metrics(metrics)).build()));
+        List<CachedBlock> cached = new ArrayList<>();
+        e.services().blocks().cachedBlocks().forEach(info -> cached.add(CachedBlock.newBuilder()
+                .setName(info.id().name()).setMemoryBytes(info.memoryBytes()).setDiskBytes(info.diskBytes()).build()));
+        try {
+            d.send(Heartbeat.newBuilder().setExecutorId(settings.id().id()).setSentAtMillis(System.currentTimeMillis())
+                    .setRunningTasks(running).setCachedBlocks(cached).build());
+        } catch (RpcException ex) {
+            LOG.warn("Heartbeat to the driver failed: {}", ex.getMessage());
+        }
+    }
+
+    private void checkDriver() {
+        long silentMillis = (System.nanoTime() - lastHeardFromDriver) / 1_000_000;
+        if (silentMillis > networkTimeoutMillis) {
+            stop(EXIT_DRIVER_SILENT, "nothing heard from the driver for " + silentMillis
+                    + " ms (spindle.network.timeout=" + networkTimeoutMillis + "ms)");
+        }
+    }
+
+    /** What this executor's block server hands out to other executors and to the driver. */
+    private InputStream serve(FetchRequest request) throws IOException {
+        if (request.getKind() == BlockKind.SHUFFLE) {
+            Executor e = executor;
+            if (e == null) {
+                throw new IOException("executor " + settings.id().id() + " is not ready");
+            }
+            return e.services().shuffleFiles().openSegment(request.getShuffleId(), request.getMapTaskId(),
+                    request.getStartPartition(), request.getEndPartition());
+        }
+        if (request.getKind() == BlockKind.BLOCK && request.getName() != null) {
+            byte[] bytes = resultBlocks.remove(request.getName().toString());
+            if (bytes == null) {
+                throw new IOException("executor " + settings.id().id() + " holds no block " + request.getName());
+            }
+            return new ByteArrayInputStream(bytes);
+        }
+        throw new IOException("executor " + settings.id().id() + " does not serve " + request.getKind() + " blocks");
+    }
+
+    private byte[] fetchFromDriver(FetchRequest.Builder request) throws IOException {
+        RpcConnection d = driver;
+        try (InputStream in = driverFetches.open(d, request.setRequestId(0))) {
+            return in.readAllBytes();
+        }
+    }
+
+    private byte[] broadcast(long id) {
+        try {
+            return fetchFromDriver(FetchRequest.newBuilder().setKind(BlockKind.BROADCAST).setId(id));
+        } catch (IOException | RpcException e) {
+            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot fetch broadcast " + id + " from the driver: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<MapStatus> mapOutputs(int shuffleId) {
+        byte[] bytes;
+        try {
+            bytes = fetchFromDriver(FetchRequest.newBuilder().setKind(BlockKind.MAP_OUTPUTS).setShuffleId(shuffleId));
+        } catch (IOException | RpcException e) {
+            throw new FetchFailedException(shuffleId, -1, "driver", "cannot get the map outputs of shuffle "
+                    + shuffleId + " from the driver: " + e.getMessage(), e);
+        }
+        return (List<MapStatus>) serializer.fromBytes(bytes, MapStatus.class.getClassLoader());
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.debug("Closing {}: {}", closeable, e.toString());
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("Could not delete local dir {}: {}", dir, e.getMessage());
+        }
+    }
+}
