@@ -139,9 +139,19 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
                 });
     }
 
-    /** The driver's RPC port (for tests). */
+    /** The driver's RPC port. */
     public int port() {
         return server.port();
+    }
+
+    /** The file holding the application secret that executors authenticate with. */
+    public Path secretFile() {
+        return services.localDir().resolve("app.secret");
+    }
+
+    /** Executors registered now. */
+    public int registeredExecutors() {
+        return executors.size();
     }
 
     @Override

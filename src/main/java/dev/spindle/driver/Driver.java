@@ -171,6 +171,11 @@ public final class Driver implements AutoCloseable {
         return dagScheduler.activeState();
     }
 
+    /** The executor-process backend when the master is local-cluster (or yarn); empty in local mode. */
+    public java.util.Optional<ClusterBackend> clusterBackend() {
+        return backend instanceof ClusterBackend cluster ? java.util.Optional.of(cluster) : java.util.Optional.empty();
+    }
+
     public ListenerBus listenerBus() {
         return bus;
     }

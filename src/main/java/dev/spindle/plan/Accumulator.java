@@ -1,7 +1,6 @@
 package dev.spindle.plan;
 
-import java.io.IOException;
-import java.io.ObjectInputStream;
+import java.io.ObjectStreamException;
 import java.io.Serializable;
 
 /**
@@ -48,12 +47,16 @@ public abstract class Accumulator<IN, OUT> implements Serializable {
         return onDriver;
     }
 
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-        in.defaultReadObject();
-        onDriver = false;
+    /**
+     * A task copy starts from zero and registers with the task deserializing it. This runs after every field of the
+     * concrete class is read (a {@code readObject} here would run before the subclass's value fields are, and the
+     * driver's current value would survive into the copy).
+     */
+    protected final Object readResolve() throws ObjectStreamException {
         ActiveTask.current().ifPresent(task -> {
             reset();
             task.registerAccumulator(this);
         });
+        return this;
     }
 }

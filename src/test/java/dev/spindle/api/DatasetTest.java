@@ -178,6 +178,8 @@ class DatasetTest {
         LongAccumulator seen = ctx.longAccumulator("seen");
         ctx.parallelize(ints(50), 3).foreach(x -> seen.add(x));
         assertThat(seen.value()).isEqualTo(1225L);
+        ctx.parallelize(ints(50), 3).foreach(x -> seen.add(x));
+        assertThat(seen.value()).as("a second job adds to the total, task copies start from zero").isEqualTo(2450L);
         LongAccumulator partitions = ctx.longAccumulator("partitions");
         ctx.parallelize(ints(50), 3).foreachPartition(it -> partitions.add(1));
         assertThat(partitions.value()).isEqualTo(3L);

@@ -1,0 +1,170 @@
+package dev.spindle.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.spindle.cluster.ClusterBackend;
+import dev.spindle.common.Pair;
+import dev.spindle.config.SpindleConf;
+import dev.spindle.rpc.AppSecret;
+import dev.spindle.rpc.RpcConnection;
+import dev.spindle.rpc.RpcException;
+import dev.spindle.rpc.RpcHandler;
+import dev.spindle.rpc.RpcSettings;
+import dev.spindle.rpc.message.RegisterExecutor;
+import dev.spindle.rpc.message.RpcMessage;
+import java.io.DataOutputStream;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * local-cluster[2,1,512]: two executor JVMs reached over authenticated RPC run the same programs as local mode, with
+ * the same answers; broadcast values, accumulators, caching and large results cross process boundaries; hostile
+ * connections are refused without disturbing the job.
+ */
+@Timeout(120)
+class LocalClusterTest {
+    private static final long MAX_DIRECT = 16 * 1024;
+    private static final long MAX_RESULT = 1024 * 1024;
+    private static Context ctx;
+    private static ClusterBackend cluster;
+
+    @BeforeAll
+    static void start() {
+        ctx = new Context(SpindleConf.empty().with("spindle.master", "local-cluster[2,1,512]")
+                .with("spindle.executor.heartbeatInterval", "500ms")
+                .with("spindle.task.maxDirectResultSize", Long.toString(MAX_DIRECT))
+                .with("spindle.driver.maxResultSize", Long.toString(MAX_RESULT))
+                .with("spindle.rpc.maxFrameSize", "1m"));
+        cluster = ctx.driver().clusterBackend().orElseThrow();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (ctx != null) {
+            ctx.close();
+        }
+        assertThat(ProcessHandle.current().descendants().filter(p -> p.info().commandLine().orElse("")
+                .contains("ExecutorMain")).toList()).as("executor JVMs left running").isEmpty();
+    }
+
+    @Test
+    void shuffleAcrossExecutors() {
+        List<Integer> numbers = IntStream.range(0, 10_000).boxed().toList();
+        Map<Integer, Long> counts = ctx.parallelize(numbers, 6).mapToPair(n -> Pair.of(n % 7, 1L))
+                .reduceByKey(Long::sum, 3).collectAsMap();
+        assertThat(counts).isEqualTo(numbers.stream().collect(Collectors.groupingBy(n -> n % 7, Collectors.counting())));
+        List<Integer> sorted = ctx.parallelize(numbers, 4).sortBy(n -> -n, true, 3).collect();
+        assertThat(sorted).hasSize(10_000).isSortedAccordingTo((a, b) -> b - a);
+    }
+
+    @Test
+    void broadcastsAccumulatorsAndCacheCrossProcesses() {
+        Broadcast<Map<Integer, String>> names = ctx.broadcast(Map.of(0, "zero", 1, "one"));
+        LongAccumulator computed = ctx.longAccumulator("computed");
+        Dataset<String> named = ctx.parallelize(IntStream.range(0, 1000).boxed().toList(), 4)
+                .map(n -> {
+                    computed.add(1);
+                    return names.value().get(n % 2);
+                }).cache();
+        assertThat(named.count()).isEqualTo(1000);
+        assertThat(computed.value()).as("each element counted once, by task copies starting at zero").isEqualTo(1000);
+        assertThat(named.filter("one"::equals).count()).isEqualTo(500);
+        // A partition is reused where its task lands on the executor that cached it; the scheduler does not yet
+        // prefer that executor (no executor-level cache locality), so the second action may recompute some.
+        long beforeUnpersist = computed.value();
+        assertThat(beforeUnpersist).isBetween(1000L, 2000L);
+        named.unpersist();
+        assertThat(named.count()).isEqualTo(1000);
+        assertThat(computed.value() - beforeUnpersist).as("after unpersist every partition is computed again")
+                .isEqualTo(1000);
+    }
+
+    @Test
+    void aResultAboveTheDirectLimitArrivesIntactAsABlock() {
+        List<String> big = ctx.parallelize(List.of(0, 1), 2)
+                .flatMap(p -> IntStream.range(0, 4000).mapToObj(i -> p + "-" + i).iterator()).collect();
+        assertThat(big).hasSize(8000).startsWith("0-0", "0-1").endsWith("1-3999");
+        assertThat(big.size() * 6L).as("each partition's result exceeds the direct limit").isGreaterThan(2 * MAX_DIRECT);
+    }
+
+    @Test
+    void resultsAboveTheDriverLimitFailTheJobNamingTheSetting() {
+        assertThatThrownBy(() -> ctx.parallelize(List.of(0), 1)
+                .flatMap(p -> IntStream.range(0, 300_000).mapToObj(i -> "value-" + i).iterator()).collect())
+                .hasMessageContaining("spindle.driver.maxResultSize");
+        assertThat(ctx.parallelize(List.of(1, 2, 3), 3).reduce(Integer::sum)).as("the context still works").isEqualTo(6);
+    }
+
+    @Test
+    void hostileConnectionsAreRefusedWhileTheJobRuns() throws Exception {
+        CompletableFuture<Long> job = CompletableFuture.supplyAsync(() -> ctx.parallelize(
+                IntStream.range(0, 8).boxed().toList(), 8).map(n -> {
+                    Thread.sleep(150);
+                    return n;
+                }).count());
+        int port = cluster.port();
+        // Garbage instead of a handshake.
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes());
+            socket.getInputStream().readAllBytes(); // the server's challenge, then the end: it closed the connection
+        }
+        // The protocol's magic, then a forged proof.
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            out.write("SPINDLE1".getBytes());
+            out.write(new byte[64]);
+            out.flush();
+            socket.getInputStream().readAllBytes();
+        }
+        RpcSettings settings = new RpcSettings(8 << 20, 5000, 5000);
+        RpcHandler ignore = (connection, message) -> { };
+        // The wrong secret.
+        assertThatThrownBy(() -> RpcConnection.connect("localhost", port, AppSecret.generate(), settings, ignore))
+                .isInstanceOf(RpcException.class);
+        // The right secret, but an executor this application never started.
+        AppSecret secret = AppSecret.readFrom(cluster.secretFile());
+        CompletableFuture<Object> answer = new CompletableFuture<>();
+        RpcConnection stranger = RpcConnection.connect("localhost", port, secret, settings, new RpcHandler() {
+            @Override
+            public void onMessage(RpcConnection connection, RpcMessage message) {
+                answer.complete(message.getBody());
+            }
+        });
+        stranger.send(RegisterExecutor.newBuilder().setExecutorId("intruder").setHost("localhost").setBlockPort(1)
+                .setCores(64).setMemoryBytes(1L << 30).build());
+        assertThat(answer.get(10, TimeUnit.SECONDS).toString()).contains("\"accepted\": false")
+                .contains("was not started by this application");
+        // The right secret, then a frame above spindle.rpc.maxFrameSize.
+        CompletableFuture<String> closed = new CompletableFuture<>();
+        RpcConnection oversized = RpcConnection.connect("localhost", port, secret, settings, new RpcHandler() {
+            @Override
+            public void onMessage(RpcConnection connection, RpcMessage message) {
+            }
+
+            @Override
+            public void onClose(RpcConnection connection, String reason) {
+                closed.complete(reason);
+            }
+        });
+        oversized.send(RegisterExecutor.newBuilder().setExecutorId("x".repeat(2 << 20)).setHost("h").setBlockPort(1)
+                .setCores(1).setMemoryBytes(1).build());
+        assertThat(closed.get(10, TimeUnit.SECONDS)).isNotNull();
+
+        assertThat(job.get(60, TimeUnit.SECONDS)).isEqualTo(8);
+        assertThat(cluster.registeredExecutors()).isEqualTo(2);
+        assertThat(ctx.parallelize(new ArrayList<>(List.of(1, 2, 3)), 2).reduce(Integer::sum)).isEqualTo(6);
+    }
+}
