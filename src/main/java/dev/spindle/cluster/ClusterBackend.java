@@ -97,6 +97,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
     private final long networkTimeoutMillis;
     private final long maxResultBytes;
     private final Map<ExecutorId, Peer> executors = new ConcurrentHashMap<>();
+    private final java.util.Set<ExecutorId> everRegistered = ConcurrentHashMap.newKeySet();
     private final FetchServer fetchServer;
     private final ExecutorService resultFetchers =
             Executors.newFixedThreadPool(4, new NamedThreadFactory("spindle-result-fetcher", true));
@@ -246,6 +247,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         Peer peer = new Peer(id, connection, new BlockFetches(networkTimeoutMillis));
         connection.attach(peer);
         executors.put(id, peer);
+        everRegistered.add(id);
         peer.registered = true;
         connection.send(ExecutorRegistered.newBuilder().setAccepted(true).build());
         LOG.info("Executor {} registered from {} ({} cores, {} MiB heap, blocks on port {})", id.id(),
@@ -321,7 +323,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         Peer peer = executors.get(id);
         if (peer != null) {
             lose(peer, reason);
-        } else if (!closing) {
+        } else if (!closing && !everRegistered.contains(id)) {
             LOG.error("Executor {} ended before it registered: {}", id.id(), reason);
         }
     }

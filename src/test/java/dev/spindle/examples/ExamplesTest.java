@@ -35,6 +35,19 @@ class ExamplesTest {
         System.clearProperty("spindle.master");
     }
 
+    /** {@code count} lines of a 10-character printable key followed by a payload. */
+    static List<String> sortRecords(Random random, int count) {
+        List<String> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            StringBuilder key = new StringBuilder();
+            for (int c = 0; c < 10; c++) {
+                key.append((char) ('!' + random.nextInt(90)));
+            }
+            records.add(key + "payload-" + i);
+        }
+        return records;
+    }
+
     static List<String> readOutput(Path out) throws IOException {
         assertThat(out.resolve("_SUCCESS")).exists();
         List<String> lines = new ArrayList<>();
@@ -76,15 +89,7 @@ class ExamplesTest {
     @Test
     void sortWritesPartFilesInGlobalOrder() throws IOException {
         Path in = dir.resolve("records.txt");
-        Random random = new Random(9);
-        List<String> records = new ArrayList<>();
-        for (int i = 0; i < 5000; i++) {
-            StringBuilder key = new StringBuilder();
-            for (int c = 0; c < 10; c++) {
-                key.append((char) ('!' + random.nextInt(90)));
-            }
-            records.add(key + "payload-" + i);
-        }
+        List<String> records = sortRecords(new Random(9), 5000);
         Files.write(in, records);
         Path out = dir.resolve("sorted");
         Sort.main(new String[] {in.toString(), out.toString()});
