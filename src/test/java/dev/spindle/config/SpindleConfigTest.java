@@ -28,11 +28,11 @@ class SpindleConfigTest {
         DEFAULTS.put("spindle.executor.memory", "1g");
         DEFAULTS.put("spindle.executor.cores", "1");
         DEFAULTS.put("spindle.executor.instances", "2");
+        DEFAULTS.put("spindle.driver.memory", "1g");
+        DEFAULTS.put("spindle.driver.maxResultSize", "1g");
         DEFAULTS.put("spindle.executor.heartbeatInterval", "10s");
         DEFAULTS.put("spindle.network.timeout", "120s");
         DEFAULTS.put("spindle.executor.extraJavaOptions", "");
-        DEFAULTS.put("spindle.driver.memory", "1g");
-        DEFAULTS.put("spindle.driver.maxResultSize", "1g");
         DEFAULTS.put("spindle.task.maxFailures", "4");
         DEFAULTS.put("spindle.task.maxDirectResultSize", "1m");
         DEFAULTS.put("spindle.locality.wait", "3s");
