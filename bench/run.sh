@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 #
 # Spindle benchmark: builds and installs Spindle, builds the bench project (which brings in Spark), generates
-# the data (or reuses it), runs the workloads on Spindle, Spark and plain Java, and prints a Markdown table.
+# the data (or reuses it), runs the workloads on Spindle (in-process and local-cluster), Spark and plain Java, and
+# prints a Markdown table.
 #
 #   bench/run.sh [--scale S] [--reps N] [--workloads LIST] [--engines LIST] [--data-dir DIR] [--heap SIZE]
 #                [--threads N] [--skip-build] [other harness options, see --help]
@@ -42,7 +43,7 @@ while [ $# -gt 0 ]; do
     --data-dir) [ $# -ge 2 ] || die "--data-dir needs a value"; data_dir="$2"; shift 2 ;;
     --heap) [ $# -ge 2 ] || die "--heap needs a value"; heap="$2"; shift 2 ;;
     --skip-build) build=false; shift ;;
-    -h|--help) sed -n '3,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) extra+=("$1"); shift ;;
   esac
 done

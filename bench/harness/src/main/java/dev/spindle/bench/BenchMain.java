@@ -65,8 +65,9 @@ public final class BenchMain {
             }
         }
         String report = MarkdownReport.render(new MarkdownReport.Setup(options, manifest,
-                now.toString().replace('T', ' '), version(options, classpaths, Engine.SPINDLE, "spindle"),
-                version(options, classpaths, Engine.SPARK, "spark-core_2.13")), results);
+                now.toString().replace('T', ' '),
+                version(options, classpaths, "spindle", Engine.SPINDLE, Engine.SPINDLE_CLUSTER),
+                version(options, classpaths, "spark-core_2.13", Engine.SPARK)), results);
         out.print(report);
         out.flush();
         Path file = options.resultsDir().resolve("bench-" + stamp + ".md");
@@ -80,12 +81,15 @@ public final class BenchMain {
         return options.workloads().stream().anyMatch(Workload::readsData);
     }
 
-    private static String version(BenchOptions options, Classpaths classpaths, Engine engine, String artifact)
+    /** The version of {@code artifact} on the classpath of the first selected of {@code engines}, which share it. */
+    private static String version(BenchOptions options, Classpaths classpaths, String artifact, Engine... engines)
             throws IOException {
-        if (!options.engines().contains(engine)) {
-            return "(not run)";
+        for (Engine engine : engines) {
+            if (options.engines().contains(engine)) {
+                return classpaths.jarVersion(engine, artifact).orElse("(unknown version)");
+            }
         }
-        return classpaths.jarVersion(engine, artifact).orElse("(unknown version)");
+        return "(not run)";
     }
 
     private static boolean failed(List<WorkloadResult> results) {

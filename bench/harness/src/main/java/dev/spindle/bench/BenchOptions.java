@@ -21,8 +21,10 @@ import java.util.Set;
  * @param dataDir where generated data is cached and outputs are written
  * @param benchDir the bench project (for the engines' classpaths)
  * @param resultsDir where the report and the run logs go
- * @param threads task threads: {@code local[threads]} for both engines, and the floor's thread count
- * @param heap -Xmx of every forked JVM
+ * @param threads task threads: {@code local[threads]} for Spindle and Spark, as many one-thread executors for
+ *     spindle-cluster (see {@link Engine#master}), and the floor's thread count
+ * @param heap -Xmx of every JVM the harness forks (spindle-cluster's executors are forked by its driver, with
+ *     {@link Engine#CLUSTER_EXECUTOR_HEAP_MB})
  * @param timeout longest a single run may take before it is killed and reported as failed
  * @param label free text for the report header, e.g. the git commit under test
  */
@@ -35,12 +37,17 @@ public record BenchOptions(double scale, int repetitions, List<Workload> workloa
             "  --scale S           fraction of the full data sizes (default 1; 0.01 for a smoke run)",
             "  --reps N            runs per workload and engine; the median is reported (default 3)",
             "  --workloads LIST    comma-separated, or 'all' (default): " + Workload.ids(),
-            "  --engines LIST      comma-separated, or 'all' (default): spindle, spark, floor",
+            "  --engines LIST      comma-separated, or 'all' (default): " + Engine.ids(),
+            "                      (spindle-cluster: the spindle programs in local-cluster, see --threads)",
             "  --data-dir DIR      generated data and outputs (default /tmp/spindle-bench-data)",
             "  --bench-dir DIR     the bench project, built (default: the current directory)",
             "  --results-dir DIR   report and logs (default BENCH_DIR/results)",
-            "  --threads N         local[N] for Spindle and Spark, N threads for the floor (default 2)",
-            "  --heap SIZE         -Xmx of each forked JVM (default 4g)",
+            "  --threads N         local[N] for spindle and spark; local-cluster[N,1," + Engine.CLUSTER_EXECUTOR_HEAP_MB
+                    + "] for spindle-cluster",
+            "                      (N executor JVMs of 1 task thread each, reached over RPC);",
+            "                      N threads for the floor (default 2)",
+            "  --heap SIZE         -Xmx of each JVM the harness forks (default 4g); spindle-cluster's executors,",
+            "                      forked by its driver, get " + Engine.CLUSTER_EXECUTOR_HEAP_MB + " MiB each",
             "  --timeout-minutes M longest single run (default 60)",
             "  --label TEXT        shown in the report header, e.g. the commit under test");
 

@@ -5,11 +5,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** What runs a workload: Spindle, Apache Spark, or hand-written Java without a framework. */
+/**
+ * What runs a workload: Spindle with its task threads in the driver JVM, the same Spindle programs in executor
+ * processes ({@code local-cluster}), Apache Spark, or hand-written Java without a framework.
+ */
 public enum Engine {
     SPINDLE("spindle", "Spindle", "spindle-jobs"),
+    SPINDLE_CLUSTER("spindle-cluster", "Spindle local-cluster", "spindle-jobs"),
     SPARK("spark", "Spark", "spark-jobs"),
     FLOOR("floor", "Java floor", null);
+
+    /**
+     * Heap of each spindle-cluster executor JVM, in MiB. A constant rather than a share of {@code --heap}: that
+     * stays the driver's {@code -Xmx}, as on the other engines, and the executors come on top of it. 1536 MiB is
+     * half again Spindle's default executor heap ({@code spindle.executor.memory=1g}); with 2 executors and the
+     * default 4g driver a run takes about 7 GiB of heap in all.
+     */
+    static final int CLUSTER_EXECUTOR_HEAP_MB = 1536;
 
     /**
      * The module options Spark's own launcher passes on Java 17 (JavaModuleOptions): Spark and its Netty reach
@@ -61,23 +73,36 @@ public enum Engine {
     }
 
     /**
-     * JVM options of this engine's runs: the same master ({@code local[threads]}) for both engines, set through
-     * the system properties each engine reads ({@code spindle.*} by Context.create(), {@code spark.*} by
-     * SparkConf), no progress bars, and no Spark web UI (Spindle has none).
+     * The master of this engine's runs, none for the floor (plain Java). Spindle and Spark run {@code local[threads]};
+     * spindle-cluster runs one executor JVM of one task thread per thread, so that it has the same task threads
+     * and default partitioning (Spindle's default parallelism is the total executor cores), but every task runs
+     * in an executor process reached over RPC and reads the other executors' shuffle blocks over the network.
+     */
+    Optional<String> master(int threads) {
+        return switch (this) {
+            case SPINDLE, SPARK -> Optional.of("local[" + threads + "]");
+            case SPINDLE_CLUSTER -> Optional.of("local-cluster[" + threads + ",1," + CLUSTER_EXECUTOR_HEAP_MB + "]");
+            case FLOOR -> Optional.empty();
+        };
+    }
+
+    /**
+     * JVM options of this engine's runs: its {@link #master}, set through the system properties each engine reads
+     * ({@code spindle.*} by Context.create(), {@code spark.*} by SparkConf), no progress bars, and no Spark web UI
+     * (Spindle has none).
      */
     List<String> jvmOptions(int threads) {
-        String master = "local[" + threads + "]";
         List<String> options = new ArrayList<>();
         switch (this) {
-            case SPINDLE -> options.addAll(List.of(
-                    "-Dspindle.master=" + master,
+            case SPINDLE, SPINDLE_CLUSTER -> options.addAll(List.of(
+                    "-Dspindle.master=" + master(threads).orElseThrow(),
                     "-Dspindle.app.name=spindle-bench",
                     "-Dspindle.output.overwrite=true",
                     "-Dspindle.ui.showConsoleProgress=false"));
             case SPARK -> {
                 options.addAll(SPARK_MODULE_OPTIONS);
                 options.addAll(List.of(
-                        "-Dspark.master=" + master,
+                        "-Dspark.master=" + master(threads).orElseThrow(),
                         "-Dspark.app.name=spindle-bench",
                         "-Dspark.ui.enabled=false",
                         "-Dspark.ui.showConsoleProgress=false",
@@ -105,6 +130,14 @@ public enum Engine {
                 return engine;
             }
         }
-        throw new IllegalArgumentException("unknown engine '" + id + "'; expected one of spindle, spark, floor");
+        throw new IllegalArgumentException("unknown engine '" + id + "'; expected one of " + ids());
+    }
+
+    static String ids() {
+        StringBuilder ids = new StringBuilder();
+        for (Engine engine : values()) {
+            ids.append(ids.length() == 0 ? "" : ", ").append(engine.id);
+        }
+        return ids.toString();
     }
 }

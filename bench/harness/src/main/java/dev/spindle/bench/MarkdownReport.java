@@ -6,8 +6,14 @@ import dev.spindle.bench.data.Manifest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
-/** The results as Markdown, to paste into the README: a header naming the setup, one row per workload, notes. */
+/**
+ * The results as Markdown, to paste into the README: a header naming the setup, one row per workload, notes. The
+ * spindle-cluster columns appear only when that engine was selected, so that a run without it gives the same
+ * table as before it existed.
+ */
 final class MarkdownReport {
     /** What the header says about the run. */
     record Setup(BenchOptions options, Manifest manifest, String startedAt, String spindleVersion,
@@ -23,19 +29,60 @@ final class MarkdownReport {
 
     private static final String NOT_RUN = "—";
 
+    /** One column of the table: its header, its alignment (Markdown's {@code ---} or {@code --:}), its cells. */
+    private record Column(String header, String alignment, Function<WorkloadResult, String> cell) {
+    }
+
     private MarkdownReport() {
     }
 
     static String render(Setup setup, List<WorkloadResult> results) {
         StringBuilder md = new StringBuilder();
         header(md, setup);
-        md.append("| Workload | Input | Spindle | Spark | Java floor | Spark/Spindle | Spindle/floor |\n");
-        md.append("|---|---|--:|--:|--:|--:|--:|\n");
+        List<Column> columns = columns(setup);
+        row(md, columns, Column::header);
+        md.append(columns.stream().map(Column::alignment).collect(Collectors.joining("|", "|", "|\n")));
         for (WorkloadResult result : results) {
-            row(md, result, result.workload().work(setup.manifest()), setup.manifest());
+            row(md, columns, column -> column.cell().apply(result));
         }
-        notes(md, results);
+        notes(md, setup, results);
         return md.toString();
+    }
+
+    private static List<Column> columns(Setup setup) {
+        Manifest manifest = setup.manifest();
+        boolean cluster = setup.options().engines().contains(Engine.SPINDLE_CLUSTER);
+        List<Column> columns = new ArrayList<>();
+        columns.add(new Column("Workload", "---", result -> result.workload().title()));
+        columns.add(new Column("Input", "---", result -> result.workload().input(manifest)));
+        columns.add(time("Spindle", Engine.SPINDLE, manifest));
+        if (cluster) {
+            columns.add(time("Spindle " + clusterMaster(setup), Engine.SPINDLE_CLUSTER, manifest));
+        }
+        columns.add(time("Spark", Engine.SPARK, manifest));
+        columns.add(time("Java floor", Engine.FLOOR, manifest));
+        columns.add(ratio("Spark/Spindle", Engine.SPARK, Engine.SPINDLE));
+        if (cluster) {
+            columns.add(ratio("Spark/Spindle-cluster", Engine.SPARK, Engine.SPINDLE_CLUSTER));
+        }
+        columns.add(ratio("Spindle/floor", Engine.SPINDLE, Engine.FLOOR));
+        return columns;
+    }
+
+    private static Column time(String header, Engine engine, Manifest manifest) {
+        return new Column(header, "--:", result -> cell(result, engine, result.workload().work(manifest)));
+    }
+
+    private static Column ratio(String header, Engine numerator, Engine denominator) {
+        return new Column(header, "--:", result -> ratio(median(result, numerator), median(result, denominator)));
+    }
+
+    private static void row(StringBuilder md, List<Column> columns, Function<Column, String> text) {
+        md.append(columns.stream().map(text).collect(Collectors.joining(" | ", "| ", " |\n")));
+    }
+
+    private static String clusterMaster(Setup setup) {
+        return Engine.SPINDLE_CLUSTER.master(setup.options().threads()).orElseThrow();
     }
 
     private static void header(StringBuilder md, Setup setup) {
@@ -45,26 +92,15 @@ final class MarkdownReport {
             md.append(" (").append(options.label()).append(')');
         }
         md.append("\n\n");
-        md.append(String.format("Spindle %s and Spark %s in `local[%d]`, the Java floor on %d threads; scale %s; "
+        String cluster = options.engines().contains(Engine.SPINDLE_CLUSTER)
+                ? ", Spindle also in `" + clusterMaster(setup) + "` (executor JVMs over RPC)"
+                : "";
+        md.append(String.format("Spindle %s and Spark %s in `local[%d]`%s, the Java floor on %d threads; scale %s; "
                         + "median of %d run%s per cell, each in a fresh JVM with `-Xmx%s`; %d cores, Java %s, %s.%n%n",
-                setup.spindleVersion(), setup.sparkVersion(), options.threads(), options.threads(), options.scale(),
-                options.repetitions(), options.repetitions() == 1 ? "" : "s", options.heap(),
+                setup.spindleVersion(), setup.sparkVersion(), options.threads(), cluster, options.threads(),
+                options.scale(), options.repetitions(), options.repetitions() == 1 ? "" : "s", options.heap(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 System.getProperty("os.name")));
-    }
-
-    private static void row(StringBuilder md, WorkloadResult result, Workload.Work work, Manifest manifest) {
-        OptionalDouble spindle = median(result, Engine.SPINDLE);
-        OptionalDouble spark = median(result, Engine.SPARK);
-        OptionalDouble floor = median(result, Engine.FLOOR);
-        md.append("| ").append(result.workload().title())
-                .append(" | ").append(result.workload().input(manifest))
-                .append(" | ").append(cell(result, Engine.SPINDLE, work))
-                .append(" | ").append(cell(result, Engine.SPARK, work))
-                .append(" | ").append(cell(result, Engine.FLOOR, work))
-                .append(" | ").append(ratio(spark, spindle))
-                .append(" | ").append(ratio(spindle, floor))
-                .append(" |\n");
     }
 
     private static String cell(WorkloadResult result, Engine engine, Workload.Work work) {
@@ -91,12 +127,17 @@ final class MarkdownReport {
         return Format.ratio(numerator.getAsDouble() / denominator.getAsDouble());
     }
 
-    private static void notes(StringBuilder md, List<WorkloadResult> results) {
+    private static void notes(StringBuilder md, Setup setup, List<WorkloadResult> results) {
         md.append("\nTimes: data workloads from the start of the program's `main` (context start, job, save, context "
                 + "stop; JVM start excluded); tiny tasks: the one stage, after a warm-up stage; tiny jobs: the median "
                 + "job after 20 warm-up jobs; first result: from forking the JVM to the result on its stdout. "
                 + "Spark/Spindle above 1× means Spindle is faster; Spindle/floor is how many times the plain-Java "
-                + "time Spindle takes.\n");
+                + "time Spindle takes.");
+        if (setup.options().engines().contains(Engine.SPINDLE_CLUSTER)) {
+            md.append(" Spark/Spindle-cluster likewise for Spindle in `").append(clusterMaster(setup))
+                    .append("`, whose data-workload and first-result times include starting its executor JVMs.");
+        }
+        md.append('\n');
         List<String> warnings = new ArrayList<>();
         for (WorkloadResult result : results) {
             warnings.addAll(result.warnings());

@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * The program (main class and arguments) each engine runs for each workload. Spindle's data workloads are its
- * own example programs, unchanged; Spark's are the same algorithms on Spark's Java API (bench/spark-jobs); the
- * floor is hand-written Java (harness, package floor).
+ * own example programs, unchanged, and the same in local-cluster (only the master differs); Spark's are the same
+ * algorithms on Spark's Java API (bench/spark-jobs); the floor is hand-written Java (harness, package floor).
  */
 final class Programs {
     static final int PAGERANK_ITERATIONS = 10;
@@ -24,7 +24,7 @@ final class Programs {
 
     static List<String> of(Workload workload, Engine engine, DataLayout data, Path out, int threads) {
         return switch (engine) {
-            case SPINDLE -> spindle(workload, data, out.toString());
+            case SPINDLE, SPINDLE_CLUSTER -> spindle(workload, data, out.toString());
             case SPARK -> spark(workload, data, out.toString());
             case FLOOR -> floor(workload, data, out.toString(), threads);
         };

@@ -52,9 +52,9 @@ public enum Workload {
         return timing;
     }
 
-    /** The engines that implement this workload: both engines, and the plain-Java floor for some. */
+    /** The engines that implement this workload: Spindle (both ways) and Spark, and the plain-Java floor for some. */
     Set<Engine> engines() {
-        return hasFloor ? EnumSet.allOf(Engine.class) : EnumSet.of(Engine.SPINDLE, Engine.SPARK);
+        return hasFloor ? EnumSet.allOf(Engine.class) : EnumSet.complementOf(EnumSet.of(Engine.FLOOR));
     }
 
     /** Whether this workload reads the generated data (the others generate their own tiny inputs). */
