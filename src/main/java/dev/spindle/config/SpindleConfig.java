@@ -51,6 +51,10 @@ public final class SpindleConfig {
             "An executor the driver has not heard from for this long is lost; an executor that cannot reach its "
                     + "driver for this long exits. Also the longest wait for one chunk of a block fetch.")
             .checkValue(v -> v.toMillis() >= 100, "must be at least 100ms"));
+    public static final ConfigEntry<Boolean> EXECUTOR_REUSE_TASK_CODE = bool("spindle.executor.reuseTaskCode", "true",
+            "Deserialize a stage's task code once per executor thread and reuse it for that thread's next tasks of the "
+                    + "stage: objects captured by closures are then shared by successive tasks on one thread (never "
+                    + "between threads). false gives every task its own copy, as Spark does, at a cost per task.");
     public static final ConfigEntry<String> EXECUTOR_EXTRA_JAVA_OPTIONS = string("spindle.executor.extraJavaOptions",
             "", "Extra JVM options of executor processes, separated by spaces (not -Xmx: use spindle.executor.memory).");
 

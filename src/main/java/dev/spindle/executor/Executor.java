@@ -27,10 +27,12 @@ public final class Executor implements AutoCloseable {
     private final ExecutorService threads;
     private final Map<Long, TaskRunner> running = new ConcurrentHashMap<>();
     private final Map<Long, Object> broadcastCache = new ConcurrentHashMap<>();
+    private final TaskCode code;
 
     public Executor(ExecutorServices services, TaskStatusSink sink) {
         this.services = requireNonNull(services, "services is null");
         this.sink = requireNonNull(sink, "sink is null");
+        this.code = new TaskCode(services, services.conf().get(dev.spindle.config.SpindleConfig.EXECUTOR_REUSE_TASK_CODE));
         this.threads = Executors.newFixedThreadPool(services.cores(),
                 new NamedThreadFactory("executor-" + services.id().id() + "-task", true));
         LOG.info("Executor {} started on {} with {} task threads", services.id().id(), services.host(),
@@ -43,7 +45,7 @@ public final class Executor implements AutoCloseable {
 
     public void launch(TaskDescription task) {
         TaskRunner runner = new TaskRunner(task, services, sink,
-                new RunningTaskContext(task.attemptId(), services, broadcastCache), running::remove);
+                new RunningTaskContext(task.attemptId(), services, broadcastCache), code, running::remove);
         running.put(task.taskId(), runner);
         try {
             threads.execute(runner);

@@ -69,8 +69,11 @@ public final class TaskMessages {
             } else {
                 update.setResultBlock(resultBlock);
             }
+            if (!result.accumulatorUpdates().isEmpty()) {
+                update.setAccumulators(ByteBuffer.wrap(CLOSURES.serialize(new ArrayList<>(result.accumulatorUpdates()),
+                        "accumulator updates")));
+            }
             update.setResultBytes(result.serializedBytes())
-                    .setAccumulators(ByteBuffer.wrap(CLOSURES.serialize(new ArrayList<>(result.accumulatorUpdates()), "accumulator updates")))
                     .setMetrics(metrics(result.metrics()));
         }
         TaskFailure failure = status.failure();

@@ -36,10 +36,12 @@ final class TaskRunner implements Runnable {
     private final TaskStatusSink sink;
     private final RunningTaskContext context;
     private final LongConsumer onDone;
+    private final TaskCode code;
     private volatile Thread thread;
 
     TaskRunner(TaskDescription task, ExecutorServices services, TaskStatusSink sink, RunningTaskContext context,
-            LongConsumer onDone) {
+            TaskCode code, LongConsumer onDone) {
+        this.code = code;
         this.task = task;
         this.services = services;
         this.sink = sink;
@@ -82,7 +84,7 @@ final class TaskRunner implements Runnable {
             metrics.setResultBytes(value.length);
             finishMetrics(metrics, startNanos, gcStart);
             status = TaskStatus.finished(task.taskId(), services.id(),
-                    new TaskResult(value, context.accumulators(), metrics));
+                    new TaskResult(value, code.reportable(context.accumulators()), metrics));
         } catch (Throwable error) {
             context.complete(error);
             finishMetrics(metrics, startNanos, gcStart);
@@ -107,7 +109,7 @@ final class TaskRunner implements Runnable {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private byte[] runTask() throws Exception {
-        TaskBinary binary = (TaskBinary) services.code().load(task.taskBinary(), services.classLoader());
+        TaskBinary binary = code.binary(task, context);
         Partition partition = (Partition) services.code().load(task.partition(), services.classLoader());
         TaskAttemptId id = task.attemptId();
         if (binary instanceof TaskBinary.ShuffleMap map) {

@@ -32,6 +32,7 @@ class SpindleConfigTest {
         DEFAULTS.put("spindle.driver.maxResultSize", "1g");
         DEFAULTS.put("spindle.executor.heartbeatInterval", "10s");
         DEFAULTS.put("spindle.network.timeout", "120s");
+        DEFAULTS.put("spindle.executor.reuseTaskCode", "true");
         DEFAULTS.put("spindle.executor.extraJavaOptions", "");
         DEFAULTS.put("spindle.task.maxFailures", "4");
         DEFAULTS.put("spindle.task.maxDirectResultSize", "1m");
