@@ -30,6 +30,7 @@ import dev.spindle.rpc.message.RpcMessage;
 import dev.spindle.rpc.message.StatusUpdate;
 import dev.spindle.rpc.message.StopExecutor;
 import dev.spindle.scheduler.spi.BackendCallbacks;
+import dev.spindle.scheduler.spi.CacheLocations;
 import dev.spindle.scheduler.spi.SchedulerBackend;
 import dev.spindle.scheduler.spi.TaskLaunch;
 import dev.spindle.serde.RecordSerializer;
@@ -64,8 +65,10 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
 
     /** What the backend needs from the driver. */
     public record Services(SpindleConf conf, ClassLoader classLoader, Path localDir, String host,
-            LongFunction<byte[]> broadcasts, MapOutputLocator mapOutputs, RecordSerializer serializer) {
+            LongFunction<byte[]> broadcasts, MapOutputLocator mapOutputs, RecordSerializer serializer,
+            CacheLocations cacheLocations) {
         public Services {
+            requireNonNull(cacheLocations, "cacheLocations is null");
             requireNonNull(conf, "conf is null");
             requireNonNull(classLoader, "classLoader is null");
             requireNonNull(localDir, "localDir is null");
@@ -81,6 +84,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         final ExecutorId id;
         final RpcConnection connection;
         final BlockFetches fetches;
+        volatile String host = "unknown";
         volatile long lastHeardNanos = System.nanoTime();
         volatile boolean registered;
 
@@ -190,6 +194,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
 
     @Override
     public void removeCachedBlocks(int nodeId) {
+        services.cacheLocations().removeNode(nodeId);
         executors.values().forEach(peer -> sendQuietly(peer, RemoveCachedBlocks.newBuilder().setNodeId(nodeId).build()));
     }
 
@@ -245,6 +250,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
             return;
         }
         Peer peer = new Peer(id, connection, new BlockFetches(networkTimeoutMillis));
+        peer.host = register.getHost().toString();
         connection.attach(peer);
         executors.put(id, peer);
         everRegistered.add(id);
@@ -256,6 +262,10 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
     }
 
     private void statusUpdate(Peer peer, StatusUpdate update) {
+        CacheLocations.Location location = new CacheLocations.Location(peer.id, peer.host);
+        update.getCachedAdded().forEach(p -> services.cacheLocations().added(location, p.getNodeId(), p.getPartition()));
+        update.getCachedRemoved().forEach(p -> services.cacheLocations().removed(peer.id, p.getNodeId(),
+                p.getPartition()));
         boolean inBlock = update.getResultData() == null && update.getResultBlock() != null;
         if (inBlock && (maxResultBytes == 0 || update.getResultBytes() <= maxResultBytes)) {
             try {
@@ -347,6 +357,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         }
         peer.registered = false;
         peer.connection.close();
+        services.cacheLocations().executorLost(peer.id);
         if (!closing) {
             LOG.warn("Lost executor {}: {}", peer.id.id(), reason);
             callbacks.executorLost(peer.id, reason);

@@ -19,6 +19,7 @@ import dev.spindle.plan.AccumulatorRegistry;
 import dev.spindle.plan.Node;
 import dev.spindle.plan.ResultFunction;
 import dev.spindle.scheduler.dag.DagScheduler;
+import dev.spindle.scheduler.spi.CacheLocations;
 import dev.spindle.scheduler.spi.ListenerBus;
 import dev.spindle.scheduler.spi.SchedulerBackend;
 import dev.spindle.scheduler.task.TaskScheduler;
@@ -56,6 +57,7 @@ public final class Driver implements AutoCloseable {
     private final Path localDir;
     private final ListenerBus bus = new ListenerBus();
     private final MapOutputTracker tracker = new MapOutputTracker();
+    private final CacheLocations cacheLocations = new CacheLocations();
     private final AccumulatorRegistry accumulators = new AccumulatorRegistry();
     private final BroadcastRegistry broadcasts = new BroadcastRegistry();
     private final ClosureSerializer closures = new ClosureSerializer();
@@ -83,7 +85,7 @@ public final class Driver implements AutoCloseable {
                 conf.get(SpindleConfig.LOCALITY_WAIT).toMillis());
         this.dagScheduler = new DagScheduler(
                 new DagScheduler.Services(tracker, closures::serialize, serializer, accumulators, bus, classLoader,
-                        conf.get(SpindleConfig.DRIVER_MAX_RESULT_SIZE), Clock.SYSTEM),
+                        conf.get(SpindleConfig.DRIVER_MAX_RESULT_SIZE), Clock.SYSTEM, cacheLocations),
                 listener -> new TaskScheduler(backend, listener, settings, Clock.SYSTEM));
         this.progressBar = ConsoleProgressBar.create(conf);
         bus.addListener(progressBar);
@@ -127,7 +129,7 @@ public final class Driver implements AutoCloseable {
                         master.coresPerExecutor(), launch.driver().secretFile(), launch.driver().confFile(),
                         launch.dir().resolve("local").toString()));
         return new ClusterBackend(new ClusterBackend.Services(conf, classLoader, localDir, host, broadcasts::fetch,
-                tracker, serializer), provisioner);
+                tracker, serializer, cacheLocations), provisioner);
     }
 
     private static Path createLocalDir(SpindleConf conf) {

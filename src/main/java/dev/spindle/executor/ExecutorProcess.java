@@ -20,6 +20,7 @@ import dev.spindle.rpc.RpcServer;
 import dev.spindle.rpc.RpcSettings;
 import dev.spindle.rpc.message.BlockKind;
 import dev.spindle.rpc.message.CachedBlock;
+import dev.spindle.rpc.message.CachedPartition;
 import dev.spindle.rpc.message.ExecutorRegistered;
 import dev.spindle.rpc.message.FetchRequest;
 import dev.spindle.rpc.message.Heartbeat;
@@ -30,6 +31,7 @@ import dev.spindle.rpc.message.RegisterExecutor;
 import dev.spindle.rpc.message.RemoveCachedBlocks;
 import dev.spindle.rpc.message.RpcMessage;
 import dev.spindle.rpc.message.RunningTaskMetrics;
+import dev.spindle.rpc.message.StatusUpdate;
 import dev.spindle.rpc.message.StopExecutor;
 import dev.spindle.serde.ClosureSerializer;
 import dev.spindle.serde.DefaultRecordSerializer;
@@ -38,6 +40,8 @@ import dev.spindle.shuffle.FetchFailedException;
 import dev.spindle.shuffle.LocalBlockFetcher;
 import dev.spindle.shuffle.MapStatus;
 import dev.spindle.shuffle.RemoteBlockFetcher;
+import dev.spindle.storage.BlockId;
+import dev.spindle.storage.BlockStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,8 +50,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -97,6 +103,8 @@ public final class ExecutorProcess implements RpcHandler {
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private final CompletableFuture<ExecutorRegistered> registration = new CompletableFuture<>();
     private final Map<String, byte[]> resultBlocks = new ConcurrentHashMap<>();
+    /** The cached partitions the driver has been told of; guarded by {@code this}. */
+    private final Set<BlockId.RddBlock> reportedCache = new HashSet<>();
     private final BlockFetches driverFetches;
     private final FetchServer fetchServer = new FetchServer("executor-block-server", 4, this::serve);
     private final ScheduledExecutorService timers =
@@ -256,13 +264,43 @@ public final class ExecutorProcess implements RpcHandler {
             resultBlocks.put(block, status.result().value());
         }
         try {
-            driver.send(TaskMessages.update(status, block));
+            StatusUpdate update = TaskMessages.update(status, block);
+            synchronized (this) { // the cache changes and the update that tells of them go out in order
+                reportCacheChanges(update);
+                driver.send(update);
+            }
         } catch (RpcException e) {
             LOG.warn("Cannot report task {} ({}) to the driver: {}", status.taskId(), status.state(), e.getMessage());
             if (block != null) {
                 resultBlocks.remove(block);
             }
         }
+    }
+
+    /** Adds to {@code update} the partitions cached or dropped since the previous update. */
+    private void reportCacheChanges(StatusUpdate update) {
+        Set<BlockId.RddBlock> now = new HashSet<>();
+        for (BlockStore.BlockInfo info : executor.services().blocks().cachedBlocks()) {
+            if (info.id() instanceof BlockId.RddBlock rdd) {
+                now.add(rdd);
+            }
+        }
+        List<CachedPartition> added = new ArrayList<>();
+        List<CachedPartition> removed = new ArrayList<>();
+        for (BlockId.RddBlock block : now) {
+            if (!reportedCache.contains(block)) {
+                added.add(new CachedPartition(block.nodeId(), block.partition()));
+            }
+        }
+        for (BlockId.RddBlock block : reportedCache) {
+            if (!now.contains(block)) {
+                removed.add(new CachedPartition(block.nodeId(), block.partition()));
+            }
+        }
+        update.setCachedAdded(added);
+        update.setCachedRemoved(removed);
+        reportedCache.clear();
+        reportedCache.addAll(now);
     }
 
     private void heartbeat() {

@@ -14,6 +14,7 @@ import dev.spindle.plan.Node;
 import dev.spindle.plan.ResultFunction;
 import dev.spindle.plan.TaskFailure;
 import dev.spindle.plan.TaskResult;
+import dev.spindle.scheduler.spi.CacheLocations;
 import dev.spindle.scheduler.spi.ListenerBus;
 import dev.spindle.scheduler.spi.SchedulerEvent;
 import dev.spindle.scheduler.task.TaskScheduler;
@@ -51,8 +52,9 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
     /** What the DAG scheduler works with. */
     public record Services(MapOutputTracker tracker, StageSerializer stageSerializer, RecordSerializer results,
             AccumulatorRegistry accumulators, ListenerBus bus, ClassLoader classLoader, long maxResultBytes,
-            Clock clock) {
+            Clock clock, CacheLocations cacheLocations) {
         public Services {
+            requireNonNull(cacheLocations, "cacheLocations is null");
             requireNonNull(tracker, "tracker is null");
             requireNonNull(stageSerializer, "stageSerializer is null");
             requireNonNull(results, "results is null");
@@ -83,7 +85,7 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
 
     public DagScheduler(Services services, Function<TaskSetListener, TaskScheduler> taskSchedulerFactory) {
         this.services = requireNonNull(services, "services is null");
-        this.taskSets = new TaskSetBuilder(services.stageSerializer());
+        this.taskSets = new TaskSetBuilder(services.stageSerializer(), services.cacheLocations());
         this.taskScheduler = taskSchedulerFactory.apply(this);
     }
 

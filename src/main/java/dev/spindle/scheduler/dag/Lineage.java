@@ -1,10 +1,13 @@
 package dev.spindle.scheduler.dag;
 
+import dev.spindle.common.ExecutorId;
 import dev.spindle.plan.Dependency;
 import dev.spindle.plan.NarrowDependency;
 import dev.spindle.plan.Node;
 import dev.spindle.plan.Partition;
 import dev.spindle.plan.ShuffleDependency;
+import dev.spindle.plan.StorageLevel;
+import dev.spindle.scheduler.spi.CacheLocations;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,33 +43,50 @@ final class Lineage {
         return result;
     }
 
-    /**
-     * Where partition {@code partition} of {@code node} is cheapest to compute: the node's own preference, else
-     * that of the first narrow ancestor partition that has one.
-     */
-    static List<String> preferredHosts(Node<?> node, int partition) {
-        return preferredHosts(node, partition, new HashSet<>());
+    /** Where a task is best run: on one of {@code executors} (they cache its input), else on one of {@code hosts}. */
+    record Preference(List<String> hosts, List<ExecutorId> executors) {
+        static final Preference NONE = new Preference(List.of(), List.of());
+
+        boolean isEmpty() {
+            return hosts.isEmpty() && executors.isEmpty();
+        }
     }
 
-    private static List<String> preferredHosts(Node<?> node, int partition, Set<Long> visited) {
+    /**
+     * Where partition {@code partition} of {@code node} is cheapest to compute: the executors caching it when the
+     * node is persisted, else the node's own preferred hosts, else those of the first narrow ancestor partition that
+     * has a preference.
+     */
+    static Preference preference(Node<?> node, int partition, CacheLocations cache) {
+        return preference(node, partition, cache, new HashSet<>());
+    }
+
+    private static Preference preference(Node<?> node, int partition, CacheLocations cache, Set<Long> visited) {
         if (!visited.add(((long) node.id() << 32) | partition)) {
-            return List.of();
+            return Preference.NONE;
+        }
+        if (node.storageLevel() != StorageLevel.NONE) {
+            List<CacheLocations.Location> cached = cache.of(node.id(), partition);
+            if (!cached.isEmpty()) {
+                return new Preference(cached.stream().map(CacheLocations.Location::host).distinct().toList(),
+                        cached.stream().map(CacheLocations.Location::executor).toList());
+            }
         }
         Partition part = node.partitions().get(partition);
         List<String> own = node.preferredHosts(part);
         if (!own.isEmpty()) {
-            return own;
+            return new Preference(own, List.of());
         }
         for (Dependency<?> dep : node.dependencies()) {
             if (dep instanceof NarrowDependency<?> narrow) {
                 for (int parentPartition : narrow.parentPartitions(partition)) {
-                    List<String> hosts = preferredHosts(narrow.parent(), parentPartition, visited);
-                    if (!hosts.isEmpty()) {
-                        return hosts;
+                    Preference parent = preference(narrow.parent(), parentPartition, cache, visited);
+                    if (!parent.isEmpty()) {
+                        return parent;
                     }
                 }
             }
         }
-        return List.of();
+        return Preference.NONE;
     }
 }

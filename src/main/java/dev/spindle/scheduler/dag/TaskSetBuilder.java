@@ -5,6 +5,7 @@ import dev.spindle.plan.Node;
 import dev.spindle.plan.Partition;
 import dev.spindle.plan.TaskBinary;
 import dev.spindle.plan.TaskKind;
+import dev.spindle.scheduler.spi.CacheLocations;
 import dev.spindle.scheduler.task.TaskSet;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +20,11 @@ final class TaskSetBuilder {
     }
 
     private final StageSerializer serializer;
+    private final CacheLocations cacheLocations;
 
-    TaskSetBuilder(StageSerializer serializer) {
+    TaskSetBuilder(StageSerializer serializer, CacheLocations cacheLocations) {
         this.serializer = serializer;
+        this.cacheLocations = cacheLocations;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -43,8 +46,9 @@ final class TaskSetBuilder {
             Node<?> node = stage.node();
             List<Partition> all = node.partitions();
             for (int p : partitions) {
+                Lineage.Preference preference = Lineage.preference(node, p, cacheLocations);
                 tasks.add(new TaskSet.PendingTask(p, serializer.serialize(all.get(p), "partition " + p + " of "
-                        + stage.name()), Lineage.preferredHosts(node, p)));
+                        + stage.name()), preference.hosts(), preference.executors()));
             }
         } catch (SpindleException e) {
             return new Built(null, "Task not serializable: " + e.getMessage());

@@ -220,7 +220,7 @@ public final class TaskScheduler implements BackendCallbacks, AutoCloseable {
                     continue;
                 }
                 for (TaskSetManager manager : taskSets) {
-                    Optional<TaskDescription> task = manager.offer(slots.host(), liveHosts, now);
+                    Optional<TaskDescription> task = manager.offer(slots.id(), slots.host(), liveHosts, executors.keySet(), now);
                     if (task.isPresent()) {
                         TaskDescription description = task.get();
                         slots.free()[0]--;

@@ -22,6 +22,7 @@ final class TaskSetManager {
     private final long localityWaitMillis;
     private final LongSupplier taskIds;
 
+    private final Map<ExecutorId, ArrayDeque<Integer>> pendingByExecutor = new HashMap<>();
     private final Map<String, ArrayDeque<Integer>> pendingByHost = new HashMap<>();
     private final ArrayDeque<Integer> pendingNoPrefs = new ArrayDeque<>();
     private final ArrayDeque<Integer> pendingWithPrefs = new ArrayDeque<>();
@@ -81,7 +82,16 @@ final class TaskSetManager {
 
     private void enqueue(int index) {
         queued[index] = true;
-        var prefs = taskSet.tasks().get(index).preferredHosts();
+        TaskSet.PendingTask task = taskSet.tasks().get(index);
+        if (!task.preferredExecutors().isEmpty()) {
+            // Not queued by host: another executor on the same host has not got the cached input either.
+            for (ExecutorId executor : task.preferredExecutors()) {
+                pendingByExecutor.computeIfAbsent(executor, e -> new ArrayDeque<>()).add(index);
+            }
+            pendingWithPrefs.add(index);
+            return;
+        }
+        var prefs = task.preferredHosts();
         if (prefs.isEmpty()) {
             pendingNoPrefs.add(index);
         } else {
@@ -93,14 +103,19 @@ final class TaskSetManager {
     }
 
     /**
-     * A task to run on {@code host}, if one may run there now: a task preferring this host; else one with no
-     * preference; else, once the locality wait has passed (or its hosts have no executor), any task.
+     * A task to run on {@code executor} at {@code host}, if one may run there now: a task whose input this executor
+     * caches; else one preferring this host; else one with no preference; else, once the locality wait has passed
+     * (or its hosts have no executor), any task.
      */
-    Optional<TaskDescription> offer(String host, Set<String> liveHosts, long nowMillis) {
+    Optional<TaskDescription> offer(ExecutorId executor, String host, Set<String> liveHosts,
+            Set<ExecutorId> liveExecutors, long nowMillis) {
         if (zombie) {
             return Optional.empty();
         }
-        Integer index = poll(pendingByHost.get(host));
+        Integer index = poll(pendingByExecutor.get(executor));
+        if (index == null) {
+            index = poll(pendingByHost.get(host));
+        }
         if (index != null) {
             lastLocalLaunchMillis = nowMillis;
         } else {
@@ -108,7 +123,7 @@ final class TaskSetManager {
         }
         if (index == null) {
             boolean waitOver = nowMillis - lastLocalLaunchMillis >= localityWaitMillis;
-            index = waitOver ? poll(pendingWithPrefs) : pollUnreachable(liveHosts);
+            index = waitOver ? poll(pendingWithPrefs) : pollUnreachable(liveHosts, liveExecutors);
         }
         return index == null ? Optional.empty() : Optional.of(launch(index));
     }
@@ -135,14 +150,17 @@ final class TaskSetManager {
         return null;
     }
 
-    private Integer pollUnreachable(Set<String> liveHosts) {
+    private Integer pollUnreachable(Set<String> liveHosts, Set<ExecutorId> liveExecutors) {
         for (var it = pendingWithPrefs.iterator(); it.hasNext();) {
             int index = it.next();
             if (!queued[index]) {
                 it.remove();
                 continue;
             }
-            boolean reachable = taskSet.tasks().get(index).preferredHosts().stream().anyMatch(liveHosts::contains);
+            TaskSet.PendingTask task = taskSet.tasks().get(index);
+            boolean reachable = task.preferredExecutors().isEmpty()
+                    ? task.preferredHosts().stream().anyMatch(liveHosts::contains)
+                    : task.preferredExecutors().stream().anyMatch(liveExecutors::contains);
             if (!reachable) {
                 it.remove();
                 return index;

@@ -1,0 +1,59 @@
+package dev.spindle.scheduler.spi;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.spindle.common.ExecutorId;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which executors hold a cached partition of a persisted dataset: fed by the backend from what executors report,
+ * read by the DAG scheduler so that a task over a cached partition prefers the executor that has it. Thread-safe.
+ */
+public final class CacheLocations {
+    /** An executor and its host. */
+    public record Location(ExecutorId executor, String host) {
+        public Location {
+            requireNonNull(executor, "executor is null");
+            requireNonNull(host, "host is null");
+        }
+    }
+
+    private final Map<Long, Set<Location>> byPartition = new ConcurrentHashMap<>();
+
+    private static long key(int nodeId, int partition) {
+        return ((long) nodeId << 32) | (partition & 0xffffffffL);
+    }
+
+    public void added(Location location, int nodeId, int partition) {
+        byPartition.computeIfAbsent(key(nodeId, partition), k -> ConcurrentHashMap.newKeySet()).add(location);
+    }
+
+    public void removed(ExecutorId executor, int nodeId, int partition) {
+        byPartition.computeIfPresent(key(nodeId, partition), (k, locations) -> {
+            locations.removeIf(l -> l.executor().equals(executor));
+            return locations.isEmpty() ? null : locations;
+        });
+    }
+
+    /** The executor is gone, and its cache with it. */
+    public void executorLost(ExecutorId executor) {
+        byPartition.replaceAll((k, locations) -> {
+            locations.removeIf(l -> l.executor().equals(executor));
+            return locations;
+        });
+        byPartition.values().removeIf(Set::isEmpty);
+    }
+
+    /** The dataset was unpersisted. */
+    public void removeNode(int nodeId) {
+        byPartition.keySet().removeIf(k -> (int) (k >>> 32) == nodeId);
+    }
+
+    public List<Location> of(int nodeId, int partition) {
+        Set<Location> locations = byPartition.get(key(nodeId, partition));
+        return locations == null ? List.of() : List.copyOf(locations);
+    }
+}
