@@ -85,6 +85,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         final RpcConnection connection;
         final BlockFetches fetches;
         volatile String host = "unknown";
+        volatile int blockPort = -1;
         volatile long lastHeardNanos = System.nanoTime();
         volatile boolean registered;
 
@@ -251,6 +252,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         }
         Peer peer = new Peer(id, connection, new BlockFetches(networkTimeoutMillis));
         peer.host = register.getHost().toString();
+        peer.blockPort = register.getBlockPort();
         connection.attach(peer);
         executors.put(id, peer);
         everRegistered.add(id);
@@ -316,6 +318,17 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         if (request.getKind() == BlockKind.MAP_OUTPUTS) {
             return new ByteArrayInputStream(services.serializer().toBytes(
                     new ArrayList<>(services.mapOutputs().statuses(request.getShuffleId()))));
+        }
+        if (request.getKind() == BlockKind.CACHE_LOCATIONS) {
+            ArrayList<String> holders = new ArrayList<>();
+            for (CacheLocations.Location location : services.cacheLocations().of((int) request.getId(),
+                    request.getStartPartition())) {
+                Peer peer = executors.get(location.executor());
+                if (peer != null && peer.blockPort > 0) {
+                    holders.add(peer.id.id() + "\t" + peer.host + "\t" + peer.blockPort);
+                }
+            }
+            return new ByteArrayInputStream(services.serializer().toBytes(holders));
         }
         throw new IOException("the driver does not serve " + request.getKind() + " blocks");
     }

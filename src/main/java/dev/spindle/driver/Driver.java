@@ -106,7 +106,7 @@ public final class Driver implements AutoCloseable {
     private Executor newLocalExecutor(int cores, TaskStatusSink sink) {
         ExecutorServices services = ExecutorServices.assemble(new ExecutorServices.Wiring(ExecutorId.DRIVER,
                 localHostName(), -1, cores, conf, classLoader, closures::deserialize, serializer, localDir, tracker,
-                files -> new LocalBlockFetcher(files, ExecutorId.DRIVER), broadcasts::fetch));
+                files -> new LocalBlockFetcher(files, ExecutorId.DRIVER), broadcasts::fetch, null));
         return new Executor(services, sink);
     }
 

@@ -35,6 +35,7 @@ import dev.spindle.rpc.message.StatusUpdate;
 import dev.spindle.rpc.message.StopExecutor;
 import dev.spindle.serde.ClosureSerializer;
 import dev.spindle.serde.DefaultRecordSerializer;
+import dev.spindle.serde.RecordInput;
 import dev.spindle.serde.RecordSerializer;
 import dev.spindle.shuffle.FetchFailedException;
 import dev.spindle.shuffle.LocalBlockFetcher;
@@ -53,6 +54,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -112,6 +114,7 @@ public final class ExecutorProcess implements RpcHandler {
     private volatile long lastHeardFromDriver = System.nanoTime();
     private volatile RpcConnection driver;
     private volatile Executor executor;
+    private volatile RemoteBlockFetcher peers;
 
     public ExecutorProcess(Settings settings) {
         this.settings = requireNonNull(settings, "settings is null");
@@ -125,7 +128,6 @@ public final class ExecutorProcess implements RpcHandler {
     public int run() {
         Path localDir = null;
         RpcServer blockServer = null;
-        RemoteBlockFetcher[] remote = new RemoteBlockFetcher[1];
         try {
             Files.createDirectories(settings.localRoot());
             localDir = Files.createTempDirectory(settings.localRoot(), "executor-" + settings.id().id() + "-");
@@ -142,9 +144,9 @@ public final class ExecutorProcess implements RpcHandler {
             ExecutorServices services = ExecutorServices.assemble(new ExecutorServices.Wiring(settings.id(),
                     settings.host(), blockServer.port(), settings.cores(), settings.conf(), loader,
                     closures::deserialize, serializer, localDir, this::mapOutputs,
-                    files -> remote[0] = new RemoteBlockFetcher(settings.id(), new LocalBlockFetcher(files,
+                    files -> peers = new RemoteBlockFetcher(settings.id(), new LocalBlockFetcher(files,
                             settings.id()), settings.secret(), rpc, networkTimeoutMillis),
-                    this::broadcast));
+                    this::broadcast, this::readCached));
             executor = new Executor(services, this::report);
             driver = RpcConnection.connect(settings.driverHost(), settings.driverPort(), settings.secret(), rpc, this);
             driver.send(RegisterExecutor.newBuilder().setExecutorId(settings.id().id()).setHost(settings.host())
@@ -189,7 +191,7 @@ public final class ExecutorProcess implements RpcHandler {
             }
             closeQuietly(fetchServer);
             closeQuietly(blockServer);
-            closeQuietly(remote[0]);
+            closeQuietly(peers);
             RpcConnection d = driver;
             if (d != null) {
                 d.close();
@@ -341,6 +343,15 @@ public final class ExecutorProcess implements RpcHandler {
             return e.services().shuffleFiles().openSegment(request.getShuffleId(), request.getMapTaskId(),
                     request.getStartPartition(), request.getEndPartition());
         }
+        if (request.getKind() == BlockKind.CACHED) {
+            Executor e = executor;
+            if (e == null) {
+                throw new IOException("executor " + settings.id().id() + " is not ready");
+            }
+            BlockId.RddBlock id = new BlockId.RddBlock((int) request.getId(), request.getStartPartition());
+            return e.services().blocks().openSerialized(id)
+                    .orElseThrow(() -> new IOException("executor " + settings.id().id() + " does not cache " + id.name()));
+        }
         if (request.getKind() == BlockKind.BLOCK && request.getName() != null) {
             byte[] bytes = resultBlocks.remove(request.getName().toString());
             if (bytes == null) {
@@ -365,6 +376,41 @@ public final class ExecutorProcess implements RpcHandler {
             throw new SpindleException(ErrorCode.IO_FAILURE, "cannot fetch broadcast " + id + " from the driver: "
                     + e.getMessage(), e);
         }
+    }
+
+    /** A cached partition from another executor that holds it, if one does and answers. */
+    @SuppressWarnings("unchecked")
+    private Optional<List<Object>> readCached(int nodeId, int partition) {
+        List<String> holders;
+        try {
+            holders = (List<String>) serializer.fromBytes(fetchFromDriver(FetchRequest.newBuilder()
+                    .setKind(BlockKind.CACHE_LOCATIONS).setId(nodeId).setStartPartition(partition)),
+                    getClass().getClassLoader());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Cannot ask the driver where partition {} of dataset {} is cached: {}", partition, nodeId,
+                    e.getMessage());
+            return Optional.empty();
+        }
+        for (String holder : holders) {
+            String[] fields = holder.split("\t");
+            if (fields[0].equals(settings.id().id())) {
+                continue;
+            }
+            FetchRequest.Builder request = FetchRequest.newBuilder().setKind(BlockKind.CACHED).setId(nodeId)
+                    .setStartPartition(partition);
+            try (InputStream in = peers.openBlock(fields[1], Integer.parseInt(fields[2]), request);
+                    RecordInput records = serializer.newInput(in, Thread.currentThread().getContextClassLoader())) {
+                List<Object> values = new ArrayList<>();
+                for (Object value = records.read(); value != RecordInput.END; value = records.read()) {
+                    values.add(value);
+                }
+                return Optional.of(values);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Cannot read partition {} of dataset {} from executor {}: {}", partition, nodeId, fields[0],
+                        e.getMessage());
+            }
+        }
+        return Optional.empty();
     }
 
     @SuppressWarnings("unchecked")

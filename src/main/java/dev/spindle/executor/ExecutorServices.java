@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.spindle.common.ExecutorId;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
+import dev.spindle.plan.BlockCache;
 import dev.spindle.plan.ShuffleInput;
 import dev.spindle.serde.RecordSerializer;
 import dev.spindle.shuffle.BlockFetcher;
@@ -32,6 +33,7 @@ public record ExecutorServices(
         RecordSerializer serializer,
         MemoryManager memory,
         BlockStore blocks,
+        BlockCache cache,
         ShuffleFiles shuffleFiles,
         ShuffleInput shuffleInput,
         BroadcastSource broadcasts) {
@@ -45,15 +47,19 @@ public record ExecutorServices(
         requireNonNull(serializer, "serializer is null");
         requireNonNull(memory, "memory is null");
         requireNonNull(blocks, "blocks is null");
+        requireNonNull(cache, "cache is null");
         requireNonNull(shuffleFiles, "shuffleFiles is null");
         requireNonNull(shuffleInput, "shuffleInput is null");
         requireNonNull(broadcasts, "broadcasts is null");
     }
 
-    /** Where an executor is and how it reaches the rest of the application. */
+    /**
+     * Where an executor is and how it reaches the rest of the application; {@code remoteBlocks} is null for the
+     * executor inside the driver (there is no other to read from).
+     */
     public record Wiring(ExecutorId id, String host, int blockPort, int cores, SpindleConf conf, ClassLoader classLoader,
             CodeLoader code, RecordSerializer serializer, Path localDir, MapOutputLocator mapOutputs,
-            Function<ShuffleFiles, BlockFetcher> fetcher, BroadcastSource broadcasts) {
+            Function<ShuffleFiles, BlockFetcher> fetcher, BroadcastSource broadcasts, RemoteBlocks remoteBlocks) {
     }
 
     /**
@@ -71,8 +77,9 @@ public record ExecutorServices(
         ShuffleFiles shuffleFiles = new ShuffleFiles(wiring.localDir().resolve("shuffle"));
         ShuffleReader reader = new ShuffleReader(wiring.mapOutputs(), wiring.fetcher().apply(shuffleFiles), memory,
                 wiring.serializer(), shuffleFiles, conf.get(SpindleConfig.REDUCER_MAX_BYTES_IN_FLIGHT));
+        BlockCache cache = wiring.remoteBlocks() == null ? blocks : new ClusterBlockCache(blocks, wiring.remoteBlocks());
         return new ExecutorServices(wiring.id(), wiring.host(), wiring.blockPort(), wiring.cores(), conf,
-                wiring.classLoader(), wiring.code(), wiring.serializer(), memory, blocks, shuffleFiles, reader,
+                wiring.classLoader(), wiring.code(), wiring.serializer(), memory, blocks, cache, shuffleFiles, reader,
                 wiring.broadcasts());
     }
 }

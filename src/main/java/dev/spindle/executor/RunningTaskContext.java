@@ -54,7 +54,7 @@ final class RunningTaskContext implements TaskContext {
 
     @Override
     public BlockCache blocks() {
-        return services.blocks();
+        return services.cache();
     }
 
     @Override

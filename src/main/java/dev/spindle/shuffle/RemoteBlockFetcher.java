@@ -68,6 +68,12 @@ public final class RemoteBlockFetcher implements BlockFetcher, AutoCloseable {
         }
     }
 
+    /** Sends {@code request} to the block server at {@code host:port}; the answer's bytes as a stream. */
+    public InputStream openBlock(String host, int port, FetchRequest.Builder request) {
+        Peer peer = peer(host, port);
+        return peer.fetches().open(peer.connection(), request.setRequestId(0));
+    }
+
     private Peer peer(String host, int port) {
         String address = host + ":" + port;
         Peer peer = peers.get(address);

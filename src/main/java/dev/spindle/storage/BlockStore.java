@@ -13,6 +13,7 @@ import dev.spindle.serde.RecordSerializer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,6 +120,27 @@ public final class BlockStore implements BlockCache, AutoCloseable {
             }
         }
         return Optional.of(readDisk(id));
+    }
+
+    /**
+     * The block's records in the record serializer's stream format (as on disk), for serving it to another executor;
+     * empty when the store does not have it.
+     */
+    @SuppressWarnings("unchecked")
+    public Optional<InputStream> openSerialized(BlockId id) throws IOException {
+        MemoryBlock block;
+        synchronized (this) {
+            block = inMemory.get(id);
+            if (block == null && !onDisk.containsKey(id)) {
+                return Optional.empty();
+            }
+        }
+        if (block == null) {
+            return Optional.of(Files.newInputStream(file(id)));
+        }
+        byte[] bytes = block.data() instanceof byte[] serialized ? serialized
+                : serialize(((List<Object>) block.data()).iterator());
+        return Optional.of(new ByteArrayInputStream(bytes));
     }
 
     private Iterator<Object> unrollIntoMemory(BlockId id, Iterator<Object> values, StorageLevel level) {

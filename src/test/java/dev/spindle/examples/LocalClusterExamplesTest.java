@@ -3,6 +3,9 @@ package dev.spindle.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spindle.api.Context;
+import dev.spindle.api.Dataset;
+import dev.spindle.api.LongAccumulator;
+import dev.spindle.plan.StorageLevel;
 import dev.spindle.common.Pair;
 import dev.spindle.config.SpindleConf;
 import java.io.IOException;
@@ -144,6 +147,24 @@ class LocalClusterExamplesTest {
             assertThat(job.get(120, TimeUnit.SECONDS)).isEqualTo(expected);
         }
         assertThat(executorProcesses()).as("executor JVMs left running").isEmpty();
+    }
+
+    @Test
+    void cachedPartitionsAreReadFromAnotherExecutorRatherThanRecomputed() {
+        try (Context ctx = new Context(SpindleConf.empty().with("spindle.master", CLUSTER)
+                .with("spindle.locality.wait", "0ms"))) {
+            LongAccumulator computed = ctx.longAccumulator("computed");
+            Dataset<Integer> cached = ctx.parallelize(IntStream.range(0, 4000).boxed().toList(), 8).map(n -> {
+                computed.add(1);
+                return n * 2;
+            }).persist(StorageLevel.MEMORY_ONLY_SER);
+            assertThat(cached.count()).isEqualTo(4000);
+            for (int i = 0; i < 4; i++) {
+                assertThat(cached.reduce(Integer::sum)).isEqualTo(4000 * 3999);
+            }
+            assertThat(computed.value()).as("with no locality wait tasks run anywhere, and still never recompute")
+                    .isEqualTo(4000);
+        }
     }
 
     private static List<ProcessHandle> executorProcesses() {
