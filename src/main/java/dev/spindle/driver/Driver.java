@@ -122,14 +122,30 @@ public final class Driver implements AutoCloseable {
                 properties.put(key, value);
             }
         }
+        String javaOptions = (sharedClassArchiveOption() + " " + conf.get(SpindleConfig.EXECUTOR_EXTRA_JAVA_OPTIONS))
+                .strip();
         LocalClusterProvisioner provisioner = new LocalClusterProvisioner(master.executors(),
                 master.coresPerExecutor(), localDir.resolve("executors"), launch -> new ExecutorCommand(java,
-                        master.memoryMbPerExecutor(), classPath, conf.get(SpindleConfig.EXECUTOR_EXTRA_JAVA_OPTIONS),
+                        master.memoryMbPerExecutor(), classPath, javaOptions,
                         properties, launch.driver().host(), launch.driver().port(), launch.executorId(), host,
                         master.coresPerExecutor(), launch.driver().secretFile(), launch.driver().confFile(),
                         launch.dir().resolve("local").toString()));
         return new ClusterBackend(new ClusterBackend.Services(conf, classLoader, localDir, host, broadcasts::fetch,
                 tracker, serializer, cacheLocations), provisioner);
+    }
+
+    /**
+     * The class data sharing archive this JVM maps (bin/spindle-submit makes one), for executors on this machine:
+     * their class path is this JVM's with the application's jars appended, which the archive accepts, and it holds
+     * the executor's classes too (local runs load them in the driver). Saves most of an executor JVM's class loading.
+     */
+    private static String sharedClassArchiveOption() {
+        for (String argument : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (argument.startsWith("-XX:SharedArchiveFile=") && !argument.contains(" ")) {
+                return argument;
+            }
+        }
+        return "";
     }
 
     private static Path createLocalDir(SpindleConf conf) {
