@@ -394,7 +394,10 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         for (Peer peer : executors.values()) {
             sendQuietly(peer, StopExecutor.newBuilder().setReason("the application is stopping").build());
         }
+        long start = System.nanoTime();
+        int running = executors.size();
         provisioner.close();
+        LOG.info("Stopped {} executors in {} ms", running, (System.nanoTime() - start) / 1_000_000);
         executors.values().forEach(peer -> peer.connection.close());
         executors.clear();
         resultFetchers.shutdownNow();

@@ -87,9 +87,7 @@ public final class Submitter {
             return switch (arguments.master().kind()) {
                 case YARN -> usageError("--master yarn is not supported yet (YARN support is issue 4); "
                         + "use local[N] or local-cluster[E,C,MB]");
-                case LOCAL_CLUSTER -> usageError("--master " + arguments.master()
-                        + " is not supported yet (local-cluster support is issue 3); use local[N] or local[*]");
-                case LOCAL -> runInThisJvm(arguments, application);
+                case LOCAL, LOCAL_CLUSTER -> runInThisJvm(arguments, application);
             };
         } catch (IOException e) {
             // Only closing the class loader throws; the application has finished by then.

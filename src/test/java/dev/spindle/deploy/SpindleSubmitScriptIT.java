@@ -56,12 +56,13 @@ class SpindleSubmitScriptIT {
     }
 
     @Test
-    void wordCountRunsEndToEndAndLaterRunsReuseTheClassArchive() throws Exception {
+    void wordCountRunsEndToEndLocallyAndInLocalClusterAndLaterRunsReuseTheClassArchive() throws Exception {
         Path input = dir.resolve("in.txt");
         Files.writeString(input, "to be or not to be\nthat is the question\n", StandardCharsets.UTF_8);
         for (int run = 0; run < 2; run++) {
             Path output = dir.resolve("out-" + run);
-            Run result = submit(Map.of(), "--master", "local[2]", "--class", "dev.spindle.examples.WordCount",
+            String master = run == 0 ? "local[2]" : "local-cluster[2,1,512]";
+            Run result = submit(Map.of(), "--master", master, "--class", "dev.spindle.examples.WordCount",
                     appJar().toString(), input.toString(), output.toString());
             assertThat(result.exitCode()).as(result.stderr()).isZero();
             List<String> counts = new ArrayList<>();
