@@ -19,6 +19,7 @@ import dev.spindle.plan.AccumulatorRegistry;
 import dev.spindle.plan.Node;
 import dev.spindle.plan.ResultFunction;
 import dev.spindle.scheduler.dag.DagScheduler;
+import dev.spindle.scheduler.dag.StageSerializer;
 import dev.spindle.scheduler.spi.CacheLocations;
 import dev.spindle.scheduler.spi.ListenerBus;
 import dev.spindle.scheduler.spi.SchedulerBackend;
@@ -84,7 +85,17 @@ public final class Driver implements AutoCloseable {
         TaskScheduler.Settings settings = new TaskScheduler.Settings(conf.get(SpindleConfig.TASK_MAX_FAILURES),
                 conf.get(SpindleConfig.LOCALITY_WAIT).toMillis());
         this.dagScheduler = new DagScheduler(
-                new DagScheduler.Services(tracker, closures::serialize, serializer, accumulators, bus, classLoader,
+                new DagScheduler.Services(tracker, new StageSerializer() {
+                    @Override
+                    public byte[] serialize(Object value, String what) {
+                        return closures.serialize(value, what);
+                    }
+
+                    @Override
+                    public byte[] serializePartition(Object partition, String what) {
+                        return closures.serializeValue(partition, what);
+                    }
+                }, serializer, accumulators, bus, classLoader,
                         conf.get(SpindleConfig.DRIVER_MAX_RESULT_SIZE), Clock.SYSTEM, cacheLocations),
                 listener -> new TaskScheduler(backend, listener, settings, Clock.SYSTEM));
         this.progressBar = ConsoleProgressBar.create(conf);

@@ -44,6 +44,22 @@ public final class ClosureSerializer {
         return bytes.toByteArray();
     }
 
+    /**
+     * The bytes of a small value-like object sent on its own, such as a partition: Java records in
+     * {@link RecordCodec}'s compact form, anything else (or a record whose components the record serializer cannot
+     * write) as {@link #serialize} does. {@link #deserialize} reads both.
+     */
+    public byte[] serializeValue(Object value, String what) {
+        if (RecordCodec.supports(value)) {
+            try {
+                return RecordCodec.encode(value);
+            } catch (IOException | RuntimeException e) {
+                // Java serialization gives the precise message, or succeeds where the record serializer cannot.
+            }
+        }
+        return serialize(value, what);
+    }
+
     private static String notSerializableMessage(Object closure, String what, NotSerializableException e) {
         String culpritClass = e.getMessage();
         StringBuilder message = new StringBuilder("Task code of ").append(what).append(" is not serializable: ");
@@ -80,6 +96,18 @@ public final class ClosureSerializer {
     public Object deserialize(byte[] bytes, ClassLoader loader) {
         requireNonNull(bytes, "bytes is null");
         requireNonNull(loader, "loader is null");
+        if (bytes.length > 0 && bytes[0] == RecordCodec.MARKER) {
+            try {
+                return RecordCodec.decode(bytes, loader);
+            } catch (ClassNotFoundException e) {
+                throw new SpindleException(ErrorCode.USER_CODE_FAILED, String.format(
+                        "Cannot deserialize task data: class %s is not found by class loader %s. Ship the jar that "
+                                + "defines it with the application.", e.getMessage(), loader), e);
+            } catch (IOException | RuntimeException e) {
+                throw new SpindleException(ErrorCode.INTERNAL, String.format(
+                        "Cannot deserialize task data (%d bytes): %s", bytes.length, e), e);
+            }
+        }
         try (ObjectInputStream in = new LoaderObjectInputStream(new ByteArrayInputStream(bytes), loader)) {
             return in.readObject();
         } catch (ClassNotFoundException e) {

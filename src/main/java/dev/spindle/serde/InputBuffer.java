@@ -30,9 +30,16 @@ final class InputBuffer {
 
     /** Reads {@code bytes} in place; there is no stream behind it. */
     InputBuffer(byte[] bytes) {
+        this(bytes, 0);
+    }
+
+    /** Reads {@code bytes} in place from {@code offset} on. */
+    InputBuffer(byte[] bytes, int offset) {
         this.in = null;
         this.buf = requireNonNull(bytes, "bytes is null");
+        this.pos = offset;
         this.limit = bytes.length;
+        this.consumedBeforeBuffer = -offset;
     }
 
     /** Bytes consumed so far, for messages. */

@@ -82,6 +82,50 @@ class ClosureSerializerTest {
         return new URLClassLoader(new URL[] {userJar.resolve("classes").toUri().toURL()}, LOADER);
     }
 
+    /** A partition-like record: primitives, a string, a list, a nested record. */
+    record Split(int index, String path, long start, List<String> hosts, Inner inner) implements Serializable {
+    }
+
+    record Inner(byte[] data, Pair<String, Integer> pair) implements Serializable {
+    }
+
+    /** A record that insists on canonical instances: Java serialization only. */
+    record Canonical(int id) implements Serializable {
+        private Object readResolve() {
+            return this;
+        }
+    }
+
+    @Test
+    void valueRecordsTravelInACompactFormAndComeBackEqual() {
+        Split split = new Split(3, "hdfs://nn/a.txt", 1L << 40, List.of("h1", "h2"), new Inner(new byte[] {1, 2},
+                Pair.of("k", 7)));
+        byte[] compact = serializer.serializeValue(split, "partition 3");
+        assertThat(compact[0]).isEqualTo(RecordCodec.MARKER);
+        assertThat(compact.length).isLessThan(serializer.serialize(split, "partition 3").length);
+        Split flat = new Split(3, "hdfs://nn/a.txt", 0, List.of("h1"), null);
+        assertThat(serializer.serializeValue(flat, "flat").length).as("a flat record")
+                .isLessThan(serializer.serialize(flat, "flat").length / 3);
+        assertThat(serializer.deserialize(serializer.serializeValue(flat, "flat"), LOADER)).isEqualTo(flat);
+        Split back = (Split) serializer.deserialize(compact, LOADER);
+        assertThat(back.index()).isEqualTo(3);
+        assertThat(back.path()).isEqualTo(split.path());
+        assertThat(back.start()).isEqualTo(1L << 40);
+        assertThat(back.hosts()).containsExactly("h1", "h2");
+        assertThat(back.inner().data()).containsExactly(1, 2);
+        assertThat(back.inner().pair()).isEqualTo(Pair.of("k", 7));
+
+        assertThat(serializer.serializeValue(new Canonical(1), "c")[0]).as("readResolve: Java serialization")
+                .isNotEqualTo(RecordCodec.MARKER);
+        assertThat(serializer.deserialize(serializer.serializeValue(new Canonical(1), "c"), LOADER))
+                .isEqualTo(new Canonical(1));
+        assertThat(serializer.deserialize(serializer.serializeValue(List.of(1, 2), "list"), LOADER))
+                .isEqualTo(List.of(1, 2));
+        byte[] truncated = java.util.Arrays.copyOf(compact, compact.length - 3);
+        assertThatThrownBy(() -> serializer.deserialize(truncated, LOADER)).isInstanceOf(SpindleException.class)
+                .hasMessageContaining("Cannot deserialize task data");
+    }
+
     @Test
     void namesTheOperationTheCapturedArgumentAndTheFixForALambdaCapturingThis() {
         Function<Integer, Integer> addOffset = x -> x + offset;

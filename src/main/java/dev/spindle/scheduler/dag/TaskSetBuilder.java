@@ -47,7 +47,7 @@ final class TaskSetBuilder {
             List<Partition> all = node.partitions();
             for (int p : partitions) {
                 Lineage.Preference preference = Lineage.preference(node, p, cacheLocations);
-                tasks.add(new TaskSet.PendingTask(p, serializer.serialize(all.get(p), "partition " + p + " of "
+                tasks.add(new TaskSet.PendingTask(p, serializer.serializePartition(all.get(p), "partition " + p + " of "
                         + stage.name()), preference.hosts(), preference.executors()));
             }
         } catch (SpindleException e) {
