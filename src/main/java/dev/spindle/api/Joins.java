@@ -5,24 +5,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
-/** Turns the two value lists of one cogrouped key into joined pairs. */
+/** Turns the two value lists of one cogrouped key into outer-joined pairs. */
 final class Joins {
     private Joins() {
-    }
-
-    static <V, W> Iterator<Pair<V, W>> cross(Pair<List<V>, List<W>> groups) {
-        List<V> left = groups.key();
-        List<W> right = groups.value();
-        if (left.isEmpty() || right.isEmpty()) {
-            return java.util.Collections.emptyIterator();
-        }
-        List<Pair<V, W>> out = new ArrayList<>(left.size() * right.size());
-        for (V v : left) {
-            for (W w : right) {
-                out.add(Pair.of(v, w));
-            }
-        }
-        return out.iterator();
     }
 
     static <V, W> Iterator<Pair<V, Optional<W>>> leftOuter(Pair<List<V>, List<W>> groups) {

@@ -8,6 +8,7 @@ import dev.spindle.function.Function;
 import dev.spindle.function.Function2;
 import dev.spindle.plan.Aggregator;
 import dev.spindle.plan.CoGroupedNode;
+import dev.spindle.plan.HashJoinNode;
 import dev.spindle.plan.HashPartitioner;
 import dev.spindle.plan.MapPartitionsNode;
 import dev.spindle.plan.Node;
@@ -210,8 +211,12 @@ public class PairDataset<K, V> extends Dataset<Pair<K, V>> {
         return join(other, new HashPartitioner(numPartitions));
     }
 
+    /** A hash join per partition: {@code other}'s side of each partition is held in memory, so make it the smaller. */
     public <W> PairDataset<K, Pair<V, W>> join(PairDataset<K, W> other, Partitioner partitioner) {
-        return cogroup(other, partitioner).flatMapValues(Joins::cross);
+        checkSameContext(other);
+        Context ctx = context();
+        return new PairDataset<>(ctx, new HashJoinNode<>(ctx.info("join"), node(), other.node(), partitioner,
+                ctx::newShuffleId));
     }
 
     /** Every pair of this dataset, with the matching values of {@code other} or an empty Optional. */

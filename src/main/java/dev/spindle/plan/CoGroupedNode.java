@@ -20,63 +20,27 @@ import java.util.function.IntSupplier;
 public final class CoGroupedNode<K> extends Node<Pair<K, List<List<Object>>>> {
     private static final long serialVersionUID = 1L;
 
-    record CoGroupPartition(int index, Partition[] narrowParents) implements Partition {
-    }
-
-    private final List<Node<? extends Pair<K, ?>>> parents;
     private final Partitioner partitioner;
 
     public CoGroupedNode(NodeInfo info, List<Node<? extends Pair<K, ?>>> parents, Partitioner partitioner,
             IntSupplier newShuffleId) {
-        super(info, dependencies(parents, partitioner, newShuffleId));
-        this.parents = List.copyOf(parents);
+        super(info, CoPartitioning.dependencies(parents, partitioner, newShuffleId));
         this.partitioner = partitioner;
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static <K> List<Dependency<?>> dependencies(List<Node<? extends Pair<K, ?>>> parents,
-            Partitioner partitioner, IntSupplier newShuffleId) {
-        List<Dependency<?>> deps = new ArrayList<>();
-        for (Node<? extends Pair<K, ?>> parent : parents) {
-            if (parent.partitioner().equals(Optional.of(partitioner))) {
-                deps.add(new OneToOneDependency<>(parent));
-            } else {
-                deps.add(new ShuffleDependency(parent, newShuffleId.getAsInt(), partitioner, null, false, null));
-            }
-        }
-        return deps;
     }
 
     @Override
     protected List<Partition> computePartitions() {
-        List<Dependency<?>> deps = dependencies();
-        List<Partition> result = new ArrayList<>(partitioner.numPartitions());
-        for (int i = 0; i < partitioner.numPartitions(); i++) {
-            Partition[] narrow = new Partition[deps.size()];
-            for (int d = 0; d < deps.size(); d++) {
-                if (deps.get(d) instanceof OneToOneDependency<?> one) {
-                    narrow[d] = one.parent().partitions().get(i);
-                }
-            }
-            result.add(new CoGroupPartition(i, narrow));
-        }
-        return result;
+        return CoPartitioning.partitions(dependencies(), partitioner);
     }
 
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     protected Iterator<Pair<K, List<List<Object>>>> compute(Partition partition, TaskContext context) {
-        CoGroupPartition part = (CoGroupPartition) partition;
         List<Dependency<?>> deps = dependencies();
         int n = deps.size();
         Map<K, List<Object>[]> groups = new HashMap<>();
         for (int d = 0; d < n; d++) {
-            Iterator<? extends Pair<K, ?>> input;
-            if (deps.get(d) instanceof ShuffleDependency shuffle) {
-                input = context.shuffle().read(shuffle, part.index(), part.index() + 1, context);
-            } else {
-                input = (Iterator<? extends Pair<K, ?>>) parents.get(d).iterator(part.narrowParents()[d], context);
-            }
+            Iterator<? extends Pair<K, ?>> input = CoPartitioning.input(deps, d, partition, context);
             while (input.hasNext()) {
                 Pair<K, ?> record = input.next();
                 List<Object>[] lists = groups.computeIfAbsent(record.key(), k -> newLists(n));

@@ -87,6 +87,11 @@ class PairDatasetTest {
         assertThat(left.fullOuterJoin(right).collect()).hasSize(6)
                 .contains(Pair.of("k1", Pair.of(Optional.of(1), Optional.empty())))
                 .contains(Pair.of("k4", Pair.of(Optional.empty(), Optional.of("four"))));
+        PairDataset<String, String> manyRight = ctx.parallelizePairs(List.of(Pair.of("k2", "a"), Pair.of("k2", "b"),
+                Pair.of("k2", "c")), 2);
+        assertThat(left.join(manyRight, 4).collect()).as("duplicates on both sides: every pair, in 4 partitions")
+                .hasSize(6).contains(Pair.of("k2", Pair.of(22, "c")));
+        assertThat(left.join(ctx.parallelizePairs(List.<Pair<String, String>>of(), 2)).count()).isZero();
         Map<String, Pair<List<Integer>, List<String>>> groups = left.cogroup(right).collectAsMap();
         assertThat(groups.get("k2").key()).containsExactlyInAnyOrder(2, 22);
         assertThat(groups.get("k4").key()).isEmpty();
