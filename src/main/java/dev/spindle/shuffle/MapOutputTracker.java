@@ -45,6 +45,24 @@ public final class MapOutputTracker implements MapOutputLocator {
         }
     }
 
+    /** Forgets every output of shuffle {@code shuffleId} on {@code executor}; returns how many it forgot. */
+    public int removeShuffleOutputsOnExecutor(int shuffleId, ExecutorId executor) {
+        MapStatus[] outputs = shuffles.get(shuffleId);
+        if (outputs == null) {
+            return 0;
+        }
+        int removed = 0;
+        synchronized (outputs) {
+            for (int i = 0; i < outputs.length; i++) {
+                if (outputs[i] != null && outputs[i].location().equals(executor)) {
+                    outputs[i] = null;
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
     /** Forgets every map output on {@code executor}; returns the shuffles that lost some. */
     public List<Integer> removeOutputsOnExecutor(ExecutorId executor) {
         List<Integer> affected = new ArrayList<>();

@@ -14,6 +14,9 @@ import dev.spindle.rpc.RpcSettings;
 import dev.spindle.rpc.message.RegisterExecutor;
 import dev.spindle.rpc.message.RpcMessage;
 import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +69,27 @@ class LocalClusterTest {
         assertThat(counts).isEqualTo(numbers.stream().collect(Collectors.groupingBy(n -> n % 7, Collectors.counting())));
         List<Integer> sorted = ctx.parallelize(numbers, 4).sortBy(n -> -n, true, 3).collect();
         assertThat(sorted).hasSize(10_000).isSortedAccordingTo((a, b) -> b - a);
+    }
+
+    @Test
+    void shuffleFilesLostOnALiveExecutorAreRecomputed() throws IOException {
+        List<Integer> numbers = IntStream.range(0, 6_000).boxed().toList();
+        PairDataset<Integer, Long> counts = ctx.parallelize(numbers, 6).mapToPair(n -> Pair.of(n % 11, 1L))
+                .reduceByKey(Long::sum, 4);
+        Map<Integer, Long> expected = numbers.stream().collect(Collectors.groupingBy(n -> n % 11, Collectors.counting()));
+        assertThat(counts.collectAsMap()).isEqualTo(expected);
+        // Both executors stay up, but every map output file they wrote is gone: the second job reuses the shuffle,
+        // its reducers fail to fetch, and the scheduler must forget those outputs and run the map tasks again.
+        Path executorsRoot = cluster.secretFile().getParent().resolve("executors");
+        List<Path> dataFiles;
+        try (var files = Files.walk(executorsRoot)) {
+            dataFiles = files.filter(f -> f.getFileName().toString().matches("shuffle_.*\\.data")).toList();
+        }
+        assertThat(dataFiles).isNotEmpty();
+        for (Path file : dataFiles) {
+            Files.delete(file);
+        }
+        assertThat(counts.collectAsMap()).isEqualTo(expected);
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.spindle.api.Context;
 import dev.spindle.api.Dataset;
 import dev.spindle.api.LongAccumulator;
 import dev.spindle.plan.StorageLevel;
+import dev.spindle.scheduler.spi.SchedulerEvent;
 import dev.spindle.common.Pair;
 import dev.spindle.config.SpindleConf;
 import java.io.IOException;
@@ -16,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -121,6 +124,17 @@ class LocalClusterExamplesTest {
                 Collectors.counting()));
         try (Context ctx = new Context(SpindleConf.empty().with("spindle.master", CLUSTER)
                 .with("spindle.executor.heartbeatInterval", "500ms"))) {
+            // The reduce stage is the one with 4 tasks (the map stage has 8): kill once its tasks are fetching.
+            AtomicInteger reduceStage = new AtomicInteger(-1);
+            CountDownLatch reduceStageRunning = new CountDownLatch(1);
+            ctx.addListener(event -> {
+                if (event instanceof SchedulerEvent.StageSubmitted submitted && submitted.numTasks() == 4) {
+                    reduceStage.set(submitted.stageId());
+                } else if (event instanceof SchedulerEvent.TaskStarted started
+                        && started.stageId() == reduceStage.get()) {
+                    reduceStageRunning.countDown();
+                }
+            });
             CompletableFuture<Map<Integer, Long>> job = CompletableFuture.supplyAsync(() -> ctx.parallelize(numbers, 8)
                     .mapPartitions(it -> {
                         Thread.sleep(250);
@@ -133,14 +147,9 @@ class LocalClusterExamplesTest {
                         return it;
                     })
                     .collect().stream().collect(Collectors.toMap(Pair::key, Pair::value)));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            List<ProcessHandle> executors = List.of();
-            while (executors.size() < 2 && System.nanoTime() < deadline) {
-                executors = executorProcesses();
-                Thread.sleep(50);
-            }
+            assertThat(reduceStageRunning.await(60, TimeUnit.SECONDS)).as("the reduce stage started").isTrue();
+            List<ProcessHandle> executors = executorProcesses();
             assertThat(executors).hasSize(2);
-            Thread.sleep(2500); // executors start (~1 s), map tasks run, the reduce stage begins
             ProcessHandle victim = executors.get(0);
             Runtime.getRuntime().exec(new String[] {"kill", "-9", Long.toString(victim.pid())}).waitFor();
             assertThat(victim.onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();

@@ -380,11 +380,17 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
                     + "most recent: " + failure.describe());
             return;
         }
-        services.tracker().unregisterMapOutput(fetch.shuffleId(), fetch.mapPartition(), executor);
+        // An executor that failed to serve one output of this shuffle is not trusted with the others (a lost
+        // disk or a dead block server rarely takes a single file), so they are all rerun in one round rather
+        // than one per reduce-stage attempt. mapPartition < 0 means the task could not even learn where the
+        // outputs are; the map stage is resubmitted anyway and reruns whatever the tracker no longer has.
+        if (fetch.mapPartition() >= 0) {
+            services.tracker().removeShuffleOutputsOnExecutor(fetch.shuffleId(), new ExecutorId(fetch.location()));
+        }
         if (mapStage != null) {
             var done = succeededMapPartitions.get(fetch.shuffleId());
             if (done != null) {
-                done.remove(fetch.mapPartition());
+                done.removeAll(services.tracker().missingMapPartitions(fetch.shuffleId()));
             }
             failed.add(mapStage);
         }
