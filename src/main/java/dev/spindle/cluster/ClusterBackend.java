@@ -124,7 +124,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
     @Override
     public void start(BackendCallbacks callbacks) {
         this.callbacks = requireNonNull(callbacks, "callbacks is null");
-        AppSecret secret = AppSecret.generate();
+        AppSecret secret = provisioner.appSecret().orElseGet(AppSecret::generate);
         Path secretFile = services.localDir().resolve("app.secret");
         secret.writeTo(secretFile);
         Path confFile = services.localDir().resolve("spindle.conf");

@@ -13,9 +13,12 @@ import java.util.Map;
  *
  * @param java the java executable ({@code $JAVA_HOME/bin/java}, or YARN's {@code {{JAVA_HOME}}/bin/java})
  * @param heapMb executor heap in MiB ({@code -Xmx})
- * @param classPath the executor's class path, Spindle's jars and the application's
+ * @param classPath the executor's class path, Spindle's jars and the application's; empty to take it from the
+ *     {@code CLASSPATH} environment variable (YARN containers)
  * @param extraJavaOptions {@code spindle.executor.extraJavaOptions}, split on spaces
  * @param systemProperties {@code -Dkey=value} options, for example the Log4j 2 configuration file
+ * @param secretFile the file holding the application secret; null when the secret is in the process's Hadoop
+ *     credentials ({@code HADOOP_TOKEN_FILE_LOCATION}, as YARN gives containers)
  */
 public record ExecutorCommand(String java, int heapMb, String classPath, String extraJavaOptions,
         Map<String, String> systemProperties, String driverHost, int driverPort, String executorId, String host,
@@ -29,7 +32,6 @@ public record ExecutorCommand(String java, int heapMb, String classPath, String 
         requireNonNull(driverHost, "driverHost is null");
         requireNonNull(executorId, "executorId is null");
         requireNonNull(host, "host is null");
-        requireNonNull(secretFile, "secretFile is null");
         requireNonNull(confFile, "confFile is null");
         requireNonNull(localDir, "localDir is null");
         if (extraJavaOptions != null && extraJavaOptions.matches(".*(^|\\s)-Xmx\\S*.*")) {
@@ -48,12 +50,19 @@ public record ExecutorCommand(String java, int heapMb, String classPath, String 
             command.addAll(Arrays.asList(extraJavaOptions.strip().split("\\s+")));
         }
         systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.add("-cp");
-        command.add(classPath);
+        if (!classPath.isEmpty()) {
+            command.add("-cp");
+            command.add(classPath);
+        }
         command.add(MAIN_CLASS);
         command.addAll(List.of("--driver", driverHost + ":" + driverPort, "--executor-id", executorId,
-                "--host", host, "--cores", Integer.toString(cores), "--secret-file", secretFile,
-                "--conf-file", confFile, "--local-dir", localDir));
+                "--host", host, "--cores", Integer.toString(cores)));
+        if (secretFile != null) {
+            command.addAll(List.of("--secret-file", secretFile));
+        } else {
+            command.add("--secret-from-credentials");
+        }
+        command.addAll(List.of("--conf-file", confFile, "--local-dir", localDir));
         return command;
     }
 

@@ -1,6 +1,8 @@
 package dev.spindle.cluster;
 
 import dev.spindle.common.ExecutorId;
+import dev.spindle.rpc.AppSecret;
+import java.util.Optional;
 
 /**
  * Obtains executor processes for a {@link ClusterBackend} and ends them: local JVMs for local-cluster, YARN
@@ -18,6 +20,15 @@ public interface ExecutorProvisioner extends AutoCloseable {
 
         /** No more executors will come: {@code reason} names the limit that was reached. */
         void gaveUp(String reason);
+    }
+
+    /**
+     * The application secret executors will authenticate with, when the provisioner's deployment fixes it (YARN
+     * hands it to the ApplicationMaster in its credentials, so that every attempt shares it); empty: the backend
+     * generates one.
+     */
+    default Optional<AppSecret> appSecret() {
+        return Optional.empty();
     }
 
     /** Starts the initial executors. */

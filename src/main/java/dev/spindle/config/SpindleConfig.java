@@ -39,6 +39,21 @@ public final class SpindleConfig {
     public static final ConfigEntry<Long> DRIVER_MEMORY = register(bytes("spindle.driver.memory", "1g",
             "Heap of the driver JVM.")
             .checkValue(v -> v >= 32L << 20, "is below the minimum 32m"));
+    public static final ConfigEntry<Integer> DRIVER_CORES = register(integer("spindle.driver.cores", "1",
+            "Virtual cores of the driver; on YARN, of the ApplicationMaster container.")
+            .checkValue(v -> v > 0, "must be positive"));
+    public static final ConfigEntry<Long> EXECUTOR_MEMORY_OVERHEAD = register(bytes("spindle.executor.memoryOverhead",
+            null, "Memory beyond the heap that a YARN executor container is given (metaspace, threads, direct "
+                    + "buffers). Unset: 10% of spindle.executor.memory, at least 384m.")
+            .checkValue(v -> v >= 0, "must not be negative"));
+    public static final ConfigEntry<Long> DRIVER_MEMORY_OVERHEAD = register(bytes("spindle.driver.memoryOverhead",
+            null, "Memory beyond the heap that the YARN ApplicationMaster container is given. Unset: 10% of "
+                    + "spindle.driver.memory, at least 384m.")
+            .checkValue(v -> v >= 0, "must not be negative"));
+    public static final ConfigEntry<Integer> EXECUTOR_MAX_FAILURES = register(integer("spindle.executor.maxFailures",
+            null, "Executor containers or processes that may fail before the application gives up. Unset: twice "
+                    + "the executor count, at least 3.")
+            .checkValue(v -> v > 0, "must be positive"));
     public static final ConfigEntry<Long> DRIVER_MAX_RESULT_SIZE = register(bytes("spindle.driver.maxResultSize", "1g",
             "Total serialized bytes of task results one action may collect to the driver; 0 means unlimited.")
             .checkValue(v -> v >= 0, "must not be negative"));
@@ -112,6 +127,38 @@ public final class SpindleConfig {
             "A connection that has not authenticated with the application secret within this is closed.");
     public static final ConfigEntry<Duration> RPC_CONNECT_TIMEOUT = duration("spindle.rpc.connectTimeout", "30s",
             "How long a connection attempt to the driver or to another executor may take.");
+
+    // ---- YARN ----------------------------------------------------------------------------
+    public static final ConfigEntry<String> YARN_QUEUE = string("spindle.yarn.queue", "default",
+            "The YARN queue the application is submitted to (spindle-submit --queue).");
+    public static final ConfigEntry<String> YARN_TAGS = string("spindle.yarn.tags", "",
+            "Comma-separated YARN application tags.");
+    public static final ConfigEntry<Integer> YARN_MAX_APP_ATTEMPTS = register(integer("spindle.yarn.maxAppAttempts",
+            null, "ApplicationMaster attempts YARN makes before the application fails. Unset: the cluster's "
+                    + "yarn.resourcemanager.am.max-attempts.")
+            .checkValue(v -> v > 0, "must be positive"));
+    public static final ConfigEntry<Duration> YARN_ATTEMPT_FAILURES_VALIDITY_INTERVAL = duration(
+            "spindle.yarn.attemptFailuresValidityInterval", null,
+            "Only AM failures within this window count against spindle.yarn.maxAppAttempts. Unset: all count.");
+    public static final ConfigEntry<Boolean> YARN_WAIT_APP_COMPLETION = bool("spindle.yarn.submit.waitAppCompletion",
+            "true", "spindle-submit waits for the application to finish and reports its final status; false returns "
+                    + "right after submission.");
+    public static final ConfigEntry<Duration> YARN_REPORT_INTERVAL = duration("spindle.yarn.report.interval", "1s",
+            "How often spindle-submit polls the ResourceManager for the application's state.");
+    public static final ConfigEntry<Boolean> YARN_PRESERVE_STAGING_FILES = bool("spindle.yarn.preserveStagingFiles",
+            "false", "Keep the application's HDFS staging directory after it ends (for debugging).");
+    public static final ConfigEntry<String> YARN_ARCHIVE = string("spindle.yarn.archive", null,
+            "A zip of Spindle's jars (at its top level) already on a Hadoop file system; used instead of uploading "
+                    + "the local ones.");
+    public static final ConfigEntry<String> YARN_JAVA_HOME = string("spindle.yarn.javaHome", null,
+            "JAVA_HOME of the ApplicationMaster and executor containers. Unset: the submitting JVM's java.home, "
+                    + "which suits clusters whose nodes share one JDK layout.");
+    public static final ConfigEntry<String> JARS = string("spindle.jars", "",
+            "Comma-separated local jars shipped with the application and put on the driver's and executors' "
+                    + "class path (spindle-submit --jars).");
+    public static final ConfigEntry<String> FILES = string("spindle.files", "",
+            "Comma-separated local files shipped to the working directory of the driver and executors "
+                    + "(spindle-submit --files).");
 
     // ---- UI ------------------------------------------------------------------------------
     public static final ConfigEntry<Boolean> CONSOLE_PROGRESS = bool("spindle.ui.showConsoleProgress", "true",

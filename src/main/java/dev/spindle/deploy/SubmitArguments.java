@@ -35,12 +35,14 @@ import java.util.regex.Pattern;
  * @param appArgs the arguments after the jar, passed to {@code main} unchanged
  * @param verbose print the resolved configuration and full stack traces
  * @param warnings problems that do not stop the run (unknown keys), to print on stderr
+ * @param applicationId the YARN application of {@link Action#STATUS} and {@link Action#KILL}; null otherwise
  */
 public record SubmitArguments(Action action, MasterSpec master, SpindleConf conf, Map<String, String> origins,
-        Path jar, String mainClass, List<String> appArgs, boolean verbose, List<String> warnings) {
+        Path jar, String mainClass, List<String> appArgs, boolean verbose, List<String> warnings,
+        String applicationId) {
 
     /** What {@code spindle-submit} was asked to do. */
-    public enum Action { SUBMIT, HELP, VERSION }
+    public enum Action { SUBMIT, HELP, VERSION, STATUS, KILL }
 
     public static final String USAGE = """
             Usage: spindle-submit [options] --class MAIN APP.jar [app args...]
@@ -56,6 +58,12 @@ public record SubmitArguments(Action action, MasterSpec master, SpindleConf conf
               --executor-memory MEM     executor heap, e.g. 4g (spindle.executor.memory)
               --executor-cores N        task threads per executor (spindle.executor.cores)
               --num-executors N         executors to request from YARN (spindle.executor.instances)
+              --driver-cores N          vcores of the YARN ApplicationMaster that hosts the driver
+              --queue QUEUE             YARN queue (spindle.yarn.queue, default "default")
+              --jars A.jar,B.jar        more jars for the driver's and executors' class path (spindle.jars)
+              --files F1,F2             files put in the working directory of the YARN containers (spindle.files)
+              --status APPID            print the state of a YARN application and exit
+              --kill APPID              kill a YARN application and exit
               --verbose, -v             print the resolved configuration and full stack traces
               --help, -h                print this help
               --version                 print the Spindle version
@@ -74,7 +82,11 @@ public record SubmitArguments(Action action, MasterSpec master, SpindleConf conf
             "--driver-memory", SpindleConfig.DRIVER_MEMORY,
             "--executor-memory", SpindleConfig.EXECUTOR_MEMORY,
             "--executor-cores", SpindleConfig.EXECUTOR_CORES,
-            "--num-executors", SpindleConfig.EXECUTOR_INSTANCES);
+            "--num-executors", SpindleConfig.EXECUTOR_INSTANCES,
+            "--driver-cores", SpindleConfig.DRIVER_CORES,
+            "--queue", SpindleConfig.YARN_QUEUE,
+            "--jars", SpindleConfig.JARS,
+            "--files", SpindleConfig.FILES);
     private static final List<String> OTHER_VALUE_FLAGS = List.of("--conf", "--properties-file", "--class");
     private static final Pattern CLASS_NAME = Pattern.compile(
             "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*");
@@ -125,6 +137,15 @@ public record SubmitArguments(Action action, MasterSpec master, SpindleConf conf
                     return simple(Action.VERSION);
                 }
                 case "--verbose", "-v" -> verbose = true;
+                case "--status", "--kill" -> {
+                    String id = inlineValue != null ? inlineValue : i + 1 < args.length ? args[i + 1] : null;
+                    if (id == null || id.startsWith("-")) {
+                        throw SpindleException.invalidArgument("%s requires a YARN application id, e.g. %s "
+                                + "application_1700000000000_0001", flag, flag);
+                    }
+                    return new SubmitArguments(flag.equals("--status") ? Action.STATUS : Action.KILL, null, null,
+                            null, null, null, null, verbose, null, id);
+                }
                 default -> {
                     if (!FLAG_KEYS.containsKey(flag) && !OTHER_VALUE_FLAGS.contains(flag)) {
                         throw SpindleException.invalidArgument("unknown option %s; run spindle-submit --help", arg);
@@ -180,11 +201,11 @@ public record SubmitArguments(Action action, MasterSpec master, SpindleConf conf
             throw withOrigin(e, origins.get(masterKey));
         }
         return new SubmitArguments(Action.SUBMIT, master, SpindleConf.of(values), origins, jar, mainClass, appArgs,
-                verbose, warnings);
+                verbose, warnings, null);
     }
 
     private static SubmitArguments simple(Action action) {
-        return new SubmitArguments(action, null, null, null, null, null, null, false, null);
+        return new SubmitArguments(action, null, null, null, null, null, null, false, null, null);
     }
 
     private static void checkClassName(String mainClass) {

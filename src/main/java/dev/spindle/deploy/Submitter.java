@@ -3,9 +3,11 @@ package dev.spindle.deploy;
 import static java.util.Objects.requireNonNull;
 
 import dev.spindle.common.SpindleException;
+import dev.spindle.yarn.client.YarnSubmitter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -17,7 +19,7 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * Runs {@code spindle-submit}: parses and validates the arguments and the jar, then runs the application's
- * {@code main} in this JVM (local masters). Returns the process exit code instead of exiting, so that it can be
+ * {@code main} in this JVM (local masters) or submits it to YARN ({@code --master yarn}). Returns the process exit code instead of exiting, so that it can be
  * tested: 0 when {@code main} returned, 1 when it threw, 2 for usage and configuration errors (nothing ran).
  */
 public final class Submitter {
@@ -61,6 +63,9 @@ public final class Submitter {
                 out.print(SubmitArguments.USAGE);
                 return EXIT_OK;
             }
+            case STATUS, KILL -> {
+                return yarnCommand(arguments);
+            }
             case VERSION -> {
                 out.println("spindle-submit " + version() + " (Java " + Runtime.version() + ", "
                         + System.getProperty("java.vendor", "unknown vendor") + ")");
@@ -85,8 +90,7 @@ public final class Submitter {
         }
         try (application) {
             return switch (arguments.master().kind()) {
-                case YARN -> usageError("--master yarn is not supported yet (YARN support is issue 4); "
-                        + "use local[N] or local-cluster[E,C,MB]");
+                case YARN -> runOnYarn(arguments);
                 case LOCAL, LOCAL_CLUSTER -> runInThisJvm(arguments, application);
             };
         } catch (IOException e) {
@@ -94,6 +98,34 @@ public final class Submitter {
             LOG.warn("Could not close the class loader of {}: {}", arguments.jar(), e.toString());
             return EXIT_OK;
         }
+    }
+
+    /** Submits to the YARN cluster of {@code HADOOP_CONF_DIR}: the driver runs in the ApplicationMaster. */
+    private int runOnYarn(SubmitArguments arguments) {
+        org.apache.hadoop.conf.Configuration cluster;
+        try {
+            cluster = YarnSubmitter.clusterConf(env);
+        } catch (SpindleException e) {
+            return usageError(e.getMessage());
+        }
+        String home = env.getOrDefault("SPINDLE_HOME", System.getProperty("spindle.home"));
+        String log4j = System.getProperty("log4j2.configurationFile");
+        Path log4jFile = log4j == null || log4j.contains(",") ? null : Path.of(log4j.replaceFirst("^file:", ""));
+        return new YarnSubmitter(cluster, err).submit(new YarnSubmitter.Application(arguments.conf(),
+                arguments.jar(), arguments.mainClass(), arguments.appArgs(), home == null ? null : Path.of(home),
+                log4jFile));
+    }
+
+    private int yarnCommand(SubmitArguments arguments) {
+        org.apache.hadoop.conf.Configuration cluster;
+        try {
+            cluster = YarnSubmitter.clusterConf(env);
+        } catch (SpindleException e) {
+            return usageError(e.getMessage());
+        }
+        YarnSubmitter yarn = new YarnSubmitter(cluster, err);
+        return arguments.action() == SubmitArguments.Action.STATUS ? yarn.status(arguments.applicationId())
+                : yarn.kill(arguments.applicationId());
     }
 
     private int runInThisJvm(SubmitArguments arguments, UserApplication application) {

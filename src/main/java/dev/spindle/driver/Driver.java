@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.spindle.cluster.ClusterBackend;
 import dev.spindle.cluster.ExecutorCommand;
+import dev.spindle.cluster.ExecutorProvisioner;
+import dev.spindle.cluster.ExternalClusterManager;
 import dev.spindle.cluster.LocalClusterProvisioner;
 import dev.spindle.common.Clock;
 import dev.spindle.common.ErrorCode;
@@ -73,14 +75,20 @@ public final class Driver implements AutoCloseable {
         this.conf = conf;
         this.classLoader = classLoader;
         MasterSpec master = MasterSpec.parse(conf.get(SpindleConfig.MASTER));
+        ExternalClusterManager.Factory external = null;
         if (master.kind() == MasterSpec.Kind.YARN) {
-            throw SpindleException.invalidArgument("spindle.master=yarn is not supported yet: this build runs "
-                    + "local[N], local[*] and local-cluster[E,C,MB]; YARN comes with a later release");
+            external = ExternalClusterManager.installed().orElseThrow(() -> SpindleException.invalidArgument(
+                    "spindle.master=yarn: a YARN driver runs inside the ApplicationMaster, which this JVM is not; "
+                            + "submit the application with bin/spindle-submit --master yarn (or yarn jar), or use "
+                            + "local[N] or local-cluster[E,C,MB] here"));
         }
         this.localDir = createLocalDir(conf);
-        this.backend = master.kind() == MasterSpec.Kind.LOCAL
-                ? new LocalBackend(master.threads(), localHostName(), sink -> newLocalExecutor(master.threads(), sink))
-                : localClusterBackend(master);
+        this.backend = switch (master.kind()) {
+            case LOCAL -> new LocalBackend(master.threads(), localHostName(),
+                    sink -> newLocalExecutor(master.threads(), sink));
+            case LOCAL_CLUSTER -> clusterBackend(localClusterProvisioner(master));
+            case YARN -> clusterBackend(external.create(conf, localDir));
+        };
         SchedulerBackend backend = this.backend;
         TaskScheduler.Settings settings = new TaskScheduler.Settings(conf.get(SpindleConfig.TASK_MAX_FAILURES),
                 conf.get(SpindleConfig.LOCALITY_WAIT).toMillis());
@@ -121,8 +129,8 @@ public final class Driver implements AutoCloseable {
         return new Executor(services, sink);
     }
 
-    /** Executor JVMs on this machine, launched as YARN will launch containers, talking to the driver over RPC. */
-    private SchedulerBackend localClusterBackend(MasterSpec master) {
+    /** Executor JVMs on this machine, launched as YARN launches containers, talking to the driver over RPC. */
+    private ExecutorProvisioner localClusterProvisioner(MasterSpec master) {
         String host = localHostName();
         String classPath = LocalClusterProvisioner.classPath(classLoader);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -135,14 +143,17 @@ public final class Driver implements AutoCloseable {
         }
         String javaOptions = (sharedClassArchiveOption() + " " + conf.get(SpindleConfig.EXECUTOR_EXTRA_JAVA_OPTIONS))
                 .strip();
-        LocalClusterProvisioner provisioner = new LocalClusterProvisioner(master.executors(),
+        return new LocalClusterProvisioner(master.executors(),
                 master.coresPerExecutor(), localDir.resolve("executors"), launch -> new ExecutorCommand(java,
                         master.memoryMbPerExecutor(), classPath, javaOptions,
                         properties, launch.driver().host(), launch.driver().port(), launch.executorId(), host,
                         master.coresPerExecutor(), launch.driver().secretFile(), launch.driver().confFile(),
                         launch.dir().resolve("local").toString()));
-        return new ClusterBackend(new ClusterBackend.Services(conf, classLoader, localDir, host, broadcasts::fetch,
-                tracker, serializer, cacheLocations), provisioner);
+    }
+
+    private SchedulerBackend clusterBackend(ExecutorProvisioner provisioner) {
+        return new ClusterBackend(new ClusterBackend.Services(conf, classLoader, localDir, localHostName(),
+                broadcasts::fetch, tracker, serializer, cacheLocations), provisioner);
     }
 
     /**

@@ -15,16 +15,17 @@ import org.apache.logging.log4j.LogManager;
  *
  * <pre>
  * java ... dev.spindle.executor.ExecutorMain --driver HOST:PORT --executor-id ID --host HOST --cores N
- *     --secret-file FILE --conf-file FILE --local-dir DIR
+ *     (--secret-file FILE | --secret-from-credentials) --conf-file FILE --local-dir DIR
  * </pre>
  *
- * The application secret is read from a file (never an argument or an environment variable), the resolved
- * configuration from another. Exits with {@link ExecutorProcess}'s exit codes; always through
+ * The application secret is read from a file or from the process's Hadoop credentials (the token file YARN gives
+ * a container), never from an argument or an environment variable; the resolved configuration from a file. Exits with {@link ExecutorProcess}'s exit codes; always through
  * {@link System#exit}, so that a thread left behind by user code cannot keep the JVM alive.
  */
 public final class ExecutorMain {
     static final List<String> FLAGS = List.of("--driver", "--executor-id", "--host", "--cores", "--secret-file",
             "--conf-file", "--local-dir");
+    static final String SECRET_FROM_CREDENTIALS = "--secret-from-credentials";
 
     private ExecutorMain() {
     }
@@ -46,7 +47,12 @@ public final class ExecutorMain {
 
     static ExecutorProcess.Settings parse(String[] args) {
         Map<String, String> values = new HashMap<>();
+        boolean secretInCredentials = false;
         for (int i = 0; i < args.length; i++) {
+            if (args[i].equals(SECRET_FROM_CREDENTIALS)) {
+                secretInCredentials = true;
+                continue;
+            }
             if (!FLAGS.contains(args[i])) {
                 throw new IllegalArgumentException("unknown argument '" + args[i] + "'; expected " + FLAGS);
             }
@@ -55,8 +61,11 @@ public final class ExecutorMain {
             }
             values.put(args[i], args[++i]);
         }
+        if (secretInCredentials == values.containsKey("--secret-file")) {
+            throw new IllegalArgumentException("give exactly one of --secret-file FILE and " + SECRET_FROM_CREDENTIALS);
+        }
         for (String flag : FLAGS) {
-            if (!values.containsKey(flag)) {
+            if (!values.containsKey(flag) && !flag.equals("--secret-file")) {
                 throw new IllegalArgumentException("missing " + flag + "; all of " + FLAGS + " are required");
             }
         }
@@ -68,8 +77,24 @@ public final class ExecutorMain {
         return new ExecutorProcess.Settings(new ExecutorId(values.get("--executor-id")), values.get("--host"),
                 positive("--cores", values.get("--cores")), driver.substring(0, colon),
                 positive("--driver port", driver.substring(colon + 1)),
-                AppSecret.readFrom(Path.of(values.get("--secret-file"))),
+                secretInCredentials ? secretFromCredentials() : AppSecret.readFrom(Path.of(values.get("--secret-file"))),
                 SpindleConf.fromFile(Path.of(values.get("--conf-file"))), Path.of(values.get("--local-dir")));
+    }
+
+    /** The secret YARN put in this container's credentials under {@link AppSecret#CREDENTIALS_ALIAS}. */
+    private static AppSecret secretFromCredentials() {
+        byte[] key;
+        try {
+            key = org.apache.hadoop.security.UserGroupInformation.getCurrentUser().getCredentials()
+                    .getSecretKey(new org.apache.hadoop.io.Text(AppSecret.CREDENTIALS_ALIAS));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read this process's Hadoop credentials: " + e.getMessage(), e);
+        }
+        if (key == null) {
+            throw new IllegalArgumentException("the Hadoop credentials of this process (HADOOP_TOKEN_FILE_LOCATION="
+                    + System.getenv("HADOOP_TOKEN_FILE_LOCATION") + ") hold no " + AppSecret.CREDENTIALS_ALIAS);
+        }
+        return AppSecret.of(key);
     }
 
     private static int positive(String what, String value) {

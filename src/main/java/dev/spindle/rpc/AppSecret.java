@@ -24,6 +24,8 @@ import javax.crypto.spec.SecretKeySpec;
 public final class AppSecret {
     /** Bytes of a generated secret; files must hold at least {@link #MIN_BYTES}. */
     public static final int BYTES = 32;
+    /** The name of the secret key in YARN credentials (the ApplicationMaster's and the executor containers'). */
+    public static final String CREDENTIALS_ALIAS = "spindle.app.secret";
     static final int MIN_BYTES = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
 

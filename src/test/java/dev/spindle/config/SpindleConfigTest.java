@@ -29,6 +29,10 @@ class SpindleConfigTest {
         DEFAULTS.put("spindle.executor.cores", "1");
         DEFAULTS.put("spindle.executor.instances", "2");
         DEFAULTS.put("spindle.driver.memory", "1g");
+        DEFAULTS.put("spindle.driver.cores", "1");
+        DEFAULTS.put("spindle.executor.memoryOverhead", null);
+        DEFAULTS.put("spindle.driver.memoryOverhead", null);
+        DEFAULTS.put("spindle.executor.maxFailures", null);
         DEFAULTS.put("spindle.driver.maxResultSize", "1g");
         DEFAULTS.put("spindle.executor.heartbeatInterval", "10s");
         DEFAULTS.put("spindle.network.timeout", "120s");
@@ -49,6 +53,17 @@ class SpindleConfigTest {
         DEFAULTS.put("spindle.rpc.maxFrameSize", "128m");
         DEFAULTS.put("spindle.rpc.handshakeTimeout", "10s");
         DEFAULTS.put("spindle.rpc.connectTimeout", "30s");
+        DEFAULTS.put("spindle.yarn.queue", "default");
+        DEFAULTS.put("spindle.yarn.tags", "");
+        DEFAULTS.put("spindle.yarn.maxAppAttempts", null);
+        DEFAULTS.put("spindle.yarn.attemptFailuresValidityInterval", null);
+        DEFAULTS.put("spindle.yarn.submit.waitAppCompletion", "true");
+        DEFAULTS.put("spindle.yarn.report.interval", "1s");
+        DEFAULTS.put("spindle.yarn.preserveStagingFiles", "false");
+        DEFAULTS.put("spindle.yarn.archive", null);
+        DEFAULTS.put("spindle.yarn.javaHome", null);
+        DEFAULTS.put("spindle.jars", "");
+        DEFAULTS.put("spindle.files", "");
         DEFAULTS.put("spindle.ui.showConsoleProgress", "true");
         DEFAULTS.put("spindle.ui.consoleProgress.interval", "200ms");
     }

@@ -207,13 +207,22 @@ class SubmitterTest {
     }
 
     @Test
-    void yarnIsNotSupportedYetAndRunsNothing() {
+    void yarnWithoutAClusterConfigurationRunsNothing() {
         Path report = dir.resolve("report.txt");
         assertThat(run("--master", "yarn", "--class", "app.Echo", appJar.toString(), report.toString()))
                 .isEqualTo(Submitter.EXIT_USAGE);
-        assertThat(err()).isEqualTo("spindle-submit: error: --master yarn is not supported yet (YARN support is "
-                + "issue 4); use local[N] or local-cluster[E,C,MB]\n");
+        assertThat(err()).isEqualTo("spindle-submit: error: --master yarn needs HADOOP_CONF_DIR (or YARN_CONF_DIR) "
+                + "set to the directory holding the cluster's core-site.xml and yarn-site.xml\n");
         assertThat(report).doesNotExist();
+    }
+
+    @Test
+    void yarnStatusAndKillNeedAnApplicationId() {
+        assertThat(run("--status")).isEqualTo(Submitter.EXIT_USAGE);
+        assertThat(err()).contains("--status requires a YARN application id");
+        errBytes.reset();
+        assertThat(run("--kill", "--verbose")).isEqualTo(Submitter.EXIT_USAGE);
+        assertThat(err()).contains("--kill requires a YARN application id");
     }
 
     @Test

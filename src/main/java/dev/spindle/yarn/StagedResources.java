@@ -1,0 +1,186 @@
+package dev.spindle.yarn;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.spindle.common.ErrorCode;
+import dev.spindle.common.SpindleException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.api.records.LocalResourceType;
+import org.apache.hadoop.yarn.api.records.LocalResourceVisibility;
+import org.apache.hadoop.yarn.api.records.URL;
+
+/**
+ * The files a Spindle application's containers localize, as the client staged them: each with the name it gets in
+ * the container's working directory, where it lives on the cluster file system, and its role. The client writes
+ * this list into the staging directory ({@link #FILE_NAME}); the ApplicationMaster reads it back to give executors
+ * the same files.
+ */
+public final class StagedResources {
+    /** Names in a container's working directory. */
+    public static final String FILE_NAME = "__spindle_resources__";
+    public static final String APP_JAR = "__app__.jar";
+    public static final String SPINDLE_CONF = "__spindle__.conf";
+    public static final String APP_ARGS = "__app_args__";
+    /**
+     * The submitter's Hadoop configuration goes to containers under each of these names: YARN's and HDFS's defaults
+     * load after {@code core-site.xml} and would otherwise override the cluster addresses it carries.
+     */
+    public static final List<String> HADOOP_CONF = List.of("core-site.xml", "hdfs-site.xml", "yarn-site.xml");
+    public static final String LOG4J_CONF = "log4j2.properties";
+    public static final String EXECUTOR_CONF = "__executor__.conf";
+    public static final String LIB_ARCHIVE = "__spindle_libs__";
+    /** Environment variable of the AM: its staging directory. */
+    public static final String STAGING_DIR_ENV = "SPINDLE_YARN_STAGING_DIR";
+
+    /** What a staged file is for, which decides who localizes it and whether it joins the class path. */
+    public enum Role {
+        /** A Spindle jar: class path of the AM and executors. */
+        SPINDLE_JAR,
+        /** A zip of Spindle's jars ({@code spindle.yarn.archive}): its jars join both class paths. */
+        SPINDLE_ARCHIVE,
+        /** The application jar or a {@code --jars} jar: the AM loads them in the application's class loader. */
+        APP_JAR,
+        /** A {@code --files} file, in every container's working directory. */
+        FILE,
+        /** Configuration for every container (Hadoop, Log4j). */
+        CONF,
+        /** For the ApplicationMaster only (the resolved Spindle configuration, the main class and arguments). */
+        AM_ONLY
+    }
+
+    /** One staged file. */
+    public record Entry(String name, Role role, String path, long size, long timestamp, boolean shared) {
+        public Entry {
+            requireNonNull(name, "name is null");
+            requireNonNull(role, "role is null");
+            requireNonNull(path, "path is null");
+        }
+
+        /** The YARN local resource that localizes it. */
+        public LocalResource toLocalResource() {
+            return LocalResource.newInstance(URL.fromPath(new Path(path)),
+                    role == Role.SPINDLE_ARCHIVE ? LocalResourceType.ARCHIVE : LocalResourceType.FILE,
+                    shared ? LocalResourceVisibility.PRIVATE : LocalResourceVisibility.APPLICATION, size, timestamp);
+        }
+
+        /** The class path entry relative to the container's working directory, or null. */
+        String classPathEntry() {
+            return switch (role) {
+                case SPINDLE_JAR, APP_JAR -> name;
+                case SPINDLE_ARCHIVE -> name + "/*";
+                default -> null;
+            };
+        }
+    }
+
+    private final List<Entry> entries;
+
+    public StagedResources(List<Entry> entries) {
+        Map<String, Entry> byName = new LinkedHashMap<>();
+        for (Entry entry : entries) {
+            if (byName.putIfAbsent(entry.name(), entry) != null) {
+                throw SpindleException.invalidArgument("two files would be named %s in the containers (%s and %s); "
+                        + "rename one of them", entry.name(), byName.get(entry.name()).path(), entry.path());
+            }
+        }
+        this.entries = List.copyOf(entries);
+    }
+
+    /** An entry for {@code file}, with the size and modification time YARN checks when it localizes it. */
+    public static Entry describe(FileSystem fs, Path file, String name, Role role, boolean shared) throws IOException {
+        FileStatus status = fs.getFileStatus(file);
+        return new Entry(name, role, fs.makeQualified(file).toString(), status.getLen(), status.getModificationTime(),
+                shared);
+    }
+
+    public List<Entry> entries() {
+        return entries;
+    }
+
+    /** The local resources of the ApplicationMaster (everything) or of an executor (no AM-only files). */
+    public Map<String, LocalResource> localResources(boolean forApplicationMaster) {
+        Map<String, LocalResource> resources = new HashMap<>();
+        for (Entry entry : entries) {
+            if (forApplicationMaster || entry.role() != Role.AM_ONLY) {
+                resources.put(entry.name(), entry.toLocalResource());
+            }
+        }
+        return resources;
+    }
+
+    /**
+     * The class path, relative to the container directory, in YARN's cross-platform form: the directory itself
+     * (configuration files), Spindle's jars, then for executors the application's jars, then {@code clusterEntries}.
+     */
+    public String classPath(boolean withApplicationJars, List<String> clusterEntries) {
+        List<String> path = new ArrayList<>();
+        path.add("{{PWD}}");
+        for (Role role : new Role[] {Role.SPINDLE_JAR, Role.SPINDLE_ARCHIVE, Role.APP_JAR}) {
+            if (role == Role.APP_JAR && !withApplicationJars) {
+                continue;
+            }
+            for (Entry entry : entries) {
+                if (entry.role() == role) {
+                    path.add("{{PWD}}/" + entry.classPathEntry());
+                }
+            }
+        }
+        path.addAll(clusterEntries);
+        return String.join("<CPS>", path);
+    }
+
+    /** Names of the application's jars, in class path order (the AM's user class loader). */
+    public List<String> applicationJars() {
+        return entries.stream().filter(e -> e.role() == Role.APP_JAR).map(Entry::name).toList();
+    }
+
+    /** Writes the list as tab-separated lines. */
+    public void writeTo(FileSystem fs, Path file) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (Entry e : entries) {
+            text.append(String.join("\t", e.name(), e.role().name(), e.path(), Long.toString(e.size()),
+                    Long.toString(e.timestamp()), Boolean.toString(e.shared()))).append('\n');
+        }
+        try (OutputStream out = fs.create(file, false)) {
+            out.write(text.toString().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Reads a list written by {@link #writeTo}. */
+    public static StagedResources readFrom(java.nio.file.Path file) {
+        try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+            List<Entry> entries = new ArrayList<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (line.isEmpty()) {
+                    continue;
+                }
+                String[] f = line.split("\t");
+                entries.add(new Entry(f[0], Role.valueOf(f[1]), f[2], Long.parseLong(f[3]), Long.parseLong(f[4]),
+                        Boolean.parseBoolean(f[5])));
+            }
+            return new StagedResources(entries);
+        } catch (IOException | RuntimeException e) {
+            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot read the staged resource list " + file + ": " + e,
+                    e);
+        }
+    }
+
+    /** A copy with {@code entry} added. */
+    public StagedResources with(Entry entry) {
+        List<Entry> more = new ArrayList<>(entries);
+        more.add(entry);
+        return new StagedResources(more);
+    }
+}

@@ -1,0 +1,449 @@
+package dev.spindle.yarn.allocator;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.spindle.cluster.ExecutorCommand;
+import dev.spindle.cluster.ExecutorProvisioner;
+import dev.spindle.common.ExecutorId;
+import dev.spindle.config.SpindleConf;
+import dev.spindle.config.SpindleConfig;
+import dev.spindle.rpc.AppSecret;
+import dev.spindle.yarn.ContainerSizes;
+import dev.spindle.yarn.StagedResources;
+import dev.spindle.yarn.YarnConfs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.DataOutputBuffer;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.yarn.api.ApplicationConstants;
+import org.apache.hadoop.yarn.api.records.Container;
+import org.apache.hadoop.yarn.api.records.ContainerId;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.ContainerStatus;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.api.records.NodeReport;
+import org.apache.hadoop.yarn.api.records.Priority;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
+import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
+import org.apache.hadoop.yarn.client.api.async.NMClientAsync;
+import org.apache.hadoop.yarn.security.AMRMTokenIdentifier;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Executors as YARN containers: keeps the requested containers at the target minus those running or launching,
+ * launches granted containers with {@link ExecutorCommand} (the command builder local-cluster uses), releases
+ * grants beyond the target, and classifies every completed container in one log line. Failures count against
+ * {@code spindle.executor.maxFailures}; past it the driver is told to give up.
+ *
+ * <p>One allocator per ApplicationMaster; each driver the application creates gets a {@link #provisioner}.
+ */
+public final class YarnAllocator {
+    private static final Logger LOG = LogManager.getLogger(YarnAllocator.class);
+    private static final Priority PRIORITY = Priority.newInstance(1);
+    private static final String EXECUTOR_LOCAL_DIR = "spindle-local";
+
+    /** What the allocator needs from its ApplicationMaster. */
+    public record Settings(Configuration hadoopConf, FileSystem fs, Path stagingDir, StagedResources staged,
+            AppSecret secret, Consumer<ExecutorProvisioner.DriverEndpoint> register) {
+        public Settings {
+            requireNonNull(hadoopConf, "hadoopConf is null");
+            requireNonNull(fs, "fs is null");
+            requireNonNull(stagingDir, "stagingDir is null");
+            requireNonNull(staged, "staged is null");
+            requireNonNull(secret, "secret is null");
+            requireNonNull(register, "register is null");
+        }
+    }
+
+    private final Settings settings;
+    private AMRMClientAsync<ContainerRequest> amrm;
+    private NMClientAsync nm;
+
+    // Guarded by this.
+    private Active active;
+    private int driverCount;
+    private int nextExecutorId = 1;
+    private final Deque<ContainerRequest> pending = new ArrayDeque<>();
+    private final Map<ContainerId, ExecutorId> executorsByContainer = new HashMap<>();
+    private final Map<ExecutorId, Container> containers = new HashMap<>();
+    private final Set<ContainerId> released = new HashSet<>();
+
+    /** The driver being served: its endpoint, settings and what it is told. */
+    private record Active(ExecutorProvisioner.DriverEndpoint endpoint, ExecutorProvisioner.Callbacks callbacks,
+            SpindleConf conf, Resource resource, int target, int maxFailures, LocalResource executorConf,
+            int[] failures) {
+    }
+
+    public YarnAllocator(Settings settings) {
+        this.settings = requireNonNull(settings, "settings is null");
+    }
+
+    /** Connects the clients, which are created with {@link #rmCallbacks()} and {@link #nmCallbacks()}. */
+    public void attach(AMRMClientAsync<ContainerRequest> amrm, NMClientAsync nm) {
+        this.amrm = requireNonNull(amrm, "amrm is null");
+        this.nm = requireNonNull(nm, "nm is null");
+    }
+
+    /** The provisioner of one driver, with that driver's configuration. */
+    public ExecutorProvisioner provisioner(SpindleConf conf) {
+        return new Provisioner(conf);
+    }
+
+    /** Executors running or being launched now. */
+    public synchronized int liveExecutors() {
+        return containers.size();
+    }
+
+    private final class Provisioner implements ExecutorProvisioner {
+        private final SpindleConf conf;
+
+        Provisioner(SpindleConf conf) {
+            this.conf = requireNonNull(conf, "conf is null");
+        }
+
+        @Override
+        public Optional<AppSecret> appSecret() {
+            return Optional.of(settings.secret());
+        }
+
+        @Override
+        public void start(DriverEndpoint endpoint, Callbacks callbacks) {
+            settings.register().accept(endpoint);
+            LocalResource executorConf = uploadExecutorConf(endpoint);
+            Resource resource = Resource.newInstance(
+                    ContainerSizes.executorHeapMb(conf) + ContainerSizes.executorOverheadMb(conf),
+                    conf.get(SpindleConfig.EXECUTOR_CORES));
+            int target = conf.get(SpindleConfig.EXECUTOR_INSTANCES);
+            synchronized (YarnAllocator.this) {
+                active = new Active(endpoint, callbacks, conf, resource, target,
+                        ContainerSizes.executorMaxFailures(conf), executorConf, new int[1]);
+                LOG.info("Requesting {} executor containers of {} MB and {} vcores", target,
+                        resource.getMemorySize(), resource.getVirtualCores());
+                reconcile();
+            }
+        }
+
+        @Override
+        public int expectedCores() {
+            return conf.get(SpindleConfig.EXECUTOR_INSTANCES) * conf.get(SpindleConfig.EXECUTOR_CORES);
+        }
+
+        @Override
+        public boolean launched(ExecutorId id) {
+            synchronized (YarnAllocator.this) {
+                return containers.containsKey(id);
+            }
+        }
+
+        @Override
+        public void kill(ExecutorId id) {
+            synchronized (YarnAllocator.this) {
+                Container container = containers.get(id);
+                if (container != null) {
+                    LOG.info("Releasing the container {} of executor {}", container.getId(), id.id());
+                    release(container.getId());
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (YarnAllocator.this) {
+                active = null;
+                while (!pending.isEmpty()) {
+                    amrm.removeContainerRequest(pending.poll());
+                }
+                for (Container container : containers.values()) {
+                    release(container.getId());
+                }
+            }
+        }
+    }
+
+    /** Writes the driver's resolved configuration where its executors localize it. */
+    private LocalResource uploadExecutorConf(ExecutorProvisioner.DriverEndpoint endpoint) {
+        int n;
+        synchronized (this) {
+            n = ++driverCount;
+        }
+        Path target = new Path(settings.stagingDir(), "executor-" + n + ".conf");
+        try {
+            settings.fs().copyFromLocalFile(false, true, new Path(java.nio.file.Path.of(endpoint.confFile()).toUri()),
+                    target);
+            return StagedResources.describe(settings.fs(), target, StagedResources.EXECUTOR_CONF,
+                    StagedResources.Role.CONF, false).toLocalResource();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stage the executors' configuration at " + target, e);
+        }
+    }
+
+    /** Brings outstanding requests to the target minus the executors running or launching. Holds this. */
+    private void reconcile() {
+        int target = active == null ? 0 : active.target();
+        int missing = target - containers.size() - pending.size();
+        for (int i = 0; i < missing; i++) {
+            ContainerRequest request = new ContainerRequest(active.resource(), null, null, PRIORITY);
+            amrm.addContainerRequest(request);
+            pending.add(request);
+        }
+        for (int i = 0; i > missing && !pending.isEmpty(); i--) {
+            amrm.removeContainerRequest(pending.pollLast());
+        }
+    }
+
+    private void release(ContainerId id) {
+        released.add(id);
+        amrm.releaseAssignedContainer(id);
+    }
+
+    private synchronized void allocated(List<Container> granted) {
+        for (Container container : granted) {
+            if (active == null || containers.size() >= active.target()) {
+                LOG.info("Releasing surplus container {} on {}", container.getId(), container.getNodeId());
+                amrm.releaseAssignedContainer(container.getId());
+                continue;
+            }
+            ContainerRequest request = pending.poll();
+            if (request != null) {
+                amrm.removeContainerRequest(request);
+            }
+            ExecutorId id = new ExecutorId(Integer.toString(nextExecutorId++));
+            executorsByContainer.put(container.getId(), id);
+            containers.put(id, container);
+            LOG.info("Launching executor {} in container {} on {} ({} MB, {} vcores)", id.id(), container.getId(),
+                    container.getNodeId().getHost(), container.getResource().getMemorySize(),
+                    container.getResource().getVirtualCores());
+            try {
+                nm.startContainerAsync(container, launchContext(id, container));
+            } catch (RuntimeException e) {
+                startFailed(container.getId(), e);
+            }
+        }
+    }
+
+    private ContainerLaunchContext launchContext(ExecutorId id, Container container) {
+        Active driver = active;
+        SpindleConf conf = driver.conf();
+        Map<String, String> properties = new TreeMap<>();
+        properties.put("log4j2.configurationFile", StagedResources.LOG4J_CONF);
+        properties.put("yarn.app.container.log.dir", ApplicationConstants.LOG_DIR_EXPANSION_VAR);
+        ExecutorCommand command = new ExecutorCommand(ApplicationConstants.Environment.JAVA_HOME.$$() + "/bin/java",
+                (int) ContainerSizes.executorHeapMb(conf), "", conf.get(SpindleConfig.EXECUTOR_EXTRA_JAVA_OPTIONS),
+                properties, driver.endpoint().host(), driver.endpoint().port(), id.id(),
+                container.getNodeId().getHost(), conf.get(SpindleConfig.EXECUTOR_CORES), null,
+                StagedResources.EXECUTOR_CONF, EXECUTOR_LOCAL_DIR);
+        Map<String, LocalResource> resources = new HashMap<>(settings.staged().localResources(false));
+        resources.put(StagedResources.EXECUTOR_CONF, driver.executorConf());
+        Map<String, String> env = new HashMap<>(command.environment());
+        env.put(ApplicationConstants.Environment.CLASSPATH.name(),
+                settings.staged().classPath(true, YarnConfs.applicationClassPath(settings.hadoopConf())));
+        String javaHome = System.getenv(ApplicationConstants.Environment.JAVA_HOME.name());
+        env.put(ApplicationConstants.Environment.JAVA_HOME.name(),
+                conf.getOptional(SpindleConfig.YARN_JAVA_HOME).orElse(javaHome != null ? javaHome
+                        : System.getProperty("java.home")));
+        return ContainerLaunchContext.newInstance(resources, env, List.of(shellCommand(command.commandLine())), null,
+                executorTokens(), null);
+    }
+
+    /**
+     * The command as YARN runs it ({@code bash -c "..."}): every argument but the java executable single-quoted,
+     * output into the container's log directory.
+     */
+    static String shellCommand(List<String> commandLine) {
+        StringBuilder shell = new StringBuilder(commandLine.get(0));
+        for (String arg : commandLine.subList(1, commandLine.size())) {
+            if (arg.contains("'") || arg.contains("\"") || arg.contains("`") || arg.contains("\\")
+                    || (arg.contains("$") && !arg.contains(ApplicationConstants.LOG_DIR_EXPANSION_VAR))) {
+                throw new IllegalArgumentException("executor argument " + arg + " holds a quote, backslash or $, "
+                        + "which YARN's launch script cannot pass through; remove it from "
+                        + "spindle.executor.extraJavaOptions");
+            }
+            shell.append(" '").append(arg).append('\'');
+        }
+        shell.append(" 1>").append(ApplicationConstants.LOG_DIR_EXPANSION_VAR).append("/stdout")
+                .append(" 2>").append(ApplicationConstants.LOG_DIR_EXPANSION_VAR).append("/stderr");
+        return shell.toString();
+    }
+
+    /** The AM's credentials (HDFS delegation tokens) without its AMRM token, plus the application secret. */
+    private ByteBuffer executorTokens() {
+        try {
+            Credentials shipped = new Credentials();
+            for (var token : UserGroupInformation.getCurrentUser().getCredentials().getAllTokens()) {
+                if (!AMRMTokenIdentifier.KIND_NAME.equals(token.getKind())) {
+                    shipped.addToken(token.getService(), token);
+                }
+            }
+            shipped.addSecretKey(new Text(AppSecret.CREDENTIALS_ALIAS), settings.secret().bytes());
+            DataOutputBuffer out = new DataOutputBuffer();
+            shipped.writeTokenStorageToStream(out);
+            return ByteBuffer.wrap(out.getData(), 0, out.getLength());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot build the executors' credentials", e);
+        }
+    }
+
+    private synchronized void completed(List<ContainerStatus> statuses) {
+        for (ContainerStatus status : statuses) {
+            ContainerId containerId = status.getContainerId();
+            boolean ours = released.remove(containerId);
+            ExecutorId id = executorsByContainer.remove(containerId);
+            if (id == null) {
+                continue; // a surplus grant we released
+            }
+            containers.remove(id);
+            ContainerExits.Exit exit = ContainerExits.classify(status.getExitStatus(), status.getDiagnostics(), ours);
+            String line = "Executor " + id.id() + " in container " + containerId + " " + exit.message();
+            if (exit.kind() == ContainerExits.Kind.RELEASED) {
+                LOG.info(line);
+            } else {
+                LOG.warn(line);
+            }
+            Active driver = active;
+            if (driver == null || ours) {
+                continue;
+            }
+            driver.callbacks().executorExited(id, exit.message());
+            if (exit.countsAsFailure() && ++driver.failures()[0] >= driver.maxFailures()) {
+                driver.callbacks().gaveUp(driver.failures()[0] + " executor containers failed, the limit "
+                        + "(spindle.executor.maxFailures) is " + driver.maxFailures() + "; the last: executor " + id.id()
+                        + " " + exit.message());
+            }
+        }
+        if (active != null) {
+            reconcile();
+        }
+    }
+
+    private synchronized void startFailed(ContainerId containerId, Throwable error) {
+        ExecutorId id = executorsByContainer.remove(containerId);
+        if (id == null) {
+            return;
+        }
+        containers.remove(id);
+        amrm.releaseAssignedContainer(containerId);
+        LOG.warn("Executor {} could not be started in container {}: {}", id.id(), containerId, error.toString());
+        Active driver = active;
+        if (driver != null) {
+            driver.callbacks().executorExited(id, "its container could not be started: " + error);
+            if (++driver.failures()[0] >= driver.maxFailures()) {
+                driver.callbacks().gaveUp(driver.failures()[0] + " executor containers failed, the limit "
+                        + "(spindle.executor.maxFailures) is " + driver.maxFailures() + "; the last could not be "
+                        + "started: " + error);
+                return;
+            }
+            reconcile();
+        }
+    }
+
+    private synchronized void fatal(String reason) {
+        Active driver = active;
+        LOG.error(reason);
+        if (driver != null) {
+            driver.callbacks().gaveUp(reason);
+        }
+    }
+
+    /** The ResourceManager's callbacks, for {@code AMRMClientAsync.createAMRMClientAsync}. */
+    public AMRMClientAsync.AbstractCallbackHandler rmCallbacks() {
+        return new AMRMClientAsync.AbstractCallbackHandler() {
+            @Override
+            public void onContainersAllocated(List<Container> granted) {
+                allocated(granted);
+            }
+
+            @Override
+            public void onContainersCompleted(List<ContainerStatus> statuses) {
+                completed(statuses);
+            }
+
+            @Override
+            public void onContainersUpdated(List<org.apache.hadoop.yarn.api.records.UpdatedContainer> containers) {
+            }
+
+            @Override
+            public void onShutdownRequest() {
+                fatal("the ResourceManager asked this ApplicationMaster to shut down (it no longer knows the attempt)");
+            }
+
+            @Override
+            public void onNodesUpdated(List<NodeReport> updatedNodes) {
+            }
+
+            @Override
+            public float getProgress() {
+                return 0.1f;
+            }
+
+            @Override
+            public void onError(Throwable e) {
+                fatal("lost the ResourceManager: " + e);
+            }
+        };
+    }
+
+    /** The NodeManagers' callbacks, for {@code NMClientAsync.createNMClientAsync}. */
+    public NMClientAsync.AbstractCallbackHandler nmCallbacks() {
+        return new NMClientAsync.AbstractCallbackHandler() {
+            @Override
+            public void onContainerStarted(ContainerId containerId, Map<String, ByteBuffer> allServiceResponse) {
+                LOG.debug("Container {} started", containerId);
+            }
+
+            @Override
+            public void onContainerStatusReceived(ContainerId containerId, ContainerStatus containerStatus) {
+            }
+
+            @Override
+            public void onContainerStopped(ContainerId containerId) {
+            }
+
+            @Override
+            public void onStartContainerError(ContainerId containerId, Throwable t) {
+                startFailed(containerId, t);
+            }
+
+            @Override
+            public void onContainerResourceIncreased(ContainerId containerId, Resource resource) {
+            }
+
+            @Override
+            public void onContainerResourceUpdated(ContainerId containerId, Resource resource) {
+            }
+
+            @Override
+            public void onGetContainerStatusError(ContainerId containerId, Throwable t) {
+            }
+
+            @Override
+            public void onIncreaseContainerResourceError(ContainerId containerId, Throwable t) {
+            }
+
+            @Override
+            public void onUpdateContainerResourceError(ContainerId containerId, Throwable t) {
+            }
+
+            @Override
+            public void onStopContainerError(ContainerId containerId, Throwable t) {
+            }
+        };
+    }
+}

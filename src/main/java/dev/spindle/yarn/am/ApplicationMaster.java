@@ -1,0 +1,220 @@
+package dev.spindle.yarn.am;
+
+import dev.spindle.cluster.ExecutorProvisioner;
+import dev.spindle.cluster.ExternalClusterManager;
+import dev.spindle.config.SpindleConf;
+import dev.spindle.config.SpindleConfig;
+import dev.spindle.rpc.AppSecret;
+import dev.spindle.yarn.StagedResources;
+import dev.spindle.yarn.allocator.YarnAllocator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.yarn.api.ApplicationConstants;
+import org.apache.hadoop.yarn.api.records.ApplicationAttemptId;
+import org.apache.hadoop.yarn.api.records.ContainerId;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
+import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
+import org.apache.hadoop.yarn.client.api.async.NMClientAsync;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.exceptions.YarnException;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The YARN ApplicationMaster: hosts the driver. It runs the user's {@code main} in a driver thread with the
+ * application jar's class loader; the first {@code Context} the program creates registers the AM with the
+ * ResourceManager (with the driver's RPC port) and gets its executors from a {@link YarnAllocator}. The final
+ * status follows how {@code main} ends: it returns, SUCCEEDED; it throws, FAILED with the exception as diagnostics;
+ * {@code System.exit(n)}, SUCCEEDED only for 0. Then it unregisters and deletes the staging directory.
+ */
+public final class ApplicationMaster {
+    private static final Logger LOG = LogManager.getLogger(ApplicationMaster.class);
+    private static final int DIAGNOSTIC_STACK_LINES = 30;
+
+    /** How the user's program ended. */
+    record Outcome(FinalApplicationStatus status, String diagnostics) {
+    }
+
+    private final java.nio.file.Path workDir;
+    private final Map<String, String> env;
+    private final YarnConfiguration yarnConf = new YarnConfiguration();
+    private AMRMClientAsync<ContainerRequest> amrm;
+    private boolean registered;
+    private String host = "";
+
+    ApplicationMaster(java.nio.file.Path workDir, Map<String, String> env) {
+        this.workDir = workDir;
+        this.env = env;
+    }
+
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = new ApplicationMaster(java.nio.file.Path.of("").toAbsolutePath(), System.getenv()).run();
+        } catch (Throwable t) {
+            LOG.fatal("ApplicationMaster failed", t);
+            code = 1;
+        }
+        LogManager.shutdown();
+        System.exit(code);
+    }
+
+    int run() throws IOException, YarnException {
+        SpindleConf conf = SpindleConf.fromFile(workDir.resolve(StagedResources.SPINDLE_CONF));
+        List<String> lines = Files.readAllLines(workDir.resolve(StagedResources.APP_ARGS), StandardCharsets.UTF_8);
+        String mainClass = lines.get(0);
+        List<String> args = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            args.add(new String(Base64.getDecoder().decode(line), StandardCharsets.UTF_8));
+        }
+        StagedResources staged = StagedResources.readFrom(workDir.resolve(StagedResources.FILE_NAME));
+        ApplicationAttemptId attempt = ContainerId.fromString(
+                env.get(ApplicationConstants.Environment.CONTAINER_ID.name())).getApplicationAttemptId();
+        host = env.getOrDefault(ApplicationConstants.Environment.NM_HOST.name(), "");
+        byte[] key = UserGroupInformation.getCurrentUser().getCredentials()
+                .getSecretKey(new Text(AppSecret.CREDENTIALS_ALIAS));
+        if (key == null) {
+            throw new IllegalStateException("the AM's credentials hold no " + AppSecret.CREDENTIALS_ALIAS
+                    + "; was the application submitted by spindle-submit?");
+        }
+        FileSystem fs = FileSystem.get(yarnConf);
+        Path stagingDir = new Path(env.get(StagedResources.STAGING_DIR_ENV));
+        LOG.info("ApplicationMaster {} starting {} (staging dir {})", attempt, mainClass, stagingDir);
+
+        YarnAllocator allocator = new YarnAllocator(new YarnAllocator.Settings(yarnConf, fs, stagingDir, staged,
+                AppSecret.of(key), this::register));
+        amrm = AMRMClientAsync.createAMRMClientAsync(1000, allocator.rmCallbacks());
+        NMClientAsync nm = NMClientAsync.createNMClientAsync(allocator.nmCallbacks());
+        nm.init(yarnConf);
+        nm.start();
+        allocator.attach(amrm, nm);
+        ExternalClusterManager.install((driverConf, localDir) -> allocator.provisioner(driverConf));
+
+        Outcome outcome;
+        try {
+            outcome = runUserMain(conf, mainClass, args, staged.applicationJars());
+        } finally {
+            ExternalClusterManager.uninstall();
+        }
+        LOG.info("The application ended: {}{}", outcome.status(),
+                outcome.diagnostics().isEmpty() ? "" : " (" + outcome.diagnostics().lines().findFirst().orElse("")
+                        + ")");
+        register(new ExecutorProvisioner.DriverEndpoint(host, -1, "", ""));
+        amrm.unregisterApplicationMaster(outcome.status(), outcome.diagnostics(), "");
+        if (!conf.get(SpindleConfig.YARN_PRESERVE_STAGING_FILES)) {
+            try {
+                fs.delete(stagingDir, true);
+            } catch (IOException e) {
+                LOG.warn("Could not delete the staging directory {}: {}", stagingDir, e.toString());
+            }
+        }
+        nm.stop();
+        amrm.stop();
+        return 0;
+    }
+
+    /** Registers with the ResourceManager once, when the driver's RPC endpoint is known. */
+    private synchronized void register(ExecutorProvisioner.DriverEndpoint endpoint) {
+        if (registered) {
+            return;
+        }
+        amrm.init(yarnConf);
+        amrm.start();
+        try {
+            var response = amrm.registerApplicationMaster(endpoint.host().isEmpty() ? host : endpoint.host(),
+                    endpoint.port(), "");
+            LOG.info("Registered with the ResourceManager (driver at {}:{}); the largest container is {}",
+                    endpoint.host(), endpoint.port(), response.getMaximumResourceCapability());
+        } catch (YarnException | IOException e) {
+            throw new IllegalStateException("cannot register the ApplicationMaster with the ResourceManager: " + e, e);
+        }
+        registered = true;
+    }
+
+    /** Runs {@code main} in a driver thread whose exits are trapped; returns how it ended. */
+    private Outcome runUserMain(SpindleConf conf, String mainClass, List<String> args, List<String> jars)
+            throws IOException {
+        conf.with(SpindleConfig.MASTER, "yarn").asMap().forEach(System::setProperty);
+        List<URL> urls = new ArrayList<>();
+        for (String jar : jars) {
+            urls.add(workDir.resolve(jar).toUri().toURL());
+        }
+        ThreadGroup userThreads = new ThreadGroup("spindle-user");
+        ExitTrap trap = ExitTrap.install(userThreads);
+        AtomicReference<Outcome> outcome = new AtomicReference<>();
+        try (URLClassLoader loader = new URLClassLoader("spindle-app", urls.toArray(new URL[0]),
+                ApplicationMaster.class.getClassLoader())) {
+            Thread driver = new Thread(userThreads, () -> outcome.set(invokeMain(loader, mainClass, args)),
+                    "spindle-driver");
+            driver.setContextClassLoader(loader);
+            driver.start();
+            driver.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(FinalApplicationStatus.FAILED, "the ApplicationMaster was interrupted");
+        } finally {
+            trap.uninstall();
+        }
+        return outcome.get() == null ? new Outcome(FinalApplicationStatus.FAILED, "the driver thread ended without "
+                + "an outcome") : outcome.get();
+    }
+
+    private static Outcome invokeMain(ClassLoader loader, String mainClass, List<String> args) {
+        Method main;
+        try {
+            main = Class.forName(mainClass, true, loader).getMethod("main", String[].class);
+            if (!Modifier.isStatic(main.getModifiers())) {
+                return new Outcome(FinalApplicationStatus.FAILED, mainClass + ".main is not static");
+            }
+            main.setAccessible(true);
+        } catch (ClassNotFoundException | NoSuchMethodException | LinkageError e) {
+            return new Outcome(FinalApplicationStatus.FAILED, "cannot load " + mainClass + ".main(String[]) from the "
+                    + "application jar: " + e);
+        }
+        try {
+            main.invoke(null, (Object) args.toArray(new String[0]));
+            return new Outcome(FinalApplicationStatus.SUCCEEDED, "");
+        } catch (InvocationTargetException e) {
+            Throwable error = e.getCause() == null ? e : e.getCause();
+            for (Throwable t = error; t != null; t = t.getCause()) {
+                if (t instanceof ExitTrap.ExitTrapped exit) {
+                    return exit.status() == 0 ? new Outcome(FinalApplicationStatus.SUCCEEDED, "")
+                            : new Outcome(FinalApplicationStatus.FAILED, "the application called System.exit("
+                                    + exit.status() + ")");
+                }
+            }
+            return new Outcome(FinalApplicationStatus.FAILED, "User class " + mainClass + " threw " + describe(error));
+        } catch (IllegalAccessException e) {
+            return new Outcome(FinalApplicationStatus.FAILED, "cannot call " + mainClass + ".main: " + e);
+        }
+    }
+
+    /** The exception and the top of its stack trace, for the ResourceManager's diagnostics. */
+    static String describe(Throwable error) {
+        StringWriter trace = new StringWriter();
+        error.printStackTrace(new PrintWriter(trace));
+        List<String> lines = trace.toString().lines().toList();
+        String head = String.join(System.lineSeparator(), lines.subList(0, Math.min(lines.size(),
+                DIAGNOSTIC_STACK_LINES)));
+        return lines.size() > DIAGNOSTIC_STACK_LINES ? head + System.lineSeparator() + "\t... (the AM's log has the rest)"
+                : head;
+    }
+}

@@ -1,0 +1,224 @@
+package dev.spindle.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spindle.yarn.mini.EmbeddedCluster;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * spindle-submit --master yarn against an embedded YARN (two NodeManagers) + HDFS cluster: WordCount from HDFS to
+ * HDFS with the driver in the ApplicationMaster and executors in containers, equal to local mode; a failing
+ * program fails the application and the client; Spindle's jars are uploaded once; bad submissions fail at the
+ * client before anything is uploaded; the staging directory is gone after success.
+ */
+@Timeout(300)
+class YarnSubmitIT {
+    private static final Path HOME = Path.of("").toAbsolutePath();
+    private static final String WORDS = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu";
+    private static Path work;
+    private static EmbeddedCluster cluster;
+    private static FileSystem fs;
+    private static Path confDir;
+    private static Path localInput;
+
+    private record Run(int exitCode, String stderr) {
+    }
+
+    @BeforeAll
+    static void startCluster() throws IOException {
+        work = Files.createDirectories(HOME.resolve("target/yarn-submit-it"));
+        cluster = EmbeddedCluster.start("yarn-submit-it", work.resolve("cluster"), 2, null);
+        confDir = work.resolve("conf");
+        cluster.writeConfDir(confDir);
+        fs = cluster.fileSystem();
+        localInput = work.resolve("input.txt");
+        Random random = new Random(7);
+        String[] words = WORDS.split(" ");
+        StringBuilder text = new StringBuilder();
+        for (int line = 0; line < 20_000; line++) {
+            for (int w = 0; w < 8; w++) {
+                text.append(words[(int) Math.min(words.length - 1, Math.abs(random.nextGaussian()) * 4)]).append(' ');
+            }
+            text.append('\n');
+        }
+        Files.writeString(localInput, text);
+        fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(localInput.toUri()), new org.apache.hadoop.fs.Path("/in/words.txt"));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static Run submit(String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Map<String, String> env = new HashMap<>();
+        env.put("HADOOP_CONF_DIR", confDir.toString());
+        env.put("SPINDLE_HOME", HOME.toString());
+        List<String> all = new ArrayList<>(List.of("--master", "yarn", "--driver-memory", "512m",
+                "--executor-memory", "512m", "--num-executors", "2", "--conf", "spindle.yarn.report.interval=200ms"));
+        all.addAll(List.of(args));
+        int code;
+        try (PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = new Submitter(System.out, errStream, env).run(all.toArray(new String[0]));
+        }
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        System.err.println(stderr);
+        return new Run(code, stderr);
+    }
+
+    private static Path spindleJar() throws IOException {
+        try (Stream<Path> jars = Files.list(HOME.resolve("target"))) {
+            return jars.filter(p -> p.getFileName().toString().matches("spindle-[0-9].*\\.jar"))
+                    .filter(p -> !p.getFileName().toString().endsWith("-sources.jar"))
+                    .findFirst().orElseThrow(() -> new AssertionError("run mvn package first"));
+        }
+    }
+
+    private static List<String> hdfsLines(String dir) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (FileStatus status : fs.listStatus(new org.apache.hadoop.fs.Path(dir))) {
+            if (status.getPath().getName().startsWith("part-")) {
+                try (InputStream in = fs.open(status.getPath())) {
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().forEach(lines::add);
+                }
+            }
+        }
+        return lines;
+    }
+
+    private static org.apache.hadoop.fs.Path stagingRoot() throws IOException {
+        return new org.apache.hadoop.fs.Path(fs.getHomeDirectory(), ".spindle/staging");
+    }
+
+    private static int stagedApplications() throws IOException {
+        return fs.exists(stagingRoot()) ? fs.listStatus(stagingRoot()).length : 0;
+    }
+
+    private static Map<String, Long> cachedJars() throws IOException {
+        Map<String, Long> jars = new HashMap<>();
+        org.apache.hadoop.fs.Path cache = new org.apache.hadoop.fs.Path(fs.getHomeDirectory(), ".spindle/cache");
+        if (!fs.exists(cache)) {
+            return jars;
+        }
+        RemoteIterator<LocatedFileStatus> files = fs.listFiles(cache, true);
+        while (files.hasNext()) {
+            LocatedFileStatus file = files.next();
+            jars.put(file.getPath().toString(), file.getModificationTime());
+        }
+        return jars;
+    }
+
+    @Test
+    void wordCountRunsOnYarnFromHdfsToHdfsLikeLocalModeAndLaterSubmissionsReuseTheJars() throws Exception {
+        Run run = submit("--name", "wordcount-it", "--class", "dev.spindle.examples.WordCount",
+                spindleJar().toString(), "/in/words.txt", "/out/wordcount");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stderr()).containsPattern("submitted application application_\\d+_\\d+")
+                .contains("is RUNNING").contains("final status SUCCEEDED");
+
+        Path localOut = work.resolve("local-wordcount");
+        deleteLocal(localOut);
+        int local = new Submitter(System.out, System.err, Map.of()).run(new String[] {"--master", "local[2]",
+                "--class", "dev.spindle.examples.WordCount", spindleJar().toString(), localInput.toString(),
+                localOut.toString()});
+        assertThat(local).isZero();
+        List<String> expected = new ArrayList<>();
+        try (Stream<Path> parts = Files.list(localOut)) {
+            for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
+                expected.addAll(Files.readAllLines(part));
+            }
+        }
+        assertThat(hdfsLines("/out/wordcount")).isNotEmpty().containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path("/out/wordcount/_SUCCESS"))).isTrue();
+        assertThat(stagedApplications()).as("staging directories left after success").isZero();
+
+        // A second submission finds every Spindle jar in the cache: nothing of Spindle is uploaded again.
+        Map<String, Long> cached = cachedJars();
+        assertThat(cached).isNotEmpty();
+        Run again = submit("--class", "dev.spindle.examples.WordCount", spindleJar().toString(), "/in/words.txt",
+                "/out/wordcount-2");
+        assertThat(again.exitCode()).as(again.stderr()).isZero();
+        assertThat(again.stderr()).contains("reused " + cached.size() + " cached Spindle jars");
+        assertThat(cachedJars()).isEqualTo(cached);
+        assertThat(hdfsLines("/out/wordcount-2")).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    void anExceptionInMainFailsTheApplicationAndTheClientPrintsIt() throws Exception {
+        Path jar = TestJars.build(work, "failing-app.jar", Map.of("it.Failing", """
+                package it;
+                public class Failing {
+                    public static void main(String[] args) {
+                        try (dev.spindle.api.Context ctx = dev.spindle.api.Context.create()) {
+                            long n = ctx.parallelize(java.util.List.of(1, 2, 3), 2).count();
+                            throw new IllegalStateException("the input had " + n + " records, expected 4");
+                        }
+                    }
+                }
+                """));
+        Run run = submit("--class", "it.Failing", jar.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stderr()).contains("final status FAILED")
+                .contains("java.lang.IllegalStateException: the input had 3 records, expected 4");
+    }
+
+    @Test
+    void badSubmissionsFailAtTheClientBeforeAnyUpload() throws Exception {
+        int before = stagedApplications();
+        Run missingJar = submit("--class", "dev.spindle.examples.WordCount", work.resolve("nope.jar").toString());
+        assertThat(missingJar.exitCode()).isEqualTo(2);
+        assertThat(missingJar.stderr()).contains("application jar").contains("nope.jar").contains("does not exist");
+
+        Run unknownClass = submit("--class", "dev.spindle.examples.NoSuchExample", spindleJar().toString());
+        assertThat(unknownClass.exitCode()).isEqualTo(2);
+        assertThat(unknownClass.stderr()).contains("class dev.spindle.examples.NoSuchExample not found");
+
+        Run tooBig = submit("--executor-memory", "64g", "--class", "dev.spindle.examples.WordCount",
+                spindleJar().toString(), "/in/words.txt", "/out/never");
+        assertThat(tooBig.exitCode()).isEqualTo(2);
+        assertThat(tooBig.stderr()).contains("executor memory 65536 MB + overhead 6553 MB")
+                .contains("maximum container memory").contains("--executor-memory");
+
+        Run noQueue = submit("--queue", "nightly", "--class", "dev.spindle.examples.WordCount",
+                spindleJar().toString(), "/in/words.txt", "/out/never");
+        assertThat(noQueue.exitCode()).isEqualTo(2);
+        assertThat(noQueue.stderr()).contains("queue 'nightly' does not exist").contains("--queue");
+
+        assertThat(stagedApplications()).as("nothing staged").isEqualTo(before);
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path("/out/never"))).isFalse();
+    }
+
+    private static void deleteLocal(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
