@@ -211,6 +211,114 @@ class YarnSubmitIT {
         assertThat(fs.exists(new org.apache.hadoop.fs.Path("/out/never"))).isFalse();
     }
 
+    @Test
+    void anExecutorContainerKilledMidJobIsReplacedAndTheJobSucceedsWithTheSameOutput() throws Exception {
+        Path jar = TestJars.build(work, "slow-count.jar", Map.of("it.SlowCount", """
+                package it;
+                import dev.spindle.api.Context;
+                import dev.spindle.common.Pair;
+                import java.nio.file.Files;
+                import java.nio.file.Path;
+                public class SlowCount {
+                    public static void main(String[] args) {
+                        String markers = args[0];
+                        try (Context ctx = Context.create()) {
+                            ctx.parallelize(java.util.stream.IntStream.range(0, 12_000).boxed().toList(), 12)
+                                    .mapPartitionsWithIndex((index, it) -> {
+                                        Files.createDirectories(Path.of(markers));
+                                        Files.writeString(Path.of(markers, "task-" + index + "-pid-"
+                                                + ProcessHandle.current().pid()), "");
+                                        Thread.sleep(1500);
+                                        return it;
+                                    })
+                                    .mapToPair(n -> Pair.of(n % 10, 1L))
+                                    .reduceByKey(Long::sum, 3)
+                                    .map(p -> p.key() + "\t" + p.value())
+                                    .saveAsTextFile(args[1]);
+                        }
+                    }
+                }
+                """));
+        Path markers = work.resolve("slow-count-markers");
+        deleteLocal(markers);
+        java.util.concurrent.CompletableFuture<Run> run = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                submit("--conf", "spindle.executor.heartbeatInterval=1s", "--class", "it.SlowCount", jar.toString(),
+                        markers.toString(), "/out/slow-count"));
+        long victim = -1;
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        while (victim < 0 && System.nanoTime() < deadline && !run.isDone()) {
+            if (Files.isDirectory(markers)) {
+                try (Stream<Path> files = Files.list(markers)) {
+                    victim = files.map(f -> f.getFileName().toString().replaceFirst(".*-pid-", ""))
+                            .mapToLong(Long::parseLong).findFirst().orElse(-1);
+                }
+            }
+            Thread.sleep(100);
+        }
+        assertThat(victim).as("a task started in an executor container").isPositive();
+        assertThat(ProcessHandle.of(victim).orElseThrow().info().commandLine().orElse("")).contains("ExecutorMain");
+        new ProcessBuilder("kill", "-9", Long.toString(victim)).start().waitFor();
+
+        Run result = run.get(240, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        List<String> expected = new ArrayList<>();
+        for (int key = 0; key < 10; key++) {
+            expected.add(key + "\t1200");
+        }
+        assertThat(hdfsLines("/out/slow-count")).containsExactlyInAnyOrderElementsOf(expected);
+        String appId = result.stderr().replaceFirst("(?s).*submitted application (application_\\d+_\\d+).*", "$1");
+        String amLog = amStderr(appId);
+        assertThat(amLog).as("the AM's log").containsPattern("Executor \\d+ in container \\S+ exited with code 137")
+                .contains("Launching executor 3 in container");
+    }
+
+    @Test
+    void aContainerOverItsMemoryLimitIsReportedWithTheLimitAndTheSetting() throws Exception {
+        Path jar = TestJars.build(work, "memory-hog.jar", Map.of("it.MemoryHog", """
+                package it;
+                import dev.spindle.api.Context;
+                import java.nio.ByteBuffer;
+                import java.util.ArrayList;
+                import java.util.List;
+                public class MemoryHog {
+                    public static void main(String[] args) {
+                        try (Context ctx = Context.create()) {
+                            ctx.parallelize(List.of(1, 2, 3, 4), 4).map(n -> {
+                                List<ByteBuffer> held = new ArrayList<>();
+                                for (int i = 0; i < 12; i++) {
+                                    ByteBuffer buffer = ByteBuffer.allocateDirect(64 << 20);
+                                    for (int page = 0; page < buffer.capacity(); page += 4096) {
+                                        buffer.put(page, (byte) 1);
+                                    }
+                                    held.add(buffer);
+                                }
+                                Thread.sleep(30_000);
+                                return n + held.size();
+                            }).count();
+                        }
+                    }
+                }
+                """));
+        Run run = submit("--executor-memory", "128m", "--conf", "spindle.executor.memoryOverhead=128m",
+                "--conf", "spindle.executor.extraJavaOptions=-XX:MaxDirectMemorySize=2g",
+                "--conf", "spindle.task.maxFailures=3", "--class", "it.MemoryHog", jar.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stderr()).contains("final status FAILED")
+                .containsPattern("killed by YARN for using more physical memory than its container allows \\(\\S+ \\S+ "
+                        + "of 256 MB physical memory used\\)")
+                .contains("raise spindle.executor.memoryOverhead");
+    }
+
+    /** The ApplicationMaster's stderr (its log) in the NodeManagers' log directories. */
+    private static String amStderr(String appId) throws IOException {
+        try (Stream<Path> files = Files.walk(HOME.resolve("target/test/data/yarn-submit-it"))) {
+            List<Path> logs = files.filter(f -> f.toString().contains(appId) && f.toString().contains("_000001")
+                    && f.getFileName().toString().equals("stderr")).toList();
+            assertThat(logs).as("AM log of " + appId).hasSize(1);
+            return Files.readString(logs.get(0));
+        }
+    }
+
     private static void deleteLocal(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;

@@ -85,6 +85,8 @@ public final class YarnAllocator {
     private final Map<ContainerId, ExecutorId> executorsByContainer = new HashMap<>();
     private final Map<ExecutorId, Container> containers = new HashMap<>();
     private final Set<ContainerId> released = new HashSet<>();
+    private final Deque<String> recentFailures = new ArrayDeque<>();
+    private static final int RECENT_FAILURES = 5;
 
     /** The driver being served: its endpoint, settings and what it is told. */
     private record Active(ExecutorProvisioner.DriverEndpoint endpoint, ExecutorProvisioner.Callbacks callbacks,
@@ -317,6 +319,9 @@ public final class YarnAllocator {
             } else {
                 LOG.warn(line);
             }
+            if (exit.countsAsFailure()) {
+                remember(line);
+            }
             Active driver = active;
             if (driver == null || ours) {
                 continue;
@@ -333,6 +338,21 @@ public final class YarnAllocator {
         }
     }
 
+    private void remember(String failure) {
+        if (recentFailures.size() == RECENT_FAILURES) {
+            recentFailures.poll();
+        }
+        recentFailures.add(failure);
+    }
+
+    /**
+     * The last executor container failures, oldest first: a failed application's diagnostics carry them, as the
+     * driver often learns of a lost executor (its connection closed) before YARN says why its container ended.
+     */
+    public synchronized List<String> recentFailures() {
+        return List.copyOf(recentFailures);
+    }
+
     private synchronized void startFailed(ContainerId containerId, Throwable error) {
         ExecutorId id = executorsByContainer.remove(containerId);
         if (id == null) {
@@ -341,6 +361,7 @@ public final class YarnAllocator {
         containers.remove(id);
         amrm.releaseAssignedContainer(containerId);
         LOG.warn("Executor {} could not be started in container {}: {}", id.id(), containerId, error.toString());
+        remember("Executor " + id.id() + " could not be started in container " + containerId + ": " + error);
         Active driver = active;
         if (driver != null) {
             driver.callbacks().executorExited(id, "its container could not be started: " + error);

@@ -114,6 +114,12 @@ public final class ApplicationMaster {
         } finally {
             ExternalClusterManager.uninstall();
         }
+        List<String> containerFailures = allocator.recentFailures();
+        if (outcome.status() != FinalApplicationStatus.SUCCEEDED && !containerFailures.isEmpty()) {
+            outcome = new Outcome(outcome.status(), outcome.diagnostics() + System.lineSeparator()
+                    + "Executor container failures (most recent last):" + System.lineSeparator()
+                    + String.join(System.lineSeparator(), containerFailures));
+        }
         LOG.info("The application ended: {}{}", outcome.status(),
                 outcome.diagnostics().isEmpty() ? "" : " (" + outcome.diagnostics().lines().findFirst().orElse("")
                         + ")");

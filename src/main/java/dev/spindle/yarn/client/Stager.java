@@ -89,7 +89,7 @@ final class Stager {
                     throw new IOException("cannot move " + temporary + " to " + target);
                 }
             }
-            LOG.info("Cached {} as {}", local, target);
+            LOG.debug("Cached {} as {}", local, target);
         }
         return StagedResources.describe(fs, target, name, role, true);
     }

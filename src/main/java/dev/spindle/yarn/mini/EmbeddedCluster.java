@@ -134,7 +134,15 @@ public final class EmbeddedCluster implements AutoCloseable {
         }
         Path confDir = Path.of(args[0]).toAbsolutePath();
         Path baseDir = Path.of(args.length > 1 ? args[1] : "target/spindle-minicluster").toAbsolutePath();
-        EmbeddedCluster cluster = start("spindle-minicluster", baseDir, 2, null);
+        EmbeddedCluster cluster;
+        try {
+            cluster = start("spindle-minicluster", baseDir, 2, null);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            // HDFS and YARN leave non-daemon threads behind: exit, or the failed JVM would linger.
+            LOG.fatal("The embedded cluster did not start", e);
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "spindle-minicluster-stop"));
         cluster.writeConfDir(confDir);
         System.out.println("spindle-minicluster: ready, HADOOP_CONF_DIR=" + confDir);
