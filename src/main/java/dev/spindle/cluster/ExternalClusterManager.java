@@ -3,6 +3,7 @@ package dev.spindle.cluster;
 import static java.util.Objects.requireNonNull;
 
 import dev.spindle.config.SpindleConf;
+import dev.spindle.scheduler.spi.ListenerBus;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -17,8 +18,9 @@ public final class ExternalClusterManager {
         /**
          * @param conf the driver's configuration
          * @param localDir the driver's local directory
+         * @param events the driver's scheduler events (for example to report progress to the cluster manager)
          */
-        ExecutorProvisioner create(SpindleConf conf, Path localDir);
+        ExecutorProvisioner create(SpindleConf conf, Path localDir, ListenerBus events);
     }
 
     private static volatile Factory installed;

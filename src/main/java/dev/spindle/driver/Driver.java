@@ -87,7 +87,7 @@ public final class Driver implements AutoCloseable {
             case LOCAL -> new LocalBackend(master.threads(), localHostName(),
                     sink -> newLocalExecutor(master.threads(), sink));
             case LOCAL_CLUSTER -> clusterBackend(localClusterProvisioner(master));
-            case YARN -> clusterBackend(external.create(conf, localDir));
+            case YARN -> clusterBackend(external.create(conf, localDir, bus));
         };
         SchedulerBackend backend = this.backend;
         TaskScheduler.Settings settings = new TaskScheduler.Settings(conf.get(SpindleConfig.TASK_MAX_FAILURES),

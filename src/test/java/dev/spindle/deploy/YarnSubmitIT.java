@@ -92,7 +92,7 @@ class YarnSubmitIT {
     private static Path spindleJar() throws IOException {
         try (Stream<Path> jars = Files.list(HOME.resolve("target"))) {
             return jars.filter(p -> p.getFileName().toString().matches("spindle-[0-9].*\\.jar"))
-                    .filter(p -> !p.getFileName().toString().endsWith("-sources.jar"))
+                    .filter(p -> !p.getFileName().toString().matches(".*-(sources|examples)\\.jar"))
                     .findFirst().orElseThrow(() -> new AssertionError("run mvn package first"));
         }
     }
@@ -164,6 +164,41 @@ class YarnSubmitIT {
         assertThat(again.stderr()).contains("reused " + cached.size() + " cached Spindle jars");
         assertThat(cachedJars()).isEqualTo(cached);
         assertThat(hdfsLines("/out/wordcount-2")).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    void theUnpackedDistributionSubmitsToYarnGivenHadoopConfDir() throws Exception {
+        Path dist = work.resolve("dist");
+        deleteLocal(dist);
+        Files.createDirectories(dist);
+        Path tarball;
+        try (Stream<Path> files = Files.list(HOME.resolve("target"))) {
+            tarball = files.filter(p -> p.getFileName().toString().matches("spindle-.*\\.tar\\.gz")).findFirst()
+                    .orElseThrow(() -> new AssertionError("mvn package builds the distribution tarball"));
+        }
+        assertThat(new ProcessBuilder("tar", "xzf", tarball.toString(), "-C", dist.toString()).inheritIO().start()
+                .waitFor()).isZero();
+        Path home;
+        try (Stream<Path> dirs = Files.list(dist)) {
+            home = dirs.findFirst().orElseThrow();
+        }
+        Path examples;
+        try (Stream<Path> jars = Files.list(home.resolve("examples"))) {
+            examples = jars.findFirst().orElseThrow();
+        }
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/spindle-submit").toString(), "--master", "yarn",
+                "--driver-memory", "512m", "--executor-memory", "512m", "--class", "dev.spindle.examples.WordCount",
+                examples.toString(), "/in/words.txt", "/out/from-distribution")
+                .redirectErrorStream(true).redirectOutput(work.resolve("dist.log").toFile());
+        builder.environment().remove("SPINDLE_HOME");
+        builder.environment().put("HADOOP_CONF_DIR", confDir.toString());
+        builder.environment().put("SPINDLE_CDS", "false");
+        Process process = builder.start();
+        assertThat(process.waitFor(240, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String log = Files.readString(work.resolve("dist.log"));
+        assertThat(process.exitValue()).as(log).isZero();
+        assertThat(log).contains("final status SUCCEEDED");
+        assertThat(hdfsLines("/out/from-distribution")).isNotEmpty();
     }
 
     @Test
@@ -261,6 +296,7 @@ class YarnSubmitIT {
 
         Run result = run.get(240, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stderr()).containsPattern("progress \\d+%");
         List<String> expected = new ArrayList<>();
         for (int key = 0; key < 10; key++) {
             expected.add(key + "\t1200");

@@ -74,6 +74,7 @@ public final class YarnAllocator {
     }
 
     private final Settings settings;
+    private volatile java.util.function.Supplier<Float> progress = () -> 0f;
     private AMRMClientAsync<ContainerRequest> amrm;
     private NMClientAsync nm;
 
@@ -102,6 +103,11 @@ public final class YarnAllocator {
     public void attach(AMRMClientAsync<ContainerRequest> amrm, NMClientAsync nm) {
         this.amrm = requireNonNull(amrm, "amrm is null");
         this.nm = requireNonNull(nm, "nm is null");
+    }
+
+    /** Where the progress reported to the ResourceManager with each heartbeat comes from. */
+    public void reportProgress(java.util.function.Supplier<Float> source) {
+        this.progress = requireNonNull(source, "source is null");
     }
 
     /** The provisioner of one driver, with that driver's configuration. */
@@ -411,7 +417,7 @@ public final class YarnAllocator {
 
             @Override
             public float getProgress() {
-                return 0.1f;
+                return progress.get();
             }
 
             @Override

@@ -106,7 +106,12 @@ public final class ApplicationMaster {
         nm.init(yarnConf);
         nm.start();
         allocator.attach(amrm, nm);
-        ExternalClusterManager.install((driverConf, localDir) -> allocator.provisioner(driverConf));
+        ExternalClusterManager.install((driverConf, localDir, events) -> {
+            JobProgress progress = new JobProgress();
+            events.addListener(progress);
+            allocator.reportProgress(progress::progress);
+            return allocator.provisioner(driverConf);
+        });
 
         Outcome outcome;
         try {

@@ -62,6 +62,7 @@ public final class YarnSubmitter {
 
     private static final Logger LOG = LogManager.getLogger(YarnSubmitter.class);
     private static final String PREFIX = "spindle-submit: ";
+    private static final int PROGRESS_STEP_PERCENT = 10;
 
     /**
      * One application to submit.
@@ -148,7 +149,13 @@ public final class YarnSubmitter {
             if (!conf.get(SpindleConfig.YARN_WAIT_APP_COMPLETION)) {
                 return EXIT_OK;
             }
-            return monitor(yarn, appId, conf.get(SpindleConfig.YARN_REPORT_INTERVAL));
+            int code = monitor(yarn, appId, conf.get(SpindleConfig.YARN_REPORT_INTERVAL));
+            // The AM deletes it after unregistering, which the RM may report before the delete is done; an AM that
+            // never ran (killed, failed to launch) cannot. Either way the client leaves nothing behind.
+            if (!conf.get(SpindleConfig.YARN_PRESERVE_STAGING_FILES)) {
+                deleteQuietly(fs, stagingDir);
+            }
+            return code;
         } catch (SpindleException e) {
             err.println(PREFIX + "error: " + e.getMessage());
             return EXIT_USAGE;
@@ -336,6 +343,7 @@ public final class YarnSubmitter {
             throws IOException, YarnException, InterruptedException {
         YarnApplicationState last = null;
         String trackingUrl = null;
+        int lastPercent = 0;
         while (true) {
             ApplicationReport report = yarn.getApplicationReport(appId);
             YarnApplicationState state = report.getYarnApplicationState();
@@ -347,6 +355,11 @@ public final class YarnSubmitter {
             if (url != null && !url.isBlank() && !url.equals(trackingUrl) && state == YarnApplicationState.RUNNING) {
                 err.println(PREFIX + "tracking URL: " + url);
                 trackingUrl = url;
+            }
+            int percent = Math.round(report.getProgress() * 100);
+            if (state == YarnApplicationState.RUNNING && percent >= lastPercent + PROGRESS_STEP_PERCENT) {
+                err.println(PREFIX + appId + " progress " + percent + "%");
+                lastPercent = percent;
             }
             if (state == YarnApplicationState.FINISHED || state == YarnApplicationState.FAILED
                     || state == YarnApplicationState.KILLED) {
