@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
@@ -47,7 +48,11 @@ class YarnSubmitIT {
     @BeforeAll
     static void startCluster() throws IOException {
         work = Files.createDirectories(HOME.resolve("target/yarn-submit-it"));
-        cluster = EmbeddedCluster.start("yarn-submit-it", work.resolve("cluster"), 2, null);
+        // Containers of "yarn jar" applications take Hadoop from the cluster, as on a real one: here, Hadoop's
+        // client jars (the mini cluster's default yarn.application.classpath points at unset HADOOP_*_HOMEs).
+        Configuration overrides = new Configuration(false);
+        overrides.set("yarn.application.classpath", String.join(",", hadoopJars()));
+        cluster = EmbeddedCluster.start("yarn-submit-it", work.resolve("cluster"), 2, overrides);
         confDir = work.resolve("conf");
         cluster.writeConfDir(confDir);
         fs = cluster.fileSystem();
@@ -92,7 +97,7 @@ class YarnSubmitIT {
     private static Path spindleJar() throws IOException {
         try (Stream<Path> jars = Files.list(HOME.resolve("target"))) {
             return jars.filter(p -> p.getFileName().toString().matches("spindle-[0-9].*\\.jar"))
-                    .filter(p -> !p.getFileName().toString().matches(".*-(sources|examples)\\.jar"))
+                    .filter(p -> !p.getFileName().toString().matches(".*-(sources|examples|yarn)\\.jar"))
                     .findFirst().orElseThrow(() -> new AssertionError("run mvn package first"));
         }
     }
@@ -107,6 +112,23 @@ class YarnSubmitIT {
             }
         }
         return lines;
+    }
+
+    /** WordCount of the same input in local mode. */
+    private static synchronized List<String> localWordCount() throws IOException {
+        Path localOut = work.resolve("local-wordcount");
+        deleteLocal(localOut);
+        int local = new Submitter(System.out, System.err, Map.of()).run(new String[] {"--master", "local[2]",
+                "--class", "dev.spindle.examples.WordCount", spindleJar().toString(), localInput.toString(),
+                localOut.toString()});
+        assertThat(local).isZero();
+        List<String> expected = new ArrayList<>();
+        try (Stream<Path> parts = Files.list(localOut)) {
+            for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
+                expected.addAll(Files.readAllLines(part));
+            }
+        }
+        return expected;
     }
 
     private static org.apache.hadoop.fs.Path stagingRoot() throws IOException {
@@ -139,18 +161,7 @@ class YarnSubmitIT {
         assertThat(run.stderr()).containsPattern("submitted application application_\\d+_\\d+")
                 .contains("is RUNNING").contains("final status SUCCEEDED");
 
-        Path localOut = work.resolve("local-wordcount");
-        deleteLocal(localOut);
-        int local = new Submitter(System.out, System.err, Map.of()).run(new String[] {"--master", "local[2]",
-                "--class", "dev.spindle.examples.WordCount", spindleJar().toString(), localInput.toString(),
-                localOut.toString()});
-        assertThat(local).isZero();
-        List<String> expected = new ArrayList<>();
-        try (Stream<Path> parts = Files.list(localOut)) {
-            for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
-                expected.addAll(Files.readAllLines(part));
-            }
-        }
+        List<String> expected = localWordCount();
         assertThat(hdfsLines("/out/wordcount")).isNotEmpty().containsExactlyInAnyOrderElementsOf(expected);
         assertThat(fs.exists(new org.apache.hadoop.fs.Path("/out/wordcount/_SUCCESS"))).isTrue();
         assertThat(stagedApplications()).as("staging directories left after success").isZero();
@@ -199,6 +210,41 @@ class YarnSubmitIT {
         assertThat(process.exitValue()).as(log).isZero();
         assertThat(log).contains("final status SUCCEEDED");
         assertThat(hdfsLines("/out/from-distribution")).isNotEmpty();
+    }
+
+    /** Hadoop's client jars and what they need, as a cluster's {@code hadoop classpath} would give them. */
+    private static List<String> hadoopJars() throws IOException {
+        try (Stream<Path> jars = Files.list(HOME.resolve("target/lib"))) {
+            return jars.map(Path::toString).filter(p -> p.matches(".*/(hadoop-client-|slf4j-api|commons-logging).*"))
+                    .sorted().toList();
+        }
+    }
+
+    @Test
+    void yarnJarRunsTheSubmitterFromTheShadedJarWithTheClustersHadoop() throws Exception {
+        Path yarnJar;
+        try (Stream<Path> jars = Files.list(HOME.resolve("target"))) {
+            yarnJar = jars.filter(p -> p.getFileName().toString().matches("spindle-.*-yarn\\.jar")).findFirst()
+                    .orElseThrow(() -> new AssertionError("mvn package builds the yarn jar"));
+        }
+        // What "yarn jar" runs: RunJar with the cluster's configuration and Hadoop on the class path.
+        String classPath = confDir + java.io.File.pathSeparator
+                + String.join(java.io.File.pathSeparator, hadoopJars());
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder builder = new ProcessBuilder(javaBin.toString(), "-cp", classPath,
+                "org.apache.hadoop.util.RunJar", yarnJar.toString(), "--master", "yarn", "--driver-memory", "512m",
+                "--executor-memory", "512m", "--class", "dev.spindle.examples.WordCount", yarnJar.toString(),
+                "/in/words.txt", "/out/yarn-jar")
+                .redirectErrorStream(true).redirectOutput(work.resolve("yarn-jar.log").toFile());
+        builder.environment().remove("SPINDLE_HOME");
+        builder.environment().remove("HADOOP_CONF_DIR");
+        Process process = builder.start();
+        assertThat(process.waitFor(240, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String log = Files.readString(work.resolve("yarn-jar.log"));
+        assertThat(process.exitValue()).as(log).isZero();
+        assertThat(log).contains("final status SUCCEEDED").contains("uploaded").contains("reused 0 cached");
+        assertThat(hdfsLines("/out/yarn-jar")).isNotEmpty()
+                .containsExactlyInAnyOrderElementsOf(localWordCount());
     }
 
     @Test

@@ -97,10 +97,19 @@ public final class YarnSubmitter {
     /** Submits {@code app} and, unless {@code spindle.yarn.submit.waitAppCompletion=false}, waits for its end. */
     public int submit(Application app) {
         SpindleConf conf = app.conf();
-        List<java.nio.file.Path> extraJars = localFiles(conf.get(SpindleConfig.JARS), "--jars (spindle.jars)");
-        List<java.nio.file.Path> files = localFiles(conf.get(SpindleConfig.FILES), "--files (spindle.files)");
-        String archive = conf.getOptional(SpindleConfig.YARN_ARCHIVE).orElse(null);
-        List<java.nio.file.Path> spindleJars = archive == null ? SpindleJars.locate(app.spindleHome()) : List.of();
+        List<java.nio.file.Path> extraJars;
+        List<java.nio.file.Path> files;
+        String archive;
+        List<java.nio.file.Path> spindleJars;
+        try {
+            extraJars = localFiles(conf.get(SpindleConfig.JARS), "--jars (spindle.jars)");
+            files = localFiles(conf.get(SpindleConfig.FILES), "--files (spindle.files)");
+            archive = conf.getOptional(SpindleConfig.YARN_ARCHIVE).orElse(null);
+            spindleJars = archive == null ? SpindleJars.locate(app.spindleHome()) : List.of();
+        } catch (SpindleException e) {
+            err.println(PREFIX + "error: " + e.getMessage());
+            return EXIT_USAGE;
+        }
         try (YarnClient yarn = YarnClient.createYarnClient()) {
             yarn.init(hadoopConf);
             yarn.start();
@@ -446,6 +455,10 @@ public final class YarnSubmitter {
             }
         }
         if (dirs.isEmpty()) {
+            // Under "yarn jar" (RunJar) the cluster's configuration directory is on the class path instead.
+            if (YarnSubmitter.class.getClassLoader().getResource("yarn-site.xml") != null) {
+                return new YarnConfiguration();
+            }
             throw SpindleException.invalidArgument("--master yarn needs HADOOP_CONF_DIR (or YARN_CONF_DIR) set to the "
                     + "directory holding the cluster's core-site.xml and yarn-site.xml");
         }
