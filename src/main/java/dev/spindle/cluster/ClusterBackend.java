@@ -145,6 +145,11 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
                 });
     }
 
+    @Override
+    public void pendingTasksByHost(Map<String, Integer> tasksPerHost) {
+        provisioner.pendingTasksByHost(tasksPerHost);
+    }
+
     /** The driver's RPC port. */
     public int port() {
         return server.port();

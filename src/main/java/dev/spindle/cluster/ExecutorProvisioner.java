@@ -31,6 +31,13 @@ public interface ExecutorProvisioner extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Preferred host to number of tasks waiting for it (see {@code SchedulerBackend.pendingTasksByHost}), for
+     * provisioners that can ask for executors on particular hosts.
+     */
+    default void pendingTasksByHost(java.util.Map<String, Integer> tasksPerHost) {
+    }
+
     /** Starts the initial executors. */
     void start(DriverEndpoint endpoint, Callbacks callbacks);
 

@@ -304,7 +304,9 @@ class YarnSubmitIT {
                     public static void main(String[] args) {
                         String markers = args[0];
                         try (Context ctx = Context.create()) {
-                            ctx.parallelize(java.util.stream.IntStream.range(0, 12_000).boxed().toList(), 12)
+                            // HDFS input: the tasks prefer the DataNode's host, and so does the request for
+                            // the replacement container.
+                            ctx.textFile(args[1], 12)
                                     .mapPartitionsWithIndex((index, it) -> {
                                         Files.createDirectories(Path.of(markers));
                                         Files.writeString(Path.of(markers, "task-" + index + "-pid-"
@@ -312,10 +314,10 @@ class YarnSubmitIT {
                                         Thread.sleep(1500);
                                         return it;
                                     })
-                                    .mapToPair(n -> Pair.of(n % 10, 1L))
+                                    .mapToPair(line -> Pair.of(line.length() % 10, 1L))
                                     .reduceByKey(Long::sum, 3)
                                     .map(p -> p.key() + "\t" + p.value())
-                                    .saveAsTextFile(args[1]);
+                                    .saveAsTextFile(args[2]);
                         }
                     }
                 }
@@ -324,7 +326,7 @@ class YarnSubmitIT {
         deleteLocal(markers);
         java.util.concurrent.CompletableFuture<Run> run = java.util.concurrent.CompletableFuture.supplyAsync(() ->
                 submit("--conf", "spindle.executor.heartbeatInterval=1s", "--class", "it.SlowCount", jar.toString(),
-                        markers.toString(), "/out/slow-count"));
+                        markers.toString(), "/in/words.txt", "/out/slow-count"));
         long victim = -1;
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
         while (victim < 0 && System.nanoTime() < deadline && !run.isDone()) {
@@ -343,15 +345,16 @@ class YarnSubmitIT {
         Run result = run.get(240, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(result.stderr()).containsPattern("progress \\d+%");
-        List<String> expected = new ArrayList<>();
-        for (int key = 0; key < 10; key++) {
-            expected.add(key + "\t1200");
-        }
+        List<String> expected = Files.readAllLines(localInput).stream()
+                .collect(java.util.stream.Collectors.groupingBy(line -> line.length() % 10,
+                        java.util.stream.Collectors.counting()))
+                .entrySet().stream().map(e -> e.getKey() + "\t" + e.getValue()).toList();
         assertThat(hdfsLines("/out/slow-count")).containsExactlyInAnyOrderElementsOf(expected);
         String appId = result.stderr().replaceFirst("(?s).*submitted application (application_\\d+_\\d+).*", "$1");
         String amLog = amStderr(appId);
         assertThat(amLog).as("the AM's log").containsPattern("Executor \\d+ in container \\S+ exited with code 137")
-                .contains("Launching executor 3 in container");
+                .contains("Launching executor 3 in container")
+                .containsPattern("Requesting 1 executor container\\(s\\) preferring hosts \\[\\S+");
     }
 
     @Test

@@ -29,6 +29,13 @@ public interface SchedulerBackend extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Where the tasks waiting to launch would like to run: preferred host to number of such tasks, after each
+     * new task set. A backend that obtains executors (YARN) asks for them there; the others ignore it.
+     */
+    default void pendingTasksByHost(java.util.Map<String, Integer> tasksPerHost) {
+    }
+
     /** Stops every executor this backend started and releases its resources. */
     @Override
     void close();

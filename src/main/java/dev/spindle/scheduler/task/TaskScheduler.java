@@ -89,6 +89,9 @@ public final class TaskScheduler implements BackendCallbacks, AutoCloseable {
             taskSets.sort(Comparator.comparingInt((TaskSetManager m) -> m.taskSet().jobId())
                     .thenComparingInt(TaskSetManager::stageId));
             LOG.debug("Submitted {}", taskSet);
+            Map<String, Integer> pendingByHost = new HashMap<>();
+            taskSets.forEach(manager -> manager.countPendingByHost(pendingByHost));
+            backend.pendingTasksByHost(pendingByHost);
             assign();
         });
     }

@@ -76,6 +76,20 @@ final class TaskSetManager {
         return succeededCount == taskSet.tasks().size() || (zombie && runningCount == 0);
     }
 
+    /** Adds, per preferred host, the tasks of this set still waiting to launch. */
+    void countPendingByHost(Map<String, Integer> counts) {
+        if (zombie) {
+            return;
+        }
+        for (int i = 0; i < queued.length; i++) {
+            if (queued[i]) {
+                for (String host : taskSet.tasks().get(i).preferredHosts()) {
+                    counts.merge(host, 1, Integer::sum);
+                }
+            }
+        }
+    }
+
     int runningCount() {
         return runningCount;
     }

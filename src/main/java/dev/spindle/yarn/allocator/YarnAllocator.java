@@ -59,6 +59,7 @@ public final class YarnAllocator {
     private static final Logger LOG = LogManager.getLogger(YarnAllocator.class);
     private static final Priority PRIORITY = Priority.newInstance(1);
     private static final String EXECUTOR_LOCAL_DIR = "spindle-local";
+    static final int MAX_PREFERRED_HOSTS = 8;
 
     /** What the allocator needs from its ApplicationMaster. */
     public record Settings(Configuration hadoopConf, FileSystem fs, Path stagingDir, StagedResources staged,
@@ -87,6 +88,7 @@ public final class YarnAllocator {
     private final Map<ExecutorId, Container> containers = new HashMap<>();
     private final Set<ContainerId> released = new HashSet<>();
     private final Deque<String> recentFailures = new ArrayDeque<>();
+    private Map<String, Integer> pendingTasksByHost = Map.of();
     private static final int RECENT_FAILURES = 5;
 
     /** The driver being served: its endpoint, settings and what it is told. */
@@ -150,6 +152,13 @@ public final class YarnAllocator {
         }
 
         @Override
+        public void pendingTasksByHost(Map<String, Integer> tasksPerHost) {
+            synchronized (YarnAllocator.this) {
+                pendingTasksByHost = Map.copyOf(tasksPerHost);
+            }
+        }
+
+        @Override
         public int expectedCores() {
             return conf.get(SpindleConfig.EXECUTOR_INSTANCES) * conf.get(SpindleConfig.EXECUTOR_CORES);
         }
@@ -207,14 +216,33 @@ public final class YarnAllocator {
     private void reconcile() {
         int target = active == null ? 0 : active.target();
         int missing = target - containers.size() - pending.size();
+        if (missing > 0 && !pendingTasksByHost.isEmpty()) {
+            LOG.info("Requesting {} executor container(s) preferring hosts {}", missing,
+                    java.util.Arrays.toString(containerRequest(active.resource(), pendingTasksByHost).getNodes()
+                            .toArray()));
+        }
         for (int i = 0; i < missing; i++) {
-            ContainerRequest request = new ContainerRequest(active.resource(), null, null, PRIORITY);
+            ContainerRequest request = containerRequest(active.resource(), pendingTasksByHost);
             amrm.addContainerRequest(request);
             pending.add(request);
         }
         for (int i = 0; i > missing && !pending.isEmpty(); i--) {
             amrm.removeContainerRequest(pending.pollLast());
         }
+    }
+
+    /**
+     * A request for one executor container that prefers the hosts most pending tasks want (their input's block
+     * locations), at most {@link #MAX_PREFERRED_HOSTS} of them; YARN falls back to any host when none is free.
+     */
+    static ContainerRequest containerRequest(Resource resource, Map<String, Integer> pendingTasksByHost) {
+        if (pendingTasksByHost.isEmpty()) {
+            return new ContainerRequest(resource, null, null, PRIORITY);
+        }
+        String[] hosts = pendingTasksByHost.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(MAX_PREFERRED_HOSTS).map(Map.Entry::getKey).toArray(String[]::new);
+        return new ContainerRequest(resource, hosts, null, PRIORITY, true);
     }
 
     private void release(ContainerId id) {
