@@ -396,12 +396,21 @@ class YarnSubmitIT {
 
     /** The ApplicationMaster's stderr (its log) in the NodeManagers' log directories. */
     private static String amStderr(String appId) throws IOException {
-        try (Stream<Path> files = Files.walk(HOME.resolve("target/test/data/yarn-submit-it"))) {
-            List<Path> logs = files.filter(f -> f.toString().contains(appId) && f.toString().contains("_000001")
-                    && f.getFileName().toString().equals("stderr")).toList();
-            assertThat(logs).as("AM log of " + appId).hasSize(1);
-            return Files.readString(logs.get(0));
+        // Only the NodeManagers' log directories: their local directories change while containers come and go.
+        List<Path> logDirs;
+        try (Stream<Path> dirs = Files.find(HOME.resolve("target/test/data/yarn-submit-it"), 2,
+                (dir, attributes) -> dir.getFileName().toString().contains("-logDir-nm-"))) {
+            logDirs = dirs.toList();
         }
+        List<Path> logs = new ArrayList<>();
+        for (Path dir : logDirs) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.filter(f -> f.toString().contains(appId) && f.toString().contains("_000001")
+                        && f.getFileName().toString().equals("stderr")).forEach(logs::add);
+            }
+        }
+        assertThat(logs).as("AM log of " + appId).hasSize(1);
+        return Files.readString(logs.get(0));
     }
 
     private static void deleteLocal(Path dir) throws IOException {

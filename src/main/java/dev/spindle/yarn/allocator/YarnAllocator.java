@@ -60,6 +60,9 @@ public final class YarnAllocator {
     private static final Priority PRIORITY = Priority.newInstance(1);
     private static final String EXECUTOR_LOCAL_DIR = "spindle-local";
     static final int MAX_PREFERRED_HOSTS = 8;
+    /** ResourceManager heartbeats: often while containers are wanted (grants arrive with heartbeats), else 1 s. */
+    static final int EAGER_HEARTBEAT_MILLIS = 200;
+    static final int IDLE_HEARTBEAT_MILLIS = 1000;
 
     /** What the allocator needs from its ApplicationMaster. */
     public record Settings(Configuration hadoopConf, FileSystem fs, Path stagingDir, StagedResources staged,
@@ -229,6 +232,7 @@ public final class YarnAllocator {
         for (int i = 0; i > missing && !pending.isEmpty(); i--) {
             amrm.removeContainerRequest(pending.pollLast());
         }
+        adjustHeartbeat();
     }
 
     /**
@@ -243,6 +247,10 @@ public final class YarnAllocator {
                 .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .limit(MAX_PREFERRED_HOSTS).map(Map.Entry::getKey).toArray(String[]::new);
         return new ContainerRequest(resource, hosts, null, PRIORITY, true);
+    }
+
+    private void adjustHeartbeat() {
+        amrm.setHeartbeatInterval(pending.isEmpty() ? IDLE_HEARTBEAT_MILLIS : EAGER_HEARTBEAT_MILLIS);
     }
 
     private void release(ContainerId id) {
@@ -273,20 +281,21 @@ public final class YarnAllocator {
                 startFailed(container.getId(), e);
             }
         }
+        adjustHeartbeat();
     }
 
     private ContainerLaunchContext launchContext(ExecutorId id, Container container) {
         Active driver = active;
         SpindleConf conf = driver.conf();
         Map<String, String> properties = new TreeMap<>();
-        properties.put("log4j2.configurationFile", StagedResources.LOG4J_CONF);
+        properties.put("log4j2.configurationFile", StagedResources.inConfArchive(StagedResources.LOG4J_CONF));
         properties.put("yarn.app.container.log.dir", ApplicationConstants.LOG_DIR_EXPANSION_VAR);
         ExecutorCommand command = new ExecutorCommand(ApplicationConstants.Environment.JAVA_HOME.$$() + "/bin/java",
                 (int) ContainerSizes.executorHeapMb(conf), "", conf.get(SpindleConfig.EXECUTOR_EXTRA_JAVA_OPTIONS),
                 properties, driver.endpoint().host(), driver.endpoint().port(), id.id(),
                 container.getNodeId().getHost(), conf.get(SpindleConfig.EXECUTOR_CORES), null,
                 StagedResources.EXECUTOR_CONF, EXECUTOR_LOCAL_DIR);
-        Map<String, LocalResource> resources = new HashMap<>(settings.staged().localResources(false));
+        Map<String, LocalResource> resources = new HashMap<>(settings.staged().localResources());
         resources.put(StagedResources.EXECUTOR_CONF, driver.executorConf());
         Map<String, String> env = new HashMap<>(command.environment());
         env.put(ApplicationConstants.Environment.CLASSPATH.name(),

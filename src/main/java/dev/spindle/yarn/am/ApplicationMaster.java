@@ -78,14 +78,17 @@ public final class ApplicationMaster {
     }
 
     int run() throws IOException, YarnException {
-        SpindleConf conf = SpindleConf.fromFile(workDir.resolve(StagedResources.SPINDLE_CONF));
-        List<String> lines = Files.readAllLines(workDir.resolve(StagedResources.APP_ARGS), StandardCharsets.UTF_8);
+        SpindleConf conf = SpindleConf.fromFile(workDir.resolve(StagedResources.inConfArchive(
+                StagedResources.SPINDLE_CONF)));
+        List<String> lines = Files.readAllLines(workDir.resolve(StagedResources.inConfArchive(
+                StagedResources.APP_ARGS)), StandardCharsets.UTF_8);
         String mainClass = lines.get(0);
         List<String> args = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
             args.add(new String(Base64.getDecoder().decode(line), StandardCharsets.UTF_8));
         }
-        StagedResources staged = StagedResources.readFrom(workDir.resolve(StagedResources.FILE_NAME));
+        StagedResources listed = StagedResources.readFrom(workDir.resolve(StagedResources.inConfArchive(
+                StagedResources.FILE_NAME)));
         ApplicationAttemptId attempt = ContainerId.fromString(
                 env.get(ApplicationConstants.Environment.CONTAINER_ID.name())).getApplicationAttemptId();
         host = env.getOrDefault(ApplicationConstants.Environment.NM_HOST.name(), "");
@@ -97,6 +100,10 @@ public final class ApplicationMaster {
         }
         FileSystem fs = FileSystem.get(yarnConf);
         Path stagingDir = new Path(env.get(StagedResources.STAGING_DIR_ENV));
+        // The list was written before the archive that holds it; executors get the archive too.
+        StagedResources staged = listed.with(StagedResources.describe(fs, new Path(stagingDir,
+                StagedResources.CONF_ARCHIVE_FILE), StagedResources.CONF_ARCHIVE, StagedResources.Role.CONF_ARCHIVE,
+                false));
         LOG.info("ApplicationMaster {} starting {} (staging dir {})", attempt, mainClass, stagingDir);
 
         YarnAllocator allocator = new YarnAllocator(new YarnAllocator.Settings(yarnConf, fs, stagingDir, staged,

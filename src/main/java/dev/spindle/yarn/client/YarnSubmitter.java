@@ -128,9 +128,6 @@ public final class YarnSubmitter {
                 Stager stager = new Stager(fs, stagingDir, new Path(base, "cache"));
                 stager.createStagingDir();
                 StagedResources staged = stage(app, stager, fs, archive, spindleJars, extraJars, files);
-                staged.writeTo(fs, new Path(stagingDir, StagedResources.FILE_NAME));
-                staged = staged.with(StagedResources.describe(fs, new Path(stagingDir, StagedResources.FILE_NAME),
-                        StagedResources.FILE_NAME, Role.AM_ONLY, false));
                 err.printf("%sstaged the application in %s: uploaded %d files (%s), reused %d cached Spindle jars%n",
                         PREFIX, stagingDir, stager.uploaded(), megabytes(stager.uploadedBytes()), stager.reused());
 
@@ -299,20 +296,38 @@ public final class YarnSubmitter {
         for (java.nio.file.Path file : files) {
             entries.add(stager.stage(file, file.getFileName().toString(), Role.FILE));
         }
+        Map<String, byte[]> confFiles = new java.util.LinkedHashMap<>();
         java.nio.file.Path confFile = Files.createTempFile("spindle-conf", ".conf");
         try {
             app.conf().with(SpindleConfig.MASTER, "yarn").writeTo(confFile);
-            entries.add(stager.stage(Files.readAllBytes(confFile), StagedResources.SPINDLE_CONF, Role.AM_ONLY));
+            confFiles.put(StagedResources.SPINDLE_CONF, Files.readAllBytes(confFile));
         } finally {
             Files.deleteIfExists(confFile);
         }
-        entries.add(stager.stage(encodeArgs(app.mainClass(), app.args()), StagedResources.APP_ARGS, Role.AM_ONLY));
+        confFiles.put(StagedResources.APP_ARGS, encodeArgs(app.mainClass(), app.args()));
         byte[] hadoopXml = YarnConfs.forContainers(hadoopConf);
         for (String name : StagedResources.HADOOP_CONF) {
-            entries.add(stager.stage(hadoopXml, name, Role.CONF));
+            confFiles.put(name, hadoopXml);
         }
-        entries.add(stager.stage(log4jConfig(app.log4jConfig()), StagedResources.LOG4J_CONF, Role.CONF));
-        return new StagedResources(entries);
+        confFiles.put(StagedResources.LOG4J_CONF, log4jConfig(app.log4jConfig()));
+        StagedResources staged = new StagedResources(entries);
+        confFiles.put(StagedResources.FILE_NAME, staged.toBytes());
+        StagedResources.Entry archiveEntry = stager.stage(zip(confFiles), StagedResources.CONF_ARCHIVE_FILE,
+                Role.CONF_ARCHIVE);
+        return staged.with(new StagedResources.Entry(StagedResources.CONF_ARCHIVE, Role.CONF_ARCHIVE,
+                archiveEntry.path(), archiveEntry.size(), archiveEntry.timestamp(), false));
+    }
+
+    private static byte[] zip(Map<String, byte[]> files) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(file.getKey()));
+                zip.write(file.getValue());
+                zip.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
     }
 
     private ContainerLaunchContext amContainer(SpindleConf conf, StagedResources staged, Path stagingDir,
@@ -327,7 +342,7 @@ public final class YarnSubmitter {
                 "-Xmx" + ContainerSizes.driverHeapMb(conf) + "m", "-XX:+ExitOnOutOfMemoryError",
                 // Lets the AM trap System.exit in the user's main to report its status (Java 17-23).
                 "-Djava.security.manager=allow",
-                "-Dlog4j2.configurationFile=" + StagedResources.LOG4J_CONF,
+                "-Dlog4j2.configurationFile=" + StagedResources.inConfArchive(StagedResources.LOG4J_CONF),
                 "-Dyarn.app.container.log.dir=" + ApplicationConstants.LOG_DIR_EXPANSION_VAR,
                 AM_CLASS,
                 "1>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stdout",
@@ -344,7 +359,7 @@ public final class YarnSubmitter {
         }
         DataOutputBuffer tokens = new DataOutputBuffer();
         credentials.writeTokenStorageToStream(tokens);
-        return ContainerLaunchContext.newInstance(staged.localResources(true), env, List.of(String.join(" ", command)),
+        return ContainerLaunchContext.newInstance(staged.localResources(), env, List.of(String.join(" ", command)),
                 null, ByteBuffer.wrap(tokens.getData(), 0, tokens.getLength()), null);
     }
 

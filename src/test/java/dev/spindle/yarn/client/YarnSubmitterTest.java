@@ -48,21 +48,34 @@ class YarnSubmitterTest {
                 .containsExactly("a b", "line\nbreak", "", "ü$'\"");
     }
 
+    private static java.nio.file.Path writeList(StagedResources staged) {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("resources", ".txt");
+            file.toFile().deleteOnExit();
+            java.nio.file.Files.write(file, staged.toBytes());
+            return file;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void executorsGetTheApplicationJarsOnTheirClassPathTheAmLoadsThemItself() {
         StagedResources staged = new StagedResources(List.of(
                 new Entry("spindle.jar", Role.SPINDLE_JAR, "hdfs:/c/spindle.jar", 1, 1, true),
                 new Entry("__app__.jar", Role.APP_JAR, "hdfs:/s/__app__.jar", 1, 1, false),
                 new Entry("extra.jar", Role.APP_JAR, "hdfs:/s/extra.jar", 1, 1, false),
-                new Entry("__spindle__.conf", Role.AM_ONLY, "hdfs:/s/__spindle__.conf", 1, 1, false),
-                new Entry("core-site.xml", Role.CONF, "hdfs:/s/core-site.xml", 1, 1, false)));
+                new Entry("__spindle_conf__", Role.CONF_ARCHIVE, "hdfs:/s/__spindle_conf__.zip", 1, 1, false)));
         assertThat(staged.classPath(true, List.of("$HADOOP_HOME/*")))
-                .isEqualTo("{{PWD}}<CPS>{{PWD}}/spindle.jar<CPS>{{PWD}}/__app__.jar<CPS>{{PWD}}/extra.jar"
-                        + "<CPS>$HADOOP_HOME/*");
-        assertThat(staged.classPath(false, List.of())).isEqualTo("{{PWD}}<CPS>{{PWD}}/spindle.jar");
-        assertThat(staged.localResources(false)).containsOnlyKeys("spindle.jar", "__app__.jar", "extra.jar",
-                "core-site.xml");
-        assertThat(staged.localResources(true)).containsKey("__spindle__.conf");
+                .isEqualTo("{{PWD}}/__spindle_conf__<CPS>{{PWD}}<CPS>{{PWD}}/spindle.jar<CPS>{{PWD}}/__app__.jar"
+                        + "<CPS>{{PWD}}/extra.jar<CPS>$HADOOP_HOME/*");
+        assertThat(staged.classPath(false, List.of()))
+                .isEqualTo("{{PWD}}/__spindle_conf__<CPS>{{PWD}}<CPS>{{PWD}}/spindle.jar");
+        assertThat(staged.localResources()).containsOnlyKeys("spindle.jar", "__app__.jar", "extra.jar",
+                "__spindle_conf__");
+        assertThat(staged.localResources().get("__spindle_conf__").getType())
+                .isEqualTo(org.apache.hadoop.yarn.api.records.LocalResourceType.ARCHIVE);
+        assertThat(StagedResources.readFrom(writeList(staged)).entries()).isEqualTo(staged.entries());
         assertThat(staged.applicationJars()).containsExactly("__app__.jar", "extra.jar");
         assertThatThrownBy(() -> staged.with(new Entry("extra.jar", Role.FILE, "hdfs:/s/other/extra.jar", 1, 1,
                 false))).hasMessageContaining("two files would be named extra.jar");
