@@ -247,6 +247,108 @@ class YarnSubmitIT {
                 .containsExactlyInAnyOrderElementsOf(localWordCount());
     }
 
+    private static Run command(String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = new Submitter(System.out, errStream, Map.of("HADOOP_CONF_DIR", confDir.toString()))
+                    .run(args);
+        }
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        System.err.println(stderr);
+        return new Run(code, stderr);
+    }
+
+    private static String applicationId(Run run) {
+        return run.stderr().replaceFirst("(?s).*submitted application (application_\\d+_\\d+).*", "$1");
+    }
+
+    @Test
+    void withoutWaitingTheClientReturnsAndStatusAndKillWorkOnTheApplicationId() throws Exception {
+        Path jar = TestJars.build(work, "sleeper.jar", Map.of("it.Sleeper", """
+                package it;
+                public class Sleeper {
+                    public static void main(String[] args) {
+                        try (dev.spindle.api.Context ctx = dev.spindle.api.Context.create()) {
+                            ctx.parallelize(java.util.List.of(1, 2), 2).map(n -> {
+                                Thread.sleep(600_000);
+                                return n;
+                            }).count();
+                        }
+                    }
+                }
+                """));
+        Run run = submit("--conf", "spindle.yarn.submit.waitAppCompletion=false", "--class", "it.Sleeper",
+                jar.toString());
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        String appId = applicationId(run);
+        assertThat(appId).startsWith("application_");
+
+        // The staging directory is the owner's alone; its files are world-readable.
+        org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(stagingRoot(), appId);
+        assertThat(fs.getFileStatus(staging).getPermission().toShort()).isEqualTo((short) 0700);
+        FileStatus[] staged = fs.listStatus(staging);
+        assertThat(staged).extracting(f -> f.getPath().getName())
+                .containsExactlyInAnyOrder("__app__.jar", "__spindle_conf__.zip");
+        for (FileStatus file : staged) {
+            assertThat(file.getPermission().toShort()).as(file.getPath().toString()).isEqualTo((short) 0644);
+        }
+
+        Run status = command("--status", appId);
+        assertThat(status.exitCode()).isZero();
+        assertThat(status.stderr()).contains(appId).containsPattern("state (ACCEPTED|RUNNING)");
+
+        Run kill = command("--kill", appId);
+        assertThat(kill.exitCode()).as(kill.stderr()).isZero();
+        assertThat(command("--status", appId).stderr()).contains("state KILLED");
+        assertThat(fs.exists(staging)).as("staging directory of the killed application").isFalse();
+        assertThat(command("--status", "application_x").stderr()).contains("is not a YARN application id");
+    }
+
+    @Test
+    void systemExitInMainDecidesTheFinalStatus() throws Exception {
+        Path jar = TestJars.build(work, "exits.jar", Map.of("it.Exits", """
+                package it;
+                public class Exits {
+                    public static void main(String[] args) {
+                        try (dev.spindle.api.Context ctx = dev.spindle.api.Context.create()) {
+                            ctx.parallelize(java.util.List.of(1, 2, 3), 2).count();
+                            System.exit(Integer.parseInt(args[0]));
+                        }
+                    }
+                }
+                """));
+        Run three = submit("--class", "it.Exits", jar.toString(), "3");
+        assertThat(three.exitCode()).isEqualTo(1);
+        assertThat(three.stderr()).contains("final status FAILED").contains("the application called System.exit(3)");
+        Run zero = submit("--class", "it.Exits", jar.toString(), "0");
+        assertThat(zero.exitCode()).as(zero.stderr()).isZero();
+        assertThat(zero.stderr()).contains("final status SUCCEEDED");
+    }
+
+    @Test
+    void spindleJarsCanComeFromAPreUploadedArchive() throws Exception {
+        Path zip = work.resolve("spindle-libs.zip");
+        List<Path> jars = new ArrayList<>(List.of(spindleJar()));
+        try (Stream<Path> lib = Files.list(HOME.resolve("target/lib"))) {
+            jars.addAll(lib.toList());
+        }
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            for (Path jar : jars) {
+                out.putNextEntry(new java.util.zip.ZipEntry(jar.getFileName().toString()));
+                Files.copy(jar, out);
+                out.closeEntry();
+            }
+        }
+        fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(zip.toUri()),
+                new org.apache.hadoop.fs.Path("/shared/spindle-libs.zip"));
+        Run run = submit("--conf", "spindle.yarn.archive=/shared/spindle-libs.zip", "--class",
+                "dev.spindle.examples.WordCount", spindleJar().toString(), "/in/words.txt", "/out/from-archive");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stderr()).contains("uploaded 2 files").contains("reused 0 cached Spindle jars");
+        assertThat(hdfsLines("/out/from-archive")).containsExactlyInAnyOrderElementsOf(localWordCount());
+    }
+
     @Test
     void anExceptionInMainFailsTheApplicationAndTheClientPrintsIt() throws Exception {
         Path jar = TestJars.build(work, "failing-app.jar", Map.of("it.Failing", """

@@ -122,7 +122,7 @@ public final class YarnSubmitter {
 
             FileSystem fs = FileSystem.get(hadoopConf);
             Path base = new Path(fs.getHomeDirectory(), ".spindle");
-            Path stagingDir = new Path(new Path(base, "staging"), appId.toString());
+            Path stagingDir = stagingDir(fs, appId);
             boolean submitted = false;
             try {
                 Stager stager = new Stager(fs, stagingDir, new Path(base, "cache"));
@@ -201,7 +201,11 @@ public final class YarnSubmitter {
         try (YarnClient yarn = YarnClient.createYarnClient()) {
             yarn.init(hadoopConf);
             yarn.start();
-            yarn.killApplication(parseId(id), "killed by spindle-submit --kill");
+            ApplicationId appId = parseId(id);
+            yarn.killApplication(appId, "killed by spindle-submit --kill");
+            // A killed ApplicationMaster cannot clean up after itself.
+            FileSystem fs = FileSystem.get(hadoopConf);
+            deleteQuietly(fs, stagingDir(fs, appId));
             err.println(PREFIX + "killed " + id);
             return EXIT_OK;
         } catch (SpindleException e) {
@@ -211,6 +215,11 @@ public final class YarnSubmitter {
             err.println(PREFIX + "error: cannot kill " + id + ": " + e.getMessage());
             return EXIT_APP_FAILED;
         }
+    }
+
+    /** {@code /user/<user>/.spindle/staging/<appId>} on the default file system. */
+    private static Path stagingDir(FileSystem fs, ApplicationId appId) {
+        return new Path(new Path(new Path(fs.getHomeDirectory(), ".spindle"), "staging"), appId.toString());
     }
 
     private static ApplicationId parseId(String id) {
