@@ -1,0 +1,236 @@
+package dev.spindle.yarn.allocator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spindle.cluster.ExecutorProvisioner;
+import dev.spindle.common.ExecutorId;
+import dev.spindle.config.SpindleConf;
+import dev.spindle.rpc.AppSecret;
+import dev.spindle.yarn.StagedResources;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.yarn.api.protocolrecords.RegisterApplicationMasterResponse;
+import org.apache.hadoop.yarn.api.records.ApplicationAttemptId;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.Container;
+import org.apache.hadoop.yarn.api.records.ContainerExitStatus;
+import org.apache.hadoop.yarn.api.records.ContainerId;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.ContainerState;
+import org.apache.hadoop.yarn.api.records.ContainerStatus;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.NodeId;
+import org.apache.hadoop.yarn.api.records.Priority;
+import org.apache.hadoop.yarn.api.records.Resource;
+import org.apache.hadoop.yarn.api.records.UpdateContainerRequest;
+import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
+import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
+import org.apache.hadoop.yarn.client.api.async.NMClientAsync;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The allocator against fake ResourceManager and NodeManager clients: requests, launches, surplus, exits. */
+class YarnAllocatorTest {
+    private static final ApplicationAttemptId ATTEMPT =
+            ApplicationAttemptId.newInstance(ApplicationId.newInstance(1_700_000_000_000L, 1), 1);
+
+    @TempDir
+    Path dir;
+
+    /** Records what the allocator asks of the ResourceManager. */
+    private static final class FakeRm extends AMRMClientAsync<ContainerRequest> {
+        final List<ContainerRequest> requests = new ArrayList<>();
+        final List<ContainerId> released = new ArrayList<>();
+
+        FakeRm(AbstractCallbackHandler handler) {
+            super(1000, handler);
+        }
+
+        @Override
+        public List<? extends Collection<ContainerRequest>> getMatchingRequests(Priority priority, String resourceName,
+                Resource capability) {
+            return List.of();
+        }
+
+        @Override
+        public RegisterApplicationMasterResponse registerApplicationMaster(String host, int port, String url) {
+            return null;
+        }
+
+        @Override
+        public void unregisterApplicationMaster(FinalApplicationStatus status, String message, String url) {
+        }
+
+        @Override
+        public void addContainerRequest(ContainerRequest request) {
+            requests.add(request);
+        }
+
+        @Override
+        public void removeContainerRequest(ContainerRequest request) {
+            assertThat(requests.remove(request)).as("removing a request that was added").isTrue();
+        }
+
+        @Override
+        public void requestContainerUpdate(Container container, UpdateContainerRequest request) {
+        }
+
+        @Override
+        public void releaseAssignedContainer(ContainerId containerId) {
+            released.add(containerId);
+        }
+
+        @Override
+        public Resource getAvailableResources() {
+            return null;
+        }
+
+        @Override
+        public int getClusterNodeCount() {
+            return 2;
+        }
+
+        @Override
+        public void updateBlacklist(List<String> additions, List<String> removals) {
+        }
+    }
+
+    /** Records container launches. */
+    private static final class FakeNm extends NMClientAsync {
+        final Map<ContainerId, ContainerLaunchContext> started = new java.util.LinkedHashMap<>();
+
+        FakeNm(AbstractCallbackHandler handler) {
+            super(handler);
+        }
+
+        @Override
+        public void startContainerAsync(Container container, ContainerLaunchContext context) {
+            started.put(container.getId(), context);
+        }
+
+        @Override
+        public void increaseContainerResourceAsync(Container container) {
+        }
+
+        @Override
+        public void updateContainerResourceAsync(Container container) {
+        }
+
+        @Override
+        public void reInitializeContainerAsync(ContainerId id, ContainerLaunchContext context, boolean autoCommit) {
+        }
+
+        @Override
+        public void restartContainerAsync(ContainerId id) {
+        }
+
+        @Override
+        public void rollbackLastReInitializationAsync(ContainerId id) {
+        }
+
+        @Override
+        public void commitLastReInitializationAsync(ContainerId id) {
+        }
+
+        @Override
+        public void stopContainerAsync(ContainerId id, NodeId nodeId) {
+        }
+
+        @Override
+        public void getContainerStatusAsync(ContainerId id, NodeId nodeId) {
+        }
+    }
+
+    private final List<String> exited = new ArrayList<>();
+    private final List<String> gaveUp = new ArrayList<>();
+
+    private static Container container(int n, String host) {
+        return Container.newInstance(ContainerId.newContainerId(ATTEMPT, n), NodeId.newInstance(host, 8041),
+                host + ":8042", Resource.newInstance(1024, 1), Priority.newInstance(1), null);
+    }
+
+    private static ContainerStatus completed(Container container, int exitStatus, String diagnostics) {
+        return ContainerStatus.newInstance(container.getId(), ContainerState.COMPLETE, diagnostics, exitStatus);
+    }
+
+    @Test
+    void keepsTheTargetReleasesSurplusReplacesFailuresAndGivesUpPastTheLimit() throws IOException {
+        Path confFile = Files.writeString(dir.resolve("driver.conf"), "spindle.master=yarn\n");
+        Configuration hadoop = new Configuration(false);
+        YarnAllocator allocator = new YarnAllocator(new YarnAllocator.Settings(hadoop, FileSystem.getLocal(hadoop),
+                new org.apache.hadoop.fs.Path(dir.resolve("staging").toUri()), new StagedResources(List.of()),
+                AppSecret.generate(), endpoint -> { }));
+        FakeRm rm = new FakeRm(allocator.rmCallbacks());
+        FakeNm nm = new FakeNm(allocator.nmCallbacks());
+        allocator.attach(rm, nm);
+        ExecutorProvisioner provisioner = allocator.provisioner(SpindleConf.of(Map.of(
+                "spindle.executor.instances", "2", "spindle.executor.memory", "1g", "spindle.executor.cores", "2",
+                "spindle.executor.maxFailures", "2")));
+        provisioner.start(new ExecutorProvisioner.DriverEndpoint("driverhost", 7077, "", confFile.toString()),
+                new ExecutorProvisioner.Callbacks() {
+                    @Override
+                    public void executorExited(ExecutorId id, String reason) {
+                        exited.add(id.id() + ": " + reason);
+                    }
+
+                    @Override
+                    public void gaveUp(String reason) {
+                        gaveUp.add(reason);
+                    }
+                });
+        assertThat(rm.requests).hasSize(2);
+        assertThat(rm.requests.get(0).getCapability()).isEqualTo(Resource.newInstance(1024 + 384, 2));
+
+        // Three grants for two wanted: two launch, the third goes back.
+        Container a = container(2, "nm1");
+        Container b = container(3, "nm2");
+        Container surplus = container(4, "nm1");
+        allocator.rmCallbacks().onContainersAllocated(List.of(a, b, surplus));
+        assertThat(nm.started).containsOnlyKeys(a.getId(), b.getId());
+        assertThat(rm.released).containsExactly(surplus.getId());
+        assertThat(rm.requests).isEmpty();
+        assertThat(allocator.liveExecutors()).isEqualTo(2);
+        assertThat(provisioner.launched(new ExecutorId("1"))).isTrue();
+        String command = nm.started.get(a.getId()).getCommands().get(0);
+        assertThat(command).contains("'--executor-id' '1'").contains("'--driver' 'driverhost:7077'")
+                .contains("'--secret-from-credentials'").contains("-Xmx1024m")
+                .doesNotContain("--secret-file");
+        assertThat(nm.started.get(a.getId()).getTokens()).isNotNull();
+
+        // The surplus container's completion is not an executor's.
+        allocator.rmCallbacks().onContainersCompleted(List.of(completed(surplus, ContainerExitStatus.ABORTED, "")));
+        assertThat(exited).isEmpty();
+
+        // A failed executor is reported with its reason and replaced.
+        allocator.rmCallbacks().onContainersCompleted(List.of(completed(a, 137, "killed")));
+        assertThat(exited).singleElement().asString().startsWith("1: exited with code 137 (SIGKILL)");
+        assertThat(rm.requests).hasSize(1);
+        assertThat(gaveUp).isEmpty();
+
+        // One the driver asked to kill is released, not counted, and replaced too.
+        provisioner.kill(new ExecutorId("2"));
+        assertThat(rm.released).contains(b.getId());
+        allocator.rmCallbacks().onContainersCompleted(List.of(completed(b, ContainerExitStatus.ABORTED, "")));
+        assertThat(exited).hasSize(1);
+        assertThat(rm.requests).hasSize(2);
+
+        // The second failure reaches spindle.executor.maxFailures=2.
+        Container c = container(5, "nm2");
+        allocator.rmCallbacks().onContainersAllocated(List.of(c));
+        allocator.rmCallbacks().onContainersCompleted(List.of(completed(c,
+                ContainerExitStatus.KILLED_EXCEEDED_PMEM, "Current usage: 1.2 GB of 1 GB physical memory used")));
+        assertThat(gaveUp).singleElement().asString().contains("2 executor containers failed")
+                .contains("spindle.executor.maxFailures").contains("1.2 GB of 1 GB physical memory used");
+        assertThat(allocator.recentFailures()).hasSize(2);
+
+        provisioner.close();
+        assertThat(rm.requests).isEmpty();
+    }
+}
