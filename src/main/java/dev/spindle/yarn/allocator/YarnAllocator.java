@@ -92,6 +92,7 @@ public final class YarnAllocator {
     private final Set<ContainerId> released = new HashSet<>();
     private final Deque<String> recentFailures = new ArrayDeque<>();
     private Map<String, Integer> pendingTasksByHost = Map.of();
+    private boolean gaveUp;
     private static final int RECENT_FAILURES = 5;
 
     /** The driver being served: its endpoint, settings and what it is told. */
@@ -146,6 +147,7 @@ public final class YarnAllocator {
                     conf.get(SpindleConfig.EXECUTOR_CORES));
             int target = conf.get(SpindleConfig.EXECUTOR_INSTANCES);
             synchronized (YarnAllocator.this) {
+                gaveUp = false;
                 active = new Active(endpoint, callbacks, conf, resource, target,
                         ContainerSizes.executorMaxFailures(conf), executorConf, new int[1]);
                 LOG.info("Requesting {} executor containers of {} MB and {} vcores", target,
@@ -217,7 +219,7 @@ public final class YarnAllocator {
 
     /** Brings outstanding requests to the target minus the executors running or launching. Holds this. */
     private void reconcile() {
-        int target = active == null ? 0 : active.target();
+        int target = active == null || gaveUp ? 0 : active.target();
         int missing = target - containers.size() - pending.size();
         if (missing > 0 && !pendingTasksByHost.isEmpty()) {
             LOG.info("Requesting {} executor container(s) preferring hosts {}", missing,
@@ -260,7 +262,7 @@ public final class YarnAllocator {
 
     private synchronized void allocated(List<Container> granted) {
         for (Container container : granted) {
-            if (active == null || containers.size() >= active.target()) {
+            if (active == null || gaveUp || containers.size() >= active.target()) {
                 LOG.info("Releasing surplus container {} on {}", container.getId(), container.getNodeId());
                 amrm.releaseAssignedContainer(container.getId());
                 continue;
@@ -316,7 +318,7 @@ public final class YarnAllocator {
         StringBuilder shell = new StringBuilder(commandLine.get(0));
         for (String arg : commandLine.subList(1, commandLine.size())) {
             if (arg.contains("'") || arg.contains("\"") || arg.contains("`") || arg.contains("\\")
-                    || (arg.contains("$") && !arg.contains(ApplicationConstants.LOG_DIR_EXPANSION_VAR))) {
+                    || arg.contains("$")) {
                 throw new IllegalArgumentException("executor argument " + arg + " holds a quote, backslash or $, "
                         + "which YARN's launch script cannot pass through; remove it from "
                         + "spindle.executor.extraJavaOptions");
@@ -371,6 +373,7 @@ public final class YarnAllocator {
             }
             driver.callbacks().executorExited(id, exit.message());
             if (exit.countsAsFailure() && ++driver.failures()[0] >= driver.maxFailures()) {
+                gaveUp = true;
                 driver.callbacks().gaveUp(driver.failures()[0] + " executor containers failed, the limit "
                         + "(spindle.executor.maxFailures) is " + driver.maxFailures() + "; the last: executor " + id.id()
                         + " " + exit.message());
@@ -409,6 +412,8 @@ public final class YarnAllocator {
         if (driver != null) {
             driver.callbacks().executorExited(id, "its container could not be started: " + error);
             if (++driver.failures()[0] >= driver.maxFailures()) {
+                gaveUp = true;
+                reconcile();
                 driver.callbacks().gaveUp(driver.failures()[0] + " executor containers failed, the limit "
                         + "(spindle.executor.maxFailures) is " + driver.maxFailures() + "; the last could not be "
                         + "started: " + error);

@@ -120,6 +120,9 @@ public final class ApplicationMaster {
             return allocator.provisioner(driverConf);
         });
 
+        // Registered before main runs: the RM expires an attempt that has not registered within its liveness
+        // interval (10 min by default), however long main takes to create its first Context.
+        register(new ExecutorProvisioner.DriverEndpoint(host, -1, "", ""));
         Outcome outcome;
         try {
             outcome = runUserMain(conf, mainClass, args, staged.applicationJars());
@@ -149,7 +152,7 @@ public final class ApplicationMaster {
         return 0;
     }
 
-    /** Registers with the ResourceManager once, when the driver's RPC endpoint is known. */
+    /** Registers with the ResourceManager, once. */
     private synchronized void register(ExecutorProvisioner.DriverEndpoint endpoint) {
         if (registered) {
             return;
@@ -159,8 +162,8 @@ public final class ApplicationMaster {
         try {
             var response = amrm.registerApplicationMaster(endpoint.host().isEmpty() ? host : endpoint.host(),
                     endpoint.port(), "");
-            LOG.info("Registered with the ResourceManager (driver at {}:{}); the largest container is {}",
-                    endpoint.host(), endpoint.port(), response.getMaximumResourceCapability());
+            LOG.info("Registered with the ResourceManager; the largest container is {}",
+                    response.getMaximumResourceCapability());
         } catch (YarnException | IOException e) {
             throw new IllegalStateException("cannot register the ApplicationMaster with the ResourceManager: " + e, e);
         }
@@ -171,6 +174,11 @@ public final class ApplicationMaster {
     private Outcome runUserMain(SpindleConf conf, String mainClass, List<String> args, List<String> jars)
             throws IOException {
         conf.with(SpindleConfig.MASTER, "yarn").asMap().forEach(System::setProperty);
+        if (conf.getOptional(SpindleConfig.LOCAL_DIR).isEmpty()) {
+            // The driver's files (the secret file among them) go under the container's directory, which YARN
+            // deletes whatever way the attempt ends, rather than /tmp.
+            System.setProperty(SpindleConfig.LOCAL_DIR.key(), workDir.resolve("spindle-local").toString());
+        }
         List<URL> urls = new ArrayList<>();
         for (String jar : jars) {
             urls.add(workDir.resolve(jar).toUri().toURL());

@@ -63,6 +63,7 @@ public final class YarnSubmitter {
     private static final Logger LOG = LogManager.getLogger(YarnSubmitter.class);
     private static final String PREFIX = "spindle-submit: ";
     private static final int PROGRESS_STEP_PERCENT = 10;
+    private static final long CONNECT_MAX_WAIT_MILLIS = 60_000;
 
     /**
      * One application to submit.
@@ -91,6 +92,11 @@ public final class YarnSubmitter {
      */
     public YarnSubmitter(Configuration hadoopConf, PrintStream err) {
         this.hadoopConf = new YarnConfiguration(requireNonNull(hadoopConf, "hadoopConf is null"));
+        // Hadoop retries an unreachable ResourceManager for 15 minutes per call; a client should say so sooner.
+        String[] sources = this.hadoopConf.getPropertySources(YarnConfiguration.RESOURCEMANAGER_CONNECT_MAX_WAIT_MS);
+        if (sources == null || java.util.Arrays.stream(sources).allMatch(s -> s.contains("yarn-default.xml"))) {
+            this.hadoopConf.setLong(YarnConfiguration.RESOURCEMANAGER_CONNECT_MAX_WAIT_MS, CONNECT_MAX_WAIT_MILLIS);
+        }
         this.err = requireNonNull(err, "err is null");
     }
 
@@ -165,7 +171,8 @@ public final class YarnSubmitter {
         } catch (SpindleException e) {
             err.println(PREFIX + "error: " + e.getMessage());
             return EXIT_USAGE;
-        } catch (IOException | YarnException e) {
+        } catch (IOException | YarnException | RuntimeException e) {
+            // RuntimeException: the Hadoop clients report a bad cluster configuration that way.
             err.println(PREFIX + "error: talking to the YARN cluster failed: " + e);
             LOG.debug("YARN client failure", e);
             return EXIT_APP_FAILED;
@@ -190,8 +197,8 @@ public final class YarnSubmitter {
         } catch (SpindleException e) {
             err.println(PREFIX + "error: " + e.getMessage());
             return EXIT_USAGE;
-        } catch (IOException | YarnException e) {
-            err.println(PREFIX + "error: cannot get the report of " + id + ": " + e.getMessage());
+        } catch (IOException | YarnException | RuntimeException e) {
+            err.println(PREFIX + "error: cannot get the report of " + id + ": " + e);
             return EXIT_APP_FAILED;
         }
     }
@@ -211,8 +218,8 @@ public final class YarnSubmitter {
         } catch (SpindleException e) {
             err.println(PREFIX + "error: " + e.getMessage());
             return EXIT_USAGE;
-        } catch (IOException | YarnException e) {
-            err.println(PREFIX + "error: cannot kill " + id + ": " + e.getMessage());
+        } catch (IOException | YarnException | RuntimeException e) {
+            err.println(PREFIX + "error: cannot kill " + id + ": " + e);
             return EXIT_APP_FAILED;
         }
     }
@@ -234,7 +241,8 @@ public final class YarnSubmitter {
         QueueInfo info;
         try {
             info = yarn.getQueueInfo(queue);
-        } catch (YarnException | IOException e) {
+        } catch (YarnException e) {
+            // Some schedulers answer an unknown queue with an error rather than nothing.
             info = null;
             LOG.debug("Queue lookup of {} failed", queue, e);
         }
@@ -288,7 +296,8 @@ public final class YarnSubmitter {
             throws IOException {
         List<StagedResources.Entry> entries = new ArrayList<>();
         if (archive != null) {
-            Path archivePath = fs.makeQualified(new Path(archive));
+            Path raw = new Path(archive);
+            Path archivePath = raw.getFileSystem(hadoopConf).makeQualified(raw);
             if (!archivePath.getFileSystem(hadoopConf).exists(archivePath)) {
                 throw SpindleException.invalidArgument("spindle.yarn.archive %s does not exist", archive);
             }

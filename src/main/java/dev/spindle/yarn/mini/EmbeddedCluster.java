@@ -144,7 +144,12 @@ public final class EmbeddedCluster implements AutoCloseable {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "spindle-minicluster-stop"));
-        cluster.writeConfDir(confDir);
+        try {
+            cluster.writeConfDir(confDir);
+        } catch (IOException e) {
+            LOG.fatal("Cannot write the cluster's configuration into {}", confDir, e);
+            System.exit(1);
+        }
         System.out.println("spindle-minicluster: ready, HADOOP_CONF_DIR=" + confDir);
         System.out.flush();
         new java.util.concurrent.CountDownLatch(1).await();

@@ -229,6 +229,7 @@ class YarnAllocatorTest {
         assertThat(gaveUp).singleElement().asString().contains("2 executor containers failed")
                 .contains("spindle.executor.maxFailures").contains("1.2 GB of 1 GB physical memory used");
         assertThat(allocator.recentFailures()).hasSize(2);
+        assertThat(rm.requests).as("no more containers once the application gave up").isEmpty();
 
         provisioner.close();
         assertThat(rm.requests).isEmpty();
