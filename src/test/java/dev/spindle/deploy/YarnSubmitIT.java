@@ -313,6 +313,15 @@ class YarnSubmitIT {
                     public static void main(String[] args) {
                         try (dev.spindle.api.Context ctx = dev.spindle.api.Context.create()) {
                             ctx.parallelize(java.util.List.of(1, 2, 3), 2).count();
+                            if (args[0].startsWith("thread:")) {
+                                // Another of the application's threads exits while main still works.
+                                new Thread(() -> System.exit(Integer.parseInt(args[0].substring(7)))).start();
+                                try {
+                                    Thread.sleep(600_000);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            }
                             System.exit(Integer.parseInt(args[0]));
                         }
                     }
@@ -321,6 +330,11 @@ class YarnSubmitIT {
         Run three = submit("--class", "it.Exits", jar.toString(), "3");
         assertThat(three.exitCode()).isEqualTo(1);
         assertThat(three.stderr()).contains("final status FAILED").contains("the application called System.exit(3)");
+        long start = System.nanoTime();
+        Run fromThread = submit("--class", "it.Exits", jar.toString(), "thread:5");
+        assertThat(fromThread.exitCode()).isEqualTo(1);
+        assertThat(fromThread.stderr()).contains("the application called System.exit(5)");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofMinutes(2));
         Run zero = submit("--class", "it.Exits", jar.toString(), "0");
         assertThat(zero.exitCode()).as(zero.stderr()).isZero();
         assertThat(zero.stderr()).contains("final status SUCCEEDED");

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.Text;
@@ -48,6 +47,7 @@ import org.apache.logging.log4j.Logger;
 public final class ApplicationMaster {
     private static final Logger LOG = LogManager.getLogger(ApplicationMaster.class);
     private static final int DIAGNOSTIC_STACK_LINES = 30;
+    private static final long DRIVER_UNWIND_MILLIS = 10_000;
 
     /** How the user's program ended. */
     record Outcome(FinalApplicationStatus status, String diagnostics) {
@@ -184,23 +184,33 @@ public final class ApplicationMaster {
             urls.add(workDir.resolve(jar).toUri().toURL());
         }
         ThreadGroup userThreads = new ThreadGroup("spindle-user");
-        ExitTrap trap = ExitTrap.install(userThreads);
-        AtomicReference<Outcome> outcome = new AtomicReference<>();
+        // Completed by main's end, or by System.exit from any of the application's threads (the driver thread
+        // may then still be running; the AM ends it when it exits).
+        java.util.concurrent.CompletableFuture<Outcome> outcome = new java.util.concurrent.CompletableFuture<>();
+        ExitTrap trap = ExitTrap.install(userThreads, status -> outcome.complete(exitOutcome(status)));
         try (URLClassLoader loader = new URLClassLoader("spindle-app", urls.toArray(new URL[0]),
                 ApplicationMaster.class.getClassLoader())) {
-            Thread driver = new Thread(userThreads, () -> outcome.set(invokeMain(loader, mainClass, args)),
+            Thread driver = new Thread(userThreads, () -> outcome.complete(invokeMain(loader, mainClass, args)),
                     "spindle-driver");
             driver.setContextClassLoader(loader);
             driver.start();
-            driver.join();
+            Outcome result = outcome.get();
+            // After System.exit the driver thread unwinds (closing the user's Context); give it a moment.
+            driver.join(DRIVER_UNWIND_MILLIS);
+            return result;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome(FinalApplicationStatus.FAILED, "the ApplicationMaster was interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            return new Outcome(FinalApplicationStatus.FAILED, "the driver thread failed: " + e.getCause());
         } finally {
             trap.uninstall();
         }
-        return outcome.get() == null ? new Outcome(FinalApplicationStatus.FAILED, "the driver thread ended without "
-                + "an outcome") : outcome.get();
+    }
+
+    private static Outcome exitOutcome(int status) {
+        return status == 0 ? new Outcome(FinalApplicationStatus.SUCCEEDED, "")
+                : new Outcome(FinalApplicationStatus.FAILED, "the application called System.exit(" + status + ")");
     }
 
     private static Outcome invokeMain(ClassLoader loader, String mainClass, List<String> args) {
@@ -222,9 +232,7 @@ public final class ApplicationMaster {
             Throwable error = e.getCause() == null ? e : e.getCause();
             for (Throwable t = error; t != null; t = t.getCause()) {
                 if (t instanceof ExitTrap.ExitTrapped exit) {
-                    return exit.status() == 0 ? new Outcome(FinalApplicationStatus.SUCCEEDED, "")
-                            : new Outcome(FinalApplicationStatus.FAILED, "the application called System.exit("
-                                    + exit.status() + ")");
+                    return exitOutcome(exit.status());
                 }
             }
             return new Outcome(FinalApplicationStatus.FAILED, "User class " + mainClass + " threw " + describe(error));

@@ -38,8 +38,11 @@ final class ExitTrap {
         this.installed = installed;
     }
 
-    /** Traps exits of threads in {@code group} (and the groups under it). */
-    static ExitTrap install(ThreadGroup group) {
+    /**
+     * Traps exits of threads in {@code group} (and the groups under it); {@code onExit} hears the status, whichever
+     * thread called it, since only that thread sees the exception.
+     */
+    static ExitTrap install(ThreadGroup group, java.util.function.IntConsumer onExit) {
         SecurityManager previous = System.getSecurityManager();
         try {
             System.setSecurityManager(new SecurityManager() {
@@ -54,6 +57,7 @@ final class ExitTrap {
                 @Override
                 public void checkExit(int status) {
                     if (group.parentOf(Thread.currentThread().getThreadGroup())) {
+                        onExit.accept(status);
                         throw new ExitTrapped(status);
                     }
                 }

@@ -133,6 +133,7 @@ public final class YarnSubmitter {
             try {
                 Stager stager = new Stager(fs, stagingDir, new Path(base, "cache"));
                 stager.createStagingDir();
+                fs.deleteOnExit(stagingDir); // until submitted: a client stopped mid-upload leaves nothing
                 StagedResources staged = stage(app, stager, fs, archive, spindleJars, extraJars, files);
                 err.printf("%sstaged the application in %s: uploaded %d files (%s), reused %d cached Spindle jars%n",
                         PREFIX, stagingDir, stager.uploaded(), megabytes(stager.uploadedBytes()), stager.reused());
@@ -151,6 +152,7 @@ public final class YarnSubmitter {
                 context.setResource(amResource);
                 context.setAMContainerSpec(amContainer(conf, staged, stagingDir, fs));
                 yarn.submitApplication(context);
+                fs.cancelDeleteOnExit(stagingDir);
                 submitted = true;
             } finally {
                 if (!submitted) {
