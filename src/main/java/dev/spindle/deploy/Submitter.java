@@ -3,6 +3,7 @@ package dev.spindle.deploy;
 import static java.util.Objects.requireNonNull;
 
 import dev.spindle.common.SpindleException;
+import dev.spindle.common.StackTraces;
 import dev.spindle.yarn.client.YarnSubmitter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -102,30 +103,34 @@ public final class Submitter {
 
     /** Submits to the YARN cluster of {@code HADOOP_CONF_DIR}: the driver runs in the ApplicationMaster. */
     private int runOnYarn(SubmitArguments arguments) {
-        org.apache.hadoop.conf.Configuration cluster;
+        YarnSubmitter yarn;
         try {
-            cluster = YarnSubmitter.clusterConf(env);
+            yarn = yarnSubmitter();
         } catch (SpindleException e) {
             return usageError(e.getMessage());
         }
         String home = env.getOrDefault("SPINDLE_HOME", System.getProperty("spindle.home"));
         String log4j = System.getProperty("log4j2.configurationFile");
         Path log4jFile = log4j == null || log4j.contains(",") ? null : Path.of(log4j.replaceFirst("^file:", ""));
-        return new YarnSubmitter(cluster, err).submit(new YarnSubmitter.Application(arguments.conf(),
+        return yarn.submit(new YarnSubmitter.Application(arguments.conf(),
                 arguments.jar(), arguments.mainClass(), arguments.appArgs(), home == null ? null : Path.of(home),
                 log4jFile));
     }
 
     private int yarnCommand(SubmitArguments arguments) {
-        org.apache.hadoop.conf.Configuration cluster;
+        YarnSubmitter yarn;
         try {
-            cluster = YarnSubmitter.clusterConf(env);
+            yarn = yarnSubmitter();
         } catch (SpindleException e) {
             return usageError(e.getMessage());
         }
-        YarnSubmitter yarn = new YarnSubmitter(cluster, err);
         return arguments.action() == SubmitArguments.Action.STATUS ? yarn.status(arguments.applicationId())
                 : yarn.kill(arguments.applicationId());
+    }
+
+    /** A YARN client for the cluster of {@code HADOOP_CONF_DIR}; throws when that is not set up. */
+    private YarnSubmitter yarnSubmitter() {
+        return new YarnSubmitter(YarnSubmitter.clusterConf(env), err);
     }
 
     private int runInThisJvm(SubmitArguments arguments, UserApplication application) {

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -66,14 +65,13 @@ public final class YarnAllocator {
 
     /** What the allocator needs from its ApplicationMaster. */
     public record Settings(Configuration hadoopConf, FileSystem fs, Path stagingDir, StagedResources staged,
-            AppSecret secret, Consumer<ExecutorProvisioner.DriverEndpoint> register) {
+            AppSecret secret) {
         public Settings {
             requireNonNull(hadoopConf, "hadoopConf is null");
             requireNonNull(fs, "fs is null");
             requireNonNull(stagingDir, "stagingDir is null");
             requireNonNull(staged, "staged is null");
             requireNonNull(secret, "secret is null");
-            requireNonNull(register, "register is null");
         }
     }
 
@@ -140,7 +138,6 @@ public final class YarnAllocator {
 
         @Override
         public void start(DriverEndpoint endpoint, Callbacks callbacks) {
-            settings.register().accept(endpoint);
             LocalResource executorConf = uploadExecutorConf(endpoint);
             Resource resource = Resource.newInstance(
                     ContainerSizes.executorHeapMb(conf) + ContainerSizes.executorOverheadMb(conf),
@@ -372,15 +369,21 @@ public final class YarnAllocator {
                 continue;
             }
             driver.callbacks().executorExited(id, exit.message());
-            if (exit.countsAsFailure() && ++driver.failures()[0] >= driver.maxFailures()) {
-                gaveUp = true;
-                driver.callbacks().gaveUp(driver.failures()[0] + " executor containers failed, the limit "
-                        + "(spindle.executor.maxFailures) is " + driver.maxFailures() + "; the last: executor " + id.id()
-                        + " " + exit.message());
+            if (exit.countsAsFailure()) {
+                countFailure(driver, "executor " + id.id() + " " + exit.message());
             }
         }
         if (active != null) {
             reconcile();
+        }
+    }
+
+    /** Counts a failed container against spindle.executor.maxFailures; at the limit, stops asking and gives up. */
+    private void countFailure(Active driver, String last) {
+        if (++driver.failures()[0] >= driver.maxFailures()) {
+            gaveUp = true;
+            driver.callbacks().gaveUp(driver.failures()[0] + " executor containers failed, the limit "
+                    + "(spindle.executor.maxFailures) is " + driver.maxFailures() + "; the last: " + last);
         }
     }
 
@@ -411,14 +414,7 @@ public final class YarnAllocator {
         Active driver = active;
         if (driver != null) {
             driver.callbacks().executorExited(id, "its container could not be started: " + error);
-            if (++driver.failures()[0] >= driver.maxFailures()) {
-                gaveUp = true;
-                reconcile();
-                driver.callbacks().gaveUp(driver.failures()[0] + " executor containers failed, the limit "
-                        + "(spindle.executor.maxFailures) is " + driver.maxFailures() + "; the last could not be "
-                        + "started: " + error);
-                return;
-            }
+            countFailure(driver, "could not be started: " + error);
             reconcile();
         }
     }

@@ -1,15 +1,13 @@
 package dev.spindle.yarn.am;
 
-import dev.spindle.cluster.ExecutorProvisioner;
 import dev.spindle.cluster.ExternalClusterManager;
+import dev.spindle.common.StackTraces;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
 import dev.spindle.rpc.AppSecret;
 import dev.spindle.yarn.StagedResources;
 import dev.spindle.yarn.allocator.YarnAllocator;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -39,8 +37,8 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * The YARN ApplicationMaster: hosts the driver. It runs the user's {@code main} in a driver thread with the
- * application jar's class loader; the first {@code Context} the program creates registers the AM with the
- * ResourceManager (with the driver's RPC port) and gets its executors from a {@link YarnAllocator}. The final
+ * application jar's class loader, after registering with the ResourceManager; each {@code Context} the program
+ * creates gets its executors from a {@link YarnAllocator}. The final
  * status follows how {@code main} ends: it returns, SUCCEEDED; it throws, FAILED with the exception as diagnostics;
  * {@code System.exit(n)}, SUCCEEDED only for 0. Then it unregisters and deletes the staging directory.
  */
@@ -57,7 +55,6 @@ public final class ApplicationMaster {
     private final Map<String, String> env;
     private final YarnConfiguration yarnConf = new YarnConfiguration();
     private AMRMClientAsync<ContainerRequest> amrm;
-    private boolean registered;
     private String host = "";
 
     ApplicationMaster(java.nio.file.Path workDir, Map<String, String> env) {
@@ -107,7 +104,7 @@ public final class ApplicationMaster {
         LOG.info("ApplicationMaster {} starting {} (staging dir {})", attempt, mainClass, stagingDir);
 
         YarnAllocator allocator = new YarnAllocator(new YarnAllocator.Settings(yarnConf, fs, stagingDir, staged,
-                AppSecret.of(key), this::register));
+                AppSecret.of(key)));
         amrm = AMRMClientAsync.createAMRMClientAsync(1000, allocator.rmCallbacks());
         NMClientAsync nm = NMClientAsync.createNMClientAsync(allocator.nmCallbacks());
         nm.init(yarnConf);
@@ -122,7 +119,7 @@ public final class ApplicationMaster {
 
         // Registered before main runs: the RM expires an attempt that has not registered within its liveness
         // interval (10 min by default), however long main takes to create its first Context.
-        register(new ExecutorProvisioner.DriverEndpoint(host, -1, "", ""));
+        register();
         Outcome outcome;
         try {
             outcome = runUserMain(conf, mainClass, args, staged.applicationJars());
@@ -138,7 +135,6 @@ public final class ApplicationMaster {
         LOG.info("The application ended: {}{}", outcome.status(),
                 outcome.diagnostics().isEmpty() ? "" : " (" + outcome.diagnostics().lines().findFirst().orElse("")
                         + ")");
-        register(new ExecutorProvisioner.DriverEndpoint(host, -1, "", ""));
         amrm.unregisterApplicationMaster(outcome.status(), outcome.diagnostics(), "");
         if (!conf.get(SpindleConfig.YARN_PRESERVE_STAGING_FILES)) {
             try {
@@ -152,22 +148,17 @@ public final class ApplicationMaster {
         return 0;
     }
 
-    /** Registers with the ResourceManager, once. */
-    private synchronized void register(ExecutorProvisioner.DriverEndpoint endpoint) {
-        if (registered) {
-            return;
-        }
+    /** Starts the ResourceManager client and registers (no RPC port: executors learn the driver's from it). */
+    private void register() {
         amrm.init(yarnConf);
         amrm.start();
         try {
-            var response = amrm.registerApplicationMaster(endpoint.host().isEmpty() ? host : endpoint.host(),
-                    endpoint.port(), "");
+            var response = amrm.registerApplicationMaster(host, -1, "");
             LOG.info("Registered with the ResourceManager; the largest container is {}",
                     response.getMaximumResourceCapability());
         } catch (YarnException | IOException e) {
             throw new IllegalStateException("cannot register the ApplicationMaster with the ResourceManager: " + e, e);
         }
-        registered = true;
     }
 
     /** Runs {@code main} in a driver thread whose exits are trapped; returns how it ended. */
@@ -229,12 +220,8 @@ public final class ApplicationMaster {
             main.invoke(null, (Object) args.toArray(new String[0]));
             return new Outcome(FinalApplicationStatus.SUCCEEDED, "");
         } catch (InvocationTargetException e) {
+            // After a trapped System.exit this outcome comes second and is ignored: the trap reported the status.
             Throwable error = e.getCause() == null ? e : e.getCause();
-            for (Throwable t = error; t != null; t = t.getCause()) {
-                if (t instanceof ExitTrap.ExitTrapped exit) {
-                    return exitOutcome(exit.status());
-                }
-            }
             return new Outcome(FinalApplicationStatus.FAILED, "User class " + mainClass + " threw " + describe(error));
         } catch (IllegalAccessException e) {
             return new Outcome(FinalApplicationStatus.FAILED, "cannot call " + mainClass + ".main: " + e);
@@ -243,9 +230,7 @@ public final class ApplicationMaster {
 
     /** The exception and the top of its stack trace, for the ResourceManager's diagnostics. */
     static String describe(Throwable error) {
-        StringWriter trace = new StringWriter();
-        error.printStackTrace(new PrintWriter(trace));
-        List<String> lines = trace.toString().lines().toList();
+        List<String> lines = StackTraces.format(error).lines().toList();
         String head = String.join(System.lineSeparator(), lines.subList(0, Math.min(lines.size(),
                 DIAGNOSTIC_STACK_LINES)));
         return lines.size() > DIAGNOSTIC_STACK_LINES ? head + System.lineSeparator() + "\t... (the AM's log has the rest)"

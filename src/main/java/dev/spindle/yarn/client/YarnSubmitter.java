@@ -116,9 +116,7 @@ public final class YarnSubmitter {
             err.println(PREFIX + "error: " + e.getMessage());
             return EXIT_USAGE;
         }
-        try (YarnClient yarn = YarnClient.createYarnClient()) {
-            yarn.init(hadoopConf);
-            yarn.start();
+        try (YarnClient yarn = startedClient()) {
             String queue = conf.get(SpindleConfig.YARN_QUEUE);
             checkQueue(yarn, queue);
             YarnClientApplication created = yarn.createApplication();
@@ -187,9 +185,7 @@ public final class YarnSubmitter {
 
     /** Prints the report of application {@code id}; exit 0 if it exists. */
     public int status(String id) {
-        try (YarnClient yarn = YarnClient.createYarnClient()) {
-            yarn.init(hadoopConf);
-            yarn.start();
+        try (YarnClient yarn = startedClient()) {
             ApplicationReport report = yarn.getApplicationReport(parseId(id));
             err.printf("%s%s (%s): state %s, final status %s, progress %.0f%%, queue %s, tracking URL %s%s%n", PREFIX,
                     report.getApplicationId(), report.getName(), report.getYarnApplicationState(),
@@ -207,9 +203,7 @@ public final class YarnSubmitter {
 
     /** Kills application {@code id}. */
     public int kill(String id) {
-        try (YarnClient yarn = YarnClient.createYarnClient()) {
-            yarn.init(hadoopConf);
-            yarn.start();
+        try (YarnClient yarn = startedClient()) {
             ApplicationId appId = parseId(id);
             yarn.killApplication(appId, "killed by spindle-submit --kill");
             // A killed ApplicationMaster cannot clean up after itself.
@@ -224,6 +218,13 @@ public final class YarnSubmitter {
             err.println(PREFIX + "error: cannot kill " + id + ": " + e);
             return EXIT_APP_FAILED;
         }
+    }
+
+    private YarnClient startedClient() {
+        YarnClient yarn = YarnClient.createYarnClient();
+        yarn.init(hadoopConf);
+        yarn.start();
+        return yarn;
     }
 
     /** {@code /user/<user>/.spindle/staging/<appId>} on the default file system. */

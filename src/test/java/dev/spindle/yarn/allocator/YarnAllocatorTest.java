@@ -166,7 +166,7 @@ class YarnAllocatorTest {
         Configuration hadoop = new Configuration(false);
         YarnAllocator allocator = new YarnAllocator(new YarnAllocator.Settings(hadoop, FileSystem.getLocal(hadoop),
                 new org.apache.hadoop.fs.Path(dir.resolve("staging").toUri()), new StagedResources(List.of()),
-                AppSecret.generate(), endpoint -> { }));
+                AppSecret.generate()));
         FakeRm rm = new FakeRm(allocator.rmCallbacks());
         FakeNm nm = new FakeNm(allocator.nmCallbacks());
         allocator.attach(rm, nm);

@@ -1,15 +1,15 @@
-package dev.spindle.deploy;
+package dev.spindle.common;
 
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
 
 /** Formats a throwable with its causes and suppressed exceptions, as the JVM prints an uncaught one. */
-final class StackTraces {
+public final class StackTraces {
     private StackTraces() {
     }
 
-    static String format(Throwable error) {
+    public static String format(Throwable error) {
         StringBuilder out = new StringBuilder();
         append(out, error, "", "", Collections.newSetFromMap(new IdentityHashMap<>()));
         return out.toString();
