@@ -24,7 +24,19 @@ final class CombineTable {
         Object merge(Object combiner, Object value);
     }
 
-    private Object[] data; // key at 2 * slot, combiner at 2 * slot + 1; a null key marks a free slot
+    /*
+     * Keys and combiners live in chunks of CHUNK_SLOTS slots (key at 2 * i, combiner at 2 * i + 1 of a chunk; a
+     * null key marks a free slot), not in one array: a reference array past half a G1 region is "humongous",
+     * allocated straight into the old generation, and every young combiner stored into it (a new Integer per
+     * reduceByKey update) then costs a dirty card that G1's refinement threads must scan, on the same 2 cores as
+     * the tasks. Small chunks start young, where stores need no remembered-set work. Measured on word count,
+     * 537 MB in local[2]: 17.7 s with one array, 12.7 s with 2 MB regions that kept it young.
+     */
+    private static final int CHUNK_SHIFT = 14;
+    private static final int CHUNK_SLOTS = 1 << CHUNK_SHIFT;
+    private static final int CHUNK_MASK = CHUNK_SLOTS - 1;
+
+    private Object[][] chunks;
     private int[] hashes;
     private int[] partitions;
     private int mask;
@@ -36,7 +48,11 @@ final class CombineTable {
     }
 
     private void allocate(int capacity) {
-        data = new Object[2 * capacity];
+        int perChunk = Math.min(capacity, CHUNK_SLOTS);
+        chunks = new Object[capacity / perChunk][];
+        for (int c = 0; c < chunks.length; c++) {
+            chunks[c] = new Object[2 * perChunk];
+        }
         hashes = new int[capacity];
         partitions = new int[capacity];
         mask = capacity - 1;
@@ -47,17 +63,27 @@ final class CombineTable {
         return size;
     }
 
+    private Object[] chunk(int slot) {
+        return chunks[slot >>> CHUNK_SHIFT];
+    }
+
+    private static int index(int slot) {
+        return 2 * (slot & CHUNK_MASK);
+    }
+
     /** Adds {@code value} under {@code key} (in reduce partition {@code partition}); true when the key was new. */
     boolean update(int partition, Object key, Object value, Merger merger) {
         Object k = key == null ? NULL_KEY : key;
         int hash = key == null ? 0 : key.hashCode();
         int slot = spread(hash) & mask;
         while (true) {
-            Object current = data[2 * slot];
+            Object[] chunk = chunk(slot);
+            int i = index(slot);
+            Object current = chunk[i];
             if (current == null) {
                 Object combiner = merger.first(value); // before the key goes in: user code may throw
-                data[2 * slot] = k;
-                data[2 * slot + 1] = combiner;
+                chunk[i] = k;
+                chunk[i + 1] = combiner;
                 hashes[slot] = hash;
                 partitions[slot] = partition;
                 if (++size > growAt) {
@@ -66,7 +92,7 @@ final class CombineTable {
                 return true;
             }
             if (hashes[slot] == hash && (current == k || current.equals(k))) {
-                data[2 * slot + 1] = merger.merge(data[2 * slot + 1], value);
+                chunk[i + 1] = merger.merge(chunk[i + 1], value);
                 return false;
             }
             slot = (slot + 1) & mask;
@@ -80,18 +106,22 @@ final class CombineTable {
 
     private void grow() {
         SpindleException.checkState(hashes.length < (1 << 29), "combine table cannot grow past %d keys", size);
-        Object[] oldData = data;
+        Object[][] oldChunks = chunks;
         int[] oldHashes = hashes;
         int[] oldPartitions = partitions;
+        int oldPerChunk = oldChunks[0].length / 2;
         allocate(hashes.length * 2);
         for (int old = 0; old < oldHashes.length; old++) {
-            if (oldData[2 * old] != null) {
+            Object[] oldChunk = oldChunks[old / oldPerChunk];
+            int oldIndex = 2 * (old % oldPerChunk);
+            if (oldChunk[oldIndex] != null) {
                 int slot = spread(oldHashes[old]) & mask;
-                while (data[2 * slot] != null) {
+                while (chunk(slot)[index(slot)] != null) {
                     slot = (slot + 1) & mask;
                 }
-                data[2 * slot] = oldData[2 * old];
-                data[2 * slot + 1] = oldData[2 * old + 1];
+                Object[] chunk = chunk(slot);
+                chunk[index(slot)] = oldChunk[oldIndex];
+                chunk[index(slot) + 1] = oldChunk[oldIndex + 1];
                 hashes[slot] = oldHashes[old];
                 partitions[slot] = oldPartitions[old];
             }
@@ -105,7 +135,7 @@ final class CombineTable {
     Grouped grouped(int numPartitions) {
         int[] starts = new int[numPartitions + 1];
         for (int slot = 0; slot < hashes.length; slot++) {
-            if (data[2 * slot] != null) {
+            if (chunk(slot)[index(slot)] != null) {
                 starts[partitions[slot] + 1]++;
             }
         }
@@ -115,7 +145,7 @@ final class CombineTable {
         long[] order = new long[size]; // hash in the high half, slot in the low half: sorting orders by hash
         int[] fill = Arrays.copyOf(starts, numPartitions);
         for (int slot = 0; slot < hashes.length; slot++) {
-            if (data[2 * slot] != null) {
+            if (chunk(slot)[index(slot)] != null) {
                 order[fill[partitions[slot]]++] = ((long) hashes[slot] << 32) | slot;
             }
         }
@@ -151,8 +181,9 @@ final class CombineTable {
                         throw new NoSuchElementException();
                     }
                     int slot = (int) order[next++];
-                    Object key = data[2 * slot];
-                    return Pair.of(key == NULL_KEY ? null : key, data[2 * slot + 1]);
+                    Object[] chunk = chunk(slot);
+                    Object key = chunk[index(slot)];
+                    return Pair.of(key == NULL_KEY ? null : key, chunk[index(slot) + 1]);
                 }
             };
         }

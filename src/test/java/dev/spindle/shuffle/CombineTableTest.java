@@ -49,6 +49,34 @@ class CombineTableTest {
     }
 
     @Test
+    void keysSpreadOverManyChunksAreAllKeptAndGrouped() {
+        CombineTable table = new CombineTable();
+        int keys = 100_000; // 262,144 slots: 16 chunks
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < keys; i++) {
+                table.update(i % 3, i, round + 1, SUM);
+            }
+        }
+        assertThat(table.size()).isEqualTo(keys);
+        CombineTable.Grouped grouped = table.grouped(3);
+        boolean[] seen = new boolean[keys];
+        for (int p = 0; p < 3; p++) {
+            Iterator<Pair<Object, Object>> it = grouped.partition(p);
+            while (it.hasNext()) {
+                Pair<Object, Object> entry = it.next();
+                int key = (Integer) entry.key();
+                assertThat(key % 3).isEqualTo(p);
+                assertThat(entry.value()).isEqualTo(6);
+                assertThat(seen[key]).isFalse();
+                seen[key] = true;
+            }
+        }
+        for (boolean s : seen) {
+            assertThat(s).isTrue();
+        }
+    }
+
+    @Test
     void aNullKeyIsAKeyLikeAnyOther() {
         CombineTable table = new CombineTable();
         table.update(1, null, 2, SUM);

@@ -25,11 +25,14 @@ import java.util.Set;
  *     spindle-cluster (see {@link Engine#master}), and the floor's thread count
  * @param heap -Xmx of every JVM the harness forks (spindle-cluster's executors are forked by its driver, with
  *     {@link Engine#CLUSTER_EXECUTOR_HEAP_MB})
+ * @param javaOptions extra JVM options (space-separated) for every JVM the harness forks, all engines alike, and
+ *     for spindle-cluster's executors; e.g. {@code -XX:+UseParallelGC} to compare the engines under another GC
  * @param timeout longest a single run may take before it is killed and reported as failed
  * @param label free text for the report header, e.g. the git commit under test
  */
 public record BenchOptions(double scale, int repetitions, List<Workload> workloads, Set<Engine> engines,
-                           Path dataDir, Path benchDir, Path resultsDir, int threads, String heap, Duration timeout,
+                           Path dataDir, Path benchDir, Path resultsDir, int threads, String heap, List<String> javaOptions,
+                           Duration timeout,
                            String label) {
 
     static final String USAGE = String.join("\n",
@@ -48,6 +51,8 @@ public record BenchOptions(double scale, int repetitions, List<Workload> workloa
             "                      N threads for the floor (default 2)",
             "  --heap SIZE         -Xmx of each JVM the harness forks (default 4g); spindle-cluster's executors,",
             "                      forked by its driver, get " + Engine.CLUSTER_EXECUTOR_HEAP_MB + " MiB each",
+            "  --java-opts 'OPTS'  extra JVM options for every engine's JVMs alike, e.g. '-XX:+UseParallelGC'",
+            "                      (default: none, so each JVM runs with the JDK's defaults: G1)",
             "  --timeout-minutes M longest single run (default 60)",
             "  --label TEXT        shown in the report header, e.g. the commit under test");
 
@@ -58,6 +63,11 @@ public record BenchOptions(double scale, int repetitions, List<Workload> workloa
         requireNonNull(benchDir, "benchDir is null");
         requireNonNull(resultsDir, "resultsDir is null");
         requireNonNull(heap, "heap is null");
+        javaOptions = List.copyOf(javaOptions);
+        for (String option : javaOptions) {
+            check(option.startsWith("-") && !option.startsWith("-Xmx"),
+                    "--java-opts: '%s' is not a JVM option, or sets -Xmx (use --heap)", option);
+        }
         requireNonNull(timeout, "timeout is null");
         requireNonNull(label, "label is null");
         check(scale > 0 && scale <= 100, "--scale %s is outside (0, 100]", scale);
@@ -81,6 +91,7 @@ public record BenchOptions(double scale, int repetitions, List<Workload> workloa
                 Path.of(flags.getOrDefault("results-dir", benchDir.resolve("results").toString())).toAbsolutePath(),
                 (int) number(flags, "threads", "2"),
                 flags.getOrDefault("heap", "4g"),
+                javaOptions(flags.getOrDefault("java-opts", "")),
                 Duration.ofMinutes((long) number(flags, "timeout-minutes", "60")),
                 flags.getOrDefault("label", ""));
     }
@@ -99,11 +110,16 @@ public record BenchOptions(double scale, int repetitions, List<Workload> workloa
             }
         }
         Set<String> known = Set.of("scale", "reps", "workloads", "engines", "data-dir", "bench-dir", "results-dir",
-                "threads", "heap", "timeout-minutes", "label");
+                "threads", "heap", "java-opts", "timeout-minutes",
+                "label");
         for (String flag : flags.keySet()) {
             check(known.contains(flag), "unknown option --%s", flag);
         }
         return flags;
+    }
+
+    private static List<String> javaOptions(String value) {
+        return value.isBlank() ? List.of() : List.of(value.strip().split("\\s+"));
     }
 
     private static double number(Map<String, String> flags, String flag, String defaultValue) {

@@ -111,7 +111,8 @@ final class BenchRunner {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + setup.options().heap());
-        command.addAll(engine.jvmOptions(setup.options().threads()));
+        command.addAll(setup.options().javaOptions());
+        command.addAll(engine.jvmOptions(setup.options().threads(), setup.options().javaOptions()));
         command.add("-cp");
         command.add(setup.classpaths().of(engine));
         command.add("dev.spindle.bench.run.Launcher");

@@ -91,14 +91,19 @@ public enum Engine {
      * ({@code spindle.*} by Context.create(), {@code spark.*} by SparkConf), no progress bars, and no Spark web UI
      * (Spindle has none).
      */
-    List<String> jvmOptions(int threads) {
+    List<String> jvmOptions(int threads, List<String> javaOptions) {
         List<String> options = new ArrayList<>();
         switch (this) {
-            case SPINDLE, SPINDLE_CLUSTER -> options.addAll(List.of(
-                    "-Dspindle.master=" + master(threads).orElseThrow(),
-                    "-Dspindle.app.name=spindle-bench",
-                    "-Dspindle.output.overwrite=true",
-                    "-Dspindle.ui.showConsoleProgress=false"));
+            case SPINDLE, SPINDLE_CLUSTER -> {
+                options.addAll(List.of(
+                        "-Dspindle.master=" + master(threads).orElseThrow(),
+                        "-Dspindle.app.name=spindle-bench",
+                        "-Dspindle.output.overwrite=true",
+                        "-Dspindle.ui.showConsoleProgress=false"));
+                if (this == SPINDLE_CLUSTER && !javaOptions.isEmpty()) {
+                    options.add("-Dspindle.executor.extraJavaOptions=" + String.join(" ", javaOptions));
+                }
+            }
             case SPARK -> {
                 options.addAll(SPARK_MODULE_OPTIONS);
                 options.addAll(List.of(
