@@ -10,17 +10,23 @@ import java.util.Locale;
  * Spark's scheduler micro-benchmarks; the Spindle twin is dev.spindle.bench.spindle.SpindleMicro, line for line.
  * Reports to the harness on stdout with {@code bench-result NAME=VALUE} lines (see the harness's ResultLine).
  * <ul>
- *   <li>{@code tiny-tasks N}: one stage of N one-element tasks ({@code parallelize(0..N-1, N).count()}), after a
- *       warm-up stage of 100 tasks; reports the stage's seconds;</li>
- *   <li>{@code tiny-jobs N}: N jobs that each sum 1,000 ints in 10 partitions, after 20 warm-up jobs; reports the
- *       median job's seconds;</li>
+ *   <li>{@code tiny-tasks N}: one stage of N one-element tasks ({@code parallelize(0..N-1, N).count()}), after
+ *       WARM_UP_STAGES identical stages; reports the measured stage's seconds;</li>
+ *   <li>{@code tiny-jobs N}: N jobs that each sum 1,000 ints in 10 partitions, after the same jobs have run for
+ *       WARM_UP_SECONDS (at least 20 of them); reports the median job's seconds;</li>
  *   <li>{@code first-result}: starts a context and collects 3 ints; prints them as soon as they arrive.</li>
  * </ul>
  * The master comes from {@code -Dspark.master}, which SparkConf reads.
  */
 public final class SparkMicro {
-    private static final int WARM_UP_TASKS = 100;
-    private static final int WARM_UP_JOBS = 20;
+    /*
+     * The warm-up lets the JIT compile each engine's hot path before the measurement, by the same rule for both
+     * engines: what is measured is the scheduler, not how far the compiler has got (with 20 warm-up jobs, as
+     * before, Spindle's jobs ran while over half of the 2 cores were compiling).
+     */
+    private static final int WARM_UP_STAGES = 2;
+    private static final double WARM_UP_SECONDS = 3.0;
+    private static final int MIN_WARM_UP_JOBS = 20;
     private static final int JOB_INTS = 1000;
     private static final int JOB_PARTITIONS = 10;
 
@@ -41,8 +47,10 @@ public final class SparkMicro {
 
     private static void tinyTasks(int tasks) {
         try (JavaSparkContext ctx = SparkContexts.create()) {
-            ctx.parallelize(ints(WARM_UP_TASKS), WARM_UP_TASKS).count();
             List<Integer> data = ints(tasks);
+            for (int i = 0; i < WARM_UP_STAGES; i++) {
+                ctx.parallelize(data, tasks).count();
+            }
             long start = System.nanoTime();
             long count = ctx.parallelize(data, tasks).count();
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -55,7 +63,8 @@ public final class SparkMicro {
         try (JavaSparkContext ctx = SparkContexts.create()) {
             List<Integer> data = ints(JOB_INTS);
             int expected = JOB_INTS * (JOB_INTS - 1) / 2;
-            for (int i = 0; i < WARM_UP_JOBS; i++) {
+            long warmUpStart = System.nanoTime();
+            for (int i = 0; i < MIN_WARM_UP_JOBS || System.nanoTime() - warmUpStart < WARM_UP_SECONDS * 1e9; i++) {
                 ctx.parallelize(data, JOB_PARTITIONS).reduce(Integer::sum);
             }
             List<Double> seconds = new ArrayList<>(jobs);
