@@ -1,12 +1,9 @@
 package dev.spindle.plan;
 
 import dev.spindle.common.Pair;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.IntSupplier;
@@ -37,11 +34,11 @@ public final class HashJoinNode<K, V, W> extends Node<Pair<K, Pair<V, W>>> {
     @SuppressWarnings("unchecked")
     protected Iterator<Pair<K, Pair<V, W>>> compute(Partition partition, TaskContext context) {
         List<Dependency<?>> deps = dependencies();
-        Map<K, List<W>> table = new HashMap<>();
+        JoinTable<K, W> table = new JoinTable<>();
         Iterator<? extends Pair<K, ?>> right = CoPartitioning.input(deps, 1, partition, context);
         while (right.hasNext()) {
             Pair<K, ?> record = right.next();
-            table.computeIfAbsent(record.key(), k -> new ArrayList<>(1)).add((W) record.value());
+            table.add(record.key(), (W) record.value());
         }
         if (table.isEmpty()) {
             return Collections.emptyIterator();

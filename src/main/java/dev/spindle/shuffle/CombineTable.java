@@ -8,7 +8,7 @@ import java.util.NoSuchElementException;
 
 /**
  * The map-side (and reduce-side) combining table: one open-addressing hash table for the keys of all reduce
- * partitions, keys and values side by side in one array. One probe per record, instead of the get + put of a
+ * partitions, keys and combiners side by side in chunked arrays. One probe per record, instead of the get + put of a
  * {@code HashMap} per partition, and no entry objects: for a word count this is most of the map task's time.
  *
  * <p>Not thread-safe: one task owns it.
@@ -36,7 +36,19 @@ final class CombineTable {
     private static final int CHUNK_SLOTS = 1 << CHUNK_SHIFT;
     private static final int CHUNK_MASK = CHUNK_SLOTS - 1;
 
+    /*
+     * Integer, Long and Double combiners (a count, a sum, a rank) are kept unboxed in prims, their chunk cell
+     * holding one of these markers instead. Updating one then writes a long, not a reference: a table that lives
+     * long enough to be promoted (PageRank's 500k-key tables do) would otherwise dirty a G1 card with every
+     * young box stored into it, and the refinement and remembered-set scanning that follow cost more than the
+     * update itself. The merge function still sees a boxed value, boxed afresh.
+     */
+    private static final Object INT = new Object();
+    private static final Object LONG = new Object();
+    private static final Object DOUBLE = new Object();
+
     private Object[][] chunks;
+    private long[] prims;
     private int[] hashes;
     private int[] partitions;
     private int mask;
@@ -53,6 +65,7 @@ final class CombineTable {
         for (int c = 0; c < chunks.length; c++) {
             chunks[c] = new Object[2 * perChunk];
         }
+        prims = new long[capacity];
         hashes = new int[capacity];
         partitions = new int[capacity];
         mask = capacity - 1;
@@ -83,7 +96,7 @@ final class CombineTable {
             if (current == null) {
                 Object combiner = merger.first(value); // before the key goes in: user code may throw
                 chunk[i] = k;
-                chunk[i + 1] = combiner;
+                store(chunk, i, slot, combiner);
                 hashes[slot] = hash;
                 partitions[slot] = partition;
                 if (++size > growAt) {
@@ -92,11 +105,43 @@ final class CombineTable {
                 return true;
             }
             if (hashes[slot] == hash && (current == k || current.equals(k))) {
-                chunk[i + 1] = merger.merge(chunk[i + 1], value);
+                store(chunk, i, slot, merger.merge(combiner(chunk, i, slot), value));
                 return false;
             }
             slot = (slot + 1) & mask;
         }
+    }
+
+    /** Keeps {@code combiner} at {@code slot}; writes the chunk cell only when it changes (see prims). */
+    private void store(Object[] chunk, int i, int slot, Object combiner) {
+        Object cell;
+        if (combiner instanceof Integer n) {
+            prims[slot] = n;
+            cell = INT;
+        } else if (combiner instanceof Long n) {
+            prims[slot] = n;
+            cell = LONG;
+        } else if (combiner instanceof Double d) {
+            prims[slot] = Double.doubleToRawLongBits(d);
+            cell = DOUBLE;
+        } else {
+            cell = combiner;
+        }
+        if (chunk[i + 1] != cell) {
+            chunk[i + 1] = cell;
+        }
+    }
+
+    private Object combiner(Object[] chunk, int i, int slot) {
+        Object cell = chunk[i + 1];
+        if (cell == INT) {
+            return (int) prims[slot];
+        } else if (cell == LONG) {
+            return prims[slot];
+        } else if (cell == DOUBLE) {
+            return Double.longBitsToDouble(prims[slot]);
+        }
+        return cell;
     }
 
     private static int spread(int hash) {
@@ -107,6 +152,7 @@ final class CombineTable {
     private void grow() {
         SpindleException.checkState(hashes.length < (1 << 29), "combine table cannot grow past %d keys", size);
         Object[][] oldChunks = chunks;
+        long[] oldPrims = prims;
         int[] oldHashes = hashes;
         int[] oldPartitions = partitions;
         int oldPerChunk = oldChunks[0].length / 2;
@@ -122,6 +168,7 @@ final class CombineTable {
                 Object[] chunk = chunk(slot);
                 chunk[index(slot)] = oldChunk[oldIndex];
                 chunk[index(slot) + 1] = oldChunk[oldIndex + 1];
+                prims[slot] = oldPrims[old];
                 hashes[slot] = oldHashes[old];
                 partitions[slot] = oldPartitions[old];
             }
@@ -183,7 +230,7 @@ final class CombineTable {
                     int slot = (int) order[next++];
                     Object[] chunk = chunk(slot);
                     Object key = chunk[index(slot)];
-                    return Pair.of(key == NULL_KEY ? null : key, chunk[index(slot) + 1]);
+                    return Pair.of(key == NULL_KEY ? null : key, combiner(chunk, index(slot), slot));
                 }
             };
         }

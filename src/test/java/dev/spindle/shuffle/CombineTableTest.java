@@ -77,6 +77,40 @@ class CombineTableTest {
     }
 
     @Test
+    void numericCombinersKeepTheirTypeAndValue() {
+        CombineTable.Merger keepLatest = new CombineTable.Merger() {
+            @Override
+            public Object first(Object value) {
+                return value;
+            }
+
+            @Override
+            public Object merge(Object combiner, Object value) {
+                return value;
+            }
+        };
+        CombineTable table = new CombineTable();
+        Object[] values = {Integer.MIN_VALUE, -1, Long.MAX_VALUE, Long.MIN_VALUE, Double.NaN, -0.0, 1e300, "text",
+            List.of(1), null, 7};
+        for (int i = 0; i < values.length; i++) {
+            table.update(0, "k" + i, values[i], keepLatest);
+        }
+        table.update(0, "k0", 5L, keepLatest); // an Integer combiner becomes a Long
+        table.update(0, "k7", 2.5, keepLatest); // an object combiner becomes a Double
+        table.update(0, "k4", "back to text", keepLatest);
+        Map<Object, Object> actual = new HashMap<>();
+        table.grouped(1).partition(0).forEachRemaining(p -> actual.put(p.key(), p.value()));
+        assertThat(actual).containsEntry("k0", 5L).containsEntry("k1", -1).containsEntry("k2", Long.MAX_VALUE)
+                .containsEntry("k3", Long.MIN_VALUE).containsEntry("k4", "back to text").containsEntry("k6", 1e300)
+                .containsEntry("k7", 2.5).containsEntry("k8", List.of(1)).containsEntry("k9", null)
+                .containsEntry("k10", 7);
+        assertThat(actual.get("k5")).isInstanceOf(Double.class);
+        assertThat(Double.doubleToRawLongBits((Double) actual.get("k5")))
+                .isEqualTo(Double.doubleToRawLongBits(-0.0));
+        assertThat(actual.get("k1")).isInstanceOf(Integer.class);
+    }
+
+    @Test
     void aNullKeyIsAKeyLikeAnyOther() {
         CombineTable table = new CombineTable();
         table.update(1, null, 2, SUM);
