@@ -21,13 +21,36 @@ public final class HadoopConfs {
     /** Spindle keys with this prefix are copied into the Hadoop configuration without it. */
     public static final String PREFIX = "spindle.hadoop.";
 
+    /*
+     * new Configuration() parses core-default.xml and the site files again on first use, a few milliseconds per
+     * task and enough XML parsing to keep a JIT compiler busy; copies of one loaded configuration share the
+     * parse. Hadoop reloads every live configuration, this one included, when a default resource is added
+     * later (as HdfsConfiguration does when the HDFS client first loads), so copies never miss a site file.
+     */
+    private static Configuration base;
+
     private HadoopConfs() {
+    }
+
+    /** Equivalent to {@code new Configuration()}, without parsing the resources again. */
+    public static Configuration fresh() {
+        Configuration loaded;
+        synchronized (HadoopConfs.class) {
+            if (base == null) {
+                base = new Configuration();
+            }
+            loaded = base;
+        }
+        synchronized (loaded) {
+            loaded.size(); // loads the resources (again, after a default resource was added)
+            return new Configuration(loaded);
+        }
     }
 
     /** A fresh Hadoop configuration with the {@code spindle.hadoop.*} entries of {@code conf} applied. */
     public static Configuration from(SpindleConf conf) {
         requireNonNull(conf, "conf is null");
-        Configuration hadoop = new Configuration();
+        Configuration hadoop = fresh();
         for (Map.Entry<String, String> e : conf.asMap().entrySet()) {
             if (e.getKey().startsWith(PREFIX) && e.getKey().length() > PREFIX.length()) {
                 hadoop.set(e.getKey().substring(PREFIX.length()), e.getValue());
@@ -39,7 +62,7 @@ public final class HadoopConfs {
     /** A fresh Hadoop configuration with {@code overrides} (plain Hadoop keys) applied. */
     public static Configuration fromOverrides(Map<String, String> overrides) {
         requireNonNull(overrides, "overrides is null");
-        Configuration hadoop = new Configuration();
+        Configuration hadoop = fresh();
         overrides.forEach(hadoop::set);
         return hadoop;
     }
@@ -51,7 +74,7 @@ public final class HadoopConfs {
     public static Map<String, String> overrides(Configuration conf) {
         requireNonNull(conf, "conf is null");
         Map<String, String> defaults = new HashMap<>();
-        for (Map.Entry<String, String> e : new Configuration()) {
+        for (Map.Entry<String, String> e : fresh()) {
             defaults.put(e.getKey(), e.getValue());
         }
         Map<String, String> result = new HashMap<>();
