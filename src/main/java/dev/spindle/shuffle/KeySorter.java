@@ -40,11 +40,12 @@ final class KeySorter {
     @SuppressWarnings("unchecked")
     private static void sortStrings(List<Pair<Object, Object>> records, Comparator<Object> ordering) {
         int n = records.size();
-        Pair<Object, Object>[] input = records.toArray(new Pair[0]);
+        // A copy in a ChunkedList, not an array: see ChunkedList for why large reference arrays cost here.
+        List<Pair<Object, Object>> input = new ChunkedList<>(records);
         long[] prefixes = new long[n];
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
-            prefixes[i] = prefix((String) input[i].key());
+            prefixes[i] = prefix((String) input.get(i).key());
             order[i] = i;
         }
         radixSort(prefixes, order);
@@ -62,7 +63,8 @@ final class KeySorter {
                 for (int i = start; i < end; i++) {
                     run[i - start] = order[i];
                 }
-                Arrays.sort(run, 0, end - start, (a, b) -> ordering.compare(input[a].key(), input[b].key()));
+                Arrays.sort(run, 0, end - start,
+                        (a, b) -> ordering.compare(input.get(a).key(), input.get(b).key()));
                 for (int i = start; i < end; i++) {
                     order[i] = run[i - start];
                 }
@@ -70,7 +72,7 @@ final class KeySorter {
             start = end;
         }
         for (int i = 0; i < n; i++) {
-            records.set(i, input[order[i]]);
+            records.set(i, input.get(order[i]));
         }
     }
 

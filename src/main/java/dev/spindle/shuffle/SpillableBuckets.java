@@ -134,7 +134,7 @@ final class SpillableBuckets<K> implements AutoCloseable {
         } else {
             List<Object> list = lists[partition];
             if (list == null) {
-                list = lists[partition] = new ArrayList<>();
+                list = lists[partition] = new ChunkedList<>();
             }
             list.add(key);
             list.add(value);
@@ -210,7 +210,7 @@ final class SpillableBuckets<K> implements AutoCloseable {
         if (list == null) {
             return Collections.emptyIterator();
         }
-        List<Pair<Object, Object>> pairs = new ArrayList<>(list.size() / 2);
+        List<Pair<Object, Object>> pairs = new ChunkedList<>();
         for (int i = 0; i < list.size(); i += 2) {
             pairs.add(Pair.of(list.get(i), list.get(i + 1)));
         }
