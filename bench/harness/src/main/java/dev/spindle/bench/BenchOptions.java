@@ -31,9 +31,8 @@ import java.util.Set;
  * @param label free text for the report header, e.g. the git commit under test
  */
 public record BenchOptions(double scale, int repetitions, List<Workload> workloads, Set<Engine> engines,
-                           Path dataDir, Path benchDir, Path resultsDir, int threads, String heap, List<String> javaOptions,
-                           Duration timeout,
-                           String label) {
+                           Path dataDir, Path benchDir, Path resultsDir, int threads, String heap,
+                           List<String> javaOptions, Duration timeout, String label) {
 
     static final String USAGE = String.join("\n",
             "usage: BenchMain [options]",

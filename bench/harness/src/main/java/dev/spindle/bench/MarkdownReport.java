@@ -130,8 +130,9 @@ final class MarkdownReport {
 
     private static void notes(StringBuilder md, Setup setup, List<WorkloadResult> results) {
         md.append("\nTimes: data workloads from the start of the program's `main` (context start, job, save, context "
-                + "stop; JVM start excluded); tiny tasks: the measured stage, after two identical warm-up stages; tiny jobs: the median "
-                + "job after 3 s of the same jobs as warm-up; first result: from forking the JVM to the result on its stdout. "
+                + "stop; JVM start excluded); tiny tasks: the measured stage, after two identical warm-up stages; "
+                + "tiny jobs: the median job after 3 s of the same jobs as warm-up; first result: from forking the "
+                + "JVM to the result on its stdout. "
                 + "Spark/Spindle above 1× means Spindle is faster; Spindle/floor is how many times the plain-Java "
                 + "time Spindle takes.");
         if (setup.options().engines().contains(Engine.SPINDLE_CLUSTER)) {
