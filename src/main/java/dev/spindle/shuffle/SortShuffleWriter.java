@@ -23,8 +23,17 @@ import java.util.Iterator;
  * Writes one map task's output for a shuffle: records are bucketed by reduce partition (combined by key when
  * the dependency asks for map-side combine), spilled to disk when execution memory runs out, and finally
  * written into one data file with an index of partition offsets.
+ *
+ * <p>Without map-side combine and with at most {@link #BYPASS_MAX_PARTITIONS} reduce partitions (a sort's or a
+ * join's map side), records are not held at all: each is serialized at once into a file of its partition, and
+ * the files are concatenated into the data file at the end. Holding a map task's records (a million of them for
+ * a 32 MB split) kept them alive across young collections, so the collector copied and promoted them; streaming
+ * them costs one more sequential copy of the bytes instead, and needs no execution memory.
  */
 public final class SortShuffleWriter {
+    /** Most reduce partitions for which a map task keeps one open file per partition (Spark's default too). */
+    static final int BYPASS_MAX_PARTITIONS = 200;
+
     private final ShuffleDependency<?, ?, ?> dependency;
     private final int mapPartition;
     private final long mapTaskId;
@@ -55,6 +64,9 @@ public final class SortShuffleWriter {
     public MapStatus write(Iterator<? extends Pair<?, ?>> records) {
         Partitioner partitioner = dependency.partitioner();
         int numPartitions = partitioner.numPartitions();
+        if (!dependency.mapSideCombine() && numPartitions <= BYPASS_MAX_PARTITIONS) {
+            return writeBypassing(records, partitioner, numPartitions);
+        }
         SpillableBuckets.Mode mode = dependency.mapSideCombine() ? SpillableBuckets.Mode.COMBINING
                 : SpillableBuckets.Mode.PLAIN;
         Path tempData = files.tempFile("data");
@@ -99,6 +111,86 @@ public final class SortShuffleWriter {
             } catch (IOException e) {
                 // Best effort: the file is in the executor's local dir, deleted with it.
             }
+        }
+    }
+
+    private MapStatus writeBypassing(Iterator<? extends Pair<?, ?>> records, Partitioner partitioner,
+            int numPartitions) {
+        Path[] partitionFiles = new Path[numPartitions];
+        RecordOutput[] outputs = new RecordOutput[numPartitions];
+        Path tempData = files.tempFile("data");
+        long written = 0;
+        try {
+            try {
+                while (records.hasNext()) {
+                    Pair<?, ?> record = records.next();
+                    int p = partitioner.partition(record.key());
+                    RecordOutput output = outputs[p];
+                    if (output == null) {
+                        partitionFiles[p] = files.tempFile("partition");
+                        output = outputs[p] = serializer.newOutput(Files.newOutputStream(partitionFiles[p]));
+                    }
+                    output.write(record.key());
+                    output.write(record.value());
+                    written++;
+                }
+            } finally {
+                closeAll(outputs);
+            }
+            long[] offsets = new long[numPartitions + 1];
+            try (OutputStream out = Files.newOutputStream(tempData)) {
+                for (int p = 0; p < numPartitions; p++) {
+                    long length = partitionFiles[p] == null ? 0 : Files.copy(partitionFiles[p], out);
+                    offsets[p + 1] = offsets[p] + length;
+                }
+            }
+            files.commit(dependency.shuffleId(), mapTaskId, tempData, offsets);
+            context.metrics().addShuffleRecordsWritten(written);
+            context.metrics().addShuffleBytesWritten(offsets[numPartitions]);
+            long[] lengths = new long[numPartitions];
+            for (int p = 0; p < numPartitions; p++) {
+                lengths[p] = offsets[p + 1] - offsets[p];
+            }
+            return new MapStatus(location, host, port, mapPartition, mapTaskId, lengths);
+        } catch (IOException e) {
+            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot write shuffle " + dependency.shuffleId()
+                    + " output of map " + mapPartition + " to " + files.root() + ": " + e, e);
+        } finally {
+            for (Path file : partitionFiles) {
+                deleteQuietly(file);
+            }
+            deleteQuietly(tempData);
+        }
+    }
+
+    private static void closeAll(RecordOutput[] outputs) throws IOException {
+        IOException failure = null;
+        for (RecordOutput output : outputs) {
+            if (output != null) {
+                try {
+                    output.close();
+                } catch (IOException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // Best effort: the file is in the executor's local dir, deleted with it.
         }
     }
 

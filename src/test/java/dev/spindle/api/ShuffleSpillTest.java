@@ -72,4 +72,29 @@ class ShuffleSpillTest {
                 .count();
         assertThat(groups).isEqualTo(50_000);
     }
+
+    @Test
+    void aShuffleWithMorePartitionsThanTheBypassLimitSpillsItsMapSideAndIsExact() {
+        EVENTS.clear();
+        // 250 reduce partitions: past SortShuffleWriter.BYPASS_MAX_PARTITIONS, so map tasks bucket in memory and
+        // spill; with 200 or fewer they stream each record to a per-partition file (the other tests).
+        List<Pair<Integer, Long>> perPartition = ctx.range(0, 300_000, 1, 2)
+                .mapToPair(i -> Pair.of((int) (i % 1_000), "value-" + i))
+                .partitionBy(new dev.spindle.plan.HashPartitioner(250))
+                .mapPartitionsWithIndex((index, records) -> {
+                    long n = 0;
+                    while (records.hasNext()) {
+                        int key = records.next().key();
+                        if (Math.floorMod(Integer.hashCode(key), 250) != index) {
+                            throw new IllegalStateException("key " + key + " in partition " + index);
+                        }
+                        n++;
+                    }
+                    return List.of(Pair.of(index, n)).iterator();
+                })
+                .collect();
+        assertThat(perPartition).hasSize(250);
+        assertThat(perPartition.stream().mapToLong(Pair::value).sum()).isEqualTo(300_000);
+        assertThat(spilledBytes()).isPositive();
+    }
 }
