@@ -94,24 +94,30 @@ public final class SortShuffleWriter {
                     offsets[p + 1] = out.count();
                 }
             }
-            files.commit(dependency.shuffleId(), mapTaskId, tempData, offsets);
-            context.metrics().addShuffleRecordsWritten(written);
-            context.metrics().addShuffleBytesWritten(offsets[numPartitions]);
-            long[] lengths = new long[numPartitions];
-            for (int p = 0; p < numPartitions; p++) {
-                lengths[p] = offsets[p + 1] - offsets[p];
-            }
-            return new MapStatus(location, host, port, mapPartition, mapTaskId, lengths);
+            return commit(tempData, offsets, written);
         } catch (IOException e) {
-            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot write shuffle " + dependency.shuffleId()
-                    + " output of map " + mapPartition + " to " + files.root() + ": " + e, e);
+            throw writeFailure(e);
         } finally {
-            try {
-                Files.deleteIfExists(tempData);
-            } catch (IOException e) {
-                // Best effort: the file is in the executor's local dir, deleted with it.
-            }
+            deleteQuietly(tempData);
         }
+    }
+
+    /** Moves the data file and its index into place; the map status says where they are. */
+    private MapStatus commit(Path tempData, long[] offsets, long written) throws IOException {
+        int numPartitions = offsets.length - 1;
+        files.commit(dependency.shuffleId(), mapTaskId, tempData, offsets);
+        context.metrics().addShuffleRecordsWritten(written);
+        context.metrics().addShuffleBytesWritten(offsets[numPartitions]);
+        long[] lengths = new long[numPartitions];
+        for (int p = 0; p < numPartitions; p++) {
+            lengths[p] = offsets[p + 1] - offsets[p];
+        }
+        return new MapStatus(location, host, port, mapPartition, mapTaskId, lengths);
+    }
+
+    private SpindleException writeFailure(IOException e) {
+        return new SpindleException(ErrorCode.IO_FAILURE, "cannot write shuffle " + dependency.shuffleId()
+                + " output of map " + mapPartition + " to " + files.root() + ": " + e, e);
     }
 
     private MapStatus writeBypassing(Iterator<? extends Pair<?, ?>> records, Partitioner partitioner,
@@ -144,17 +150,9 @@ public final class SortShuffleWriter {
                     offsets[p + 1] = offsets[p] + length;
                 }
             }
-            files.commit(dependency.shuffleId(), mapTaskId, tempData, offsets);
-            context.metrics().addShuffleRecordsWritten(written);
-            context.metrics().addShuffleBytesWritten(offsets[numPartitions]);
-            long[] lengths = new long[numPartitions];
-            for (int p = 0; p < numPartitions; p++) {
-                lengths[p] = offsets[p + 1] - offsets[p];
-            }
-            return new MapStatus(location, host, port, mapPartition, mapTaskId, lengths);
+            return commit(tempData, offsets, written);
         } catch (IOException e) {
-            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot write shuffle " + dependency.shuffleId()
-                    + " output of map " + mapPartition + " to " + files.root() + ": " + e, e);
+            throw writeFailure(e);
         } finally {
             for (Path file : partitionFiles) {
                 deleteQuietly(file);
