@@ -140,9 +140,15 @@ public final class SortShuffleWriter {
                     output.write(record.value());
                     written++;
                 }
-            } finally {
-                closeAll(outputs);
+            } catch (RuntimeException | Error | IOException e) {
+                try {
+                    closeAll(outputs); // the task's own failure is what the user must see
+                } catch (IOException closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
             }
+            closeAll(outputs);
             long[] offsets = new long[numPartitions + 1];
             try (OutputStream out = Files.newOutputStream(tempData)) {
                 for (int p = 0; p < numPartitions; p++) {

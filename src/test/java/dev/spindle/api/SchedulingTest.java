@@ -7,15 +7,19 @@ import dev.spindle.common.Pair;
 import dev.spindle.common.SpindleException;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.scheduler.spi.SchedulerEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Retries, failures, shuffle reuse, closures, accumulators: the scheduler as a user sees it. */
 @Timeout(120)
@@ -93,6 +97,31 @@ class SchedulingTest {
                 .hasMessageContaining("SchedulingTest.java");
         // Other jobs of the context keep working.
         assertThat(ctx.parallelize(List.of(1, 2, 3), 3).count()).isEqualTo(3);
+    }
+
+    @Test
+    void aMapTaskFailingMidShuffleFailsTheJobWithItsExceptionAndLeavesNoShuffleFiles(@TempDir Path localDir)
+            throws Exception {
+        try (Context one = new Context(SpindleConf.empty().with("spindle.master", "local[2]")
+                .with("spindle.task.maxFailures", "2").with("spindle.local.dir", localDir.toString()))) {
+            // groupByKey: no map-side combine and few partitions, so each record goes straight to its partition's
+            // file; the failure comes after thousands of records were written.
+            assertThatThrownBy(() -> one.parallelize(IntStream.range(0, 10_000).boxed().toList(), 2)
+                    .mapToPair(x -> {
+                        if (x == 7_000) {
+                            throw new IllegalStateException("bad record " + x);
+                        }
+                        return Pair.of(x % 10, x);
+                    })
+                    .groupByKey(4)
+                    .count())
+                    .isInstanceOf(SpindleException.class)
+                    .hasMessageContaining("java.lang.IllegalStateException: bad record 7000");
+            try (Stream<Path> files = Files.walk(localDir)) {
+                assertThat(files.map(path -> path.getFileName().toString()).filter(name -> name.startsWith("tmp_")))
+                        .as("temporary shuffle files left behind").isEmpty();
+            }
+        }
     }
 
     @Test
