@@ -42,17 +42,32 @@ final class CombineTable extends ChunkedHashSlots {
         int hash = hash(key);
         int slot = find(key, hash);
         if (slot >= 0) {
-            Object combiner = merger.merge(combiner(slot), value);
-            Object cell = cell(combiner);
-            setLongAt(slot, word(combiner));
-            if (valueAt(slot) != cell) { // a marker rewritten would dirty a card for nothing
-                setValueAt(slot, cell);
-            }
+            store(slot, merger.merge(combiner(slot), value));
             return false;
         }
         Object combiner = merger.first(value); // before the key goes in: user code may throw
         insert(~slot, key, hash, cell(combiner), word(combiner), partition);
         return true;
+    }
+
+    /** Replaces the combiner of {@code slot}: one type test, and the cell written only when it changes. */
+    private void store(int slot, Object combiner) {
+        Object cell;
+        if (combiner instanceof Integer n) {
+            setLongAt(slot, n);
+            cell = INT;
+        } else if (combiner instanceof Long n) {
+            setLongAt(slot, n);
+            cell = LONG;
+        } else if (combiner instanceof Double d) {
+            setLongAt(slot, Double.doubleToRawLongBits(d));
+            cell = DOUBLE;
+        } else {
+            cell = combiner;
+        }
+        if (valueAt(slot) != cell) { // a marker rewritten would dirty a card for nothing
+            setValueAt(slot, cell);
+        }
     }
 
     private static Object cell(Object combiner) {
