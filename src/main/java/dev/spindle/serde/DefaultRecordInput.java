@@ -13,7 +13,9 @@ import java.io.InvalidClassException;
 import java.io.ObjectInputStream;
 import java.io.StreamCorruptedException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -23,8 +25,11 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 
-/** Reads the tagged record format of {@link DefaultRecordSerializer}. Not thread-safe. */
-final class DefaultRecordInput implements RecordInput {
+/**
+ * Reads the tagged record format of {@link DefaultRecordSerializer}, from a stream or, as a {@link RecordCursor},
+ * from arrays in memory. Not thread-safe.
+ */
+final class DefaultRecordInput implements RecordInput, RecordCursor {
     /** Initial capacity bound for lists, so that a corrupt size fails on reading, not on allocating. */
     private static final int MAX_INITIAL_LIST_CAPACITY = 1 << 16;
 
@@ -32,6 +37,12 @@ final class DefaultRecordInput implements RecordInput {
     private final ClassLoader loader;
     private final List<SpecificDatumReader<Object>> specificReaders = new ArrayList<>();
     private final List<GenericDatumReader<Object>> genericReaders = new ArrayList<>();
+    /**
+     * Where each definition went in the lists above, so that reading a defining record again (a cursor reads out of
+     * order) reuses its reader and keeps the ids of later references, which count distinct definitions, right.
+     */
+    private final Map<String, Integer> specificIds = new HashMap<>();
+    private final Map<String, Integer> genericIds = new HashMap<>();
     private BinaryDecoder decoder;
     private long records;
     private boolean closed;
@@ -108,14 +119,11 @@ final class DefaultRecordInput implements RecordInput {
             case Tag.LIST:
                 return readList();
             case Tag.SPECIFIC_DEFINE:
-                specificReaders.add(newSpecificReader(in.readString()));
-                return specificReaders.get(specificReaders.size() - 1).read(null, decoder());
+                return specificReaders.get(defineSpecific(in.readString())).read(null, decoder());
             case Tag.SPECIFIC_REF:
                 return reader(specificReaders, "specific").read(null, decoder());
             case Tag.GENERIC_DEFINE:
-                Schema schema = new Schema.Parser().parse(in.readString());
-                genericReaders.add(new StringGenericDatumReader(schema));
-                return genericReaders.get(genericReaders.size() - 1).read(null, decoder());
+                return genericReaders.get(defineGeneric(in.readString())).read(null, decoder());
             case Tag.GENERIC_REF:
                 return reader(genericReaders, "generic").read(null, decoder());
             case Tag.JAVA:
@@ -123,6 +131,67 @@ final class DefaultRecordInput implements RecordInput {
             default:
                 throw new StreamCorruptedException(String.format(
                         "unknown type tag %d at byte %d: not a Spindle record stream", tag, in.position() - 1));
+        }
+    }
+
+    private int defineSpecific(String className) {
+        Integer id = specificIds.get(className);
+        if (id == null) {
+            id = specificReaders.size();
+            specificReaders.add(newSpecificReader(className));
+            specificIds.put(className, id);
+        }
+        return id;
+    }
+
+    private int defineGeneric(String schemaJson) {
+        Integer id = genericIds.get(schemaJson);
+        if (id == null) {
+            id = genericReaders.size();
+            genericReaders.add(new StringGenericDatumReader(new Schema.Parser().parse(schemaJson)));
+            genericIds.put(schemaJson, id);
+        }
+        return id;
+    }
+
+    @Override
+    public void reset(byte[] bytes, int offset, int limit) {
+        in.reset(bytes, offset, limit);
+    }
+
+    @Override
+    public int offset() {
+        return in.offset();
+    }
+
+    @Override
+    public void skip() throws IOException {
+        skipValue(in.readByte());
+    }
+
+    private void skipValue(int tag) throws IOException {
+        switch (tag) {
+            case Tag.NULL, Tag.TRUE, Tag.FALSE -> {
+            }
+            case Tag.STRING -> in.skipString();
+            case Tag.INT -> in.readUnsignedVarInt();
+            case Tag.LONG -> in.readVarLong();
+            case Tag.DOUBLE -> in.skip(8);
+            case Tag.FLOAT -> in.skip(4);
+            case Tag.SHORT, Tag.CHAR -> in.skip(2);
+            case Tag.BYTE -> in.skip(1);
+            case Tag.BYTES, Tag.JAVA -> in.skip(in.readLength());
+            case Tag.PAIR -> {
+                skipValue(in.readByte());
+                skipValue(in.readByte());
+            }
+            case Tag.LIST -> {
+                for (int i = in.readLength(); i > 0; i--) {
+                    skipValue(in.readByte());
+                }
+            }
+            // Avro data has no length in front: decoding it is the only way past it. Unknown tags fail there too.
+            default -> readValue(tag);
         }
     }
 

@@ -36,6 +36,13 @@ final class DefaultRecordOutput implements RecordOutput {
     private final OutputBuffer out;
     private final Map<Class<?>, SpecificEntry> specificByClass = new IdentityHashMap<>();
     private final Map<Schema, GenericEntry> genericBySchema = new HashMap<>();
+    /**
+     * Ids by class name and by schema JSON: a definition is written once per name (per JSON), even for two classes
+     * of one name or two schema objects of one JSON, because readers find definitions by name (a cursor reads records
+     * out of order and meets a definition again) and load one class per name anyway.
+     */
+    private final Map<String, Integer> specificIds = new HashMap<>();
+    private final Map<String, Integer> genericIds = new HashMap<>();
     private BinaryEncoder encoder;
     private ScratchStream scratch;
     private boolean closed;
@@ -144,10 +151,17 @@ final class DefaultRecordOutput implements RecordOutput {
         Class<?> cls = record.getClass();
         SpecificEntry entry = specificByClass.get(cls);
         if (entry == null) {
-            entry = new SpecificEntry(specificByClass.size(), newSpecificWriter(cls));
+            Integer id = specificIds.get(cls.getName());
+            entry = new SpecificEntry(id == null ? specificIds.size() : id, newSpecificWriter(cls));
             specificByClass.put(cls, entry);
-            out.writeByte(Tag.SPECIFIC_DEFINE);
-            out.writeString(cls.getName());
+            if (id == null) {
+                specificIds.put(cls.getName(), entry.id());
+                out.writeByte(Tag.SPECIFIC_DEFINE);
+                out.writeString(cls.getName());
+            } else {
+                out.writeByte(Tag.SPECIFIC_REF);
+                out.writeUnsignedVarInt(entry.id());
+            }
         } else {
             out.writeByte(Tag.SPECIFIC_REF);
             out.writeUnsignedVarInt(entry.id());
@@ -164,10 +178,18 @@ final class DefaultRecordOutput implements RecordOutput {
         Schema schema = record.getSchema();
         GenericEntry entry = genericBySchema.get(schema);
         if (entry == null) {
-            entry = new GenericEntry(genericBySchema.size(), new GenericDatumWriter<>(schema));
+            String json = schema.toString();
+            Integer id = genericIds.get(json);
+            entry = new GenericEntry(id == null ? genericIds.size() : id, new GenericDatumWriter<>(schema));
             genericBySchema.put(schema, entry);
-            out.writeByte(Tag.GENERIC_DEFINE);
-            out.writeString(schema.toString());
+            if (id == null) {
+                genericIds.put(json, entry.id());
+                out.writeByte(Tag.GENERIC_DEFINE);
+                out.writeString(json);
+            } else {
+                out.writeByte(Tag.GENERIC_REF);
+                out.writeUnsignedVarInt(entry.id());
+            }
         } else {
             out.writeByte(Tag.GENERIC_REF);
             out.writeUnsignedVarInt(entry.id());

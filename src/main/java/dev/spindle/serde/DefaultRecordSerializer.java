@@ -45,6 +45,11 @@ public final class DefaultRecordSerializer implements RecordSerializer {
     }
 
     @Override
+    public RecordCursor newCursor(ClassLoader loader) {
+        return new DefaultRecordInput(new InputBuffer(new byte[0]), requireNonNull(loader, "loader is null"));
+    }
+
+    @Override
     public byte[] toBytes(Object record) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
         try (RecordOutput output = new DefaultRecordOutput(bytes, SINGLE_RECORD_BUFFER_BYTES)) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StreamCorruptedException;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /**
  * A byte buffer behind an {@link InputStream} (or over a byte array, without copying), decoding what
@@ -17,7 +18,7 @@ final class InputBuffer {
     private static final int MAX_SCRATCH_CHARS = 64 * 1024;
 
     private final InputStream in;
-    private final byte[] buf;
+    private byte[] buf;
     private int pos;
     private int limit;
     private long consumedBeforeBuffer;
@@ -40,6 +41,23 @@ final class InputBuffer {
         this.pos = offset;
         this.limit = bytes.length;
         this.consumedBeforeBuffer = -offset;
+    }
+
+    /** Reads {@code bytes[offset, limit)} in place from now on; only for a buffer with no stream behind it. */
+    void reset(byte[] bytes, int offset, int limit) {
+        if (in != null) {
+            throw new IllegalStateException("a stream buffer cannot be reset to an array");
+        }
+        Objects.checkFromToIndex(offset, limit, bytes.length);
+        this.buf = bytes;
+        this.pos = offset;
+        this.limit = limit;
+        this.consumedBeforeBuffer = 0;
+    }
+
+    /** The index in the buffer of the next byte to read; with {@link #reset}, the offset in the array. */
+    int offset() {
+        return pos;
     }
 
     /** Bytes consumed so far, for messages. */
@@ -186,6 +204,42 @@ final class InputBuffer {
             }
             copied += n;
             consumedBeforeBuffer += n;
+        }
+    }
+
+    /** Moves past {@code length} bytes. */
+    void skip(int length) throws IOException {
+        int skipped = Math.min(length, limit - pos);
+        pos += skipped;
+        while (skipped < length) {
+            if (fill() < 0) {
+                throw new EOFException("the stream ended after " + position() + " bytes, with " + skipped
+                        + " of the " + length + " bytes of a value");
+            }
+            int n = Math.min(length - skipped, limit - pos);
+            pos += n;
+            skipped += n;
+        }
+    }
+
+    /** Moves past what {@link OutputBuffer#writeString} wrote, checking it as {@link #readString} would. */
+    void skipString() throws IOException {
+        int length = readLength();
+        if (limit - pos >= length && isAscii(pos, length)) {
+            pos += length;
+            return;
+        }
+        for (int i = 0; i < length; i++) {
+            int b = readByte();
+            if ((b & 0xE0) == 0xC0) {
+                continuation();
+            } else if ((b & 0xF0) == 0xE0) {
+                continuation();
+                continuation();
+            } else if (b < 0) {
+                throw new StreamCorruptedException(String.format(
+                        "invalid UTF-8 lead byte 0x%02x at byte %d", b & 0xFF, position() - 1));
+            }
         }
     }
 

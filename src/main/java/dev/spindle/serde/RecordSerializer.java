@@ -17,6 +17,12 @@ public interface RecordSerializer {
     /** A reader of records written by {@link #newOutput}; closing it closes {@code in}. */
     RecordInput newInput(InputStream in, ClassLoader loader) throws IOException;
 
+    /**
+     * A cursor over bytes of a stream of {@link #newOutput}, held in memory: one per stream, since a stream may
+     * define something once (an Avro schema) and refer to it later.
+     */
+    RecordCursor newCursor(ClassLoader loader);
+
     /** One record as a byte array. */
     byte[] toBytes(Object record);
 

@@ -48,7 +48,7 @@ final class KeySorter {
             prefixes[i] = prefix((String) input.get(i).key());
             order[i] = i;
         }
-        radixSort(prefixes, order);
+        radixSort(prefixes, order, n);
         // Records whose prefixes tie are ordered by the full key.
         Integer[] run = new Integer[0];
         for (int start = 0; start < n; ) {
@@ -77,7 +77,7 @@ final class KeySorter {
     }
 
     /** The first four UTF-16 units as an unsigned 64-bit number; shorter keys pad with 0. */
-    private static long prefix(String key) {
+    static long prefix(String key) {
         long prefix = 0;
         for (int i = 0; i < 4; i++) {
             prefix = (prefix << 16) | (i < key.length() ? key.charAt(i) : 0);
@@ -85,9 +85,14 @@ final class KeySorter {
         return prefix;
     }
 
-    /** Stable LSD radix sort of {@code order} by {@code prefixes[order[i]]} as unsigned numbers, 16 bits a pass. */
-    private static void radixSort(long[] prefixes, int[] order) {
-        int n = order.length;
+    /**
+     * Stable LSD radix sort of {@code order[0, n)} by {@code prefixes[order[i]]} as unsigned numbers, 16 bits a
+     * pass.
+     */
+    static void radixSort(long[] prefixes, int[] order, int n) {
+        if (n == 0) {
+            return;
+        }
         int[] buffer = new int[n];
         int[] counts = new int[DIGITS];
         for (int shift = 0; shift < 64; shift += DIGIT_BITS) {

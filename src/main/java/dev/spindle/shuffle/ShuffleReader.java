@@ -13,13 +13,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
  * The reduce side: streams every map output's segment for the requested partitions, then combines by key
- * and/or sorts, spilling to disk when execution memory runs out. Segments are read one after another; while one
+ * and/or sorts, spilling to disk when execution memory runs out. A sort without combining keeps the records
+ * serialized while it sorts ({@link SerializedSorter}). Segments are read one after another; while one
  * is read, the next ones (up to {@code spindle.reducer.maxBytesInFlight}) are already being fetched, so that a
  * reduce task pulls from many executors at once.
  */
@@ -55,8 +57,11 @@ public final class ShuffleReader implements ShuffleInput {
     public <K, V, C> Iterator<Pair<K, C>> read(ShuffleDependency<K, V, C> dependency, int startPartition,
             int endPartition, TaskContext context) {
         List<MapStatus> statuses = locator.statuses(dependency.shuffleId());
-        Iterator<Pair<Object, Object>> records = new FetchingIterator(statuses, dependency.shuffleId(), startPartition,
-                endPartition, context);
+        Segments segments = new Segments(statuses, dependency.shuffleId(), startPartition, endPartition, context);
+        if (dependency.keyOrdering().isPresent() && dependency.aggregator().isEmpty()) {
+            return (Iterator) sortSerialized(dependency.keyOrdering().get(), segments, context);
+        }
+        Iterator<Pair<Object, Object>> records = new FetchingIterator(segments, context);
         if (dependency.aggregator().isPresent()) {
             SpillableBuckets<K> combined = new SpillableBuckets<>(1, SpillableBuckets.Mode.COMBINING, null,
                     dependency.aggregator().get(), dependency.mapSideCombine(), context, memory, serializer, files);
@@ -80,26 +85,53 @@ public final class ShuffleReader implements ShuffleInput {
         return (Iterator) records;
     }
 
+    /** Sorts without combining: the records stay serialized until they are handed out (see SerializedSorter). */
+    private Iterator<Pair<Object, Object>> sortSerialized(Comparator<?> ordering, Segments segments,
+            TaskContext context) {
+        SerializedSorter sorter = new SerializedSorter(ordering, segments.totalBytes(), context, memory, serializer,
+                files);
+        context.onCompletion(sorter::close);
+        for (Opened segment = segments.next(); segment != null; segment = segments.next()) {
+            long records;
+            try {
+                records = sorter.add(segment.stream());
+            } catch (IOException e) {
+                throw segments.failed(segment.status(), "corrupt or truncated shuffle data: " + e.getMessage(), e);
+            } finally {
+                closeQuietly(segment.stream());
+            }
+            context.metrics().addShuffleRecordsRead(records);
+        }
+        return sorter.sorted();
+    }
+
+    private static void closeQuietly(InputStream stream) {
+        try {
+            stream.close();
+        } catch (IOException e) {
+            // Reading finished; a failed close of a read-only stream changes nothing.
+        }
+    }
+
     /** A segment being fetched: its map output, its size, its bytes. */
     private record Opened(MapStatus status, long bytes, InputStream stream) {
     }
 
-    /** Streams the key-value records of each map output's segment in turn, fetching the following ones ahead. */
-    private final class FetchingIterator implements Iterator<Pair<Object, Object>> {
+    /**
+     * The segments of every map output for the requested partitions, in turn; while one is read, the following ones
+     * are already being fetched. Closes what was opened and not taken when the task completes.
+     */
+    private final class Segments {
         private final List<MapStatus> statuses;
         private final int shuffleId;
         private final int start;
         private final int end;
         private final TaskContext context;
-        private final ClassLoader loader = Thread.currentThread().getContextClassLoader();
         private final ArrayDeque<Opened> ahead = new ArrayDeque<>();
         private long aheadBytes;
         private int nextToOpen;
-        private MapStatus current;
-        private RecordInput input;
-        private Object nextKey = RecordInput.END;
 
-        FetchingIterator(List<MapStatus> statuses, int shuffleId, int start, int end, TaskContext context) {
+        Segments(List<MapStatus> statuses, int shuffleId, int start, int end, TaskContext context) {
             this.statuses = statuses;
             this.shuffleId = shuffleId;
             this.start = start;
@@ -108,30 +140,37 @@ public final class ShuffleReader implements ShuffleInput {
             context.onCompletion(this::closeAll);
         }
 
-        @Override
-        public boolean hasNext() {
-            while (nextKey == RecordInput.END) {
-                if (input != null) {
-                    closeInput();
-                }
-                fetchAhead();
-                Opened next = ahead.poll();
-                if (next == null) {
-                    return false;
-                }
-                aheadBytes -= next.bytes();
-                fetchAhead();
-                current = next.status();
-                context.metrics().addShuffleBytesRead(next.bytes());
-                try {
-                    input = serializer.newInput(next.stream(), loader);
-                } catch (IOException e) {
-                    throw new FetchFailedException(shuffleId, current.mapPartition(), current.location().id(),
-                            "cannot open shuffle data: " + e.getMessage(), e);
-                }
-                nextKey = readRecord();
+        long totalBytes() {
+            long bytes = 0;
+            for (MapStatus status : statuses) {
+                bytes += bytes(status);
             }
-            return true;
+            return bytes;
+        }
+
+        private long bytes(MapStatus status) {
+            long bytes = 0;
+            for (int p = start; p < end; p++) {
+                bytes += status.partitionLengths()[p];
+            }
+            return bytes;
+        }
+
+        /** The next segment, counted as read; the caller reads and closes its stream. Null after the last. */
+        Opened next() {
+            fetchAhead();
+            Opened next = ahead.poll();
+            if (next == null) {
+                return null;
+            }
+            aheadBytes -= next.bytes();
+            fetchAhead();
+            context.metrics().addShuffleBytesRead(next.bytes());
+            return next;
+        }
+
+        FetchFailedException failed(MapStatus status, String message, Exception cause) {
+            return new FetchFailedException(shuffleId, status.mapPartition(), status.location().id(), message, cause);
         }
 
         /**
@@ -141,10 +180,7 @@ public final class ShuffleReader implements ShuffleInput {
         private void fetchAhead() {
             while (nextToOpen < statuses.size()) {
                 MapStatus status = statuses.get(nextToOpen);
-                long bytes = 0;
-                for (int p = start; p < end; p++) {
-                    bytes += status.partitionLengths()[p];
-                }
+                long bytes = bytes(status);
                 if (bytes > 0 && !ahead.isEmpty()
                         && (bytes > MAX_PREFETCH_SEGMENT_BYTES || aheadBytes + bytes > maxBytesInFlight)) {
                     return;
@@ -155,6 +191,51 @@ public final class ShuffleReader implements ShuffleInput {
                     aheadBytes += bytes;
                 }
             }
+        }
+
+        private void closeAll() {
+            for (Opened opened : ahead) {
+                closeQuietly(opened.stream());
+            }
+            ahead.clear();
+        }
+    }
+
+    /** Streams the key-value records of each segment in turn. */
+    private final class FetchingIterator implements Iterator<Pair<Object, Object>> {
+        private final Segments segments;
+        private final TaskContext context;
+        private final ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        private MapStatus current;
+        private RecordInput input;
+        private Object nextKey = RecordInput.END;
+
+        FetchingIterator(Segments segments, TaskContext context) {
+            this.segments = segments;
+            this.context = context;
+            context.onCompletion(this::closeInput);
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (nextKey == RecordInput.END) {
+                if (input != null) {
+                    closeInput();
+                }
+                Opened next = segments.next();
+                if (next == null) {
+                    return false;
+                }
+                current = next.status();
+                try {
+                    input = serializer.newInput(next.stream(), loader);
+                } catch (IOException e) {
+                    closeQuietly(next.stream());
+                    throw segments.failed(current, "cannot open shuffle data: " + e.getMessage(), e);
+                }
+                nextKey = readRecord();
+            }
+            return true;
         }
 
         @Override
@@ -173,8 +254,7 @@ public final class ShuffleReader implements ShuffleInput {
             try {
                 return input.read();
             } catch (IOException e) {
-                throw new FetchFailedException(shuffleId, current.mapPartition(), current.location().id(),
-                        "corrupt or truncated shuffle data: " + e.getMessage(), e);
+                throw segments.failed(current, "corrupt or truncated shuffle data: " + e.getMessage(), e);
             }
         }
 
@@ -187,18 +267,6 @@ public final class ShuffleReader implements ShuffleInput {
                 }
                 input = null;
             }
-        }
-
-        private void closeAll() {
-            closeInput();
-            for (Opened opened : ahead) {
-                try {
-                    opened.stream().close();
-                } catch (IOException e) {
-                    // Never read; nothing to lose.
-                }
-            }
-            ahead.clear();
         }
     }
 

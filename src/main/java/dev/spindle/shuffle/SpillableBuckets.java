@@ -20,7 +20,6 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.PriorityQueue;
 
 /**
  * Records bucketed by partition, held in execution memory and spilled to disk as runs when memory runs out,
@@ -276,71 +275,6 @@ final class SpillableBuckets<K> implements AutoCloseable {
                 return current.next();
             }
         };
-    }
-
-    /** Reads {@code count} key-value records of one partition from a run. */
-    private static final class RunIterator implements Iterator<Pair<Object, Object>> {
-        private final RecordInput input;
-        private final Path file;
-        private long remaining;
-
-        RunIterator(RecordInput input, long count, Path file) {
-            this.input = input;
-            this.remaining = count;
-            this.file = file;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return remaining > 0;
-        }
-
-        @Override
-        public Pair<Object, Object> next() {
-            if (remaining <= 0) {
-                throw new NoSuchElementException();
-            }
-            remaining--;
-            try {
-                return Pair.of(input.read(), input.read());
-            } catch (IOException e) {
-                throw new SpindleException(ErrorCode.IO_FAILURE, "cannot read shuffle spill " + file + ": " + e, e);
-            }
-        }
-    }
-
-    /** K-way merge of sorted iterators. */
-    private static final class MergeIterator implements Iterator<Pair<Object, Object>> {
-        private record Head(Pair<Object, Object> value, Iterator<Pair<Object, Object>> source) {
-        }
-
-        private final PriorityQueue<Head> heads;
-
-        MergeIterator(List<Iterator<Pair<Object, Object>>> sources, Comparator<Pair<Object, Object>> order) {
-            heads = new PriorityQueue<>(Math.max(1, sources.size()), (a, b) -> order.compare(a.value(), b.value()));
-            for (Iterator<Pair<Object, Object>> source : sources) {
-                if (source.hasNext()) {
-                    heads.add(new Head(source.next(), source));
-                }
-            }
-        }
-
-        @Override
-        public boolean hasNext() {
-            return !heads.isEmpty();
-        }
-
-        @Override
-        public Pair<Object, Object> next() {
-            Head head = heads.poll();
-            if (head == null) {
-                throw new NoSuchElementException();
-            }
-            if (head.source().hasNext()) {
-                heads.add(new Head(head.source().next(), head.source()));
-            }
-            return head.value();
-        }
     }
 
     /** Combines the records of a hash-ordered stream whose keys are equal (not just of equal hash). */
