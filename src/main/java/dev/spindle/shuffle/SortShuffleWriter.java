@@ -6,6 +6,7 @@ import dev.spindle.common.ErrorCode;
 import dev.spindle.common.ExecutorId;
 import dev.spindle.common.Pair;
 import dev.spindle.common.SpindleException;
+import dev.spindle.plan.Aggregator;
 import dev.spindle.plan.Partitioner;
 import dev.spindle.plan.ShuffleDependency;
 import dev.spindle.plan.TaskContext;
@@ -29,10 +30,20 @@ import java.util.Iterator;
  * the files are concatenated into the data file at the end. Holding a map task's records (a million of them for
  * a 32 MB split) kept them alive across young collections, so the collector copied and promoted them; streaming
  * them costs one more sequential copy of the bytes instead, and needs no execution memory.
+ *
+ * <p>Map-side combine gives up when it does not pay, with as many partitions: if the first
+ * {@link #COMBINE_PROBE_RECORDS} records hold more than {@link #COMBINE_GIVE_UP_RATIO} distinct keys per record
+ * (a {@code distinct} of unique data, a {@code reduceByKey} over unique keys), what the table holds and every later
+ * record, as a one-value combiner, stream to the partition files instead. The reduce side combines everything
+ * anyway; a table of millions of keys that never combine only fills the old generation.
  */
 public final class SortShuffleWriter {
     /** Most reduce partitions for which a map task keeps one open file per partition (Spark's default too). */
     static final int BYPASS_MAX_PARTITIONS = 200;
+    /** Records a map-side combine sees before it decides whether combining pays. */
+    static final int COMBINE_PROBE_RECORDS = 100_000;
+    /** Distinct keys per record above which map-side combine stops (Trino's adaptive partial aggregation: 0.8). */
+    static final double COMBINE_GIVE_UP_RATIO = 0.8;
 
     private final ShuffleDependency<?, ?, ?> dependency;
     private final int mapPartition;
@@ -65,16 +76,23 @@ public final class SortShuffleWriter {
         Partitioner partitioner = dependency.partitioner();
         int numPartitions = partitioner.numPartitions();
         if (!dependency.mapSideCombine() && numPartitions <= BYPASS_MAX_PARTITIONS) {
-            return writeBypassing(records, partitioner, numPartitions);
+            return writeBypassing(records, partitioner, numPartitions, null);
         }
         SpillableBuckets.Mode mode = dependency.mapSideCombine() ? SpillableBuckets.Mode.COMBINING
                 : SpillableBuckets.Mode.PLAIN;
+        boolean mayGiveUp = dependency.mapSideCombine() && numPartitions <= BYPASS_MAX_PARTITIONS;
         Path tempData = files.tempFile("data");
         try (SpillableBuckets<Object> buckets = new SpillableBuckets<>(numPartitions, mode, null,
                 dependency.aggregator().orElse(null), false, context, memory, serializer, files)) {
             while (records.hasNext()) {
                 Pair<?, ?> record = records.next();
                 buckets.insert(partitioner.partition(record.key()), record.key(), record.value());
+                if (mayGiveUp && buckets.inserted() == COMBINE_PROBE_RECORDS) {
+                    mayGiveUp = false;
+                    if (!buckets.spilled() && buckets.entries() > COMBINE_GIVE_UP_RATIO * COMBINE_PROBE_RECORDS) {
+                        return writeBypassing(records, partitioner, numPartitions, buckets);
+                    }
+                }
             }
             long[] offsets = new long[numPartitions + 1];
             long written = 0;
@@ -120,24 +138,38 @@ public final class SortShuffleWriter {
                 + " output of map " + mapPartition + " to " + files.root() + ": " + e, e);
     }
 
+    /**
+     * Streams records to per-partition files. {@code combined}, when not null, is a map-side combine that gave up:
+     * its combiners go first, and each later value goes as a combiner of its own.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private MapStatus writeBypassing(Iterator<? extends Pair<?, ?>> records, Partitioner partitioner,
-            int numPartitions) {
+            int numPartitions, SpillableBuckets<Object> combined) {
         Path[] partitionFiles = new Path[numPartitions];
         RecordOutput[] outputs = new RecordOutput[numPartitions];
         Path tempData = files.tempFile("data");
+        Aggregator aggregator = combined == null ? null : dependency.aggregator().orElseThrow();
         long written = 0;
         try {
             try {
+                if (combined != null) {
+                    for (int p = 0; p < numPartitions; p++) {
+                        Iterator<Pair<Object, Object>> partition = combined.partition(p);
+                        while (partition.hasNext()) {
+                            Pair<Object, Object> record = partition.next();
+                            output(outputs, partitionFiles, p).write(record.key());
+                            outputs[p].write(record.value());
+                            written++;
+                        }
+                    }
+                    combined.close();
+                }
                 while (records.hasNext()) {
                     Pair<?, ?> record = records.next();
                     int p = partitioner.partition(record.key());
-                    RecordOutput output = outputs[p];
-                    if (output == null) {
-                        partitionFiles[p] = files.tempFile("partition");
-                        output = outputs[p] = serializer.newOutput(Files.newOutputStream(partitionFiles[p]));
-                    }
+                    RecordOutput output = output(outputs, partitionFiles, p);
                     output.write(record.key());
-                    output.write(record.value());
+                    output.write(aggregator == null ? record.value() : aggregator.create(record.value()));
                     written++;
                 }
             } catch (RuntimeException | Error | IOException e) {
@@ -165,6 +197,14 @@ public final class SortShuffleWriter {
             }
             deleteQuietly(tempData);
         }
+    }
+
+    private RecordOutput output(RecordOutput[] outputs, Path[] partitionFiles, int p) throws IOException {
+        if (outputs[p] == null) {
+            partitionFiles[p] = files.tempFile("partition");
+            outputs[p] = serializer.newOutput(Files.newOutputStream(partitionFiles[p]));
+        }
+        return outputs[p];
     }
 
     private static void closeAll(RecordOutput[] outputs) throws IOException {

@@ -150,6 +150,16 @@ final class SpillableBuckets<K> implements AutoCloseable {
         }
     }
 
+    /** Records inserted so far. */
+    long inserted() {
+        return inserted;
+    }
+
+    /** Entries held in memory: distinct keys when combining. */
+    long entries() {
+        return entries;
+    }
+
     long estimatedBytes() {
         return (long) (entries * averageEntryBytes);
     }
