@@ -146,29 +146,25 @@ public final class BlockStore implements BlockCache, AutoCloseable {
     private Iterator<Object> unrollIntoMemory(BlockId id, Iterator<Object> values, StorageLevel level) {
         List<Object> unrolled = new ArrayList<>();
         long reserved = 0;
-        double average = 0;
+        // Every value is estimated, not a sample of them: with sizes as skewed as a power-law graph's adjacency
+        // lists, one sampled hub made the extrapolated block hundreds of times larger than it was, and it was never
+        // cached. An estimate costs little next to building the value.
+        long estimated = 64;
         while (values.hasNext()) {
             Object value = values.next();
             unrolled.add(value);
-            int n = unrolled.size();
-            if (n <= 8 || n % RESERVE_EVERY == 0) {
-                average = average == 0 ? SizeEstimator.estimate(value) + 8
-                        : 0.8 * average + 0.2 * (SizeEstimator.estimate(value) + 8);
-            }
-            if (n % RESERVE_EVERY == 0) {
-                long needed = (long) (n * average) + 64;
-                if (needed > reserved) {
-                    long more = Math.max(needed - reserved, needed / 2);
-                    if (memory.acquireStorage(more)) {
-                        reserved += more;
-                    } else {
-                        memory.releaseStorage(reserved);
-                        return doesNotFit(id, unrolled, values, level);
-                    }
+            estimated += SizeEstimator.estimate(value) + 8;
+            if (unrolled.size() % RESERVE_EVERY == 0 && estimated > reserved) {
+                long more = Math.max(estimated - reserved, estimated / 2);
+                if (memory.acquireStorage(more)) {
+                    reserved += more;
+                } else {
+                    memory.releaseStorage(reserved);
+                    return doesNotFit(id, unrolled, values, level);
                 }
             }
         }
-        long size = (long) (unrolled.size() * average) + 64;
+        long size = estimated;
         if (size > reserved && !memory.acquireStorage(size - reserved)) {
             memory.releaseStorage(reserved);
             return doesNotFit(id, unrolled, Collections.emptyIterator(), level);
@@ -203,8 +199,9 @@ public final class BlockStore implements BlockCache, AutoCloseable {
         if (level.useDisk()) {
             return writeToDiskAndRead(id, all, level);
         }
-        LOG.info("Not enough storage memory to cache {} ({} values unrolled); it will be recomputed when needed",
-                id.name(), unrolled.size());
+        LOG.info("Not enough storage memory to cache {} ({} values unrolled; memory: {} bytes, {} used by storage, "
+                + "{} by execution); it will be recomputed when needed", id.name(), unrolled.size(),
+                memory.totalBytes(), memory.storageUsed(), memory.executionUsed());
         return all;
     }
 

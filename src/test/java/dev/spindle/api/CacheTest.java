@@ -59,6 +59,23 @@ class CacheTest {
     }
 
     @Test
+    void aPartitionWithOneHugeValueAmongSmallOnesIsCachedWhenItFits() {
+        // One value of 20,000 strings (~1.4 MB as objects) among 3,000 short strings: ~1.6 MB, which fits. Sampling
+        // value sizes extrapolated the huge one to the whole partition and never cached it.
+        Dataset<Object> data = ctx.parallelize(IntStream.range(0, 3_000).boxed().toList(), 1)
+                .map(i -> {
+                    COMPUTED.incrementAndGet();
+                    return i == 63 ? (Object) IntStream.range(0, 20_000).mapToObj(j -> "target-" + j).toList()
+                            : (Object) ("small-" + i);
+                })
+                .cache();
+        assertThat(data.count()).isEqualTo(3_000);
+        assertThat(data.count()).isEqualTo(3_000);
+        assertThat(COMPUTED.get()).as("cached on the first pass").isEqualTo(3_000);
+        data.unpersist();
+    }
+
+    @Test
     void memoryOnlyPartitionsEvictedForLackOfMemoryAreRecomputed() {
         // 8 partitions of 4,000 strings of 100 chars (~600 KB each as objects): not all fit in 4 MiB.
         Dataset<String> data = counted(8, 4000, 100).cache();
