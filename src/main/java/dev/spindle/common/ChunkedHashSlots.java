@@ -56,7 +56,7 @@ public abstract class ChunkedHashSlots {
     }
 
     /** Keys held. */
-    public final int size() {
+    public int size() {
         return size;
     }
 

@@ -2,14 +2,19 @@ package dev.spindle.shuffle;
 
 import dev.spindle.common.ChunkedHashSlots;
 import dev.spindle.common.Pair;
+import dev.spindle.common.SpindleException;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.function.LongFunction;
 
 /**
  * The map-side (and reduce-side) combining table: one open-addressing hash table ({@link ChunkedHashSlots}) for
  * the keys of all reduce partitions. One probe per record, instead of the get + put of a {@code HashMap} per
  * partition, and no entry objects: for a word count this is most of the map task's time.
+ *
+ * <p>It starts as a {@link BytesCombineTable}, which holds string, integer and long keys with numeric combiners as
+ * bytes, and moves its entries into the object table at the first key or combiner that one cannot hold.
  *
  * <p>Not thread-safe: one task owns it.
  */
@@ -33,12 +38,38 @@ final class CombineTable extends ChunkedHashSlots {
     private static final Object LONG = new Object();
     private static final Object DOUBLE = new Object();
 
+    /** A partition-grouped, hash-ordered view of a table. */
+    interface Grouped {
+        Iterator<Pair<Object, Object>> partition(int partition);
+    }
+
+    /** The entries while they all fit the byte table; null once they moved to the object slots. */
+    private BytesCombineTable bytes = new BytesCombineTable();
+
     CombineTable() {
         super(true, true);
     }
 
+    /** Keys held. */
+    @Override
+    public int size() {
+        return bytes != null ? bytes.size() : super.size();
+    }
+
+    /** True while the entries are held as bytes. */
+    boolean inBytes() {
+        return bytes != null;
+    }
+
     /** Adds {@code value} under {@code key} (in reduce partition {@code partition}); true when the key was new. */
     boolean update(int partition, Object key, Object value, Merger merger) {
+        if (bytes != null) {
+            int result = bytes.update(partition, key, value, merger);
+            if (result != BytesCombineTable.UNSUPPORTED) {
+                return result == BytesCombineTable.NEW;
+            }
+            moveToObjects();
+        }
         int hash = hash(key);
         int slot = find(key, hash);
         if (slot >= 0) {
@@ -48,6 +79,16 @@ final class CombineTable extends ChunkedHashSlots {
         Object combiner = merger.first(value); // before the key goes in: user code may throw
         insert(~slot, key, hash, cell(combiner), word(combiner), partition);
         return true;
+    }
+
+    private void moveToObjects() {
+        BytesCombineTable moving = bytes;
+        bytes = null;
+        moving.entries((partition, key, combiner, hash) -> {
+            int slot = find(key, hash);
+            SpindleException.checkState(slot < 0, "key %s twice in a combine table", key);
+            insert(~slot, key, hash, cell(combiner), word(combiner), partition);
+        });
     }
 
     /** Replaces the combiner of {@code slot}: one type test, and the cell written only when it changes. */
@@ -109,57 +150,59 @@ final class CombineTable extends ChunkedHashSlots {
      * and merged in). The table must not change while the view is read.
      */
     Grouped grouped(int numPartitions) {
-        int[] starts = new int[numPartitions + 1];
+        if (bytes != null) {
+            return bytes.grouped(numPartitions);
+        }
+        long[] entries = new long[size()]; // hash in the high half, slot in the low half
+        int[] partitions = new int[size()];
+        int n = 0;
         for (int slot = 0; slot < capacity(); slot++) {
             if (occupied(slot)) {
-                starts[intAt(slot) + 1]++;
+                entries[n] = ((long) hashAt(slot) << 32) | slot;
+                partitions[n++] = intAt(slot);
             }
+        }
+        return group(entries, partitions, numPartitions, entry -> Pair.of(keyAt((int) entry), combiner((int) entry)));
+    }
+
+    /**
+     * The view {@link #grouped} returns, over {@code entries} (a key hash in each one's high half) and their
+     * partitions: grouped by partition, each group sorted, so in ascending (signed) hash order; {@code decode} turns
+     * an entry into its key and combiner.
+     */
+    static Grouped group(long[] entries, int[] partitions, int numPartitions,
+            LongFunction<Pair<Object, Object>> decode) {
+        int[] starts = new int[numPartitions + 1];
+        for (int partition : partitions) {
+            starts[partition + 1]++;
         }
         for (int p = 0; p < numPartitions; p++) {
             starts[p + 1] += starts[p];
         }
-        long[] order = new long[size()]; // hash in the high half, slot in the low half: sorting orders by hash
+        long[] order = new long[entries.length];
         int[] fill = Arrays.copyOf(starts, numPartitions);
-        for (int slot = 0; slot < capacity(); slot++) {
-            if (occupied(slot)) {
-                order[fill[intAt(slot)]++] = ((long) hashAt(slot) << 32) | slot;
-            }
+        for (int i = 0; i < entries.length; i++) {
+            order[fill[partitions[i]]++] = entries[i];
         }
         for (int p = 0; p < numPartitions; p++) {
             Arrays.sort(order, starts[p], starts[p + 1]);
         }
-        return new Grouped(order, starts);
-    }
+        return partition -> new Iterator<>() {
+            private int next = starts[partition];
+            private final int end = starts[partition + 1];
 
-    /** A partition-grouped, hash-ordered view of the table. */
-    final class Grouped {
-        private final long[] order;
-        private final int[] starts;
+            @Override
+            public boolean hasNext() {
+                return next < end;
+            }
 
-        private Grouped(long[] order, int[] starts) {
-            this.order = order;
-            this.starts = starts;
-        }
-
-        Iterator<Pair<Object, Object>> partition(int partition) {
-            int end = starts[partition + 1];
-            return new Iterator<>() {
-                private int next = starts[partition];
-
-                @Override
-                public boolean hasNext() {
-                    return next < end;
+            @Override
+            public Pair<Object, Object> next() {
+                if (next >= end) {
+                    throw new NoSuchElementException();
                 }
-
-                @Override
-                public Pair<Object, Object> next() {
-                    if (next >= end) {
-                        throw new NoSuchElementException();
-                    }
-                    int slot = (int) order[next++];
-                    return Pair.of(keyAt(slot), combiner(slot));
-                }
-            };
-        }
+                return decode.apply(order[next++]);
+            }
+        };
     }
 }

@@ -10,6 +10,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CombineTableTest {
     /** Sums integer values. */
@@ -48,15 +50,21 @@ class CombineTableTest {
         assertThat(actual).isEqualTo(new HashMap<>(expected));
     }
 
-    @Test
-    void keysSpreadOverManyChunksAreAllKeptAndGrouped() {
+    /** A key the byte table does not hold: the entries live in the object slots. */
+    private record Id(int value) {
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void keysSpreadOverManyChunksAreAllKeptAndGrouped(boolean asBytes) {
         CombineTable table = new CombineTable();
-        int keys = 100_000; // 262,144 slots: 16 chunks
+        int keys = 100_000; // 262,144 slots: 16 chunks of the object table, many pages of the byte table
         for (int round = 0; round < 3; round++) {
             for (int i = 0; i < keys; i++) {
-                table.update(i % 3, i, round + 1, SUM);
+                table.update(i % 3, asBytes ? (Object) i : new Id(i), round + 1, SUM);
             }
         }
+        assertThat(table.inBytes()).isEqualTo(asBytes);
         assertThat(table.size()).isEqualTo(keys);
         CombineTable.Grouped grouped = table.grouped(3);
         boolean[] seen = new boolean[keys];
@@ -64,7 +72,7 @@ class CombineTableTest {
             Iterator<Pair<Object, Object>> it = grouped.partition(p);
             while (it.hasNext()) {
                 Pair<Object, Object> entry = it.next();
-                int key = (Integer) entry.key();
+                int key = entry.key() instanceof Id id ? id.value() : (Integer) entry.key();
                 assertThat(key % 3).isEqualTo(p);
                 assertThat(entry.value()).isEqualTo(6);
                 assertThat(seen[key]).isFalse();

@@ -1,0 +1,305 @@
+package dev.spindle.shuffle;
+
+import dev.spindle.common.Pair;
+import dev.spindle.common.SpindleException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The combine table for the commonest shape, keys that are strings, integers or longs (or null) and combiners that
+ * are all integers, all longs or all doubles (counts, sums, ranks): each entry is bytes in a page, the combiner,
+ * the reduce partition and the encoded key side by side; the open-addressing slots are longs holding the key's hash
+ * and the entry's address. A lookup reads a slot and one entry, usually two cache lines, where the object table
+ * reads its key, value, hash and long arrays and then the key string and its byte array; and the table holds no
+ * reference, so the collector neither copies nor scans it.
+ *
+ * <p>{@link #update} answers {@link #UNSUPPORTED} for a key or combiner it cannot hold, changing nothing; the caller
+ * then moves the entries to an object table ({@link #entries}) and carries on there, calling the merge function
+ * for that record again (merge functions are expected to be pure, as in Spark).
+ *
+ * <p>Not thread-safe: one task owns it.
+ */
+final class BytesCombineTable {
+    static final int NEW = 1;
+    static final int MERGED = 0;
+    static final int UNSUPPORTED = -1;
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
+
+    private static final double LOAD = 0.6;
+    private static final int PAGE_SHIFT = 20;
+    private static final int MAX_PAGE = 1 << PAGE_SHIFT;
+    private static final int FIRST_PAGE = 4 << 10;
+    /** Combiner (8), partition (4), key length (4), then the key. */
+    private static final int HEADER = 16;
+    private static final int MAX_KEY_BYTES = MAX_PAGE - HEADER;
+
+    private static final byte NULL_KEY = 0;
+    private static final byte LATIN1_KEY = 1;
+    private static final byte UTF16_KEY = 2;
+    private static final byte INT_KEY = 3;
+    private static final byte LONG_KEY = 4;
+
+    private enum Kind { NONE_YET, INT, LONG, DOUBLE }
+
+    /** Per slot: 0 when free, else the key's hash in the high half and the entry's address + 1 in the low half. */
+    private long[] slots = new long[64];
+    private int mask = 63;
+    private int size;
+    private int growAt = (int) (64 * LOAD);
+    private final List<byte[]> pages = new ArrayList<>();
+    private byte[] page;
+    private int used;
+    private Kind kind = Kind.NONE_YET;
+    private byte[] scratch = new byte[64];
+    private long bytes;
+
+    /** Keys held. */
+    int size() {
+        return size;
+    }
+
+    /** Heap bytes of the slots and pages. */
+    long bytes() {
+        return bytes + 8L * slots.length;
+    }
+
+    /**
+     * Adds {@code value} under {@code key} in reduce partition {@code partition}: {@link #NEW} when the key was new,
+     * {@link #MERGED} when it was there, {@link #UNSUPPORTED} (and nothing changed) when the key or the combiner
+     * cannot be held here. The merger runs before anything changes, so an exception from user code leaves the table
+     * as it was.
+     */
+    int update(int partition, Object key, Object value, CombineTable.Merger merger) {
+        int length = encode(key);
+        if (length < 0) {
+            return UNSUPPORTED;
+        }
+        int hash = key == null ? 0 : key.hashCode();
+        int index = spread(hash) & mask;
+        while (true) {
+            long slot = slots[index];
+            if (slot == 0) {
+                break;
+            }
+            if ((int) (slot >>> 32) == hash) {
+                int address = (int) slot - 1;
+                byte[] entries = pages.get(address >>> PAGE_SHIFT);
+                int offset = address & (MAX_PAGE - 1);
+                if ((int) INTS.get(entries, offset + 12) == length
+                        && Arrays.equals(entries, offset + HEADER, offset + HEADER + length, scratch, 0, length)) {
+                    Object merged = merger.merge(box((long) LONGS.get(entries, offset)), value);
+                    if (kindOf(merged) != kind) {
+                        return UNSUPPORTED;
+                    }
+                    LONGS.set(entries, offset, unbox(merged));
+                    return MERGED;
+                }
+            }
+            index = (index + 1) & mask;
+        }
+        Object combiner = merger.first(value);
+        Kind combinerKind = kindOf(combiner);
+        if (combinerKind == null || (kind != Kind.NONE_YET && combinerKind != kind)) {
+            return UNSUPPORTED;
+        }
+        kind = combinerKind;
+        int address = append(partition, length, unbox(combiner));
+        slots[index] = ((long) hash << 32) | ((address + 1) & 0xFFFFFFFFL);
+        if (++size > growAt) {
+            grow();
+        }
+        return NEW;
+    }
+
+    /** Encodes {@code key} into {@link #scratch}; its length, or -1 when this table cannot hold it. */
+    private int encode(Object key) {
+        if (key == null) {
+            scratch[0] = NULL_KEY;
+            return 1;
+        }
+        if (key instanceof String s) {
+            int n = s.length();
+            if (1 + 2L * n > MAX_KEY_BYTES) {
+                return -1;
+            }
+            ensureScratch(1 + 2 * n);
+            byte[] b = scratch;
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c > 0xFF) {
+                    return encodeUtf16(s);
+                }
+                b[1 + i] = (byte) c;
+            }
+            b[0] = LATIN1_KEY;
+            return 1 + n;
+        }
+        if (key instanceof Integer i) {
+            scratch[0] = INT_KEY;
+            INTS.set(scratch, 1, (int) i);
+            return 5;
+        }
+        if (key instanceof Long l) {
+            ensureScratch(9);
+            scratch[0] = LONG_KEY;
+            LONGS.set(scratch, 1, (long) l);
+            return 9;
+        }
+        return -1;
+    }
+
+    /** A string with a character past Latin-1: two bytes per UTF-16 unit (equal strings still encode equally). */
+    private int encodeUtf16(String s) {
+        byte[] b = scratch;
+        b[0] = UTF16_KEY;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            b[1 + 2 * i] = (byte) (c >>> 8);
+            b[2 + 2 * i] = (byte) c;
+        }
+        return 1 + 2 * s.length();
+    }
+
+    private void ensureScratch(int length) {
+        if (scratch.length < length) {
+            scratch = new byte[Math.max(length, 2 * scratch.length)];
+        }
+    }
+
+    private static Object decodeKey(byte[] entries, int offset) {
+        int length = (int) INTS.get(entries, offset + 12);
+        int at = offset + HEADER;
+        return switch (entries[at]) {
+            case NULL_KEY -> null;
+            case LATIN1_KEY -> new String(entries, at + 1, length - 1, StandardCharsets.ISO_8859_1);
+            case UTF16_KEY -> new String(entries, at + 1, length - 1, StandardCharsets.UTF_16BE);
+            case INT_KEY -> (int) INTS.get(entries, at + 1);
+            case LONG_KEY -> (long) LONGS.get(entries, at + 1);
+            default -> throw SpindleException.internal("unknown key encoding %d in a combine table", entries[at]);
+        };
+    }
+
+    private static Kind kindOf(Object combiner) {
+        if (combiner instanceof Integer) {
+            return Kind.INT;
+        } else if (combiner instanceof Long) {
+            return Kind.LONG;
+        } else if (combiner instanceof Double) {
+            return Kind.DOUBLE;
+        }
+        return null;
+    }
+
+    private static long unbox(Object combiner) {
+        if (combiner instanceof Integer n) {
+            return n;
+        } else if (combiner instanceof Long n) {
+            return n;
+        }
+        return Double.doubleToRawLongBits((Double) combiner);
+    }
+
+    private Object box(long word) {
+        return switch (kind) {
+            case INT -> (int) word;
+            case LONG -> word;
+            case DOUBLE -> Double.longBitsToDouble(word);
+            case NONE_YET -> throw SpindleException.internal("a combine table entry without a combiner kind");
+        };
+    }
+
+    /** Appends an entry for the key in {@link #scratch}; its address: page number, then offset in the page. */
+    private int append(int partition, int keyLength, long combiner) {
+        int entryBytes = (HEADER + keyLength + 7) & ~7;
+        if (page == null || used + entryBytes > page.length) {
+            if (page != null && page.length < MAX_PAGE && used + entryBytes <= MAX_PAGE) {
+                page = Arrays.copyOf(page, Math.min(MAX_PAGE, Math.max(2 * page.length, used + entryBytes)));
+                bytes += page.length - pages.get(pages.size() - 1).length;
+                pages.set(pages.size() - 1, page);
+            } else {
+                SpindleException.checkState(pages.size() < 2048, "combine table past %d pages", pages.size());
+                page = new byte[Math.max(pages.isEmpty() ? FIRST_PAGE : MAX_PAGE, entryBytes)];
+                bytes += page.length;
+                pages.add(page);
+                used = 0;
+            }
+        }
+        int offset = used;
+        LONGS.set(page, offset, combiner);
+        INTS.set(page, offset + 8, partition);
+        INTS.set(page, offset + 12, keyLength);
+        System.arraycopy(scratch, 0, page, offset + HEADER, keyLength);
+        used += entryBytes;
+        return ((pages.size() - 1) << PAGE_SHIFT) | offset;
+    }
+
+    private void grow() {
+        SpindleException.checkState(slots.length < (1 << 29), "combine table cannot grow past %d keys", size);
+        long[] old = slots;
+        slots = new long[2 * old.length];
+        mask = slots.length - 1;
+        growAt = (int) (slots.length * LOAD);
+        for (long slot : old) {
+            if (slot != 0) {
+                int index = spread((int) (slot >>> 32)) & mask;
+                while (slots[index] != 0) {
+                    index = (index + 1) & mask;
+                }
+                slots[index] = slot;
+            }
+        }
+    }
+
+    private static int spread(int hash) {
+        int h = hash * 0x9E3779B9;
+        return h ^ (h >>> 16);
+    }
+
+    /** Every entry as partition, key, combiner and key hash, in no particular order: to move them elsewhere. */
+    void entries(EntryConsumer consumer) {
+        for (long slot : slots) {
+            if (slot != 0) {
+                int address = (int) slot - 1;
+                byte[] entries = pages.get(address >>> PAGE_SHIFT);
+                int offset = address & (MAX_PAGE - 1);
+                consumer.accept((int) INTS.get(entries, offset + 8), decodeKey(entries, offset),
+                        box((long) LONGS.get(entries, offset)), (int) (slot >>> 32));
+            }
+        }
+    }
+
+    interface EntryConsumer {
+        void accept(int partition, Object key, Object combiner, int hash);
+    }
+
+    /** Entries grouped by partition, each group in ascending key-hash order, like {@link CombineTable#grouped}. */
+    CombineTable.Grouped grouped(int numPartitions) {
+        long[] entries = new long[size]; // the slots: hash in the high half, address + 1 in the low half
+        int[] partitions = new int[size];
+        int n = 0;
+        for (long slot : slots) {
+            if (slot != 0) {
+                entries[n] = slot;
+                partitions[n++] = partitionOf(slot);
+            }
+        }
+        return CombineTable.group(entries, partitions, numPartitions, slot -> {
+            int address = (int) slot - 1;
+            byte[] page = pages.get(address >>> PAGE_SHIFT);
+            int offset = address & (MAX_PAGE - 1);
+            return Pair.of(decodeKey(page, offset), box((long) LONGS.get(page, offset)));
+        });
+    }
+
+    private int partitionOf(long slot) {
+        int address = (int) slot - 1;
+        return (int) INTS.get(pages.get(address >>> PAGE_SHIFT), (address & (MAX_PAGE - 1)) + 8);
+    }
+}

@@ -1,0 +1,145 @@
+package dev.spindle.shuffle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spindle.common.Pair;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class BytesCombineTableTest {
+    private static final CombineTable.Merger SUM = new CombineTable.Merger() {
+        @Override
+        public Object first(Object value) {
+            return value;
+        }
+
+        @Override
+        public Object merge(Object combiner, Object value) {
+            if (combiner instanceof Integer a) {
+                return a + (Integer) value;
+            }
+            if (combiner instanceof Long a) {
+                return a + (Long) value;
+            }
+            return (Double) combiner + (Double) value;
+        }
+    };
+
+    private static Map<Object, Object> contents(BytesCombineTable table, int partitions) {
+        Map<Object, Object> contents = new HashMap<>();
+        CombineTable.Grouped grouped = table.grouped(partitions);
+        for (int p = 0; p < partitions; p++) {
+            grouped.partition(p).forEachRemaining(e -> assertThat(contents.put(e.key(), e.value())).isNull());
+        }
+        return contents;
+    }
+
+    @Test
+    void keysOfEveryEncodingAreDistinctAndComeBackEqual() {
+        BytesCombineTable table = new BytesCombineTable();
+        List<Object> keys = new ArrayList<>(List.of("1", 1, 1L, "", "\u00e9t\u00e9", "\u65e5\u672c", "a\u0000b",
+                Integer.MIN_VALUE, Long.MAX_VALUE, "x".repeat(100_000)));
+        keys.add(null);
+        Map<Object, Object> expected = new HashMap<>();
+        for (int round = 1; round <= 3; round++) {
+            for (Object key : keys) {
+                assertThat(table.update(round, key, round, SUM))
+                        .isEqualTo(round == 1 ? BytesCombineTable.NEW : BytesCombineTable.MERGED);
+                expected.merge(key, round, (a, b) -> (Integer) a + (Integer) b);
+            }
+        }
+        assertThat(table.size()).isEqualTo(keys.size());
+        // Every key went in under partition 1 first; the partition is the first update's.
+        Map<Object, Object> actual = new HashMap<>();
+        table.grouped(4).partition(1).forEachRemaining(e -> actual.put(e.key(), e.value()));
+        assertThat(actual).isEqualTo(expected);
+        assertThat(actual.keySet()).anySatisfy(k -> assertThat(k).isInstanceOf(Long.class).isEqualTo(1L));
+    }
+
+    @Test
+    void manyKeysOverManyPagesAndPartitionsAreExact() {
+        BytesCombineTable table = new BytesCombineTable();
+        Map<Object, Object> expected = new HashMap<>();
+        Random random = new Random(5);
+        for (int i = 0; i < 600_000; i++) {
+            String key = "word-" + random.nextInt(150_000) + "-" + "y".repeat(random.nextInt(20));
+            table.update(Math.floorMod(key.hashCode(), 3), key, 1L, SUM);
+            expected.merge(key, 1L, (a, b) -> (Long) a + (Long) b);
+        }
+        assertThat(table.size()).isEqualTo(expected.size());
+        assertThat(table.bytes()).isGreaterThan(2L << 20);
+        assertThat(contents(table, 3)).isEqualTo(expected);
+    }
+
+    @Test
+    void groupsByPartitionInAscendingSignedHashOrder() {
+        BytesCombineTable table = new BytesCombineTable();
+        for (int i = 0; i < 5_000; i++) {
+            String key = "k" + i * 7919;
+            table.update(Math.floorMod(key.hashCode(), 4), key, 1.5, SUM);
+        }
+        CombineTable.Grouped grouped = table.grouped(4);
+        for (int p = 0; p < 4; p++) {
+            int previous = Integer.MIN_VALUE;
+            Iterator<Pair<Object, Object>> it = grouped.partition(p);
+            while (it.hasNext()) {
+                Pair<Object, Object> entry = it.next();
+                assertThat(Math.floorMod(entry.key().hashCode(), 4)).isEqualTo(p);
+                assertThat(entry.key().hashCode()).isGreaterThanOrEqualTo(previous);
+                assertThat(entry.value()).isEqualTo(1.5);
+                previous = entry.key().hashCode();
+            }
+        }
+    }
+
+    @Test
+    void anUnsupportedKeyOrCombinerChangesNothing() {
+        BytesCombineTable table = new BytesCombineTable();
+        table.update(0, "a", 1, SUM);
+        assertThat(table.update(0, List.of("a"), 1, SUM)).isEqualTo(BytesCombineTable.UNSUPPORTED);
+        assertThat(table.update(0, "\u65e5".repeat(600_000), 1, SUM)).as("past a page").isEqualTo(
+                BytesCombineTable.UNSUPPORTED);
+        assertThat(table.update(0, "b", 1L, SUM)).as("a Long among Integers").isEqualTo(
+                BytesCombineTable.UNSUPPORTED);
+        CombineTable.Merger toText = new CombineTable.Merger() {
+            @Override
+            public Object first(Object value) {
+                return value;
+            }
+
+            @Override
+            public Object merge(Object combiner, Object value) {
+                return "text";
+            }
+        };
+        assertThat(table.update(0, "a", 1, toText)).isEqualTo(BytesCombineTable.UNSUPPORTED);
+        assertThat(contents(table, 1)).isEqualTo(Map.of("a", 1));
+        List<Object[]> moved = new ArrayList<>();
+        table.entries((partition, key, combiner, hash) -> moved.add(new Object[] {partition, key, combiner, hash}));
+        assertThat(moved).singleElement().satisfies(e -> assertThat(e).containsExactly(0, "a", 1, "a".hashCode()));
+    }
+
+    @Test
+    void aCombineTableMovesToObjectsKeepingEveryEntry() {
+        CombineTable table = new CombineTable();
+        for (int i = 0; i < 20_000; i++) {
+            table.update(i % 2, "k" + (i % 5_000), 1, SUM);
+        }
+        assertThat(table.inBytes()).isTrue();
+        table.update(0, List.of("not", "a", "string"), 7, SUM);
+        table.update(1, "k3", 1, SUM);
+        assertThat(table.inBytes()).isFalse();
+        assertThat(table.size()).isEqualTo(5_001);
+        Map<Object, Object> actual = new HashMap<>();
+        CombineTable.Grouped grouped = table.grouped(2);
+        grouped.partition(0).forEachRemaining(e -> actual.put(e.key(), e.value()));
+        grouped.partition(1).forEachRemaining(e -> actual.put(e.key(), e.value()));
+        assertThat(actual).hasSize(5_001).containsEntry("k3", 5).containsEntry("k4999", 4)
+                .containsEntry(List.of("not", "a", "string"), 7);
+    }
+}
