@@ -19,9 +19,12 @@ public interface RecordSerializer {
 
     /**
      * A cursor over bytes of a stream of {@link #newOutput}, held in memory: one per stream, since a stream may
-     * define something once (an Avro schema) and refer to it later.
+     * define something once (an Avro schema) and refer to it later. Null when this serializer has none; a sorting
+     * shuffle then holds its records as objects.
      */
-    RecordCursor newCursor(ClassLoader loader);
+    default RecordCursor newCursor(ClassLoader loader) {
+        return null;
+    }
 
     /** One record as a byte array. */
     byte[] toBytes(Object record);

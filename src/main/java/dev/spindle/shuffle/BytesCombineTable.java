@@ -36,6 +36,7 @@ final class BytesCombineTable {
     private static final int PAGE_SHIFT = 20;
     private static final int MAX_PAGE = 1 << PAGE_SHIFT;
     private static final int FIRST_PAGE = 4 << 10;
+    private static final int MAX_PAGES = 1 << (31 - PAGE_SHIFT);
     /** Combiner (8), partition (4), key length (4), then the key. */
     private static final int HEADER = 16;
     private static final int MAX_KEY_BYTES = MAX_PAGE - HEADER;
@@ -109,8 +110,11 @@ final class BytesCombineTable {
         if (combinerKind == null || (kind != Kind.NONE_YET && combinerKind != kind)) {
             return UNSUPPORTED;
         }
-        kind = combinerKind;
         int address = append(partition, length, unbox(combiner));
+        if (address < 0) {
+            return UNSUPPORTED;
+        }
+        kind = combinerKind;
         slots[index] = ((long) hash << 32) | ((address + 1) & 0xFFFFFFFFL);
         if (++size > growAt) {
             grow();
@@ -179,11 +183,20 @@ final class BytesCombineTable {
         return switch (entries[at]) {
             case NULL_KEY -> null;
             case LATIN1_KEY -> new String(entries, at + 1, length - 1, StandardCharsets.ISO_8859_1);
-            case UTF16_KEY -> new String(entries, at + 1, length - 1, StandardCharsets.UTF_16BE);
+            case UTF16_KEY -> decodeUtf16(entries, at + 1, (length - 1) / 2);
             case INT_KEY -> (int) INTS.get(entries, at + 1);
             case LONG_KEY -> (long) LONGS.get(entries, at + 1);
             default -> throw SpindleException.internal("unknown key encoding %d in a combine table", entries[at]);
         };
+    }
+
+    /** By hand, not with a charset: a decoder would replace an unpaired surrogate, which a Java string may hold. */
+    private static String decodeUtf16(byte[] bytes, int from, int chars) {
+        char[] decoded = new char[chars];
+        for (int i = 0; i < chars; i++) {
+            decoded[i] = (char) (((bytes[from + 2 * i] & 0xFF) << 8) | (bytes[from + 2 * i + 1] & 0xFF));
+        }
+        return new String(decoded);
     }
 
     private static Kind kindOf(Object combiner) {
@@ -215,7 +228,10 @@ final class BytesCombineTable {
         };
     }
 
-    /** Appends an entry for the key in {@link #scratch}; its address: page number, then offset in the page. */
+    /**
+     * Appends an entry for the key in {@link #scratch}; its address (page number, then offset in the page), or -1 when
+     * the pages are full (2 GiB: addresses are ints).
+     */
     private int append(int partition, int keyLength, long combiner) {
         int entryBytes = (HEADER + keyLength + 7) & ~7;
         if (page == null || used + entryBytes > page.length) {
@@ -224,7 +240,9 @@ final class BytesCombineTable {
                 bytes += page.length - pages.get(pages.size() - 1).length;
                 pages.set(pages.size() - 1, page);
             } else {
-                SpindleException.checkState(pages.size() < 2048, "combine table past %d pages", pages.size());
+                if (pages.size() == MAX_PAGES) {
+                    return -1;
+                }
                 page = new byte[Math.max(pages.isEmpty() ? FIRST_PAGE : MAX_PAGE, entryBytes)];
                 bytes += page.length;
                 pages.add(page);

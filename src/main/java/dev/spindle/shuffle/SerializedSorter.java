@@ -261,11 +261,14 @@ final class SerializedSorter implements AutoCloseable {
         return new byte[size];
     }
 
-    /** Asks for execution memory so that {@code bytes} more fit; returns the bytes that fit, at least 0. */
+    /**
+     * Asks for execution memory so that {@code bytes} more fit, and for any shortfall of what is already allocated
+     * (a page allocated without a full grant); returns the bytes that fit, at least 0.
+     */
     private long reserve(long bytes) {
         long free = granted - reserved;
         if (free < bytes) {
-            granted += memory.acquireExecution(taskId, bytes - Math.max(0, free));
+            granted += memory.acquireExecution(taskId, bytes - free);
             free = granted - reserved;
         }
         return Math.max(0, free);
