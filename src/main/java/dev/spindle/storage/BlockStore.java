@@ -150,19 +150,25 @@ public final class BlockStore implements BlockCache, AutoCloseable {
         // lists, one sampled hub made the extrapolated block hundreds of times larger than it was, and it was never
         // cached. An estimate costs little next to building the value.
         long estimated = 64;
-        while (values.hasNext()) {
-            Object value = values.next();
-            unrolled.add(value);
-            estimated += SizeEstimator.estimate(value) + 8;
-            if (unrolled.size() % RESERVE_EVERY == 0 && estimated > reserved) {
-                long more = Math.max(estimated - reserved, estimated / 2);
-                if (memory.acquireStorage(more)) {
-                    reserved += more;
-                } else {
-                    memory.releaseStorage(reserved);
-                    return doesNotFit(id, unrolled, values, level);
+        try {
+            while (values.hasNext()) {
+                Object value = values.next();
+                unrolled.add(value);
+                estimated += SizeEstimator.estimate(value) + 8;
+                if (unrolled.size() % RESERVE_EVERY == 0 && estimated > reserved) {
+                    long more = Math.max(estimated - reserved, estimated / 2);
+                    if (memory.acquireStorage(more)) {
+                        reserved += more;
+                    } else {
+                        memory.releaseStorage(reserved);
+                        reserved = 0;
+                        return doesNotFit(id, unrolled, values, level);
+                    }
                 }
             }
+        } catch (RuntimeException | Error e) {
+            memory.releaseStorage(reserved); // the partition failed to compute: nothing is stored
+            throw e;
         }
         long size = estimated;
         if (size > reserved && !memory.acquireStorage(size - reserved)) {

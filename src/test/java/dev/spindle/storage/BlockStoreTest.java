@@ -1,0 +1,43 @@
+package dev.spindle.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.spindle.plan.StorageLevel;
+import dev.spindle.serde.DefaultRecordSerializer;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BlockStoreTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aPartitionThatFailsWhileUnrollingGivesItsStorageMemoryBack() {
+        MemoryManager memory = new MemoryManager(64L << 20, 0.5);
+        BlockStore store = new BlockStore(memory, new DefaultRecordSerializer(), dir,
+                Thread.currentThread().getContextClassLoader());
+        Iterator<Object> failing = IntStream.range(0, 1_000).<Object>mapToObj(i -> {
+            if (i == 500) {
+                throw new IllegalStateException("user code failed at " + i);
+            }
+            return "value-" + i;
+        }).iterator();
+        assertThatThrownBy(() -> store.getOrCompute(1, 0, StorageLevel.MEMORY_ONLY, () -> failing, null))
+                .hasMessage("user code failed at 500");
+        assertThat(memory.storageUsed()).isZero();
+
+        Iterator<Object> fine = store.getOrCompute(1, 0, StorageLevel.MEMORY_ONLY,
+                () -> IntStream.range(0, 1_000).<Object>mapToObj(i -> "value-" + i).iterator(), null);
+        int n = 0;
+        while (fine.hasNext()) {
+            fine.next();
+            n++;
+        }
+        assertThat(n).isEqualTo(1_000);
+        assertThat(memory.storageUsed()).as("the stored block holds memory").isPositive();
+    }
+}
