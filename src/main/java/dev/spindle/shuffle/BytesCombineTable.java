@@ -47,8 +47,6 @@ final class BytesCombineTable {
     private static final byte INT_KEY = 3;
     private static final byte LONG_KEY = 4;
 
-    private enum Kind { NONE_YET, INT, LONG, DOUBLE }
-
     /** Per slot: 0 when free, else the key's hash in the high half and the entry's address + 1 in the low half. */
     private long[] slots = new long[64];
     private int mask = 63;
@@ -57,7 +55,8 @@ final class BytesCombineTable {
     private final List<byte[]> pages = new ArrayList<>();
     private byte[] page;
     private int used;
-    private Kind kind = Kind.NONE_YET;
+    /** The kind of every combiner held; null until the first. */
+    private NumericCombiner kind;
     private byte[] scratch = new byte[64];
     private long bytes;
 
@@ -95,22 +94,22 @@ final class BytesCombineTable {
                 int offset = address & (MAX_PAGE - 1);
                 if ((int) INTS.get(entries, offset + 12) == length
                         && Arrays.equals(entries, offset + HEADER, offset + HEADER + length, scratch, 0, length)) {
-                    Object merged = merger.merge(box((long) LONGS.get(entries, offset)), value);
-                    if (kindOf(merged) != kind) {
+                    Object merged = merger.merge(kind.box((long) LONGS.get(entries, offset)), value);
+                    if (!kind.holds(merged)) {
                         return UNSUPPORTED;
                     }
-                    LONGS.set(entries, offset, unbox(merged));
+                    LONGS.set(entries, offset, kind.bits(merged));
                     return MERGED;
                 }
             }
             index = (index + 1) & mask;
         }
         Object combiner = merger.first(value);
-        Kind combinerKind = kindOf(combiner);
-        if (combinerKind == null || (kind != Kind.NONE_YET && combinerKind != kind)) {
+        NumericCombiner combinerKind = NumericCombiner.of(combiner);
+        if (combinerKind == null || (kind != null && combinerKind != kind)) {
             return UNSUPPORTED;
         }
-        int address = append(partition, length, unbox(combiner));
+        int address = append(partition, length, combinerKind.bits(combiner));
         if (address < 0) {
             return UNSUPPORTED;
         }
@@ -199,35 +198,6 @@ final class BytesCombineTable {
         return new String(decoded);
     }
 
-    private static Kind kindOf(Object combiner) {
-        if (combiner instanceof Integer) {
-            return Kind.INT;
-        } else if (combiner instanceof Long) {
-            return Kind.LONG;
-        } else if (combiner instanceof Double) {
-            return Kind.DOUBLE;
-        }
-        return null;
-    }
-
-    private static long unbox(Object combiner) {
-        if (combiner instanceof Integer n) {
-            return n;
-        } else if (combiner instanceof Long n) {
-            return n;
-        }
-        return Double.doubleToRawLongBits((Double) combiner);
-    }
-
-    private Object box(long word) {
-        return switch (kind) {
-            case INT -> (int) word;
-            case LONG -> word;
-            case DOUBLE -> Double.longBitsToDouble(word);
-            case NONE_YET -> throw SpindleException.internal("a combine table entry without a combiner kind");
-        };
-    }
-
     /**
      * Appends an entry for the key in {@link #scratch}; its address (page number, then offset in the page), or -1 when
      * the pages are full (2 GiB: addresses are ints).
@@ -288,7 +258,7 @@ final class BytesCombineTable {
                 byte[] entries = pages.get(address >>> PAGE_SHIFT);
                 int offset = address & (MAX_PAGE - 1);
                 consumer.accept((int) INTS.get(entries, offset + 8), decodeKey(entries, offset),
-                        box((long) LONGS.get(entries, offset)), (int) (slot >>> 32));
+                        kind.box((long) LONGS.get(entries, offset)), (int) (slot >>> 32));
             }
         }
     }
@@ -312,7 +282,7 @@ final class BytesCombineTable {
             int address = (int) slot - 1;
             byte[] page = pages.get(address >>> PAGE_SHIFT);
             int offset = address & (MAX_PAGE - 1);
-            return Pair.of(decodeKey(page, offset), box((long) LONGS.get(page, offset)));
+            return Pair.of(decodeKey(page, offset), kind.box((long) LONGS.get(page, offset)));
         });
     }
 

@@ -28,15 +28,11 @@ final class CombineTable extends ChunkedHashSlots {
 
     /*
      * Integer, Long and Double combiners (a count, a sum, a rank) are kept unboxed in the slot's long, their value
-     * cell holding one of these markers instead. Updating one then writes a long, not a reference: a table that
+     * cell holding their NumericCombiner instead. Updating one then writes a long, not a reference: a table that
      * lives long enough to be promoted (PageRank's 500k-key tables do) would otherwise dirty a G1 card with every
      * young box stored into it, and the refinement and remembered-set scanning that follow cost more than the
-     * update itself. The merge function still sees a boxed value, boxed afresh. The slot's int is the key's
-     * reduce partition.
+     * update itself. The slot's int is the key's reduce partition.
      */
-    private static final Object INT = new Object();
-    private static final Object LONG = new Object();
-    private static final Object DOUBLE = new Object();
 
     /** A partition-grouped, hash-ordered view of a table. */
     interface Grouped {
@@ -76,9 +72,14 @@ final class CombineTable extends ChunkedHashSlots {
             store(slot, merger.merge(combiner(slot), value));
             return false;
         }
-        Object combiner = merger.first(value); // before the key goes in: user code may throw
-        insert(~slot, key, hash, cell(combiner), word(combiner), partition);
+        insert(~slot, key, hash, merger.first(value), partition); // first: user code may throw
         return true;
+    }
+
+    /** Puts a new key into the free slot {@code ~find} gave, its combiner unboxed when numeric. */
+    private void insert(int freeSlot, Object key, int hash, Object combiner, int partition) {
+        NumericCombiner kind = NumericCombiner.of(combiner);
+        insert(freeSlot, key, hash, kind != null ? kind : combiner, kind != null ? kind.bits(combiner) : 0, partition);
     }
 
     private void moveToObjects() {
@@ -87,62 +88,26 @@ final class CombineTable extends ChunkedHashSlots {
         moving.entries((partition, key, combiner, hash) -> {
             int slot = find(key, hash);
             SpindleException.checkState(slot < 0, "key %s twice in a combine table", key);
-            insert(~slot, key, hash, cell(combiner), word(combiner), partition);
+            insert(~slot, key, hash, combiner, partition);
         });
     }
 
     /** Replaces the combiner of {@code slot}: one type test, and the cell written only when it changes. */
     private void store(int slot, Object combiner) {
-        Object cell;
-        if (combiner instanceof Integer n) {
-            setLongAt(slot, n);
-            cell = INT;
-        } else if (combiner instanceof Long n) {
-            setLongAt(slot, n);
-            cell = LONG;
-        } else if (combiner instanceof Double d) {
-            setLongAt(slot, Double.doubleToRawLongBits(d));
-            cell = DOUBLE;
-        } else {
-            cell = combiner;
+        NumericCombiner kind = NumericCombiner.of(combiner);
+        Object cell = combiner;
+        if (kind != null) {
+            setLongAt(slot, kind.bits(combiner));
+            cell = kind;
         }
         if (valueAt(slot) != cell) { // a marker rewritten would dirty a card for nothing
             setValueAt(slot, cell);
         }
     }
 
-    private static Object cell(Object combiner) {
-        if (combiner instanceof Integer) {
-            return INT;
-        } else if (combiner instanceof Long) {
-            return LONG;
-        } else if (combiner instanceof Double) {
-            return DOUBLE;
-        }
-        return combiner;
-    }
-
-    private static long word(Object combiner) {
-        if (combiner instanceof Integer n) {
-            return n;
-        } else if (combiner instanceof Long n) {
-            return n;
-        } else if (combiner instanceof Double d) {
-            return Double.doubleToRawLongBits(d);
-        }
-        return 0;
-    }
-
     private Object combiner(int slot) {
         Object cell = valueAt(slot);
-        if (cell == INT) {
-            return (int) longAt(slot);
-        } else if (cell == LONG) {
-            return longAt(slot);
-        } else if (cell == DOUBLE) {
-            return Double.longBitsToDouble(longAt(slot));
-        }
-        return cell;
+        return cell instanceof NumericCombiner kind ? kind.box(longAt(slot)) : cell;
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.spindle.plan.NaturalOrder;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Sorts key-value records by key. String keys in natural order take a fast path: a radix sort of a 64-bit prefix
@@ -49,30 +50,39 @@ final class KeySorter {
             order[i] = i;
         }
         radixSort(prefixes, order, n);
-        // Records whose prefixes tie are ordered by the full key.
-        Integer[] run = new Integer[0];
+        sortTies(prefixes, order, n, i -> input.get(i).key(), ordering);
+        for (int i = 0; i < n; i++) {
+            records.set(i, input.get(order[i]));
+        }
+    }
+
+    /**
+     * Orders each run of {@code order[0, n)} whose prefixes are equal (after {@link #radixSort}) by comparing the
+     * full keys; {@code keyOf} gives record {@code i}'s key, called once per record of a run.
+     */
+    static void sortTies(long[] prefixes, int[] order, int n, IntFunction<Object> keyOf,
+            Comparator<Object> ordering) {
         for (int start = 0; start < n; ) {
+            long prefix = prefixes[order[start]];
             int end = start + 1;
-            while (end < n && prefixes[order[end]] == prefixes[order[start]]) {
+            while (end < n && prefixes[order[end]] == prefix) {
                 end++;
             }
-            if (end - start > 1) {
-                if (run.length < end - start) {
-                    run = new Integer[end - start];
+            int length = end - start;
+            if (length > 1) {
+                Object[] keys = new Object[length];
+                Integer[] run = new Integer[length];
+                for (int i = 0; i < length; i++) {
+                    keys[i] = keyOf.apply(order[start + i]);
+                    run[i] = i;
                 }
-                for (int i = start; i < end; i++) {
-                    run[i - start] = order[i];
-                }
-                Arrays.sort(run, 0, end - start,
-                        (a, b) -> ordering.compare(input.get(a).key(), input.get(b).key()));
-                for (int i = start; i < end; i++) {
-                    order[i] = run[i - start];
+                Arrays.sort(run, (a, b) -> ordering.compare(keys[a], keys[b]));
+                int[] records = Arrays.copyOfRange(order, start, end);
+                for (int i = 0; i < length; i++) {
+                    order[start + i] = records[run[i]];
                 }
             }
             start = end;
-        }
-        for (int i = 0; i < n; i++) {
-            records.set(i, input.get(order[i]));
         }
     }
 

@@ -80,6 +80,8 @@ final class SerializedSorter implements AutoCloseable {
     private long[] addresses = new long[INITIAL_CAPACITY];
     private int[] streamOf = new int[INITIAL_CAPACITY];
     private int count;
+    /** Records indexed since the start, spilled ones included. */
+    private long indexed;
     private KeyKind kind = KeyKind.NONE_YET;
 
     /** Bytes of pages and index arrays allocated, and execution memory held for them. */
@@ -120,7 +122,7 @@ final class SerializedSorter implements AutoCloseable {
             page = newPage(0);
             pages.add(page);
         }
-        long before = count + spilledRecords();
+        long before = indexed;
         int parsed = used;
         while (true) {
             if (used == page.length) {
@@ -135,18 +137,10 @@ final class SerializedSorter implements AutoCloseable {
             if (ended || used == page.length) {
                 parsed = parse(cursor, stream, parsed, ended);
                 if (ended) {
-                    return count + spilledRecords() - before;
+                    return indexed - before;
                 }
             }
         }
-    }
-
-    private long spilledRecords() {
-        long records = 0;
-        for (Spill spill : spills) {
-            records += spill.records();
-        }
-        return records;
     }
 
     /**
@@ -185,6 +179,7 @@ final class SerializedSorter implements AutoCloseable {
         addresses[count] = ((long) (pages.size() - 1) << 32) | offset;
         streamOf[count] = stream;
         count++;
+        indexed++;
         return spilled;
     }
 
@@ -354,7 +349,7 @@ final class SerializedSorter implements AutoCloseable {
             KeySorter.radixSort(prefixes, order, n);
         }
         if (kind != KeyKind.INT && kind != KeyKind.LONG) {
-            sortTies(order, n);
+            KeySorter.sortTies(prefixes, order, n, this::decodeKey, ordering);
         }
         return new Iterator<>() {
             private int next;
@@ -372,32 +367,6 @@ final class SerializedSorter implements AutoCloseable {
                 return decode(order[next++]);
             }
         };
-    }
-
-    /** Orders each run of records with equal prefixes by comparing their keys. */
-    private void sortTies(int[] order, int n) {
-        for (int start = 0; start < n; ) {
-            long prefix = prefixes[order[start]];
-            int end = start + 1;
-            while (end < n && prefixes[order[end]] == prefix) {
-                end++;
-            }
-            int length = end - start;
-            if (length > 1) {
-                Object[] keys = new Object[length];
-                Integer[] run = new Integer[length];
-                for (int i = 0; i < length; i++) {
-                    keys[i] = decodeKey(order[start + i]);
-                    run[i] = i;
-                }
-                Arrays.sort(run, (a, b) -> ordering.compare(keys[a], keys[b]));
-                int[] records = Arrays.copyOfRange(order, start, end);
-                for (int i = 0; i < length; i++) {
-                    order[start + i] = records[run[i]];
-                }
-            }
-            start = end;
-        }
     }
 
     private Pair<Object, Object> decode(int record) {

@@ -170,12 +170,11 @@ public final class BlockStore implements BlockCache, AutoCloseable {
             memory.releaseStorage(reserved); // the partition failed to compute: nothing is stored
             throw e;
         }
-        long size = estimated;
-        if (size > reserved && !memory.acquireStorage(size - reserved)) {
+        if (estimated > reserved && !memory.acquireStorage(estimated - reserved)) {
             memory.releaseStorage(reserved);
             return doesNotFit(id, unrolled, Collections.emptyIterator(), level);
         }
-        reserved = Math.max(reserved, size);
+        reserved = Math.max(reserved, estimated);
         Object data = unrolled;
         if (!level.deserialized()) {
             byte[] bytes = serialize(unrolled.iterator());
