@@ -94,7 +94,13 @@ final class BytesCombineTable {
                 int offset = address & (MAX_PAGE - 1);
                 if ((int) INTS.get(entries, offset + 12) == length
                         && Arrays.equals(entries, offset + HEADER, offset + HEADER + length, scratch, 0, length)) {
-                    Object merged = merger.merge(kind.box((long) LONGS.get(entries, offset)), value);
+                    long bits = (long) LONGS.get(entries, offset);
+                    NumericReduction reduction = merger.reduction();
+                    if (reduction != null && kind.holds(value) && reduction.accepts(value)) {
+                        LONGS.set(entries, offset, reduction.apply(bits, kind.bits(value)));
+                        return MERGED;
+                    }
+                    Object merged = merger.merge(kind.box(bits), value);
                     if (!kind.holds(merged)) {
                         return UNSUPPORTED;
                     }

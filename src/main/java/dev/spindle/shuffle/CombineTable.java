@@ -24,6 +24,11 @@ final class CombineTable extends ChunkedHashSlots {
         Object first(Object value);
 
         Object merge(Object combiner, Object value);
+
+        /** What {@link #merge} computes when it is a recognised JDK method on numbers, else null. */
+        default NumericReduction reduction() {
+            return null;
+        }
     }
 
     /*
@@ -69,7 +74,13 @@ final class CombineTable extends ChunkedHashSlots {
         int hash = hash(key);
         int slot = find(key, hash);
         if (slot >= 0) {
-            store(slot, merger.merge(combiner(slot), value));
+            NumericReduction reduction = merger.reduction();
+            if (reduction != null && valueAt(slot) instanceof NumericCombiner kind && kind.holds(value)
+                    && reduction.accepts(value)) {
+                setLongAt(slot, reduction.apply(longAt(slot), kind.bits(value)));
+            } else {
+                store(slot, merger.merge(combiner(slot), value));
+            }
             return false;
         }
         insert(~slot, key, hash, merger.first(value), partition); // first: user code may throw

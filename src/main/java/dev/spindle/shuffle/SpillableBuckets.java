@@ -87,7 +87,12 @@ final class SpillableBuckets<K> implements AutoCloseable {
 
     /** Merges map-side combiners (the reduce side of a combining shuffle). */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private record CombinerMerger(Aggregator aggregator) implements CombineTable.Merger {
+    private record CombinerMerger(Aggregator aggregator, NumericReduction reduction)
+            implements CombineTable.Merger {
+        CombinerMerger(Aggregator aggregator) {
+            this(aggregator, NumericReduction.of(aggregator.mergeCombiners()));
+        }
+
         @Override
         public Object first(Object value) {
             return value;
@@ -101,7 +106,11 @@ final class SpillableBuckets<K> implements AutoCloseable {
 
     /** Merges raw values into combiners (the map side). */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private record ValueMerger(Aggregator aggregator) implements CombineTable.Merger {
+    private record ValueMerger(Aggregator aggregator, NumericReduction reduction) implements CombineTable.Merger {
+        ValueMerger(Aggregator aggregator) {
+            this(aggregator, NumericReduction.of(aggregator.mergeValue()));
+        }
+
         @Override
         public Object first(Object value) {
             return aggregator.create(value);
