@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spindle.common.Pair;
 import dev.spindle.config.SpindleConf;
-import dev.spindle.scheduler.spi.SchedulerEvent;
+import dev.spindle.plan.TaskMetrics;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,13 +18,13 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class MapSideCombineTest {
-    private static final List<SchedulerEvent> EVENTS = new CopyOnWriteArrayList<>();
+    private static final RecordedEvents EVENTS = new RecordedEvents();
     private static Context ctx;
 
     @BeforeAll
     static void start() {
         ctx = new Context(SpindleConf.empty().with("spindle.master", "local[2]"));
-        ctx.addListener(EVENTS::add);
+        ctx.addListener(EVENTS);
     }
 
     @AfterAll
@@ -36,9 +34,7 @@ class MapSideCombineTest {
 
     /** Shuffle records written by the map tasks of the last job. */
     private long shuffleRecordsWritten() {
-        Awaitility.await().until(() -> EVENTS.stream().anyMatch(e -> e instanceof SchedulerEvent.JobFinished));
-        return EVENTS.stream().filter(e -> e instanceof SchedulerEvent.TaskEnded t && t.metrics() != null)
-                .mapToLong(e -> ((SchedulerEvent.TaskEnded) e).metrics().shuffleRecordsWritten()).sum();
+        return EVENTS.sumOverTasks(TaskMetrics::shuffleRecordsWritten);
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,12 +19,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class PairDatasetTest {
     private static Context ctx;
-    private static final List<SchedulerEvent> EVENTS = new CopyOnWriteArrayList<>();
+    private static final RecordedEvents EVENTS = new RecordedEvents();
 
     @BeforeAll
     static void start() {
         ctx = Context.local(2);
-        ctx.addListener(EVENTS::add);
+        ctx.addListener(EVENTS);
     }
 
     @AfterAll

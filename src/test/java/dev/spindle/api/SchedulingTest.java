@@ -10,7 +10,6 @@ import dev.spindle.scheduler.spi.SchedulerEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -26,13 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
 class SchedulingTest {
     private static final AtomicInteger ATTEMPTS = new AtomicInteger();
     private static final AtomicInteger MAP_CALLS = new AtomicInteger();
-    private static final List<SchedulerEvent> EVENTS = new CopyOnWriteArrayList<>();
+    private static final RecordedEvents EVENTS = new RecordedEvents();
     private static Context ctx;
 
     @BeforeAll
     static void start() {
         ctx = new Context(SpindleConf.empty().with("spindle.master", "local[2]").with("spindle.task.maxFailures", "3"));
-        ctx.addListener(EVENTS::add);
+        ctx.addListener(EVENTS);
     }
 
     @AfterAll
@@ -164,7 +163,7 @@ class SchedulingTest {
                 .mapToPair(x -> Pair.of(x % 10, x))
                 .reduceByKey(Integer::sum)
                 .count();
-        org.awaitility.Awaitility.await().until(() -> EVENTS.stream().anyMatch(e -> e instanceof SchedulerEvent.JobFinished));
+        EVENTS.awaitJobFinished();
         List<SchedulerEvent.TaskEnded> ended = EVENTS.stream().filter(e -> e instanceof SchedulerEvent.TaskEnded)
                 .map(e -> (SchedulerEvent.TaskEnded) e).toList();
         assertThat(ended).hasSizeGreaterThanOrEqualTo(6);

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spindle.common.Pair;
 import dev.spindle.config.SpindleConf;
-import dev.spindle.scheduler.spi.SchedulerEvent;
+import dev.spindle.plan.TaskMetrics;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,13 +15,13 @@ import org.junit.jupiter.api.Timeout;
 /** Shuffles ten times larger than execution memory finish with correct output, spilling on both sides. */
 @Timeout(180)
 class ShuffleSpillTest {
-    private static final List<SchedulerEvent> EVENTS = new CopyOnWriteArrayList<>();
+    private static final RecordedEvents EVENTS = new RecordedEvents();
     private static Context ctx;
 
     @BeforeAll
     static void start() {
         ctx = new Context(SpindleConf.empty().with("spindle.master", "local[2]").with("spindle.memory.size", "2m"));
-        ctx.addListener(EVENTS::add);
+        ctx.addListener(EVENTS);
     }
 
     @AfterAll
@@ -31,9 +30,7 @@ class ShuffleSpillTest {
     }
 
     private long spilledBytes() {
-        org.awaitility.Awaitility.await().until(() -> EVENTS.stream().anyMatch(e -> e instanceof SchedulerEvent.JobFinished));
-        return EVENTS.stream().filter(e -> e instanceof SchedulerEvent.TaskEnded t && t.metrics() != null)
-                .mapToLong(e -> ((SchedulerEvent.TaskEnded) e).metrics().spilledBytes()).sum();
+        return EVENTS.sumOverTasks(TaskMetrics::spilledBytes);
     }
 
     @Test

@@ -12,23 +12,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class BytesCombineTableTest {
-    private static final CombineTable.Merger SUM = new CombineTable.Merger() {
-        @Override
-        public Object first(Object value) {
-            return value;
-        }
-
-        @Override
-        public Object merge(Object combiner, Object value) {
-            if (combiner instanceof Integer a) {
-                return a + (Integer) value;
-            }
-            if (combiner instanceof Long a) {
-                return a + (Long) value;
-            }
-            return (Double) combiner + (Double) value;
-        }
-    };
+    private static final TestMerger SUM = TestMerger.SUM;
 
     private static Map<Object, Object> contents(BytesCombineTable table, int partitions) {
         Map<Object, Object> contents = new HashMap<>();
@@ -107,17 +91,7 @@ class BytesCombineTableTest {
                 BytesCombineTable.UNSUPPORTED);
         assertThat(table.update(0, "b", 1L, SUM)).as("a Long among Integers").isEqualTo(
                 BytesCombineTable.UNSUPPORTED);
-        CombineTable.Merger toText = new CombineTable.Merger() {
-            @Override
-            public Object first(Object value) {
-                return value;
-            }
-
-            @Override
-            public Object merge(Object combiner, Object value) {
-                return "text";
-            }
-        };
+        TestMerger toText = TestMerger.of((combiner, value) -> "text");
         assertThat(table.update(0, "a", 1, toText)).isEqualTo(BytesCombineTable.UNSUPPORTED);
         assertThat(contents(table, 1)).isEqualTo(Map.of("a", 1));
         List<Object[]> moved = new ArrayList<>();

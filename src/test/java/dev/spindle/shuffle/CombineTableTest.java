@@ -14,18 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class CombineTableTest {
-    /** Sums integer values. */
-    private static final CombineTable.Merger SUM = new CombineTable.Merger() {
-        @Override
-        public Object first(Object value) {
-            return value;
-        }
-
-        @Override
-        public Object merge(Object combiner, Object value) {
-            return (Integer) combiner + (Integer) value;
-        }
-    };
+    private static final TestMerger SUM = TestMerger.SUM;
 
     /** A key whose hash collides with every other key of the same bucket: exercises probing. */
     private record Colliding(int id) {
@@ -86,17 +75,7 @@ class CombineTableTest {
 
     @Test
     void numericCombinersKeepTheirTypeAndValue() {
-        CombineTable.Merger keepLatest = new CombineTable.Merger() {
-            @Override
-            public Object first(Object value) {
-                return value;
-            }
-
-            @Override
-            public Object merge(Object combiner, Object value) {
-                return value;
-            }
-        };
+        TestMerger keepLatest = TestMerger.of((combiner, value) -> value);
         CombineTable table = new CombineTable();
         Object[] values = {Integer.MIN_VALUE, -1, Long.MAX_VALUE, Long.MIN_VALUE, Double.NaN, -0.0, 1e300, "text",
             List.of(1), null, 7};

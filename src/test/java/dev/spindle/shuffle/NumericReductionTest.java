@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BinaryOperator;
 import org.junit.jupiter.api.Test;
 
 class NumericReductionTest {
@@ -111,21 +110,8 @@ class NumericReductionTest {
         }
     }
 
-    /** A merger with a reduction and a merge function of the test's choosing. */
-    private record Merging(NumericReduction reduction, BinaryOperator<Object> merge) implements CombineTable.Merger {
-        @Override
-        public Object first(Object value) {
-            return value;
-        }
-
-        @Override
-        public Object merge(Object combiner, Object value) {
-            return merge.apply(combiner, value);
-        }
-    }
-
     /** Sums with the reduction, and fails the test if the table called merge instead. */
-    private static final Merging RECOGNISED = new Merging(NumericReduction.INT_SUM, (combiner, value) -> {
+    private static final TestMerger RECOGNISED = new TestMerger(NumericReduction.INT_SUM, (combiner, value) -> {
         throw new AssertionError("merge called for " + combiner + " and " + value);
     });
 
@@ -148,7 +134,7 @@ class NumericReductionTest {
 
     @Test
     void aValueOfAnotherTypeMergesThroughTheFunction() {
-        Merging merger = new Merging(NumericReduction.INT_SUM,
+        TestMerger merger = new TestMerger(NumericReduction.INT_SUM,
                 (combiner, value) -> (Integer) combiner + ((Number) value).intValue());
         CombineTable table = new CombineTable();
         table.update(0, "k", 1, merger);
