@@ -2,8 +2,7 @@ package dev.spindle.plan;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.spindle.common.StackTraces;
 
 /**
  * Why a task attempt did not succeed, in a form that crosses processes: the exception's class, message
@@ -30,9 +29,8 @@ public record TaskFailure(Reason reason, String exceptionClass, String message, 
     }
 
     public static TaskFailure of(Reason reason, Throwable error, TaskMetrics metrics) {
-        StringWriter trace = new StringWriter();
-        error.printStackTrace(new PrintWriter(trace));
-        return new TaskFailure(reason, error.getClass().getName(), error.getMessage(), trace.toString(), null, metrics);
+        return new TaskFailure(reason, error.getClass().getName(), error.getMessage(), StackTraces.format(error), null,
+                metrics);
     }
 
     public static TaskFailure simple(Reason reason, String message) {

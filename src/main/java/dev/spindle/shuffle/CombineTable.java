@@ -1,11 +1,11 @@
 package dev.spindle.shuffle;
 
 import dev.spindle.common.ChunkedHashSlots;
+import dev.spindle.common.IndexedIterator;
 import dev.spindle.common.Pair;
 import dev.spindle.common.SpindleException;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.function.LongFunction;
 
 /**
@@ -163,22 +163,7 @@ final class CombineTable extends ChunkedHashSlots {
         for (int p = 0; p < numPartitions; p++) {
             Arrays.sort(order, starts[p], starts[p + 1]);
         }
-        return partition -> new Iterator<>() {
-            private int next = starts[partition];
-            private final int end = starts[partition + 1];
-
-            @Override
-            public boolean hasNext() {
-                return next < end;
-            }
-
-            @Override
-            public Pair<Object, Object> next() {
-                if (next >= end) {
-                    throw new NoSuchElementException();
-                }
-                return decode.apply(order[next++]);
-            }
-        };
+        return partition -> IndexedIterator.over(starts[partition], starts[partition + 1],
+                i -> decode.apply(order[i]));
     }
 }

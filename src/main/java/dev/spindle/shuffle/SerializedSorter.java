@@ -3,6 +3,7 @@ package dev.spindle.shuffle;
 import static java.util.Objects.requireNonNull;
 
 import dev.spindle.common.ErrorCode;
+import dev.spindle.common.IndexedIterator;
 import dev.spindle.common.Pair;
 import dev.spindle.common.SpindleException;
 import dev.spindle.plan.NaturalOrder;
@@ -22,7 +23,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
  * The reduce side of a shuffle that sorts without combining ({@code sortByKey}): keeps the records in the serialized
@@ -351,22 +351,7 @@ final class SerializedSorter implements AutoCloseable {
         if (kind != KeyKind.INT && kind != KeyKind.LONG) {
             KeySorter.sortTies(prefixes, order, n, this::decodeKey, ordering);
         }
-        return new Iterator<>() {
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                return next < n;
-            }
-
-            @Override
-            public Pair<Object, Object> next() {
-                if (next >= n) {
-                    throw new NoSuchElementException();
-                }
-                return decode(order[next++]);
-            }
-        };
+        return IndexedIterator.over(0, n, i -> decode(order[i]));
     }
 
     private Pair<Object, Object> decode(int record) {
