@@ -45,6 +45,11 @@ public final class DefaultRecordSerializer implements RecordSerializer {
     }
 
     @Override
+    public boolean hasCursors() {
+        return true;
+    }
+
+    @Override
     public RecordCursor newCursor(ClassLoader loader) {
         return new DefaultRecordInput(new InputBuffer(new byte[0]), requireNonNull(loader, "loader is null"));
     }

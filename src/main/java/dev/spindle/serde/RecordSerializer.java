@@ -17,10 +17,14 @@ public interface RecordSerializer {
     /** A reader of records written by {@link #newOutput}; closing it closes {@code in}. */
     RecordInput newInput(InputStream in, ClassLoader loader) throws IOException;
 
+    /** True when {@link #newCursor} gives cursors; without them a sorting shuffle holds its records as objects. */
+    default boolean hasCursors() {
+        return false;
+    }
+
     /**
      * A cursor over bytes of a stream of {@link #newOutput}, held in memory: one per stream, since a stream may
-     * define something once (an Avro schema) and refer to it later. Null when this serializer has none; a sorting
-     * shuffle then holds its records as objects.
+     * define something once (an Avro schema) and refer to it later. Null when {@link #hasCursors} is false.
      */
     default RecordCursor newCursor(ClassLoader loader) {
         return null;

@@ -58,8 +58,7 @@ public final class ShuffleReader implements ShuffleInput {
             int endPartition, TaskContext context) {
         List<MapStatus> statuses = locator.statuses(dependency.shuffleId());
         Segments segments = new Segments(statuses, dependency.shuffleId(), startPartition, endPartition, context);
-        if (dependency.keyOrdering().isPresent() && dependency.aggregator().isEmpty()
-                && serializer.newCursor(Thread.currentThread().getContextClassLoader()) != null) {
+        if (dependency.keyOrdering().isPresent() && dependency.aggregator().isEmpty() && serializer.hasCursors()) {
             return (Iterator) sortSerialized(dependency.keyOrdering().get(), segments, context);
         }
         Iterator<Pair<Object, Object>> records = new FetchingIterator(segments, context);

@@ -85,6 +85,12 @@ class DefaultRecordSerializerTest {
     }
 
     @Test
+    void offersCursorsSoThatSortingShufflesKeepRecordsSerialized() {
+        assertThat(serializer.hasCursors()).isTrue();
+        assertThat(serializer.newCursor(LOADER)).isNotNull();
+    }
+
+    @Test
     void roundTripsByteArraysAndNestedByteArrays() {
         byte[] big = new byte[200_000];
         new Random(1).nextBytes(big);
