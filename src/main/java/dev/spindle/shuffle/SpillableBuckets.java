@@ -80,45 +80,32 @@ final class SpillableBuckets<K> implements AutoCloseable {
         this.loader = Thread.currentThread().getContextClassLoader();
         SpindleException.checkState(mode != Mode.SORTED || ordering != null, "sorted buckets need an ordering");
         SpindleException.checkState(mode != Mode.COMBINING || aggregator != null, "combining buckets need an aggregator");
-        this.merger = mode != Mode.COMBINING ? null : valuesAreCombiners ? new CombinerMerger(aggregator)
-                : new ValueMerger(aggregator);
+        this.merger = mode != Mode.COMBINING ? null : new AggregatorMerger(aggregator, valuesAreCombiners);
         resetBuckets();
     }
 
-    /** Merges map-side combiners (the reduce side of a combining shuffle). */
+    /**
+     * Merges raw values into combiners (the map side) or combiners into combiners (the reduce side of a combining
+     * shuffle). One class for both, not one per side: the combine table's calls into it then see a single receiver
+     * class in every stage, and the reduce stage does not throw away the compiled table code that the map stage
+     * built for the other class.
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private record CombinerMerger(Aggregator aggregator, NumericReduction reduction)
+    private record AggregatorMerger(Aggregator aggregator, boolean combiners, NumericReduction reduction)
             implements CombineTable.Merger {
-        CombinerMerger(Aggregator aggregator) {
-            this(aggregator, NumericReduction.of(aggregator.mergeCombiners()));
+        AggregatorMerger(Aggregator aggregator, boolean combiners) {
+            this(aggregator, combiners,
+                    NumericReduction.of(combiners ? aggregator.mergeCombiners() : aggregator.mergeValue()));
         }
 
         @Override
         public Object first(Object value) {
-            return value;
+            return combiners ? value : aggregator.create(value);
         }
 
         @Override
         public Object merge(Object combiner, Object value) {
-            return aggregator.merge(combiner, value);
-        }
-    }
-
-    /** Merges raw values into combiners (the map side). */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private record ValueMerger(Aggregator aggregator, NumericReduction reduction) implements CombineTable.Merger {
-        ValueMerger(Aggregator aggregator) {
-            this(aggregator, NumericReduction.of(aggregator.mergeValue()));
-        }
-
-        @Override
-        public Object first(Object value) {
-            return aggregator.create(value);
-        }
-
-        @Override
-        public Object merge(Object combiner, Object value) {
-            return aggregator.mergeValue(combiner, value);
+            return combiners ? aggregator.merge(combiner, value) : aggregator.mergeValue(combiner, value);
         }
     }
 
