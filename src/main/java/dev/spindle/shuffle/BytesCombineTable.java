@@ -77,7 +77,9 @@ final class BytesCombineTable {
      * as it was.
      */
     int update(int partition, Object key, Object value, CombineTable.Merger merger) {
-        int length = encode(key);
+        // A string key is compared with the entries as it is; other keys are encoded first and compared as bytes.
+        String string = key instanceof String s ? s : null;
+        int length = string != null ? 0 : encode(key);
         if (length < 0) {
             return UNSUPPORTED;
         }
@@ -92,8 +94,7 @@ final class BytesCombineTable {
                 int address = (int) slot - 1;
                 byte[] entries = pages.get(address >>> PAGE_SHIFT);
                 int offset = address & (MAX_PAGE - 1);
-                if ((int) INTS.get(entries, offset + 12) == length
-                        && Arrays.equals(entries, offset + HEADER, offset + HEADER + length, scratch, 0, length)) {
+                if (string != null ? holdsString(entries, offset, string) : holdsScratch(entries, offset, length)) {
                     long bits = (long) LONGS.get(entries, offset);
                     NumericReduction reduction = merger.reduction();
                     if (reduction != null && kind.holds(value) && reduction.accepts(value)) {
@@ -110,6 +111,12 @@ final class BytesCombineTable {
             }
             index = (index + 1) & mask;
         }
+        if (string != null) {
+            length = encode(string);
+            if (length < 0) {
+                return UNSUPPORTED;
+            }
+        }
         Object combiner = merger.first(value);
         NumericCombiner combinerKind = NumericCombiner.of(combiner);
         if (combinerKind == null || (kind != null && combinerKind != kind)) {
@@ -125,6 +132,41 @@ final class BytesCombineTable {
             grow();
         }
         return NEW;
+    }
+
+    /** True when the entry at {@code offset} holds the key encoded in {@link #scratch} ({@code length} bytes). */
+    private boolean holdsScratch(byte[] entries, int offset, int length) {
+        return (int) INTS.get(entries, offset + 12) == length
+                && Arrays.equals(entries, offset + HEADER, offset + HEADER + length, scratch, 0, length);
+    }
+
+    /**
+     * True when the entry at {@code offset} holds {@code key}: the characters are compared with the encoded bytes
+     * where they are, so a lookup neither copies the string nor calls a byte comparison for a few bytes. A string
+     * that fits Latin-1 is always encoded as Latin-1 (see {@link #encode}), so only entries of its own encoding
+     * can hold it.
+     */
+    private static boolean holdsString(byte[] entries, int offset, String key) {
+        int n = key.length();
+        int length = (int) INTS.get(entries, offset + 12);
+        int at = offset + HEADER + 1;
+        if (length == 1 + n && entries[at - 1] == LATIN1_KEY) {
+            for (int i = 0; i < n; i++) {
+                if ((entries[at + i] & 0xFF) != key.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (length == 1 + 2 * n && entries[at - 1] == UTF16_KEY) {
+            for (int i = 0; i < n; i++) {
+                if ((char) (((entries[at + 2 * i] & 0xFF) << 8) | (entries[at + 2 * i + 1] & 0xFF)) != key.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     /** Encodes {@code key} into {@link #scratch}; its length, or -1 when this table cannot hold it. */

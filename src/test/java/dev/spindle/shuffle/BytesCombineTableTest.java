@@ -47,6 +47,32 @@ class BytesCombineTableTest {
     }
 
     @Test
+    void keysWithEqualHashesStayApart() {
+        // Hash 256 four ways: a UTF-16 string and a Latin-1 string of the same encoded length (3 bytes), an int, a
+        // long. A UTF-16 string and a Latin-1 one whose encoded characters are the same bytes (01 0e 9b 41), only
+        // the encoding differs. Latin-1 strings of equal length that differ only in their characters.
+        List<Object> keys = List.of("\u0100", "\b\b", 256, 256L, "\u010e\u9b41", "\u0001\u000e\u009bA", "Aa", "BB",
+                "AaBB", "BBAa");
+        assertThat("\u0100".hashCode()).isEqualTo("\b\b".hashCode()).isEqualTo(Integer.hashCode(256))
+                .isEqualTo(Long.hashCode(256L));
+        assertThat("\u010e\u9b41".hashCode()).isEqualTo("\u0001\u000e\u009bA".hashCode());
+        assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
+        assertThat("AaBB".hashCode()).isEqualTo("BBAa".hashCode());
+        BytesCombineTable table = new BytesCombineTable();
+        Map<Object, Object> expected = new HashMap<>();
+        for (int round = 1; round <= 2; round++) {
+            for (int i = 0; i < keys.size(); i++) {
+                Object key = keys.get(i);
+                assertThat(table.update(0, key, i + 1, SUM))
+                        .as("round %d, key %s", round, key)
+                        .isEqualTo(round == 1 ? BytesCombineTable.NEW : BytesCombineTable.MERGED);
+                expected.merge(key, i + 1, (a, b) -> (Integer) a + (Integer) b);
+            }
+        }
+        assertThat(contents(table, 1)).isEqualTo(expected);
+    }
+
+    @Test
     void manyKeysOverManyPagesAndPartitionsAreExact() {
         BytesCombineTable table = new BytesCombineTable();
         Map<Object, Object> expected = new HashMap<>();
