@@ -4,7 +4,6 @@ import dev.spindle.function.FlatMapFunction;
 import dev.spindle.function.Function;
 import dev.spindle.plan.NodeInfo;
 import dev.spindle.plan.UserCodeException;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
@@ -59,22 +58,29 @@ final class Iterators {
 
     static <T, R> Iterator<R> flatMap(Iterator<T> input, FlatMapFunction<T, R> f, NodeInfo where) {
         return new Iterator<>() {
-            private Iterator<R> current = Collections.emptyIterator();
+            /*
+             * The iterator of the last input element; null before the first and after a null result. Not an empty
+             * iterator as a placeholder: the call current.hasNext() would then see a second class once per task,
+             * and the compiled loop that inlined it (the shuffle writer's, with the whole pipeline) would drop to
+             * the interpreter at the start of every task until the JIT gave up on the call's type profile.
+             */
+            private Iterator<R> current;
 
             @Override
             public boolean hasNext() {
-                while (!current.hasNext() && input.hasNext()) {
-                    Iterator<R> produced;
+                while (current == null || !current.hasNext()) {
+                    if (!input.hasNext()) {
+                        return false;
+                    }
                     try {
-                        produced = f.call(input.next());
+                        current = f.call(input.next());
                     } catch (RuntimeException e) {
                         throw e;
                     } catch (Exception e) {
                         throw new UserCodeException(where, e);
                     }
-                    current = produced == null ? Collections.emptyIterator() : produced;
                 }
-                return current.hasNext();
+                return true;
             }
 
             @Override

@@ -52,13 +52,14 @@ final class BytesCombineTable {
     private int mask = 63;
     private int size;
     private int growAt = (int) (64 * LOAD);
-    private final List<byte[]> pages = new ArrayList<>();
-    private byte[] page;
+    private final List<byte[]> pages = new ArrayList<>(List.of(new byte[FIRST_PAGE]));
+    /** The page entries are appended to: there is always one, so the append path tests no null per table. */
+    private byte[] page = pages.get(0);
     private int used;
     /** The kind of every combiner held; null until the first. */
     private NumericCombiner kind;
     private byte[] scratch = new byte[64];
-    private long bytes;
+    private long bytes = FIRST_PAGE;
 
     /** Keys held. */
     int size() {
@@ -252,8 +253,8 @@ final class BytesCombineTable {
      */
     private int append(int partition, int keyLength, long combiner) {
         int entryBytes = (HEADER + keyLength + 7) & ~7;
-        if (page == null || used + entryBytes > page.length) {
-            if (page != null && page.length < MAX_PAGE && used + entryBytes <= MAX_PAGE) {
+        if (used + entryBytes > page.length) {
+            if (page.length < MAX_PAGE && used + entryBytes <= MAX_PAGE) {
                 page = Arrays.copyOf(page, Math.min(MAX_PAGE, Math.max(2 * page.length, used + entryBytes)));
                 bytes += page.length - pages.get(pages.size() - 1).length;
                 pages.set(pages.size() - 1, page);
@@ -261,7 +262,7 @@ final class BytesCombineTable {
                 if (pages.size() == MAX_PAGES) {
                     return -1;
                 }
-                page = new byte[Math.max(pages.isEmpty() ? FIRST_PAGE : MAX_PAGE, entryBytes)];
+                page = new byte[Math.max(MAX_PAGE, entryBytes)];
                 bytes += page.length;
                 pages.add(page);
                 used = 0;

@@ -84,15 +84,8 @@ public final class SortShuffleWriter {
         Path tempData = files.tempFile("data");
         try (SpillableBuckets<Object> buckets = new SpillableBuckets<>(numPartitions, mode, null,
                 dependency.aggregator().orElse(null), false, context, memory, serializer, files)) {
-            while (records.hasNext()) {
-                Pair<?, ?> record = records.next();
-                buckets.insert(partitioner.partition(record.key()), record.key(), record.value());
-                if (mayGiveUp && buckets.inserted() == COMBINE_PROBE_RECORDS) {
-                    mayGiveUp = false;
-                    if (!buckets.spilled() && buckets.entries() > COMBINE_GIVE_UP_RATIO * COMBINE_PROBE_RECORDS) {
-                        return writeBypassing(records, partitioner, numPartitions, buckets);
-                    }
-                }
+            if (!insertAll(records, buckets, partitioner, mayGiveUp)) {
+                return writeBypassing(records, partitioner, numPartitions, buckets);
             }
             long[] offsets = new long[numPartitions + 1];
             long written = 0;
@@ -118,6 +111,30 @@ public final class SortShuffleWriter {
         } finally {
             deleteQuietly(tempData);
         }
+    }
+
+    /**
+     * Inserts {@code records} into {@code buckets}: true when all went in, false when map-side combine gave up
+     * ({@code mayGiveUp} and too few repeated keys), leaving the rest of {@code records} unread.
+     *
+     * <p>A method of its own because it is the hot loop the JIT compiles with the whole upstream pipeline
+     * inlined: the cold paths of writing the buckets out then have their own compiled code, and a first-time
+     * branch there (the first spill, the first long string) does not throw away the compiled loop.
+     */
+    private static boolean insertAll(Iterator<? extends Pair<?, ?>> records, SpillableBuckets<Object> buckets,
+            Partitioner partitioner, boolean mayGiveUp) {
+        boolean probing = mayGiveUp;
+        while (records.hasNext()) {
+            Pair<?, ?> record = records.next();
+            buckets.insert(partitioner.partition(record.key()), record.key(), record.value());
+            if (probing && buckets.inserted() == COMBINE_PROBE_RECORDS) {
+                probing = false;
+                if (!buckets.spilled() && buckets.entries() > COMBINE_GIVE_UP_RATIO * COMBINE_PROBE_RECORDS) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Moves the data file and its index into place; the map status says where they are. */

@@ -41,6 +41,26 @@ class DatasetTest {
     }
 
     @Test
+    void flatMapSkipsEmptyAndNullResultsAndRunsOutCleanly() {
+        // Every shape of inner result, in one partition: empty, null, one, several; an empty or null one first
+        // and last; and the iterator asked again after the end.
+        Iterator<Integer> it = ctx.parallelize(ints(12), 1)
+                .flatMap(x -> switch (x % 4) {
+                    case 0 -> List.<Integer>of().iterator();
+                    case 1 -> null;
+                    case 2 -> List.of(x).iterator();
+                    default -> List.of(x, x, x).iterator();
+                })
+                .toLocalIterator();
+        List<Integer> result = new ArrayList<>();
+        it.forEachRemaining(result::add);
+        assertThat(result).containsExactly(2, 3, 3, 3, 6, 7, 7, 7, 10, 11, 11, 11);
+        assertThat(it.hasNext()).isFalse();
+        assertThat(ctx.parallelize(ints(3), 1).flatMap(x -> x == 1 ? null : List.<Integer>of().iterator()).count())
+                .isZero();
+    }
+
+    @Test
     void mapFilterFlatMapCollectInPartitionOrder() {
         List<Integer> result = ctx.parallelize(ints(100), 7)
                 .map(x -> x * 2)
