@@ -98,7 +98,7 @@ final class BytesCombineTable {
                 if (string != null ? holdsString(entries, offset, string) : holdsScratch(entries, offset, length)) {
                     long bits = (long) LONGS.get(entries, offset);
                     NumericReduction reduction = merger.reduction();
-                    if (reduction != null && kind.holds(value) && reduction.accepts(value)) {
+                    if (reduction != null && reduction.appliesTo(kind, value)) {
                         LONGS.set(entries, offset, reduction.apply(bits, kind.bits(value)));
                         return MERGED;
                     }
@@ -161,7 +161,7 @@ final class BytesCombineTable {
         }
         if (length == 1 + 2 * n && entries[at - 1] == UTF16_KEY) {
             for (int i = 0; i < n; i++) {
-                if ((char) (((entries[at + 2 * i] & 0xFF) << 8) | (entries[at + 2 * i + 1] & 0xFF)) != key.charAt(i)) {
+                if (utf16At(entries, at + 2 * i) != key.charAt(i)) {
                     return false;
                 }
             }
@@ -242,9 +242,14 @@ final class BytesCombineTable {
     private static String decodeUtf16(byte[] bytes, int from, int chars) {
         char[] decoded = new char[chars];
         for (int i = 0; i < chars; i++) {
-            decoded[i] = (char) (((bytes[from + 2 * i] & 0xFF) << 8) | (bytes[from + 2 * i + 1] & 0xFF));
+            decoded[i] = utf16At(bytes, from + 2 * i);
         }
         return new String(decoded);
+    }
+
+    /** The UTF-16 unit {@link #encodeUtf16} wrote at {@code at}, high byte first. */
+    private static char utf16At(byte[] bytes, int at) {
+        return (char) (((bytes[at] & 0xFF) << 8) | (bytes[at + 1] & 0xFF));
     }
 
     /**

@@ -75,8 +75,8 @@ final class CombineTable extends ChunkedHashSlots {
         int slot = find(key, hash);
         if (slot >= 0) {
             NumericReduction reduction = merger.reduction();
-            if (reduction != null && valueAt(slot) instanceof NumericCombiner kind && kind.holds(value)
-                    && reduction.accepts(value)) {
+            if (reduction != null && valueAt(slot) instanceof NumericCombiner kind
+                    && reduction.appliesTo(kind, value)) {
                 setLongAt(slot, reduction.apply(longAt(slot), kind.bits(value)));
             } else {
                 store(slot, merger.merge(combiner(slot), value));

@@ -19,9 +19,9 @@ import java.util.Map;
  * through the user's function as before.
  */
 enum NumericReduction {
-    INT_SUM(Integer.class), INT_MAX(Integer.class), INT_MIN(Integer.class),
-    LONG_SUM(Long.class), LONG_MAX(Long.class), LONG_MIN(Long.class),
-    DOUBLE_SUM(Double.class), DOUBLE_MAX(Double.class), DOUBLE_MIN(Double.class);
+    INT_SUM(NumericCombiner.INT), INT_MAX(NumericCombiner.INT), INT_MIN(NumericCombiner.INT),
+    LONG_SUM(NumericCombiner.LONG), LONG_MAX(NumericCombiner.LONG), LONG_MIN(NumericCombiner.LONG),
+    DOUBLE_SUM(NumericCombiner.DOUBLE), DOUBLE_MAX(NumericCombiner.DOUBLE), DOUBLE_MIN(NumericCombiner.DOUBLE);
 
     /** Implementation class, method and descriptor of each recognised method, as a SerializedLambda names them. */
     private static final Map<String, NumericReduction> METHODS = Map.ofEntries(
@@ -41,10 +41,11 @@ enum NumericReduction {
             Map.entry("java/lang/Math.max(DD)D", DOUBLE_MAX),
             Map.entry("java/lang/Math.min(DD)D", DOUBLE_MIN));
 
-    private final Class<?> type;
+    /** The type of both operands and the result. */
+    private final NumericCombiner operands;
 
-    NumericReduction(Class<?> type) {
-        this.type = type;
+    NumericReduction(NumericCombiner operands) {
+        this.operands = operands;
     }
 
     /**
@@ -75,7 +76,15 @@ enum NumericReduction {
 
     /** True when {@code value} is of the boxed type both of this reduction's operands have. */
     boolean accepts(Object value) {
-        return type.isInstance(value);
+        return operands.holds(value);
+    }
+
+    /**
+     * True when this reduction can merge {@code value} into a combiner held unboxed as {@code held}: both are of
+     * this reduction's operand type. One test for both combine tables, so that they agree on when to apply it.
+     */
+    boolean appliesTo(NumericCombiner held, Object value) {
+        return held == operands && accepts(value);
     }
 
     /** The reduction of two operands given as {@link NumericCombiner} bits of this reduction's type. */
