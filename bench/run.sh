@@ -5,7 +5,8 @@
 # prints a Markdown table.
 #
 #   bench/run.sh [--scale S] [--reps N] [--workloads LIST] [--engines LIST] [--data-dir DIR] [--heap SIZE]
-#                [--threads N] [--skip-build] [other harness options, see --help]
+#                [--threads N] [--cds on|off] [--skip-build] [other harness options: java -cp harness/target/classes
+#                dev.spindle.bench.BenchMain --help]
 #
 # Environment (flags win): BENCH_SCALE (1), BENCH_REPS (3), BENCH_WORKLOADS (all), BENCH_ENGINES (all),
 # BENCH_DATA_DIR (/tmp/spindle-bench-data), BENCH_HEAP (4g), SPARK_VERSION (the bench pom's), JAVA_HOME.

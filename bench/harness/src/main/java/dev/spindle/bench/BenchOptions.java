@@ -27,12 +27,15 @@ import java.util.Set;
  *     {@link Engine#CLUSTER_EXECUTOR_HEAP_MB})
  * @param javaOptions extra JVM options (space-separated) for every JVM the harness forks, all engines alike, and
  *     for spindle-cluster's executors; e.g. {@code -XX:+UseParallelGC} to compare the engines under another GC
+ * @param cds whether every forked JVM maps a class data sharing archive (AppCDS) written by one unmeasured
+ *     training run of the same engine and workload, as {@code bin/spindle-submit} does for Spindle after its first
+ *     run; every engine gets the same treatment
  * @param timeout longest a single run may take before it is killed and reported as failed
  * @param label free text for the report header, e.g. the git commit under test
  */
 public record BenchOptions(double scale, int repetitions, List<Workload> workloads, Set<Engine> engines,
                            Path dataDir, Path benchDir, Path resultsDir, int threads, String heap,
-                           List<String> javaOptions, Duration timeout, String label) {
+                           List<String> javaOptions, boolean cds, Duration timeout, String label) {
 
     static final String USAGE = String.join("\n",
             "usage: BenchMain [options]",
@@ -52,6 +55,9 @@ public record BenchOptions(double scale, int repetitions, List<Workload> workloa
             "                      forked by its driver, get " + Engine.CLUSTER_EXECUTOR_HEAP_MB + " MiB each",
             "  --java-opts 'OPTS'  extra JVM options for every engine's JVMs alike, e.g. '-XX:+UseParallelGC'",
             "                      (default: none, so each JVM runs with the JDK's defaults: G1)",
+            "  --cds on|off        class data sharing for every engine alike (default on): before the measured runs",
+            "                      of a workload, one unmeasured training run per engine writes an AppCDS archive",
+            "                      that the measured runs map, as bin/spindle-submit does after its first run",
             "  --timeout-minutes M longest single run (default 60)",
             "  --label TEXT        shown in the report header, e.g. the commit under test");
 
@@ -91,6 +97,7 @@ public record BenchOptions(double scale, int repetitions, List<Workload> workloa
                 (int) number(flags, "threads", "2"),
                 flags.getOrDefault("heap", "4g"),
                 javaOptions(flags.getOrDefault("java-opts", "")),
+                onOff(flags, "cds", "on"),
                 Duration.ofMinutes((long) number(flags, "timeout-minutes", "60")),
                 flags.getOrDefault("label", ""));
     }
@@ -109,7 +116,7 @@ public record BenchOptions(double scale, int repetitions, List<Workload> workloa
             }
         }
         Set<String> known = Set.of("scale", "reps", "workloads", "engines", "data-dir", "bench-dir", "results-dir",
-                "threads", "heap", "java-opts", "timeout-minutes",
+                "threads", "heap", "java-opts", "cds", "timeout-minutes",
                 "label");
         for (String flag : flags.keySet()) {
             check(known.contains(flag), "unknown option --%s", flag);
@@ -119,6 +126,12 @@ public record BenchOptions(double scale, int repetitions, List<Workload> workloa
 
     private static List<String> javaOptions(String value) {
         return value.isBlank() ? List.of() : List.of(value.strip().split("\\s+"));
+    }
+
+    private static boolean onOff(Map<String, String> flags, String flag, String defaultValue) {
+        String value = flags.getOrDefault(flag, defaultValue);
+        check(value.equals("on") || value.equals("off"), "--%s %s must be 'on' or 'off'", flag, value);
+        return value.equals("on");
     }
 
     private static double number(Map<String, String> flags, String flag, String defaultValue) {

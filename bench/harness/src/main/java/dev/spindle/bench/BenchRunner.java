@@ -9,6 +9,7 @@ import dev.spindle.bench.data.Manifest;
 import dev.spindle.bench.run.ForkedJvm;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -22,6 +23,12 @@ import java.util.OptionalDouble;
  * Runs a workload {@code repetitions} times on each selected engine, each run in a fresh JVM, interleaving the
  * engines (run 1 of each, then run 2 of each, ...) so that drift on a shared machine hits all of them alike; then
  * checks the outputs of the last runs.
+ *
+ * <p>With {@link BenchOptions#cds()}, each engine first does one unmeasured training run of the workload that writes
+ * a class data sharing archive ({@code -XX:ArchiveClassesAtExit}), and its measured runs map it
+ * ({@code -XX:SharedArchiveFile}): the classes they load come verified from the archive, with the lambda and
+ * method-handle classes the training run generated. That is what {@code bin/spindle-submit} gives a Spindle
+ * program from its second run on; the bench gives every engine the same, so the ratios stay engine against engine.
  */
 final class BenchRunner {
     /** The parts of a run that do not change from one workload to the next. */
@@ -49,6 +56,14 @@ final class BenchRunner {
         List<Engine> engines = engines(workload);
         Map<Engine, List<Double>> seconds = new EnumMap<>(Engine.class);
         Map<Engine, String> failures = new EnumMap<>(Engine.class);
+        if (setup.options().cds()) {
+            for (Engine engine : engines) {
+                train(workload, engine).ifPresent(failure -> {
+                    failures.put(engine, failure);
+                    progress.printf("[%s] %s training run: FAILED: %s%n", workload.id(), engine.id(), failure);
+                });
+            }
+        }
         int reps = setup.options().repetitions();
         for (int rep = 1; rep <= reps; rep++) {
             for (Engine engine : engines) {
@@ -88,11 +103,49 @@ final class BenchRunner {
     private record RunResult(double seconds, Optional<String> failure) {
     }
 
+    /**
+     * The unmeasured run that writes {@code engine}'s class data sharing archive for {@code workload}; why it failed,
+     * if it did (the measured runs of that engine are then skipped, as after a failed run).
+     */
+    private Optional<String> train(Workload workload, Engine engine) throws IOException, InterruptedException {
+        Path archive = archive(workload, engine);
+        Files.createDirectories(archive.getParent());
+        Files.deleteIfExists(archive);
+        String dump = "-XX:ArchiveClassesAtExit=" + archive;
+        RunResult result = runOnce(workload, engine, "train", List.of(dump));
+        if (result.failure().isPresent()) {
+            return result.failure();
+        }
+        if (!Files.isRegularFile(archive) || Files.size(archive) == 0) {
+            return Optional.of("the training run wrote no class data sharing archive " + archive + "; see its log "
+                    + log(workload, engine, "train") + " (or run with --cds off)");
+        }
+        progress.printf("[%s] %s training run (CDS archive %.1f MiB): %s%n", workload.id(), engine.id(),
+                Files.size(archive) / 1048576.0, Format.duration(result.seconds()));
+        return Optional.empty();
+    }
+
+    private Path archive(Workload workload, Engine engine) {
+        return setup.options().dataDir().resolve("cds").resolve(workload.id() + "-" + engine.id() + ".jsa");
+    }
+
+    private Path log(Workload workload, Engine engine, String run) {
+        return setup.logDir().resolve(workload.id() + "-" + engine.id() + "-" + run + ".log");
+    }
+
     private RunResult runOnce(Workload workload, Engine engine, int rep) throws IOException, InterruptedException {
+        List<String> cds = setup.options().cds()
+                ? List.of("-XX:SharedArchiveFile=" + archive(workload, engine))
+                : List.of();
+        return runOnce(workload, engine, Integer.toString(rep), cds);
+    }
+
+    private RunResult runOnce(Workload workload, Engine engine, String run, List<String> cds)
+            throws IOException, InterruptedException {
         Path out = setup.data().output(workload.id(), engine.id());
         OutputFiles.deleteRecursively(out);
-        List<String> command = command(workload, engine, out);
-        Path log = setup.logDir().resolve(workload.id() + "-" + engine.id() + "-" + rep + ".log");
+        List<String> command = command(workload, engine, out, cds);
+        Path log = log(workload, engine, run);
         ForkedJvm.Outcome outcome = jvm.run(command, engine.environment(), log);
         OptionalDouble seconds = switch (workload.timing()) {
             case MAIN -> outcome.mainSeconds();
@@ -107,10 +160,11 @@ final class BenchRunner {
         return new RunResult(0, Optional.of(why + "; log " + log + "\n    " + String.join("\n    ", outcome.tail())));
     }
 
-    private List<String> command(Workload workload, Engine engine, Path out) throws IOException {
+    private List<String> command(Workload workload, Engine engine, Path out, List<String> cds) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + setup.options().heap());
+        command.addAll(cds);
         command.addAll(setup.options().javaOptions());
         command.addAll(engine.jvmOptions(setup.options().threads(), setup.options().javaOptions()));
         command.add("-cp");

@@ -96,10 +96,14 @@ final class MarkdownReport {
                 ? ", Spindle also in `" + clusterMaster(setup) + "` (executor JVMs over RPC)"
                 : "";
         md.append(String.format("Spindle %s and Spark %s in `local[%d]`%s, the Java floor on %d threads; scale %s; "
-                        + "median of %d run%s per cell, each in a fresh JVM with `-Xmx%s%s`; %d cores, Java %s, %s.%n%n",
+                        + "median of %d run%s per cell, each in a fresh JVM with `-Xmx%s%s`%s; "
+                        + "%d cores, Java %s, %s.%n%n",
                 setup.spindleVersion(), setup.sparkVersion(), options.threads(), cluster, options.threads(),
                 options.scale(), options.repetitions(), options.repetitions() == 1 ? "" : "s", options.heap(),
                 options.javaOptions().isEmpty() ? "" : " " + String.join(" ", options.javaOptions()),
+                options.cds()
+                        ? " and an AppCDS archive from one unmeasured training run of the same engine and workload"
+                        : ", no class data sharing archive",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 System.getProperty("os.name")));
     }
