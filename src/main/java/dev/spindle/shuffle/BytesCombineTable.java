@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.ToIntFunction;
 
 /**
  * The combine table for the commonest shape, keys that are strings, integers or longs (or null) and combiners that
@@ -72,12 +73,12 @@ final class BytesCombineTable {
     }
 
     /**
-     * Adds {@code value} under {@code key} in reduce partition {@code partition}: {@link #NEW} when the key was new,
-     * {@link #MERGED} when it was there, {@link #UNSUPPORTED} (and nothing changed) when the key or the combiner
-     * cannot be held here. The merger runs before anything changes, so an exception from user code leaves the table
-     * as it was.
+     * Adds {@code value} under {@code key}: {@link #NEW} when the key was new, {@link #MERGED} when it was there,
+     * {@link #UNSUPPORTED} (and nothing changed) when the key or the combiner cannot be held here. A new key's reduce
+     * partition is {@code partitionOf}'s, asked once per key, not per record. The merger and {@code partitionOf} run
+     * before anything changes, so an exception from user code leaves the table as it was.
      */
-    int update(int partition, Object key, Object value, CombineTable.Merger merger) {
+    int update(ToIntFunction<Object> partitionOf, Object key, Object value, CombineTable.Merger merger) {
         // A string key is compared with the entries as it is; other keys are encoded first and compared as bytes.
         String string = key instanceof String s ? s : null;
         int length = string != null ? 0 : encode(key);
@@ -123,6 +124,7 @@ final class BytesCombineTable {
         if (combinerKind == null || (kind != null && combinerKind != kind)) {
             return UNSUPPORTED;
         }
+        int partition = partitionOf.applyAsInt(key);
         int address = append(partition, length, combinerKind.bits(combiner));
         if (address < 0) {
             return UNSUPPORTED;

@@ -7,6 +7,7 @@ import dev.spindle.common.SpindleException;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.function.LongFunction;
+import java.util.function.ToIntFunction;
 
 /**
  * The map-side (and reduce-side) combining table: one open-addressing hash table ({@link ChunkedHashSlots}) for
@@ -62,10 +63,14 @@ final class CombineTable extends ChunkedHashSlots {
         return bytes != null;
     }
 
-    /** Adds {@code value} under {@code key} (in reduce partition {@code partition}); true when the key was new. */
-    boolean update(int partition, Object key, Object value, Merger merger) {
+    /**
+     * Adds {@code value} under {@code key}; true when the key was new. A new key's reduce partition is
+     * {@code partitionOf}'s: asked once per distinct key, not per record (for a word count, most records are repeats
+     * and the partitioner's hash and modulo would be wasted on them).
+     */
+    boolean update(ToIntFunction<Object> partitionOf, Object key, Object value, Merger merger) {
         if (bytes != null) {
-            int result = bytes.update(partition, key, value, merger);
+            int result = bytes.update(partitionOf, key, value, merger);
             if (result != BytesCombineTable.UNSUPPORTED) {
                 return result == BytesCombineTable.NEW;
             }
@@ -83,7 +88,8 @@ final class CombineTable extends ChunkedHashSlots {
             }
             return false;
         }
-        insert(~slot, key, hash, merger.first(value), partition); // first: user code may throw
+        Object combiner = merger.first(value); // before anything changes: user code may throw
+        insert(~slot, key, hash, combiner, partitionOf.applyAsInt(key));
         return true;
     }
 

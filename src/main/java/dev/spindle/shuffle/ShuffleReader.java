@@ -63,22 +63,24 @@ public final class ShuffleReader implements ShuffleInput {
         }
         Iterator<Pair<Object, Object>> records = new FetchingIterator(segments, context);
         if (dependency.aggregator().isPresent()) {
-            SpillableBuckets<K> combined = new SpillableBuckets<>(1, SpillableBuckets.Mode.COMBINING, null,
-                    dependency.aggregator().get(), dependency.mapSideCombine(), context, memory, serializer, files);
+            SpillableBuckets<K> combined = new SpillableBuckets<>(SpillableBuckets.OnePartition.INSTANCE,
+                    SpillableBuckets.Mode.COMBINING, null, dependency.aggregator().get(), dependency.mapSideCombine(),
+                    context, memory, serializer, files);
             context.onCompletion(combined::close);
             while (records.hasNext()) {
                 Pair<Object, Object> record = records.next();
-                combined.insert(0, record.key(), record.value());
+                combined.insert(record.key(), record.value());
             }
             records = (Iterator) combined.partition(0);
         }
         if (dependency.keyOrdering().isPresent()) {
-            SpillableBuckets<K> sorted = new SpillableBuckets<>(1, SpillableBuckets.Mode.SORTED,
-                    dependency.keyOrdering().get(), null, false, context, memory, serializer, files);
+            SpillableBuckets<K> sorted = new SpillableBuckets<>(SpillableBuckets.OnePartition.INSTANCE,
+                    SpillableBuckets.Mode.SORTED, dependency.keyOrdering().get(), null, false, context, memory,
+                    serializer, files);
             context.onCompletion(sorted::close);
             while (records.hasNext()) {
                 Pair<Object, Object> record = records.next();
-                sorted.insert(0, record.key(), record.value());
+                sorted.insert(record.key(), record.value());
             }
             records = (Iterator) sorted.partition(0);
         }

@@ -82,9 +82,9 @@ public final class SortShuffleWriter {
                 : SpillableBuckets.Mode.PLAIN;
         boolean mayGiveUp = dependency.mapSideCombine() && numPartitions <= BYPASS_MAX_PARTITIONS;
         Path tempData = files.tempFile("data");
-        try (SpillableBuckets<Object> buckets = new SpillableBuckets<>(numPartitions, mode, null,
+        try (SpillableBuckets<Object> buckets = new SpillableBuckets<>(partitioner, mode, null,
                 dependency.aggregator().orElse(null), false, context, memory, serializer, files)) {
-            if (!insertAll(records, buckets, partitioner, mayGiveUp)) {
+            if (!insertAll(records, buckets, mayGiveUp)) {
                 return writeBypassing(records, partitioner, numPartitions, buckets);
             }
             long[] offsets = new long[numPartitions + 1];
@@ -122,11 +122,11 @@ public final class SortShuffleWriter {
      * branch there (the first spill, the first long string) does not throw away the compiled loop.
      */
     private static boolean insertAll(Iterator<? extends Pair<?, ?>> records, SpillableBuckets<Object> buckets,
-            Partitioner partitioner, boolean mayGiveUp) {
+            boolean mayGiveUp) {
         boolean probing = mayGiveUp;
         while (records.hasNext()) {
             Pair<?, ?> record = records.next();
-            buckets.insert(partitioner.partition(record.key()), record.key(), record.value());
+            buckets.insert(record.key(), record.value());
             if (probing && buckets.inserted() == COMBINE_PROBE_RECORDS) {
                 probing = false;
                 if (!buckets.spilled() && buckets.entries() > COMBINE_GIVE_UP_RATIO * COMBINE_PROBE_RECORDS) {
@@ -183,7 +183,7 @@ public final class SortShuffleWriter {
                 }
                 while (records.hasNext()) {
                     Pair<?, ?> record = records.next();
-                    int p = partitioner.partition(record.key());
+                    int p = SpillableBuckets.checkedPartition(partitioner, record.key());
                     RecordOutput output = output(outputs, partitionFiles, p);
                     output.write(record.key());
                     output.write(aggregator == null ? record.value() : aggregator.create(record.value()));

@@ -4,6 +4,7 @@ import dev.spindle.common.ErrorCode;
 import dev.spindle.common.Pair;
 import dev.spindle.common.SpindleException;
 import dev.spindle.plan.Aggregator;
+import dev.spindle.plan.Partitioner;
 import dev.spindle.plan.TaskContext;
 import dev.spindle.serde.RecordInput;
 import dev.spindle.serde.RecordOutput;
@@ -20,6 +21,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.ToIntFunction;
 
 /**
  * Records bucketed by partition, held in execution memory and spilled to disk as runs when memory runs out,
@@ -38,7 +40,10 @@ final class SpillableBuckets<K> implements AutoCloseable {
     private static final int SAMPLE_EVERY = 16;
     private static final long MIN_REQUEST = 256 << 10;
 
+    private final Partitioner partitioner;
     private final int numPartitions;
+    /** {@link #partitionOf} as the combine table asks it, for new keys only. */
+    private final ToIntFunction<Object> partitionOfKey = this::partitionOf;
     private final Mode mode;
     private final Comparator<Object> ordering;
     @SuppressWarnings("rawtypes")
@@ -65,10 +70,11 @@ final class SpillableBuckets<K> implements AutoCloseable {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    SpillableBuckets(int numPartitions, Mode mode, Comparator<?> ordering, Aggregator aggregator,
+    SpillableBuckets(Partitioner partitioner, Mode mode, Comparator<?> ordering, Aggregator aggregator,
             boolean valuesAreCombiners, TaskContext context, MemoryManager memory, RecordSerializer serializer,
             ShuffleFiles files) {
-        this.numPartitions = numPartitions;
+        this.partitioner = partitioner;
+        this.numPartitions = partitioner.numPartitions();
         this.mode = mode;
         this.ordering = (Comparator<Object>) ordering;
         this.aggregator = aggregator;
@@ -120,13 +126,18 @@ final class SpillableBuckets<K> implements AutoCloseable {
         entries = 0;
     }
 
+    /**
+     * Adds a record to the bucket of its key's partition. When combining, the partitioner is asked only for keys not
+     * held yet.
+     */
     @SuppressWarnings("unchecked")
-    void insert(int partition, Object key, Object value) {
+    void insert(Object key, Object value) {
         if (mode == Mode.COMBINING) {
-            if (table.update(partition, key, value, merger)) {
+            if (table.update(partitionOfKey, key, value, merger)) {
                 entries++;
             }
         } else {
+            int partition = partitionOf(key);
             List<Object> list = lists[partition];
             if (list == null) {
                 list = lists[partition] = new ChunkedList<>();
@@ -143,6 +154,43 @@ final class SpillableBuckets<K> implements AutoCloseable {
         }
         if (inserted % CHECK_EVERY == 0) {
             maybeSpill();
+        }
+    }
+
+    /** The partition of {@code key}, checked: a partitioner answering outside its partitions fails here, named. */
+    int partitionOf(Object key) {
+        return checkedPartition(partitioner, key);
+    }
+
+    /** {@code partitioner}'s partition for {@code key}, failing with a message when it is not one of its partitions. */
+    static int checkedPartition(Partitioner partitioner, Object key) {
+        int partition = partitioner.partition(key);
+        if (partition < 0 || partition >= partitioner.numPartitions()) {
+            throw new SpindleException(ErrorCode.INVALID_ARGUMENT, String.format(
+                    "partitioner %s put key %s in partition %d, but it has partitions 0 to %d; its partition(key) "
+                            + "must return a number in [0, numPartitions())", partitioner.getClass().getName(),
+                    shortText(key), partition, partitioner.numPartitions() - 1));
+        }
+        return partition;
+    }
+
+    private static String shortText(Object key) {
+        String text = String.valueOf(key);
+        return text.length() <= 100 ? text : text.substring(0, 100) + "...";
+    }
+
+    /** One partition: the reduce side's buckets, which hold the records of one reduce task. */
+    enum OnePartition implements Partitioner {
+        INSTANCE;
+
+        @Override
+        public int numPartitions() {
+            return 1;
+        }
+
+        @Override
+        public int partition(Object key) {
+            return 0;
         }
     }
 

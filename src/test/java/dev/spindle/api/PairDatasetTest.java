@@ -1,9 +1,11 @@
 package dev.spindle.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spindle.common.Pair;
 import dev.spindle.plan.HashPartitioner;
+import dev.spindle.plan.Partitioner;
 import dev.spindle.scheduler.spi.SchedulerEvent;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -143,6 +145,33 @@ class PairDatasetTest {
         assertThat(partitioned.lookup("a")).containsExactlyInAnyOrder(1, 3, 6);
         assertThat(words().lookup("b")).containsExactlyInAnyOrder(2, 5);
         assertThat(words().lookup("nope")).isEmpty();
+    }
+
+    /** Three partitions, but key "b" goes to partition 7. */
+    private record MisplacingPartitioner() implements Partitioner {
+        @Override
+        public int numPartitions() {
+            return 3;
+        }
+
+        @Override
+        public int partition(Object key) {
+            return "b".equals(key) ? 7 : 0;
+        }
+    }
+
+    @Test
+    void aPartitionerAnsweringOutsideItsPartitionsFailsTheJobNamingIt() {
+        String named = "partitioner " + MisplacingPartitioner.class.getName() + " put key b in partition 7, but it "
+                + "has partitions 0 to 2";
+        assertThatThrownBy(() -> words().partitionBy(new MisplacingPartitioner()).count())
+                .as("streamed to per-partition files").hasMessageContaining(named);
+        assertThatThrownBy(() -> words().reduceByKey(Integer::sum, new MisplacingPartitioner()).count())
+                .as("combined on the map side, where the partition is asked once per key").hasMessageContaining(named);
+        assertThatThrownBy(() -> words().groupByKey(new MisplacingPartitioner()).count())
+                .as("grouped").hasMessageContaining(named);
+        assertThat(words().reduceByKey(Integer::sum).collectAsMap()).as("the context still works")
+                .isEqualTo(Map.of("a", 10, "b", 7, "c", 4));
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,7 @@ class BytesCombineTableTest {
         Map<Object, Object> expected = new HashMap<>();
         for (int round = 1; round <= 3; round++) {
             for (Object key : keys) {
-                assertThat(table.update(round, key, round, SUM))
+                assertThat(table.update(partition(round), key, round, SUM))
                         .isEqualTo(round == 1 ? BytesCombineTable.NEW : BytesCombineTable.MERGED);
                 expected.merge(key, round, (a, b) -> (Integer) a + (Integer) b);
             }
@@ -63,7 +64,7 @@ class BytesCombineTableTest {
         for (int round = 1; round <= 2; round++) {
             for (int i = 0; i < keys.size(); i++) {
                 Object key = keys.get(i);
-                assertThat(table.update(0, key, i + 1, SUM))
+                assertThat(table.update(partition(0), key, i + 1, SUM))
                         .as("round %d, key %s", round, key)
                         .isEqualTo(round == 1 ? BytesCombineTable.NEW : BytesCombineTable.MERGED);
                 expected.merge(key, i + 1, (a, b) -> (Integer) a + (Integer) b);
@@ -79,7 +80,7 @@ class BytesCombineTableTest {
         Random random = new Random(5);
         for (int i = 0; i < 600_000; i++) {
             String key = "word-" + random.nextInt(150_000) + "-" + "y".repeat(random.nextInt(20));
-            table.update(Math.floorMod(key.hashCode(), 3), key, 1L, SUM);
+            table.update(partition(Math.floorMod(key.hashCode(), 3)), key, 1L, SUM);
             expected.merge(key, 1L, (a, b) -> (Long) a + (Long) b);
         }
         assertThat(table.size()).isEqualTo(expected.size());
@@ -92,7 +93,7 @@ class BytesCombineTableTest {
         BytesCombineTable table = new BytesCombineTable();
         for (int i = 0; i < 5_000; i++) {
             String key = "k" + i * 7919;
-            table.update(Math.floorMod(key.hashCode(), 4), key, 1.5, SUM);
+            table.update(partition(Math.floorMod(key.hashCode(), 4)), key, 1.5, SUM);
         }
         CombineTable.Grouped grouped = table.grouped(4);
         for (int p = 0; p < 4; p++) {
@@ -111,14 +112,14 @@ class BytesCombineTableTest {
     @Test
     void anUnsupportedKeyOrCombinerChangesNothing() {
         BytesCombineTable table = new BytesCombineTable();
-        table.update(0, "a", 1, SUM);
-        assertThat(table.update(0, List.of("a"), 1, SUM)).isEqualTo(BytesCombineTable.UNSUPPORTED);
-        assertThat(table.update(0, "\u65e5".repeat(600_000), 1, SUM)).as("past a page").isEqualTo(
+        table.update(partition(0), "a", 1, SUM);
+        assertThat(table.update(partition(0), List.of("a"), 1, SUM)).isEqualTo(BytesCombineTable.UNSUPPORTED);
+        assertThat(table.update(partition(0), "\u65e5".repeat(600_000), 1, SUM)).as("past a page").isEqualTo(
                 BytesCombineTable.UNSUPPORTED);
-        assertThat(table.update(0, "b", 1L, SUM)).as("a Long among Integers").isEqualTo(
+        assertThat(table.update(partition(0), "b", 1L, SUM)).as("a Long among Integers").isEqualTo(
                 BytesCombineTable.UNSUPPORTED);
         TestMerger toText = TestMerger.of((combiner, value) -> "text");
-        assertThat(table.update(0, "a", 1, toText)).isEqualTo(BytesCombineTable.UNSUPPORTED);
+        assertThat(table.update(partition(0), "a", 1, toText)).isEqualTo(BytesCombineTable.UNSUPPORTED);
         assertThat(contents(table, 1)).isEqualTo(Map.of("a", 1));
         List<Object[]> moved = new ArrayList<>();
         table.entries((partition, key, combiner, hash) -> moved.add(new Object[] {partition, key, combiner, hash}));
@@ -129,11 +130,11 @@ class BytesCombineTableTest {
     void aCombineTableMovesToObjectsKeepingEveryEntry() {
         CombineTable table = new CombineTable();
         for (int i = 0; i < 20_000; i++) {
-            table.update(i % 2, "k" + (i % 5_000), 1, SUM);
+            table.update(partition(i % 2), "k" + (i % 5_000), 1, SUM);
         }
         assertThat(table.inBytes()).isTrue();
-        table.update(0, List.of("not", "a", "string"), 7, SUM);
-        table.update(1, "k3", 1, SUM);
+        table.update(partition(0), List.of("not", "a", "string"), 7, SUM);
+        table.update(partition(1), "k3", 1, SUM);
         assertThat(table.inBytes()).isFalse();
         assertThat(table.size()).isEqualTo(5_001);
         Map<Object, Object> actual = new HashMap<>();
@@ -142,5 +143,10 @@ class BytesCombineTableTest {
         grouped.partition(1).forEachRemaining(e -> actual.put(e.key(), e.value()));
         assertThat(actual).hasSize(5_001).containsEntry("k3", 5).containsEntry("k4999", 4)
                 .containsEntry(List.of("not", "a", "string"), 7);
+    }
+
+    /** A partition function that puts every new key in {@code partition}. */
+    private static ToIntFunction<Object> partition(int partition) {
+        return key -> partition;
     }
 }

@@ -119,11 +119,11 @@ class NumericReductionTest {
     void bothTablesApplyTheReductionWithoutCallingMerge() {
         CombineTable bytes = new CombineTable();
         CombineTable objects = new CombineTable();
-        objects.update(0, List.of("a key the byte table can't hold"), 0, RECOGNISED);
+        objects.update(key -> 0, List.of("a key the byte table can't hold"), 0, RECOGNISED);
         assertThat(objects.inBytes()).isFalse();
         for (CombineTable table : List.of(bytes, objects)) {
             for (int i = 0; i < 10_000; i++) {
-                table.update(0, "k" + (i % 100), Integer.MAX_VALUE, RECOGNISED);
+                table.update(key -> 0, "k" + (i % 100), Integer.MAX_VALUE, RECOGNISED);
             }
             Map<Object, Object> sums = new HashMap<>();
             table.grouped(1).partition(0).forEachRemaining((Pair<Object, Object> p) -> sums.put(p.key(), p.value()));
@@ -137,9 +137,9 @@ class NumericReductionTest {
         TestMerger merger = new TestMerger(NumericReduction.INT_SUM,
                 (combiner, value) -> (Integer) combiner + ((Number) value).intValue());
         CombineTable table = new CombineTable();
-        table.update(0, "k", 1, merger);
-        table.update(0, "k", 2L, merger); // a Long into an int sum: not the reduction's, so merge decides
-        table.update(0, "k", 3, merger);
+        table.update(key -> 0, "k", 1, merger);
+        table.update(key -> 0, "k", 2L, merger); // a Long into an int sum: not the reduction's, so merge decides
+        table.update(key -> 0, "k", 3, merger);
         Map<Object, Object> sums = new HashMap<>();
         table.grouped(1).partition(0).forEachRemaining(p -> sums.put(p.key(), p.value()));
         assertThat(sums).containsExactly(Map.entry("k", 6));
