@@ -10,6 +10,7 @@ import dev.spindle.plan.Node;
 import dev.spindle.plan.NodeInfo;
 import dev.spindle.plan.Partition;
 import dev.spindle.plan.TaskContext;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,6 +18,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
@@ -32,8 +35,9 @@ import org.apache.logging.log4j.Logger;
  * The lines of text files on any Hadoop FileSystem, one partition per file split (see {@link FileSplits}).
  * Lines end at {@code \n}, {@code \r\n} or {@code \r} and are decoded as UTF-8.
  *
- * <p>Reading uses Hadoop's {@link LineRecordReader}: a split that does not start at byte 0 skips its first
- * (partial) line, and every split reads the line that crosses its end, so each line is read exactly once.
+ * <p>A split that does not start at byte 0 skips its first (partial) line, and every split reads the line that
+ * crosses its end, so each line is read exactly once: the rule of Hadoop's {@link LineRecordReader}, which reads
+ * compressed files; {@link SplitLineReader} reads plain ones.
  * Compressed files are recognised by extension ({@link CompressionCodecFactory}); gzip and other
  * non-splittable codecs give one split per file, bzip2 splits like plain text.
  */
@@ -41,6 +45,7 @@ public final class TextFileNode extends Node<String> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LogManager.getLogger(TextFileNode.class);
     private static final int METRICS_EVERY = 1024;
+    private static final String RECORD_DELIMITER = "textinputformat.record.delimiter";
 
     private final String paths;
     private final int minPartitions;
@@ -82,57 +87,124 @@ public final class TextFileNode extends Node<String> {
     @Override
     protected Iterator<String> compute(Partition partition, TaskContext context) {
         FileSplitPartition split = (FileSplitPartition) partition;
-        LineRecordReader reader;
+        LineSource source;
         try {
-            reader = new LineRecordReader(HadoopConfs.from(conf),
-                    new FileSplit(new Path(split.path()), split.start(), split.length(), (String[]) null));
+            source = open(split);
         } catch (IOException e) {
             throw new SpindleException(ErrorCode.INVALID_INPUT, "cannot open " + split + ": " + e, e);
         }
-        LineIterator lines = new LineIterator(reader, split, context);
+        LineIterator lines = new LineIterator(source, split, context);
         context.onCompletion(lines::close);
         return lines;
     }
 
+    /**
+     * Plain text with the standard line ends is read by {@link SplitLineReader}; compressed files and a custom
+     * {@code textinputformat.record.delimiter} (set as {@code spindle.hadoop.textinputformat.record.delimiter}) by
+     * Hadoop's {@link LineRecordReader}. Both split the same way.
+     */
+    private LineSource open(FileSplitPartition split) throws IOException {
+        Configuration hadoop = HadoopConfs.from(conf);
+        Path path = new Path(split.path());
+        if (hadoop.get(RECORD_DELIMITER) == null && new CompressionCodecFactory(hadoop).getCodec(path) == null) {
+            FileSystem fs = path.getFileSystem(hadoop);
+            FSDataInputStream in = fs.open(path, SplitLineReader.DEFAULT_BUFFER);
+            try {
+                in.seek(split.start());
+                SplitLineReader reader = new SplitLineReader(in, split.start(), split.start() + split.length(),
+                        SplitLineReader.DEFAULT_BUFFER, split.toString());
+                return new LineSource() {
+                    @Override
+                    public String next() throws IOException {
+                        return reader.next();
+                    }
+
+                    @Override
+                    public long position() {
+                        return reader.position();
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        reader.close();
+                    }
+                };
+            } catch (IOException | RuntimeException e) {
+                in.close();
+                throw e;
+            }
+        }
+        LineRecordReader reader = new LineRecordReader(hadoop,
+                new FileSplit(path, split.start(), split.length(), (String[]) null));
+        LongWritable key = reader.createKey();
+        Text value = reader.createValue();
+        return new LineSource() {
+            @Override
+            public String next() throws IOException {
+                // The JDK's decoder has an ASCII fast path that Text.toString's CharsetDecoder lacks; both replace
+                // malformed input with U+FFFD.
+                return reader.next(key, value)
+                        ? new String(value.getBytes(), 0, value.getLength(), StandardCharsets.UTF_8)
+                        : null;
+            }
+
+            @Override
+            public long position() throws IOException {
+                return reader.getPos();
+            }
+
+            @Override
+            public void close() throws IOException {
+                reader.close();
+            }
+        };
+    }
+
+    /** The lines of one split, whichever reader reads them. */
+    private interface LineSource extends Closeable {
+        /** The next line, or null after the last. */
+        String next() throws IOException;
+
+        /** Where reading is in the file, for the bytes-read metric. */
+        long position() throws IOException;
+    }
+
     /** Lines of one split; closes the reader at the end of the split or when the task completes. */
     private static final class LineIterator implements Iterator<String> {
-        private final LineRecordReader reader;
+        private final LineSource source;
         private final FileSplitPartition split;
         private final TaskContext context;
-        private final LongWritable key;
-        private final Text value;
-        private boolean ready;
+        private String line;
         private boolean closed;
         private long lastPos;
         private long unreported;
 
-        LineIterator(LineRecordReader reader, FileSplitPartition split, TaskContext context) {
-            this.reader = reader;
+        LineIterator(LineSource source, FileSplitPartition split, TaskContext context) {
+            this.source = source;
             this.split = split;
             this.context = context;
-            this.key = reader.createKey();
-            this.value = reader.createValue();
             this.lastPos = split.start();
         }
 
         @Override
         public boolean hasNext() {
-            if (ready) {
+            if (line != null) {
                 return true;
             }
             if (closed) {
                 return false;
             }
             try {
-                ready = reader.next(key, value);
+                line = source.next();
             } catch (IOException e) {
                 close();
                 throw new SpindleException(ErrorCode.INVALID_INPUT, "cannot read " + split + ": " + e, e);
             }
-            if (!ready) {
+            if (line == null) {
                 close();
+                return false;
             }
-            return ready;
+            return true;
         }
 
         @Override
@@ -140,7 +212,8 @@ public final class TextFileNode extends Node<String> {
             if (!hasNext()) {
                 throw new NoSuchElementException("end of split " + split);
             }
-            ready = false;
+            String next = line;
+            line = null;
             if (++unreported == METRICS_EVERY) {
                 reportMetrics();
                 if (context.isKilled()) {
@@ -148,16 +221,14 @@ public final class TextFileNode extends Node<String> {
                     throw new SpindleException(ErrorCode.CANCELLED, "task reading " + split + " was killed");
                 }
             }
-            // The JDK's decoder has an ASCII fast path that Text.toString's CharsetDecoder lacks; both replace
-            // malformed input with U+FFFD.
-            return new String(value.getBytes(), 0, value.getLength(), StandardCharsets.UTF_8);
+            return next;
         }
 
         private void reportMetrics() {
             context.metrics().addRecordsRead(unreported);
             unreported = 0;
             try {
-                long pos = reader.getPos();
+                long pos = source.position();
                 context.metrics().addBytesRead(Math.max(0, pos - lastPos));
                 lastPos = pos;
             } catch (IOException e) {
@@ -173,7 +244,7 @@ public final class TextFileNode extends Node<String> {
             closed = true;
             reportMetrics();
             try {
-                reader.close();
+                source.close();
             } catch (IOException e) {
                 throw new SpindleException(ErrorCode.IO_FAILURE, "cannot close " + split + ": " + e, e);
             }
