@@ -37,6 +37,11 @@ import org.apache.hadoop.util.ReflectionUtils;
  */
 public final class OutputCommitter implements Serializable {
     private static final long serialVersionUID = 1L;
+    /**
+     * Buffer of the part files' streams, ours and the file system's: with Hadoop's default (io.file.buffer.size,
+     * 4 KiB) the local file system's checksummer wrote every 4.5 KiB chunk with a system call of its own.
+     */
+    private static final int WRITE_BUFFER = 1 << 16;
 
     private final String output;
     private final String jobToken;
@@ -130,9 +135,9 @@ public final class OutputCommitter implements Serializable {
             CompressionCodec codec = text.codecClassName() == null ? null : codec(text.codecClassName(), hadoop);
             file = new Path(attemptDir, String.format("part-%05d", partition)
                     + (codec == null ? "" : codec.getDefaultExtension()));
-            OutputStream raw = fs.create(file, false);
+            OutputStream raw = fs.create(file, false, WRITE_BUFFER);
             OutputStream stream = codec == null ? raw : codec.createOutputStream(raw);
-            try (OutputStream out = new BufferedOutputStream(stream, 1 << 16)) {
+            try (OutputStream out = new BufferedOutputStream(stream, WRITE_BUFFER)) {
                 while (records.hasNext()) {
                     Object record = records.next();
                     if (record instanceof Pair<?, ?> pair) {
@@ -150,7 +155,7 @@ public final class OutputCommitter implements Serializable {
             Schema schema = new Schema.Parser().parse(((RecordFormat.Avro) format).schemaJson());
             file = new Path(attemptDir, String.format("part-%05d.avro", partition));
             try (DataFileWriter<Object> out = new DataFileWriter<>(new SpecificDatumWriter<>(schema))) {
-                out.create(schema, fs.create(file, false));
+                out.create(schema, fs.create(file, false, WRITE_BUFFER));
                 while (records.hasNext()) {
                     out.append(records.next());
                     count++;
