@@ -38,10 +38,11 @@ import org.apache.hadoop.util.ReflectionUtils;
 public final class OutputCommitter implements Serializable {
     private static final long serialVersionUID = 1L;
     /**
-     * Buffer of the part files' streams, ours and the file system's: with Hadoop's default (io.file.buffer.size,
-     * 4 KiB) the local file system's checksummer wrote every 4.5 KiB chunk with a system call of its own.
+     * Least buffer of the part files' streams, ours and the file system's: with Hadoop's default
+     * (io.file.buffer.size, 4 KiB) the local file system's checksummer wrote every 4.5 KiB chunk with a system call
+     * of its own. A larger io.file.buffer.size wins.
      */
-    private static final int WRITE_BUFFER = 1 << 16;
+    private static final int MIN_WRITE_BUFFER = 1 << 16;
 
     private final String output;
     private final String jobToken;
@@ -129,15 +130,16 @@ public final class OutputCommitter implements Serializable {
     private long write(FileSystem fs, Path attemptDir, int partition, Iterator<?> records, TaskContext context)
             throws IOException {
         Configuration hadoop = fs.getConf();
+        int buffer = Math.max(MIN_WRITE_BUFFER, hadoop.getInt("io.file.buffer.size", MIN_WRITE_BUFFER));
         long count = 0;
         Path file;
         if (format instanceof RecordFormat.Text text) {
             CompressionCodec codec = text.codecClassName() == null ? null : codec(text.codecClassName(), hadoop);
             file = new Path(attemptDir, String.format("part-%05d", partition)
                     + (codec == null ? "" : codec.getDefaultExtension()));
-            OutputStream raw = fs.create(file, false, WRITE_BUFFER);
+            OutputStream raw = fs.create(file, false, buffer);
             OutputStream stream = codec == null ? raw : codec.createOutputStream(raw);
-            try (OutputStream out = new BufferedOutputStream(stream, WRITE_BUFFER)) {
+            try (OutputStream out = new BufferedOutputStream(stream, buffer)) {
                 while (records.hasNext()) {
                     Object record = records.next();
                     if (record instanceof Pair<?, ?> pair) {
@@ -155,7 +157,7 @@ public final class OutputCommitter implements Serializable {
             Schema schema = new Schema.Parser().parse(((RecordFormat.Avro) format).schemaJson());
             file = new Path(attemptDir, String.format("part-%05d.avro", partition));
             try (DataFileWriter<Object> out = new DataFileWriter<>(new SpecificDatumWriter<>(schema))) {
-                out.create(schema, fs.create(file, false, WRITE_BUFFER));
+                out.create(schema, fs.create(file, false, buffer));
                 while (records.hasNext()) {
                     out.append(records.next());
                     count++;

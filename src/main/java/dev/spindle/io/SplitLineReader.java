@@ -16,12 +16,14 @@ import java.util.Arrays;
  * start, and a split reads every line that starts at or before its end (the last one runs past it). So every line
  * is read by exactly one split: a line starting exactly at a split boundary belongs to the split before it. Lines
  * end at {@code \n}, {@code \r\n} or {@code \r}; the end is not part of the line. A file's last line needs no line
- * end; an empty remainder after the last line end is no line.
+ * end; an empty remainder after the last line end is no line. A UTF-8 byte order mark at byte 0 is dropped, as
+ * Hadoop's reader drops it.
  *
  * <p>Hadoop's reader scans byte by byte through a 4 KiB buffer ({@code io.file.buffer.size}), copies each line
  * into a {@code Text}, and the caller then decodes that copy; this one scans a large buffer with one comparison per
  * byte for the common case and decodes each line straight from it, which halves the CPU that reading text costs
- * a word count or a sort. Compressed files and custom record delimiters still go through Hadoop's reader.
+ * a word count or a sort. Compressed files, custom record delimiters and a maximum line length still go through
+ * Hadoop's reader (see {@code TextFileNode}).
  *
  * <p>Not thread-safe: one task owns it.
  */
@@ -29,6 +31,7 @@ final class SplitLineReader implements Closeable {
     static final int DEFAULT_BUFFER = 256 << 10;
     /** The longest line held: a Java array's limit, with room for the line end. */
     private static final int MAX_LINE = Integer.MAX_VALUE - 16;
+    private static final int MAX_EMPTY_READS = 1000;
 
     private final InputStream in;
     private final long end;
@@ -41,6 +44,8 @@ final class SplitLineReader implements Closeable {
     private int limit;
     private boolean eof;
     private boolean done;
+    /** Bytes of a byte order mark skipped before the first line, until that line is read. */
+    private int markSkipped;
 
     /**
      * Reads the split {@code [start, end)} from {@code in}, which must be positioned at {@code start}; {@code source}
@@ -56,6 +61,19 @@ final class SplitLineReader implements Closeable {
         this.bufferStart = start;
         if (start != 0) {
             skipLine();
+        } else {
+            skipByteOrderMark();
+        }
+    }
+
+    /** Drops the UTF-8 byte order mark (EF BB BF) a file may begin with. */
+    private void skipByteOrderMark() throws IOException {
+        while (limit < 3 && fill(0)) {
+            // a stream may hand out fewer bytes than asked for
+        }
+        if (limit >= 3 && buffer[0] == (byte) 0xEF && buffer[1] == (byte) 0xBB && buffer[2] == (byte) 0xBF) {
+            next = 3;
+            markSkipped = 3;
         }
     }
 
@@ -69,10 +87,11 @@ final class SplitLineReader implements Closeable {
         if (done) {
             return null;
         }
-        if (position() > end) {
+        if (position() - markSkipped > end) { // the first line starts at byte 0, before its byte order mark
             done = true;
             return null;
         }
+        markSkipped = 0;
         int from = next;
         int at = from;
         while (true) {
@@ -160,7 +179,11 @@ final class SplitLineReader implements Closeable {
             return false;
         }
         int read = in.read(buffer, limit, buffer.length - limit);
-        while (read == 0) {
+        for (int empty = 1; read == 0; empty++) {
+            if (empty == MAX_EMPTY_READS) { // an InputStream may not do this; a broken one must not hang the task
+                throw new IOException(source + ": the stream returned no bytes " + MAX_EMPTY_READS
+                        + " times in a row at byte " + (bufferStart + limit) + " without reaching its end");
+            }
             read = in.read(buffer, limit, buffer.length - limit);
         }
         if (read < 0) {

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
@@ -28,12 +28,14 @@ import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.hadoop.io.compress.SplittableCompressionCodec;
 import org.apache.hadoop.mapred.FileSplit;
 import org.apache.hadoop.mapred.LineRecordReader;
+import org.apache.hadoop.util.functional.FutureIO;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
  * The lines of text files on any Hadoop FileSystem, one partition per file split (see {@link FileSplits}).
- * Lines end at {@code \n}, {@code \r\n} or {@code \r} and are decoded as UTF-8.
+ * Lines end at {@code \n}, {@code \r\n} or {@code \r} (or at {@code spindle.hadoop.textinputformat.record.delimiter}
+ * when set) and are decoded as UTF-8; a UTF-8 byte order mark at the start of a file is dropped.
  *
  * <p>A split that does not start at byte 0 skips its first (partial) line, and every split reads the line that
  * crosses its end, so each line is read exactly once: the rule of Hadoop's {@link LineRecordReader}, which reads
@@ -46,6 +48,7 @@ public final class TextFileNode extends Node<String> {
     private static final Logger LOG = LogManager.getLogger(TextFileNode.class);
     private static final int METRICS_EVERY = 1024;
     private static final String RECORD_DELIMITER = "textinputformat.record.delimiter";
+    private static final String MAX_LINE_LENGTH = "mapreduce.input.linerecordreader.line.maxlength";
 
     private final String paths;
     private final int minPartitions;
@@ -99,20 +102,32 @@ public final class TextFileNode extends Node<String> {
     }
 
     /**
-     * Plain text with the standard line ends is read by {@link SplitLineReader}; compressed files and a custom
-     * {@code textinputformat.record.delimiter} (set as {@code spindle.hadoop.textinputformat.record.delimiter}) by
-     * Hadoop's {@link LineRecordReader}. Both split the same way.
+     * Plain text with the standard line ends is read by {@link SplitLineReader}. Compressed files, a custom
+     * {@code textinputformat.record.delimiter} and a {@code mapreduce.input.linerecordreader.line.maxlength} (set
+     * as {@code spindle.hadoop.<key>}, read the way Hadoop's {@code TextInputFormat} and Spark's {@code textFile}
+     * read them) go to Hadoop's {@link LineRecordReader}. Both split the same way.
      */
     private LineSource open(FileSplitPartition split) throws IOException {
         Configuration hadoop = HadoopConfs.from(conf);
         Path path = new Path(split.path());
-        if (hadoop.get(RECORD_DELIMITER) == null && new CompressionCodecFactory(hadoop).getCodec(path) == null) {
-            FileSystem fs = path.getFileSystem(hadoop);
-            FSDataInputStream in = fs.open(path, SplitLineReader.DEFAULT_BUFFER);
+        String delimiter = hadoop.get(RECORD_DELIMITER);
+        if (delimiter == null && hadoop.get(MAX_LINE_LENGTH) == null
+                && new CompressionCodecFactory(hadoop).getCodec(path) == null) {
+            long start = split.start();
+            long end = start + split.length();
+            // openFile, not open: object stores tune their reads to the split and a sequential policy.
+            FSDataInputStream in = FutureIO.awaitFuture(path.getFileSystem(hadoop).openFile(path)
+                    .opt(Options.OpenFileOptions.FS_OPTION_OPENFILE_READ_POLICY,
+                            Options.OpenFileOptions.FS_OPTION_OPENFILE_READ_POLICY_SEQUENTIAL)
+                    .opt(Options.OpenFileOptions.FS_OPTION_OPENFILE_SPLIT_START, Long.toString(start))
+                    .opt(Options.OpenFileOptions.FS_OPTION_OPENFILE_SPLIT_END, Long.toString(end))
+                    .opt(Options.OpenFileOptions.FS_OPTION_OPENFILE_BUFFER_SIZE,
+                            Integer.toString(SplitLineReader.DEFAULT_BUFFER))
+                    .build());
             try {
-                in.seek(split.start());
-                SplitLineReader reader = new SplitLineReader(in, split.start(), split.start() + split.length(),
-                        SplitLineReader.DEFAULT_BUFFER, split.toString());
+                in.seek(start);
+                SplitLineReader reader = new SplitLineReader(in, start, end, SplitLineReader.DEFAULT_BUFFER,
+                        split.toString());
                 return new LineSource() {
                     @Override
                     public String next() throws IOException {
@@ -130,12 +145,17 @@ public final class TextFileNode extends Node<String> {
                     }
                 };
             } catch (IOException | RuntimeException e) {
-                in.close();
+                try {
+                    in.close();
+                } catch (IOException closing) {
+                    e.addSuppressed(closing);
+                }
                 throw e;
             }
         }
         LineRecordReader reader = new LineRecordReader(hadoop,
-                new FileSplit(path, split.start(), split.length(), (String[]) null));
+                new FileSplit(path, split.start(), split.length(), (String[]) null),
+                delimiter == null ? null : delimiter.getBytes(StandardCharsets.UTF_8));
         LongWritable key = reader.createKey();
         Text value = reader.createValue();
         return new LineSource() {

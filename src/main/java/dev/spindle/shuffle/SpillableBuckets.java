@@ -167,9 +167,9 @@ final class SpillableBuckets<K> implements AutoCloseable {
         int partition = partitioner.partition(key);
         if (partition < 0 || partition >= partitioner.numPartitions()) {
             throw new SpindleException(ErrorCode.INVALID_ARGUMENT, String.format(
-                    "partitioner %s put key %s in partition %d, but it has partitions 0 to %d; its partition(key) "
+                    "partitioner %s put key %s in partition %d, but it has %d partitions; its partition(key) "
                             + "must return a number in [0, numPartitions())", partitioner.getClass().getName(),
-                    shortText(key), partition, partitioner.numPartitions() - 1));
+                    shortText(key), partition, partitioner.numPartitions()));
         }
         return partition;
     }

@@ -104,6 +104,35 @@ class FileIoTest {
     }
 
     @Test
+    void aByteOrderMarkAtTheStartOfAFileIsDropped() throws IOException {
+        Path file = dir.resolve("bom.csv");
+        Files.writeString(file, "\ufeffid,name\n1,\ufeffx\n");
+        assertThat(ctx.textFile(file.toString()).collect()).containsExactly("id,name", "1,\ufeffx");
+    }
+
+    @Test
+    void aCustomRecordDelimiterSplitsRecordsInPlainAndCompressedFiles() throws IOException {
+        List<String> records = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            records.add("record " + i + (i % 3 == 0 ? "\nwith a line break" : ""));
+        }
+        Path plain = dir.resolve("records.txt");
+        Files.writeString(plain, String.join("||", records));
+        Path gzip = dir.resolve("records.txt.gz");
+        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gzip))) {
+            out.write(String.join("||", records).getBytes(StandardCharsets.UTF_8));
+        }
+        try (Context custom = new Context(SpindleConf.empty().with("spindle.master", "local[2]")
+                .with("spindle.files.maxPartitionBytes", "64k")
+                .with("spindle.hadoop.textinputformat.record.delimiter", "||"))) {
+            Dataset<String> text = custom.textFile(plain.toString());
+            assertThat(text.getNumPartitions()).isGreaterThan(2);
+            assertThat(text.collect()).containsExactlyElementsOf(records);
+            assertThat(custom.textFile(gzip.toString()).collect()).containsExactlyElementsOf(records);
+        }
+    }
+
+    @Test
     void directoriesGlobsAndCommaListsSkipHiddenFiles() throws IOException {
         Path in = Files.createDirectories(dir.resolve("in"));
         write(in.resolve("part-00000"), List.of("a", "b"));

@@ -72,6 +72,10 @@ public record BenchOptions(double scale, int repetitions, List<Workload> workloa
         for (String option : javaOptions) {
             check(option.startsWith("-") && !option.startsWith("-Xmx"),
                     "--java-opts: '%s' is not a JVM option, or sets -Xmx (use --heap)", option);
+            check(!cds || !(option.startsWith("-Xshare") || option.contains("SharedArchiveFile")
+                            || option.contains("ArchiveClassesAtExit")),
+                    "--java-opts: '%s' sets class data sharing, which --cds on does for every engine; "
+                            + "add --cds off to set it yourself", option);
         }
         requireNonNull(timeout, "timeout is null");
         requireNonNull(label, "label is null");

@@ -134,8 +134,9 @@ final class BenchRunner {
     }
 
     private RunResult runOnce(Workload workload, Engine engine, int rep) throws IOException, InterruptedException {
+        // -Xshare:on: a run that cannot map the archive fails instead of silently running without it.
         List<String> cds = setup.options().cds()
-                ? List.of("-XX:SharedArchiveFile=" + archive(workload, engine))
+                ? List.of("-Xshare:on", "-XX:SharedArchiveFile=" + archive(workload, engine))
                 : List.of();
         return runOnce(workload, engine, Integer.toString(rep), cds);
     }

@@ -66,8 +66,8 @@ final class Classpaths {
         Path classes = requireBuilt(target.resolve("classes"));
         List<Path> jars;
         try (Stream<Path> listing = Files.list(target)) {
-            jars = listing.filter(p -> p.getFileName().toString().matches("spindle-bench-.*(?<!-sources|-tests)\\.jar"))
-                    .toList();
+            jars = listing.filter(p -> p.getFileName().toString()
+                    .matches("spindle-bench-.*(?<!-sources|-tests|-javadoc)\\.jar")).toList();
         }
         if (jars.size() != 1) {
             throw new IllegalStateException("expected one module jar in " + target + ", found " + jars
