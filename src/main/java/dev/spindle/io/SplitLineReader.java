@@ -95,23 +95,10 @@ final class SplitLineReader implements Closeable {
         int from = next;
         int at = from;
         while (true) {
-            byte[] b = buffer;
-            int n = limit;
-            while (at < n && (b[at] & 0xFF) > '\r') {
-                at++;
-            }
-            while (at < n && b[at] != '\n' && b[at] != '\r') { // a control character, or a byte above 0x7F
-                at++;
-                while (at < n && (b[at] & 0xFF) > '\r') {
-                    at++;
-                }
-            }
-            if (at < n) {
-                String line = new String(b, from, at - from, StandardCharsets.UTF_8);
-                next = at + 1;
-                if (b[at] == '\r') {
-                    consumeLineFeedAfterReturn();
-                }
+            at = lineEnd(at);
+            if (at < limit) {
+                String line = new String(buffer, from, at - from, StandardCharsets.UTF_8);
+                endLineAt(at);
                 return line;
             }
             // No line end in the buffer: keep the line's bytes and read more after them.
@@ -126,12 +113,26 @@ final class SplitLineReader implements Closeable {
         }
     }
 
-    /** After a {@code \r} that ended a line: a {@code \n} right after it belongs to the same line end. */
-    private void consumeLineFeedAfterReturn() throws IOException {
-        if (next == limit && !fill(next)) {
-            return;
+    /**
+     * The index of the first {@code \n} or {@code \r} in the buffer from {@code at}, or {@link #limit}: one
+     * comparison per byte for text, whose bytes are mostly above {@code \r}.
+     */
+    private int lineEnd(int at) {
+        byte[] b = buffer;
+        int n = limit;
+        for (; at < n; at++) {
+            int c = b[at] & 0xFF;
+            if (c <= '\r' && (c == '\n' || c == '\r')) {
+                return at;
+            }
         }
-        if (buffer[next] == '\n') {
+        return n;
+    }
+
+    /** Moves past the line end at {@code at}; a {@code \n} right after a {@code \r} belongs to the same line end. */
+    private void endLineAt(int at) throws IOException {
+        next = at + 1;
+        if (buffer[at] == '\r' && (next < limit || fill(next)) && buffer[next] == '\n') {
             next++;
         }
     }
@@ -139,15 +140,10 @@ final class SplitLineReader implements Closeable {
     /** Skips the partial line a split that does not start at byte 0 begins with, and its line end. */
     private void skipLine() throws IOException {
         while (true) {
-            for (int at = next; at < limit; at++) {
-                byte c = buffer[at];
-                if (c == '\n' || c == '\r') {
-                    next = at + 1;
-                    if (c == '\r') {
-                        consumeLineFeedAfterReturn();
-                    }
-                    return;
-                }
+            int at = lineEnd(next);
+            if (at < limit) {
+                endLineAt(at);
+                return;
             }
             if (!fill(limit)) {
                 next = limit;

@@ -185,7 +185,7 @@ public final class SortShuffleWriter {
                 }
                 while (records.hasNext()) {
                     Pair<?, ?> record = records.next();
-                    int p = SpillableBuckets.checkedPartition(partitioner, record.key());
+                    int p = SpillableBuckets.checkedPartition(partitioner, numPartitions, record.key());
                     RecordOutput output = output(outputs, partitionFiles, p);
                     output.write(record.key());
                     output.write(aggregator == null ? record.value() : aggregator.create(record.value()));

@@ -159,17 +159,20 @@ final class SpillableBuckets<K> implements AutoCloseable {
 
     /** The partition of {@code key}, checked: a partitioner answering outside its partitions fails here, named. */
     int partitionOf(Object key) {
-        return checkedPartition(partitioner, key);
+        return checkedPartition(partitioner, numPartitions, key);
     }
 
-    /** {@code partitioner}'s partition for {@code key}, failing with a message when it is not one of its partitions. */
-    static int checkedPartition(Partitioner partitioner, Object key) {
+    /**
+     * {@code partitioner}'s partition for {@code key}, failing with a message when it is not one of its
+     * {@code numPartitions} (passed in: this runs per record, and the count does not change).
+     */
+    static int checkedPartition(Partitioner partitioner, int numPartitions, Object key) {
         int partition = partitioner.partition(key);
-        if (partition < 0 || partition >= partitioner.numPartitions()) {
+        if (partition < 0 || partition >= numPartitions) {
             throw new SpindleException(ErrorCode.INVALID_ARGUMENT, String.format(
                     "partitioner %s put key %s in partition %d, but it has %d partitions; its partition(key) "
                             + "must return a number in [0, numPartitions())", partitioner.getClass().getName(),
-                    shortText(key), partition, partitioner.numPartitions()));
+                    shortText(key), partition, numPartitions));
         }
         return partition;
     }
