@@ -8,6 +8,7 @@ import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
 import dev.spindle.driver.Driver;
 import dev.spindle.io.AvroFileNode;
+import dev.spindle.io.HadoopConfs;
 import dev.spindle.io.TextFileNode;
 import dev.spindle.plan.Node;
 import dev.spindle.plan.NodeInfo;
@@ -44,6 +45,7 @@ public final class Context implements AutoCloseable {
      */
     public Context(SpindleConf conf) {
         requireNonNull(conf, "conf is null");
+        HadoopConfs.warmUpInBackground();
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         this.driver = Driver.start(systemProperties().withAll(conf),
                 loader != null ? loader : Context.class.getClassLoader());
@@ -52,11 +54,13 @@ public final class Context implements AutoCloseable {
 
     /** A context configured only by {@code spindle.*} system properties (as set by {@code spindle-submit}). */
     public static Context create() {
+        HadoopConfs.warmUpInBackground(); // before the configuration classes start the logging system
         return new Context(SpindleConf.empty());
     }
 
     /** A local-mode context with {@code threads} task threads, for tests and experiments. */
     public static Context local(int threads) {
+        HadoopConfs.warmUpInBackground();
         return new Context(SpindleConf.empty().with(SpindleConfig.MASTER, "local[" + threads + "]"));
     }
 
