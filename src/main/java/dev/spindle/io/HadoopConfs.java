@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.statistics.IOStatisticsContext;
 import org.apache.hadoop.security.UserGroupInformation;
 
 /**
@@ -39,11 +40,14 @@ public final class HadoopConfs {
 
     /**
      * Starts, once per JVM, a daemon thread that does what the program's first file access would otherwise do on
-     * its own thread: parse the default and site resources, log the user in, load the file system classes: a
-     * quarter of a second of one core, which a driver overlaps with its own start (logging and scheduler set-up);
-     * word count's first task started 0.1 s sooner (median of 5, 1.11 -> 1.01 s after main). It creates no {@link FileSystem}: Hadoop caches instances with the configuration of their first
-     * caller, which must stay the program's, {@code spindle.hadoop.*} entries included. A failure here is
-     * dropped; the access that needs the same thing meets it again and reports it where it happens.
+     * its own thread: load the file system classes (and with them the HDFS client, which adds default resources
+     * that make every loaded configuration parse again), parse the default and site resources, log the user in,
+     * set up I/O statistics. Each of those parses the XML resources; together they take a quarter of a second of
+     * one core, which the driver overlaps with its own start (logging and scheduler set-up).
+     *
+     * <p>It creates no {@link FileSystem}: Hadoop caches instances with the configuration of their first caller,
+     * which must stay the program's, {@code spindle.hadoop.*} entries included. A failure here is dropped; the
+     * access that needs the same thing meets it again and reports it where it happens.
      */
     public static void warmUpInBackground() {
         if (WARMING.compareAndSet(false, true)) {
@@ -55,9 +59,12 @@ public final class HadoopConfs {
 
     private static void warmUp() {
         try {
-            Configuration conf = fresh();
-            UserGroupInformation.getCurrentUser();
-            FileSystem.getFileSystemClass("file", conf);
+            // File system classes first: loading them loads the HDFS client, which adds its default resources and
+            // makes every configuration loaded before parse its resources again.
+            FileSystem.getFileSystemClass("file", new Configuration(false));
+            fresh();
+            UserGroupInformation.getCurrentUser(); // parses the resources for itself, as does the next line
+            IOStatisticsContext.getCurrentIOStatisticsContext(); // what a file's first open stream asks
         } catch (IOException | RuntimeException | LinkageError e) {
             // Reported by the program's own first access, with its context.
         }
