@@ -54,13 +54,14 @@ public final class Context implements AutoCloseable {
 
     /** A context configured only by {@code spindle.*} system properties (as set by {@code spindle-submit}). */
     public static Context create() {
-        HadoopConfs.warmUpInBackground(); // before the configuration classes start the logging system
+        // Before SpindleConf's class starts the logging system, which the warm-up then overlaps; the
+        // constructor starts it too, for contexts made from a configuration built by the caller.
+        HadoopConfs.warmUpInBackground();
         return new Context(SpindleConf.empty());
     }
 
     /** A local-mode context with {@code threads} task threads, for tests and experiments. */
     public static Context local(int threads) {
-        HadoopConfs.warmUpInBackground();
         return new Context(SpindleConf.empty().with(SpindleConfig.MASTER, "local[" + threads + "]"));
     }
 

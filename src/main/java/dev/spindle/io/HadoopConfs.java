@@ -65,7 +65,7 @@ public final class HadoopConfs {
             // File system classes first: loading them loads the HDFS client, which adds its default resources and
             // makes every configuration loaded before parse its resources again.
             FileSystem.getFileSystemClass("file", new Configuration(false));
-            fresh();
+            loadedBase();
             UserGroupInformation.getCurrentUser(); // parses the resources for itself, as does the next line
             IOStatisticsContext.getCurrentIOStatisticsContext(); // what a file's first open stream asks
         } catch (IOException | RuntimeException | LinkageError e) {
@@ -75,6 +75,14 @@ public final class HadoopConfs {
 
     /** Equivalent to {@code new Configuration()}, without parsing the resources again. */
     public static Configuration fresh() {
+        // Not copied under the loaded configuration's lock: the copy takes Hadoop's class-wide lock, which a thread
+        // adding a default resource holds while it takes the lock of every live configuration, so the two threads
+        // would deadlock. A reload in between leaves the copy unloaded, and it parses the resources itself.
+        return new Configuration(loadedBase());
+    }
+
+    /** The configuration every copy starts from, its resources loaded (again, after a default resource was added). */
+    private static Configuration loadedBase() {
         Configuration loaded;
         synchronized (HadoopConfs.class) {
             if (base == null) {
@@ -82,12 +90,8 @@ public final class HadoopConfs {
             }
             loaded = base;
         }
-        // Loads the resources (again, after a default resource was added), then copies them. Not both under the
-        // lock of the loaded configuration: the copy takes Hadoop's class-wide lock, which a thread adding a default
-        // resource holds while it takes the lock of every live configuration, so the two threads would deadlock. A
-        // reload in between leaves the copy unloaded, and it parses the resources itself on first use.
         loaded.size();
-        return new Configuration(loaded);
+        return loaded;
     }
 
     /** A fresh Hadoop configuration with the {@code spindle.hadoop.*} entries of {@code conf} applied. */
