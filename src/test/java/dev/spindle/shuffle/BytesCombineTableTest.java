@@ -74,6 +74,43 @@ class BytesCombineTableTest {
     }
 
     @Test
+    void keysAtTheInlineLimitsStayApart() {
+        // Up to 15 Latin-1 characters live in the slot (7 in its first key long, 8 in the second), longer ones in the
+        // pages: keys that differ only across those boundaries, or only in a character past 0x7F, or only in their
+        // length (a trailing NUL), and ints and longs whose bits would pack alike.
+        List<Object> keys = new ArrayList<>();
+        String fifteen = "abcdefghijklmno";
+        for (int n = 0; n <= 17; n++) {
+            keys.add(fifteen.repeat(2).substring(0, n));
+        }
+        keys.addAll(List.of("abcdefgXijklmno", "abcdefghijklmnX", "abcdefXhijklmno", "\u00ffbcdefghijklmno",
+                "\u00feb", "ab\u0000", "ab\u0000\u0000", -1, -1L, 0, 0L, Integer.MIN_VALUE, (long) Integer.MIN_VALUE,
+                Long.MIN_VALUE, "\u0100bcdefghijklmno", "AaAaAaAaAaAaAaAa", "BBBBBBBBBBBBBBBB", "AaAaAaAaAaAaAaBB"));
+        assertThat("AaAaAaAaAaAaAaAa".hashCode()).isEqualTo("BBBBBBBBBBBBBBBB".hashCode())
+                .isEqualTo("AaAaAaAaAaAaAaBB".hashCode());
+        BytesCombineTable table = new BytesCombineTable();
+        Map<Object, Object> expected = new HashMap<>();
+        for (int round = 1; round <= 2; round++) {
+            for (int i = 0; i < keys.size(); i++) {
+                Object key = keys.get(i);
+                assertThat(table.update(partition(i % 3), key, (long) i, SUM)).as("round %d, key %s", round, key)
+                        .isEqualTo(round == 1 ? BytesCombineTable.NEW : BytesCombineTable.MERGED);
+                expected.merge(key, (long) i, (a, b) -> (Long) a + (Long) b);
+            }
+        }
+        assertThat(table.size()).isEqualTo(keys.size());
+        assertThat(contents(table, 3)).isEqualTo(expected);
+        Map<Object, Integer> partitions = new HashMap<>();
+        table.entries((partition, key, combiner, hash) -> {
+            partitions.put(key, partition);
+            assertThat(hash).as("hash of %s", key).isEqualTo(key.hashCode());
+        });
+        for (int i = 0; i < keys.size(); i++) {
+            assertThat(partitions.get(keys.get(i))).as("partition of %s", keys.get(i)).isEqualTo(i % 3);
+        }
+    }
+
+    @Test
     void manyKeysOverManyPagesAndPartitionsAreExact() {
         BytesCombineTable table = new BytesCombineTable();
         Map<Object, Object> expected = new HashMap<>();
