@@ -168,7 +168,7 @@ final class BytesCombineTable {
             int at = index * SLOT;
             long k = t[at + KEY0];
             if (k == 0) {
-                return insert(partitionOf, key, value, merger, index, hash, key0, -1);
+                return insert(partitionOf, key, value, merger, index, hash, key0, 0);
             }
             if (k == key0 && (int) (t[at + HEAD] >>> 32) == hash && pagedEquals(t[at + KEY1], length)) {
                 return merge(t, at, value, merger);
@@ -193,8 +193,8 @@ final class BytesCombineTable {
     }
 
     /**
-     * Puts a new key into the free slot {@code index}; {@code key1} is -1 for a paged key, whose encoding is in
-     * {@link #scratch}.
+     * Puts a new key into the free slot {@code index}. A paged key's {@code key1} is ignored: the address its
+     * encoding (in {@link #scratch}) is appended at takes its place, once the user code here has run.
      */
     private int insert(ToIntFunction<Object> partitionOf, Object key, Object value, CombineTable.Merger merger,
             int index, int hash, long key0, long key1) {
@@ -206,11 +206,10 @@ final class BytesCombineTable {
         int partition = partitionOf.applyAsInt(key);
         long second = key1;
         if ((key0 & 0xFF) == PAGED_KEY) {
-            int address = append((int) (key0 >>> 32));
-            if (address < 0) {
+            second = append((int) (key0 >>> 32));
+            if (second < 0) {
                 return UNSUPPORTED;
             }
-            second = address;
         }
         kind = combinerKind;
         int at = index * SLOT;
