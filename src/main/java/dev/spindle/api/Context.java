@@ -7,6 +7,7 @@ import dev.spindle.common.SpindleException;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
 import dev.spindle.driver.Driver;
+import dev.spindle.driver.DriverHost;
 import dev.spindle.io.AvroFileNode;
 import dev.spindle.io.HadoopConfs;
 import dev.spindle.io.TextFileNode;
@@ -17,9 +18,7 @@ import dev.spindle.plan.RangeNode;
 import dev.spindle.plan.UnionNode;
 import dev.spindle.scheduler.spi.SchedulerListener;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
@@ -35,24 +34,26 @@ import org.apache.avro.specific.SpecificRecord;
  * }</pre>
  */
 public final class Context implements AutoCloseable {
+    private final DriverHost.Lease lease;
     private final Driver driver;
     private final JobRunner jobs;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
-     * A context for {@code conf}, on top of the {@code spindle.*} JVM system properties (which
-     * {@code spindle-submit} sets from its flags and {@code spindle-defaults.conf}); {@code conf} wins.
+     * A context configured by {@code conf}. Run by {@code spindle-submit} (or on YARN, in the ApplicationMaster),
+     * {@code conf} goes over the submitted configuration and the driver comes from the submitting process;
+     * elsewhere {@code conf} alone configures a local driver ({@code spindle.master} defaults to {@code local[*]}).
      */
     public Context(SpindleConf conf) {
         requireNonNull(conf, "conf is null");
         HadoopConfs.warmUpInBackground();
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        this.driver = Driver.start(systemProperties().withAll(conf),
-                loader != null ? loader : Context.class.getClassLoader());
-        this.jobs = new JobRunner(driver);
+        this.lease = DriverHost.leaseFor(conf, loader != null ? loader : Context.class.getClassLoader());
+        this.driver = lease.driver();
+        this.jobs = new JobRunner(driver, lease.conf());
     }
 
-    /** A context configured only by {@code spindle.*} system properties (as set by {@code spindle-submit}). */
+    /** A context configured as submitted ({@code spindle-submit}'s flags and {@code spindle-defaults.conf}). */
     public static Context create() {
         // Before SpindleConf's class starts the logging system, which the warm-up then overlaps; the
         // constructor starts it too, for contexts made from a configuration built by the caller.
@@ -65,18 +66,9 @@ public final class Context implements AutoCloseable {
         return new Context(SpindleConf.empty().with(SpindleConfig.MASTER, "local[" + threads + "]"));
     }
 
-    private static SpindleConf systemProperties() {
-        Map<String, String> values = new HashMap<>();
-        System.getProperties().forEach((k, v) -> {
-            if (k.toString().startsWith("spindle.")) {
-                values.put(k.toString(), v.toString());
-            }
-        });
-        return SpindleConf.of(values);
-    }
-
+    /** The configuration in effect: the program's settings over the submitted ones. */
     public SpindleConf conf() {
-        return driver.conf();
+        return lease.conf();
     }
 
     /** Partitions used when an operation names none: {@code spindle.default.parallelism}, else the total cores. */
@@ -211,7 +203,7 @@ public final class Context implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            driver.close();
+            lease.close();
         }
     }
 }

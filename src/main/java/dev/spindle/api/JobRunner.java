@@ -1,6 +1,7 @@
 package dev.spindle.api;
 
 import dev.spindle.common.SpindleException;
+import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
 import dev.spindle.driver.Driver;
 import dev.spindle.plan.Dependency;
@@ -21,10 +22,12 @@ import java.util.stream.IntStream;
 /** Runs actions as jobs on the driver's DAG scheduler, and writes requested checkpoints after them. */
 final class JobRunner {
     private final Driver driver;
+    private final SpindleConf conf;
     private final String checkpointRunId = UUID.randomUUID().toString();
 
-    JobRunner(Driver driver) {
+    JobRunner(Driver driver, SpindleConf conf) {
         this.driver = driver;
+        this.conf = conf;
     }
 
     /** Runs {@code function} on every partition; results in partition order. */
@@ -91,11 +94,11 @@ final class JobRunner {
         runJob(node, (ctx, records) -> CheckpointFiles.writePartition(dir, nodeId, ctx.attemptId().partition(),
                 records, serializer, ctx), IntStream.range(0, node.numPartitions()).boxed().toList(), "checkpoint");
         node.checkpointed(new CheckpointNode<>(node.info(), dir, nodeId, node.numPartitions(), node.partitioner(),
-                serializer, driver.conf()));
+                serializer, conf));
     }
 
     String checkpointDir() {
-        String root = driver.conf().getOptional(SpindleConfig.CHECKPOINT_DIR).orElseThrow(
+        String root = conf.getOptional(SpindleConfig.CHECKPOINT_DIR).orElseThrow(
                 () -> SpindleException.invalidArgument("checkpoint() needs a directory: set spindle.checkpoint.dir "
                         + "(for example hdfs:///user/me/checkpoints, or a local path in local mode)"));
         return root + "/" + checkpointRunId;

@@ -98,6 +98,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
 
     private final Services services;
     private final ExecutorProvisioner provisioner;
+    private final RpcServer.BoundPort listenOn;
     private final RpcSettings rpc;
     private final long networkTimeoutMillis;
     private final long maxResultBytes;
@@ -112,9 +113,14 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
     private volatile RpcServer server;
     private volatile boolean closing;
 
-    public ClusterBackend(Services services, ExecutorProvisioner provisioner) {
+    /**
+     * @param listenOn the driver's RPC port, bound already (the ApplicationMaster registers it with the
+     *     ResourceManager before the driver starts); the backend serves on it from {@link #start} and closes it
+     */
+    public ClusterBackend(Services services, ExecutorProvisioner provisioner, RpcServer.BoundPort listenOn) {
         this.services = requireNonNull(services, "services is null");
         this.provisioner = requireNonNull(provisioner, "provisioner is null");
+        this.listenOn = requireNonNull(listenOn, "listenOn is null");
         this.rpc = RpcSettings.from(services.conf());
         this.networkTimeoutMillis = services.conf().get(SpindleConfig.NETWORK_TIMEOUT).toMillis();
         this.maxResultBytes = services.conf().get(SpindleConfig.DRIVER_MAX_RESULT_SIZE);
@@ -129,7 +135,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         secret.writeTo(secretFile);
         Path confFile = services.localDir().resolve("spindle.conf");
         services.conf().writeTo(confFile);
-        server = RpcServer.start(services.host(), 0, secret, rpc, this);
+        server = RpcServer.start(listenOn, secret, rpc, this);
         timers.scheduleWithFixedDelay(this::expireSilentExecutors, 1, 1, TimeUnit.SECONDS);
         provisioner.start(new ExecutorProvisioner.DriverEndpoint(services.host(), server.port(), secretFile.toString(),
                 confFile.toString()), new ExecutorProvisioner.Callbacks() {
@@ -152,7 +158,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
 
     /** The driver's RPC port. */
     public int port() {
-        return server.port();
+        return listenOn.port();
     }
 
     /** The file holding the application secret that executors authenticate with. */
@@ -410,6 +416,8 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         RpcServer s = server;
         if (s != null) {
             s.close();
+        } else {
+            listenOn.close();
         }
     }
 }

@@ -134,8 +134,9 @@ public final class SpindleConfig {
     public static final ConfigEntry<String> YARN_TAGS = string("spindle.yarn.tags", "",
             "Comma-separated YARN application tags.");
     public static final ConfigEntry<Integer> YARN_MAX_APP_ATTEMPTS = register(integer("spindle.yarn.maxAppAttempts",
-            null, "ApplicationMaster attempts YARN makes before the application fails. Unset: the cluster's "
-                    + "yarn.resourcemanager.am.max-attempts.")
+            "2", "ApplicationMaster attempts YARN makes before the application fails; a later attempt resumes the "
+                    + "program from the event log. Bounded by the cluster's yarn.resourcemanager.am.max-attempts. "
+                    + "An exception thrown by the program's main ends the application without another attempt.")
             .checkValue(v -> v > 0, "must be positive"));
     public static final ConfigEntry<Duration> YARN_ATTEMPT_FAILURES_VALIDITY_INTERVAL = duration(
             "spindle.yarn.attemptFailuresValidityInterval", null,

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.spindle.common.SpindleException;
 import dev.spindle.common.StackTraces;
+import dev.spindle.driver.DriverHost;
 import dev.spindle.yarn.client.YarnSubmitter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -137,9 +138,11 @@ public final class Submitter {
         LOG.info("Running {} from {} with master {}", arguments.mainClass(), arguments.jar(), arguments.master());
         Thread thread = Thread.currentThread();
         ClassLoader previousLoader = thread.getContextClassLoader();
-        try (SystemProperties.Scope ignored = SystemProperties.set(arguments.conf().asMap())) {
+        try {
             thread.setContextClassLoader(application.loader());
-            application.main().invoke(null, (Object) arguments.appArgs().toArray(new String[0]));
+            // The program's contexts take their configuration and driver from this host, not from system properties.
+            DriverHost.local(arguments.conf()).run(() -> application.main().invoke(null,
+                    (Object) arguments.appArgs().toArray(new String[0])));
             return EXIT_OK;
         } catch (InvocationTargetException e) {
             return applicationFailed(e.getCause() == null ? e : e.getCause(), arguments.verbose());
@@ -148,6 +151,9 @@ public final class Submitter {
         } catch (IllegalAccessException e) {
             throw new SpindleException(dev.spindle.common.ErrorCode.INTERNAL,
                     "cannot call main of " + arguments.mainClass() + ": " + e.getMessage(), e);
+        } catch (Exception e) {
+            throw new SpindleException(dev.spindle.common.ErrorCode.INTERNAL,
+                    "running main of " + arguments.mainClass() + " failed: " + e, e);
         } finally {
             thread.setContextClassLoader(previousLoader);
         }

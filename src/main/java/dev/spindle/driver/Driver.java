@@ -3,20 +3,12 @@ package dev.spindle.driver;
 import static java.util.Objects.requireNonNull;
 
 import dev.spindle.cluster.ClusterBackend;
-import dev.spindle.cluster.ExecutorCommand;
-import dev.spindle.cluster.ExecutorProvisioner;
-import dev.spindle.cluster.ExternalClusterManager;
-import dev.spindle.cluster.LocalClusterProvisioner;
 import dev.spindle.common.Clock;
 import dev.spindle.common.ErrorCode;
-import dev.spindle.common.ExecutorId;
 import dev.spindle.common.SpindleException;
 import dev.spindle.config.MasterSpec;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
-import dev.spindle.executor.Executor;
-import dev.spindle.executor.ExecutorServices;
-import dev.spindle.executor.TaskStatusSink;
 import dev.spindle.plan.AccumulatorRegistry;
 import dev.spindle.plan.Node;
 import dev.spindle.plan.ResultFunction;
@@ -25,11 +17,11 @@ import dev.spindle.scheduler.dag.StageSerializer;
 import dev.spindle.scheduler.spi.CacheLocations;
 import dev.spindle.scheduler.spi.ListenerBus;
 import dev.spindle.scheduler.spi.SchedulerBackend;
+import dev.spindle.scheduler.spi.SchedulerListener;
 import dev.spindle.scheduler.task.TaskScheduler;
 import dev.spindle.serde.ClosureSerializer;
 import dev.spindle.serde.DefaultRecordSerializer;
 import dev.spindle.serde.RecordSerializer;
-import dev.spindle.shuffle.LocalBlockFetcher;
 import dev.spindle.shuffle.MapOutputTracker;
 import dev.spindle.ui.ConsoleProgressBar;
 import java.io.IOException;
@@ -39,8 +31,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -71,24 +61,14 @@ public final class Driver implements AutoCloseable {
     private final ConsoleProgressBar progressBar;
     private final SchedulerBackend backend;
 
-    private Driver(SpindleConf conf, ClassLoader classLoader) {
+    private Driver(SpindleConf conf, ClassLoader classLoader, BackendFactory backends,
+            List<SchedulerListener> listeners) {
         this.conf = conf;
         this.classLoader = classLoader;
-        MasterSpec master = MasterSpec.parse(conf.get(SpindleConfig.MASTER));
-        ExternalClusterManager.Factory external = null;
-        if (master.kind() == MasterSpec.Kind.YARN) {
-            external = ExternalClusterManager.installed().orElseThrow(() -> SpindleException.invalidArgument(
-                    "spindle.master=yarn: a YARN driver runs inside the ApplicationMaster, which this JVM is not; "
-                            + "submit the application with bin/spindle-submit --master yarn (or yarn jar), or use "
-                            + "local[N] or local-cluster[E,C,MB] here"));
-        }
+        listeners.forEach(bus::addListener);
         this.localDir = createLocalDir(conf);
-        this.backend = switch (master.kind()) {
-            case LOCAL -> new LocalBackend(master.threads(), localHostName(),
-                    sink -> newLocalExecutor(master.threads(), sink));
-            case LOCAL_CLUSTER -> clusterBackend(localClusterProvisioner(master));
-            case YARN -> clusterBackend(external.create(conf, localDir, bus));
-        };
+        this.backend = requireNonNull(backends.create(new BackendContext(conf, classLoader, localDir, localHostName(),
+                bus, tracker, cacheLocations, broadcasts, closures, serializer)), "the backend factory returned null");
         SchedulerBackend backend = this.backend;
         TaskScheduler.Settings settings = new TaskScheduler.Settings(conf.get(SpindleConfig.TASK_MAX_FAILURES),
                 conf.get(SpindleConfig.LOCALITY_WAIT).toMillis());
@@ -110,64 +90,42 @@ public final class Driver implements AutoCloseable {
         bus.addListener(progressBar);
     }
 
-    /** Validates {@code conf} and starts a driver; the caller closes it. */
+    /**
+     * Validates {@code conf} and starts a driver whose executors come from the local backend its master names
+     * ({@code local[N]} or {@code local-cluster[E,C,MB]}); the caller closes it.
+     */
     public static Driver start(SpindleConf conf, ClassLoader classLoader) {
         requireNonNull(conf, "conf is null");
-        requireNonNull(classLoader, "classLoader is null");
         conf.validate();
-        Driver driver = new Driver(conf, classLoader);
-        driver.dagScheduler.start();
-        LOG.info("Driver of {} started (master {}, local dir {})", conf.get(SpindleConfig.APP_NAME),
-                conf.get(SpindleConfig.MASTER), driver.localDir);
-        return driver;
-    }
-
-    private Executor newLocalExecutor(int cores, TaskStatusSink sink) {
-        ExecutorServices services = ExecutorServices.assemble(new ExecutorServices.Wiring(ExecutorId.DRIVER,
-                localHostName(), -1, cores, conf, classLoader, closures::deserialize, serializer, localDir, tracker,
-                files -> new LocalBlockFetcher(files, ExecutorId.DRIVER), broadcasts::fetch, null));
-        return new Executor(services, sink);
-    }
-
-    /** Executor JVMs on this machine, launched as YARN launches containers, talking to the driver over RPC. */
-    private ExecutorProvisioner localClusterProvisioner(MasterSpec master) {
-        String host = localHostName();
-        String classPath = LocalClusterProvisioner.classPath(classLoader);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Map<String, String> properties = new TreeMap<>();
-        for (String key : new String[] {"log4j2.configurationFile", "log4j.configurationFile"}) {
-            String value = System.getProperty(key);
-            if (value != null) {
-                properties.put(key, value);
-            }
-        }
-        String javaOptions = (sharedClassArchiveOption() + " " + conf.get(SpindleConfig.EXECUTOR_EXTRA_JAVA_OPTIONS))
-                .strip();
-        return new LocalClusterProvisioner(master.executors(),
-                master.coresPerExecutor(), localDir.resolve("executors"), launch -> new ExecutorCommand(java,
-                        master.memoryMbPerExecutor(), classPath, javaOptions,
-                        properties, launch.driver().host(), launch.driver().port(), launch.executorId(), host,
-                        master.coresPerExecutor(), launch.driver().secretFile(), launch.driver().confFile(),
-                        launch.dir().resolve("local").toString()));
-    }
-
-    private SchedulerBackend clusterBackend(ExecutorProvisioner provisioner) {
-        return new ClusterBackend(new ClusterBackend.Services(conf, classLoader, localDir, localHostName(),
-                broadcasts::fetch, tracker, serializer, cacheLocations), provisioner);
+        return start(conf, classLoader, LocalBackends.forMaster(MasterSpec.parse(conf.get(SpindleConfig.MASTER))),
+                List.of());
     }
 
     /**
-     * The class data sharing archive this JVM maps (bin/spindle-submit makes one), for executors on this machine:
-     * their class path is this JVM's with the application's jars appended, which the archive accepts, and it holds
-     * the executor's classes too (local runs load them in the driver). Saves most of an executor JVM's class loading.
+     * Validates {@code conf} and starts a driver on the backend {@code backends} builds; {@code listeners} hear
+     * every event from the first on (the event log among them). The caller closes the driver.
      */
-    private static String sharedClassArchiveOption() {
-        for (String argument : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (argument.startsWith("-XX:SharedArchiveFile=") && !argument.contains(" ")) {
-                return argument;
+    public static Driver start(SpindleConf conf, ClassLoader classLoader, BackendFactory backends,
+            List<SchedulerListener> listeners) {
+        requireNonNull(conf, "conf is null");
+        requireNonNull(classLoader, "classLoader is null");
+        requireNonNull(backends, "backends is null");
+        requireNonNull(listeners, "listeners is null");
+        conf.validate();
+        Driver driver = new Driver(conf, classLoader, backends, List.copyOf(listeners));
+        try {
+            driver.dagScheduler.start();
+        } catch (RuntimeException e) {
+            try {
+                driver.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
             }
+            throw e;
         }
-        return "";
+        LOG.info("Driver of {} started (master {}, local dir {})", conf.get(SpindleConfig.APP_NAME),
+                conf.get(SpindleConfig.MASTER), driver.localDir);
+        return driver;
     }
 
     private static Path createLocalDir(SpindleConf conf) {
@@ -181,7 +139,8 @@ public final class Driver implements AutoCloseable {
         }
     }
 
-    static String localHostName() {
+    /** This machine's host name, as executors reach the driver. */
+    public static String localHostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
@@ -255,6 +214,11 @@ public final class Driver implements AutoCloseable {
 
     public int defaultParallelism() {
         return conf.getOptional(SpindleConfig.DEFAULT_PARALLELISM).orElseGet(dagScheduler::defaultParallelism);
+    }
+
+    /** Fails every running job with {@code reason}; the driver stays up for the next ones. */
+    public void cancelAllJobs(String reason) {
+        dagScheduler.cancelAllJobs(reason);
     }
 
     /** Cancels running jobs, stops executors and threads, deletes local files. */

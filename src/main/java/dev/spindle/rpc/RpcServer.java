@@ -43,23 +43,61 @@ public final class RpcServer implements AutoCloseable {
         this.handler = handler;
     }
 
-    /** Listens on {@code bindHost:port} ({@code port} 0 picks a free one). */
-    public static RpcServer start(String bindHost, int port, AppSecret secret, RpcSettings settings,
-            RpcHandler handler) {
-        requireNonNull(secret, "secret is null");
-        requireNonNull(settings, "settings is null");
-        requireNonNull(handler, "handler is null");
+    /**
+     * A listening socket that accepts nothing yet: a process can learn and publish its port (the ApplicationMaster
+     * registers it with the ResourceManager) before it is ready to serve. {@link #start(BoundPort, AppSecret,
+     * RpcSettings, RpcHandler)} takes it over; closing an unused one frees the port.
+     */
+    public static final class BoundPort implements AutoCloseable {
+        private final ServerSocket socket;
+
+        private BoundPort(ServerSocket socket) {
+            this.socket = socket;
+        }
+
+        public int port() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                LOG.debug("Closing unused server socket: {}", e.toString());
+            }
+        }
+    }
+
+    /** Binds {@code bindHost:port} ({@code port} 0 picks a free one); connections wait in the backlog. */
+    public static BoundPort bind(String bindHost, int port) {
+        requireNonNull(bindHost, "bindHost is null");
         try {
             ServerSocket socket = new ServerSocket();
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(bindHost), port), 128);
-            RpcServer server = new RpcServer(socket, secret, settings, handler);
-            new NamedThreadFactory("spindle-rpc-accept", true).newThread(server::acceptLoop).start();
-            LOG.info("RPC server listening on {}", socket.getLocalSocketAddress());
-            return server;
+            return new BoundPort(socket);
         } catch (IOException e) {
             throw new RpcException("cannot listen on " + bindHost + ":" + port + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Listens on {@code bindHost:port} ({@code port} 0 picks a free one). */
+    public static RpcServer start(String bindHost, int port, AppSecret secret, RpcSettings settings,
+            RpcHandler handler) {
+        return start(bind(bindHost, port), secret, settings, handler);
+    }
+
+    /** Serves connections on {@code bound}, which the server now owns. */
+    public static RpcServer start(BoundPort bound, AppSecret secret, RpcSettings settings, RpcHandler handler) {
+        requireNonNull(bound, "bound is null");
+        requireNonNull(secret, "secret is null");
+        requireNonNull(settings, "settings is null");
+        requireNonNull(handler, "handler is null");
+        RpcServer server = new RpcServer(bound.socket, secret, settings, handler);
+        new NamedThreadFactory("spindle-rpc-accept", true).newThread(server::acceptLoop).start();
+        LOG.info("RPC server listening on {}", bound.socket.getLocalSocketAddress());
+        return server;
     }
 
     public int port() {

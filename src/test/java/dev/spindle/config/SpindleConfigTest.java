@@ -55,7 +55,7 @@ class SpindleConfigTest {
         DEFAULTS.put("spindle.rpc.connectTimeout", "30s");
         DEFAULTS.put("spindle.yarn.queue", "default");
         DEFAULTS.put("spindle.yarn.tags", "");
-        DEFAULTS.put("spindle.yarn.maxAppAttempts", null);
+        DEFAULTS.put("spindle.yarn.maxAppAttempts", "2");
         DEFAULTS.put("spindle.yarn.attemptFailuresValidityInterval", null);
         DEFAULTS.put("spindle.yarn.submit.waitAppCompletion", "true");
         DEFAULTS.put("spindle.yarn.report.interval", "1s");

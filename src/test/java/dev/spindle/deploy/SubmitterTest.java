@@ -35,10 +35,15 @@ class SubmitterTest {
                         import java.nio.file.*;
                         public class Echo {
                             public static void main(String[] args) throws Exception {
+                                java.util.Map<String, String> conf;
+                                try (dev.spindle.api.Context ctx = dev.spindle.api.Context.create()) {
+                                    conf = ctx.conf().asMap();
+                                }
                                 String report = String.join(",", args)
-                                        + "\\nmemory=" + System.getProperty("spindle.executor.memory")
-                                        + "\\nmaster=" + System.getProperty("spindle.master")
-                                        + "\\nname=" + System.getProperty("spindle.app.name")
+                                        + "\\nmemory=" + conf.get("spindle.executor.memory")
+                                        + "\\nmaster=" + conf.get("spindle.master")
+                                        + "\\nname=" + conf.get("spindle.app.name")
+                                        + "\\nproperty=" + System.getProperty("spindle.master")
                                         + "\\nloader=" + (Thread.currentThread().getContextClassLoader()
                                                 == Echo.class.getClassLoader())
                                         + "\\nhelper=" + new Helper().greet();
@@ -115,24 +120,23 @@ class SubmitterTest {
                 "memory=2g",
                 "master=local[2]",
                 "name=app.Echo",
+                "property=null",
                 "loader=true",
                 "helper=hi");
         assertThat(err()).isEmpty();
-        // The submitter leaves no trace in this JVM.
-        assertThat(System.getProperty("spindle.executor.memory")).isNull();
-        assertThat(System.getProperty("spindle.master")).isNull();
+        // The configuration reached the program through its host, which is gone with it.
+        assertThat(dev.spindle.driver.DriverHost.current()).isEmpty();
         assertThat(Thread.currentThread().getContextClassLoader()).isNotInstanceOf(java.net.URLClassLoader.class);
     }
 
     @Test
-    void previousSystemPropertiesAreRestored() throws IOException {
+    void systemPropertiesDoNotConfigureASubmittedProgram() throws IOException {
         System.setProperty("spindle.app.name", "outer");
         try {
             Path report = dir.resolve("report.txt");
             assertThat(run("--name", "inner", "--class", "app.Echo", appJar.toString(), report.toString()))
                     .isZero();
             assertThat(Files.readString(report)).contains("name=inner");
-            assertThat(System.getProperty("spindle.app.name")).isEqualTo("outer");
         } finally {
             System.clearProperty("spindle.app.name");
         }

@@ -3,6 +3,8 @@ package dev.spindle.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spindle.config.SpindleConf;
+import dev.spindle.driver.DriverHost;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,14 +25,9 @@ class ExamplesTest {
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void localMaster() {
-        System.setProperty("spindle.master", "local[2]");
-    }
-
-    @AfterEach
-    void clear() {
-        System.clearProperty("spindle.master");
+    /** Runs an example's main as spindle-submit --master local[2] does. */
+    private static void submitted(DriverHost.Program main) throws Exception {
+        DriverHost.local(SpindleConf.empty().with("spindle.master", "local[2]")).run(main);
     }
 
     /** {@code count} lines of a 10-character printable key followed by a payload. */
@@ -60,7 +55,7 @@ class ExamplesTest {
     }
 
     @Test
-    void wordCount() throws IOException {
+    void wordCount() throws Exception {
         Path in = dir.resolve("in.txt");
         Random random = new Random(5);
         Map<String, Integer> expected = new HashMap<>();
@@ -76,7 +71,7 @@ class ExamplesTest {
         }
         Files.write(in, lines);
         Path out = dir.resolve("out");
-        WordCount.main(new String[] {in.toString(), out.toString()});
+        submitted(() -> WordCount.main(new String[] {in.toString(), out.toString()}));
         Map<String, Integer> actual = new HashMap<>();
         for (String line : readOutput(out)) {
             String[] fields = line.split("\t");
@@ -87,12 +82,12 @@ class ExamplesTest {
     }
 
     @Test
-    void sortWritesPartFilesInGlobalOrder() throws IOException {
+    void sortWritesPartFilesInGlobalOrder() throws Exception {
         Path in = dir.resolve("records.txt");
         List<String> records = sortRecords(new Random(9), 5000);
         Files.write(in, records);
         Path out = dir.resolve("sorted");
-        Sort.main(new String[] {in.toString(), out.toString()});
+        submitted(() -> Sort.main(new String[] {in.toString(), out.toString()}));
         List<String> sorted = readOutput(out);
         assertThat(sorted).hasSize(5000).containsExactlyInAnyOrderElementsOf(records);
         for (int i = 1; i < sorted.size(); i++) {
@@ -102,7 +97,7 @@ class ExamplesTest {
     }
 
     @Test
-    void pageRankMatchesAPlainJavaComputation() throws IOException {
+    void pageRankMatchesAPlainJavaComputation() throws Exception {
         Path in = dir.resolve("edges.txt");
         Random random = new Random(4);
         List<String> edges = new ArrayList<>();
@@ -111,7 +106,7 @@ class ExamplesTest {
         }
         Files.write(in, edges);
         Path out = dir.resolve("ranks");
-        PageRank.main(new String[] {in.toString(), "5", out.toString()});
+        submitted(() -> PageRank.main(new String[] {in.toString(), "5", out.toString()}));
         Map<String, Double> actual = new HashMap<>();
         for (String line : readOutput(out)) {
             String[] fields = line.split("\t");
@@ -124,29 +119,29 @@ class ExamplesTest {
     }
 
     @Test
-    void joinWritesEveryMatch() throws IOException {
+    void joinWritesEveryMatch() throws Exception {
         Path left = dir.resolve("left.txt");
         Path right = dir.resolve("right.txt");
         Files.write(left, List.of("1,a", "2,b", "2,bb", "3,c", "5,e"));
         Files.write(right, List.of("2,two", "3,three", "4,four", "3,drei"));
         Path out = dir.resolve("joined");
-        Join.main(new String[] {left.toString(), right.toString(), out.toString()});
+        submitted(() -> Join.main(new String[] {left.toString(), right.toString(), out.toString()}));
         assertThat(readOutput(out)).containsExactlyInAnyOrder("2\tb\ttwo", "2\tbb\ttwo", "3\tc\tthree", "3\tc\tdrei");
     }
 
     @Test
     void wrongArgumentsGiveTheUsageLine() {
-        assertThatThrownBy(() -> WordCount.main(new String[] {"only-one"}))
+        assertThatThrownBy(() -> submitted(() -> WordCount.main(new String[] {"only-one"})))
                 .hasMessageContaining("usage: WordCount IN OUT");
     }
 
     @Test
-    void anExistingOutputDirectoryIsRefusedBeforeAnyTaskRuns() throws IOException {
+    void anExistingOutputDirectoryIsRefusedBeforeAnyTaskRuns() throws Exception {
         Path in = dir.resolve("in.txt");
         Files.write(in, List.of("a b"));
         Path out = Files.createDirectories(dir.resolve("exists"));
         Files.writeString(out.resolve("keep.txt"), "precious");
-        assertThatThrownBy(() -> WordCount.main(new String[] {in.toString(), out.toString()}))
+        assertThatThrownBy(() -> submitted(() -> WordCount.main(new String[] {in.toString(), out.toString()})))
                 .hasMessageContaining("already exists")
                 .hasMessageContaining("spindle.output.overwrite");
         assertThat(out.resolve("keep.txt")).hasContent("precious");

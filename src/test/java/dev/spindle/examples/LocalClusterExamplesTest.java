@@ -2,6 +2,8 @@ package dev.spindle.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spindle.config.SpindleConf;
+import dev.spindle.driver.DriverHost;
 import dev.spindle.api.Context;
 import dev.spindle.api.Dataset;
 import dev.spindle.api.LongAccumulator;
@@ -22,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -73,11 +74,6 @@ class LocalClusterExamplesTest {
         right = Files.write(dir.resolve("right.txt"), rightLines);
     }
 
-    @AfterEach
-    void clear() {
-        System.clearProperty("spindle.master");
-    }
-
     private interface Program {
         void run(String[] args) throws Exception;
     }
@@ -86,11 +82,10 @@ class LocalClusterExamplesTest {
     private static void sameOutput(String name, Program program, String... args) throws Exception {
         List<List<String>> outputs = new ArrayList<>();
         for (String master : List.of("local[2]", CLUSTER)) {
-            System.setProperty("spindle.master", master);
             Path out = dir.resolve(name + "-" + (master.startsWith("local[") ? "local" : "cluster"));
             String[] withOut = java.util.Arrays.copyOf(args, args.length + 1);
             withOut[args.length] = out.toString();
-            program.run(withOut);
+            DriverHost.local(SpindleConf.empty().with("spindle.master", master)).run(() -> program.run(withOut));
             outputs.add(ExamplesTest.readOutput(out));
         }
         assertThat(outputs.get(0)).isNotEmpty();

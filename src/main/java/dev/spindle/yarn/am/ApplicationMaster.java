@@ -1,10 +1,12 @@
 package dev.spindle.yarn.am;
 
-import dev.spindle.cluster.ExternalClusterManager;
+import dev.spindle.cluster.ClusterBackend;
 import dev.spindle.common.StackTraces;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
-import dev.spindle.rpc.AppSecret;
+import dev.spindle.driver.Driver;
+import dev.spindle.driver.DriverHost;
+import dev.spindle.rpc.RpcServer;
 import dev.spindle.yarn.StagedResources;
 import dev.spindle.yarn.allocator.YarnAllocator;
 import java.io.IOException;
@@ -13,19 +15,13 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.Text;
-import org.apache.hadoop.security.UserGroupInformation;
-import org.apache.hadoop.yarn.api.ApplicationConstants;
-import org.apache.hadoop.yarn.api.records.ApplicationAttemptId;
-import org.apache.hadoop.yarn.api.records.ContainerId;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
 import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
@@ -36,11 +32,19 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The YARN ApplicationMaster: hosts the driver. It runs the user's {@code main} in a driver thread with the
- * application jar's class loader, after registering with the ResourceManager; each {@code Context} the program
- * creates gets its executors from a {@link YarnAllocator}. The final
- * status follows how {@code main} ends: it returns, SUCCEEDED; it throws, FAILED with the exception as diagnostics;
- * {@code System.exit(n)}, SUCCEEDED only for 0. Then it unregisters and deletes the staging directory.
+ * The YARN ApplicationMaster: the composition root of a driver on YARN. It starts its parts in a declared order:
+ * <ol>
+ *   <li>bind the driver's RPC port and register with the ResourceManager with that host and port;</li>
+ *   <li>the driver: its backend and RPC server, and the allocator, which asks for executors at once, while the
+ *       program is still starting;</li>
+ *   <li>the user's {@code main} in a driver thread, with the application jar's class loader and the driver as its
+ *       host ({@link DriverHost}): every {@code Context} it creates runs on that driver.</li>
+ * </ol>
+ * The final status follows how {@code main} ends: it returns, SUCCEEDED; it throws, FAILED with the exception as
+ * diagnostics, and no retry (rerunning a bug wastes the cluster); {@code System.exit(n)}, SUCCEEDED only for 0.
+ * Then it unregisters and deletes the staging directory. When the AM itself fails outside {@code main}, it exits
+ * without unregistering so that YARN starts another attempt, except on the last attempt, where it unregisters
+ * FAILED and deletes the staging directory.
  */
 public final class ApplicationMaster {
     private static final Logger LOG = LogManager.getLogger(ApplicationMaster.class);
@@ -54,8 +58,6 @@ public final class ApplicationMaster {
     private final java.nio.file.Path workDir;
     private final Map<String, String> env;
     private final YarnConfiguration yarnConf = new YarnConfiguration();
-    private AMRMClientAsync<ContainerRequest> amrm;
-    private String host = "";
 
     ApplicationMaster(java.nio.file.Path workDir, Map<String, String> env) {
         this.workDir = workDir;
@@ -67,7 +69,7 @@ public final class ApplicationMaster {
         try {
             code = new ApplicationMaster(java.nio.file.Path.of("").toAbsolutePath(), System.getenv()).run();
         } catch (Throwable t) {
-            LOG.fatal("ApplicationMaster failed", t);
+            LOG.fatal("ApplicationMaster failed; YARN starts another attempt if any is left", t);
             code = 1;
         }
         LogManager.shutdown();
@@ -75,56 +77,31 @@ public final class ApplicationMaster {
     }
 
     int run() throws IOException, YarnException {
-        SpindleConf conf = SpindleConf.fromFile(workDir.resolve(StagedResources.inConfArchive(
-                StagedResources.SPINDLE_CONF)));
-        List<String> lines = Files.readAllLines(workDir.resolve(StagedResources.inConfArchive(
-                StagedResources.APP_ARGS)), StandardCharsets.UTF_8);
-        String mainClass = lines.get(0);
-        List<String> args = new ArrayList<>();
-        for (String line : lines.subList(1, lines.size())) {
-            args.add(new String(Base64.getDecoder().decode(line), StandardCharsets.UTF_8));
-        }
-        StagedResources listed = StagedResources.readFrom(workDir.resolve(StagedResources.inConfArchive(
-                StagedResources.FILE_NAME)));
-        ApplicationAttemptId attempt = ContainerId.fromString(
-                env.get(ApplicationConstants.Environment.CONTAINER_ID.name())).getApplicationAttemptId();
-        host = env.getOrDefault(ApplicationConstants.Environment.NM_HOST.name(), "");
-        byte[] key = UserGroupInformation.getCurrentUser().getCredentials()
-                .getSecretKey(new Text(AppSecret.CREDENTIALS_ALIAS));
-        if (key == null) {
-            throw new IllegalStateException("the AM's credentials hold no " + AppSecret.CREDENTIALS_ALIAS
-                    + "; was the application submitted by spindle-submit?");
-        }
+        AmLaunch launch = AmLaunch.read(workDir, env);
         FileSystem fs = FileSystem.get(yarnConf);
-        Path stagingDir = new Path(env.get(StagedResources.STAGING_DIR_ENV));
-        // The list was written before the archive that holds it; executors get the archive too.
-        StagedResources staged = listed.with(StagedResources.describe(fs, new Path(stagingDir,
-                StagedResources.CONF_ARCHIVE_FILE), StagedResources.CONF_ARCHIVE, StagedResources.Role.CONF_ARCHIVE,
-                false));
-        LOG.info("ApplicationMaster {} starting {} (staging dir {})", attempt, mainClass, stagingDir);
+        Path stagingDir = launch.stagingDir();
+        StagedResources staged = launch.staged(fs);
+        LOG.info("ApplicationMaster {} (attempt {} of {}) starting {} (staging dir {})", launch.attempt(),
+                launch.attempt().getAttemptId(), launch.maxAttempts(), launch.mainClass(), stagingDir);
 
         YarnAllocator allocator = new YarnAllocator(new YarnAllocator.Settings(yarnConf, fs, stagingDir, staged,
-                AppSecret.of(key)));
-        amrm = AMRMClientAsync.createAMRMClientAsync(1000, allocator.rmCallbacks());
+                launch.secret()));
+        AMRMClientAsync<ContainerRequest> amrm = AMRMClientAsync.createAMRMClientAsync(1000,
+                allocator.rmCallbacks());
         NMClientAsync nm = NMClientAsync.createNMClientAsync(allocator.nmCallbacks());
         nm.init(yarnConf);
         nm.start();
         allocator.attach(amrm, nm);
-        ExternalClusterManager.install((driverConf, localDir, events) -> {
-            JobProgress progress = new JobProgress();
-            events.addListener(progress);
-            allocator.reportProgress(progress::progress);
-            return allocator.provisioner(driverConf);
-        });
-
-        // Registered before main runs: the RM expires an attempt that has not registered within its liveness
-        // interval (10 min by default), however long main takes to create its first Context.
-        register();
         Outcome outcome;
         try {
-            outcome = runUserMain(conf, mainClass, args, staged.applicationJars());
-        } finally {
-            ExternalClusterManager.uninstall();
+            outcome = runDriver(launch, allocator, amrm);
+        } catch (RuntimeException | IOException | Error e) {
+            if (!launch.lastAttempt()) {
+                throw e;
+            }
+            LOG.error("ApplicationMaster failed on the last attempt; ending the application", e);
+            outcome = new Outcome(FinalApplicationStatus.FAILED, "The ApplicationMaster failed on its last attempt ("
+                    + launch.attempt().getAttemptId() + " of " + launch.maxAttempts() + "): " + describe(e));
         }
         List<String> containerFailures = allocator.recentFailures();
         if (outcome.status() != FinalApplicationStatus.SUCCEEDED && !containerFailures.isEmpty()) {
@@ -135,54 +112,88 @@ public final class ApplicationMaster {
         LOG.info("The application ended: {}{}", outcome.status(),
                 outcome.diagnostics().isEmpty() ? "" : " (" + outcome.diagnostics().lines().findFirst().orElse("")
                         + ")");
-        amrm.unregisterApplicationMaster(outcome.status(), outcome.diagnostics(), "");
-        if (!conf.get(SpindleConfig.YARN_PRESERVE_STAGING_FILES)) {
-            try {
-                fs.delete(stagingDir, true);
-            } catch (IOException e) {
-                LOG.warn("Could not delete the staging directory {}: {}", stagingDir, e.toString());
+        try {
+            if (amrm.isInState(org.apache.hadoop.service.Service.STATE.STARTED)) {
+                amrm.unregisterApplicationMaster(outcome.status(), outcome.diagnostics(), "");
             }
+        } finally {
+            if (!launch.conf().get(SpindleConfig.YARN_PRESERVE_STAGING_FILES)) {
+                try {
+                    fs.delete(stagingDir, true);
+                } catch (IOException e) {
+                    LOG.warn("Could not delete the staging directory {}: {}", stagingDir, e.toString());
+                }
+            }
+            nm.stop();
+            amrm.stop();
         }
-        nm.stop();
-        amrm.stop();
         return 0;
     }
 
-    /** Starts the ResourceManager client and registers (no RPC port: executors learn the driver's from it). */
-    private void register() {
+    /** Registers, starts the driver and runs {@code main} on it; returns how the program ended. */
+    private Outcome runDriver(AmLaunch launch, YarnAllocator allocator, AMRMClientAsync<ContainerRequest> amrm)
+            throws IOException {
+        SpindleConf driverConf = launch.conf().with(SpindleConfig.MASTER, "yarn");
+        if (driverConf.getOptional(SpindleConfig.LOCAL_DIR).isEmpty()) {
+            // The driver's files (the secret file among them) go under the container's directory, which YARN
+            // deletes whatever way the attempt ends, rather than /tmp.
+            driverConf = driverConf.with(SpindleConfig.LOCAL_DIR, workDir.resolve("spindle-local").toString());
+        }
+        String host = Driver.localHostName();
+        RpcServer.BoundPort rpcPort = RpcServer.bind(host, 0);
+        try (URLClassLoader loader = applicationLoader(launch.applicationJars())) {
+            register(amrm, host, rpcPort.port());
+            JobProgress progress = new JobProgress();
+            allocator.reportProgress(progress::progress);
+            Driver driver = Driver.start(driverConf, loader, parts -> new ClusterBackend(parts.clusterServices(),
+                    allocator.provisioner(parts.conf()), rpcPort), List.of(progress));
+            try {
+                return runUserMain(DriverHost.of(driver, "the ApplicationMaster"), loader, launch.mainClass(),
+                        launch.args());
+            } finally {
+                driver.close();
+            }
+        } finally {
+            rpcPort.close();
+        }
+    }
+
+    /** Starts the ResourceManager client and registers with the driver's RPC address. */
+    private void register(AMRMClientAsync<ContainerRequest> amrm, String host, int rpcPort) {
         amrm.init(yarnConf);
         amrm.start();
         try {
-            var response = amrm.registerApplicationMaster(host, -1, "");
-            LOG.info("Registered with the ResourceManager; the largest container is {}",
+            var response = amrm.registerApplicationMaster(host, rpcPort, "");
+            LOG.info("Registered with the ResourceManager as {}:{}; the largest container is {}", host, rpcPort,
                     response.getMaximumResourceCapability());
         } catch (YarnException | IOException e) {
             throw new IllegalStateException("cannot register the ApplicationMaster with the ResourceManager: " + e, e);
         }
     }
 
-    /** Runs {@code main} in a driver thread whose exits are trapped; returns how it ended. */
-    private Outcome runUserMain(SpindleConf conf, String mainClass, List<String> args, List<String> jars)
-            throws IOException {
-        conf.with(SpindleConfig.MASTER, "yarn").asMap().forEach(System::setProperty);
-        if (conf.getOptional(SpindleConfig.LOCAL_DIR).isEmpty()) {
-            // The driver's files (the secret file among them) go under the container's directory, which YARN
-            // deletes whatever way the attempt ends, rather than /tmp.
-            System.setProperty(SpindleConfig.LOCAL_DIR.key(), workDir.resolve("spindle-local").toString());
-        }
+    private URLClassLoader applicationLoader(List<String> jars) throws IOException {
         List<URL> urls = new ArrayList<>();
         for (String jar : jars) {
             urls.add(workDir.resolve(jar).toUri().toURL());
         }
+        return new URLClassLoader("spindle-app", urls.toArray(new URL[0]), ApplicationMaster.class.getClassLoader());
+    }
+
+    /** Runs {@code main} in a driver thread whose exits are trapped; returns how it ended. */
+    private static Outcome runUserMain(DriverHost host, ClassLoader loader, String mainClass, List<String> args) {
         ThreadGroup userThreads = new ThreadGroup("spindle-user");
         // Completed by main's end, or by System.exit from any of the application's threads (the driver thread
         // may then still be running; the AM ends it when it exits).
-        java.util.concurrent.CompletableFuture<Outcome> outcome = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         ExitTrap trap = ExitTrap.install(userThreads, status -> outcome.complete(exitOutcome(status)));
-        try (URLClassLoader loader = new URLClassLoader("spindle-app", urls.toArray(new URL[0]),
-                ApplicationMaster.class.getClassLoader())) {
-            Thread driver = new Thread(userThreads, () -> outcome.complete(invokeMain(loader, mainClass, args)),
-                    "spindle-driver");
+        try {
+            Thread driver = new Thread(userThreads, () -> {
+                try {
+                    host.run(() -> outcome.complete(invokeMain(loader, mainClass, args)));
+                } catch (Exception e) {
+                    outcome.complete(new Outcome(FinalApplicationStatus.FAILED, "the driver thread failed: " + e));
+                }
+            }, "spindle-driver");
             driver.setContextClassLoader(loader);
             driver.start();
             Outcome result = outcome.get();
@@ -192,7 +203,7 @@ public final class ApplicationMaster {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome(FinalApplicationStatus.FAILED, "the ApplicationMaster was interrupted");
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             return new Outcome(FinalApplicationStatus.FAILED, "the driver thread failed: " + e.getCause());
         } finally {
             trap.uninstall();

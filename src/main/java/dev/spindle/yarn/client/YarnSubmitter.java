@@ -81,6 +81,10 @@ public final class YarnSubmitter {
             requireNonNull(mainClass, "mainClass is null");
             args = List.copyOf(args);
         }
+
+        Application withConf(SpindleConf resolved) {
+            return new Application(resolved, jar, mainClass, args, spindleHome, log4jConfig);
+        }
     }
 
     private final Configuration hadoopConf;
@@ -101,7 +105,11 @@ public final class YarnSubmitter {
     }
 
     /** Submits {@code app} and, unless {@code spindle.yarn.submit.waitAppCompletion=false}, waits for its end. */
-    public int submit(Application app) {
+    public int submit(Application requested) {
+        // The AM learns from the staged configuration how many attempts it has, so that it knows its last.
+        int attempts = maxAppAttempts(requested.conf(), hadoopConf);
+        Application app = requested.withConf(requested.conf().with(SpindleConfig.YARN_MAX_APP_ATTEMPTS,
+                Integer.toString(attempts)));
         SpindleConf conf = app.conf();
         List<java.nio.file.Path> extraJars;
         List<java.nio.file.Path> files;
@@ -144,7 +152,7 @@ public final class YarnSubmitter {
                 if (!tags.isEmpty()) {
                     context.setApplicationTags(tags);
                 }
-                conf.getOptional(SpindleConfig.YARN_MAX_APP_ATTEMPTS).ifPresent(context::setMaxAppAttempts);
+                context.setMaxAppAttempts(attempts);
                 conf.getOptional(SpindleConfig.YARN_ATTEMPT_FAILURES_VALIDITY_INTERVAL)
                         .ifPresent(d -> context.setAttemptFailuresValidityInterval(d.toMillis()));
                 context.setResource(amResource);
@@ -225,6 +233,17 @@ public final class YarnSubmitter {
         yarn.init(hadoopConf);
         yarn.start();
         return yarn;
+    }
+
+    /**
+     * ApplicationMaster attempts: {@code spindle.yarn.maxAppAttempts} (default 2: a lost AM is retried and resumes
+     * from the event log), never more than the ResourceManager's {@code yarn.resourcemanager.am.max-attempts},
+     * which caps it anyway.
+     */
+    static int maxAppAttempts(SpindleConf conf, Configuration hadoopConf) {
+        int clusterMax = hadoopConf.getInt(YarnConfiguration.RM_AM_MAX_ATTEMPTS,
+                YarnConfiguration.DEFAULT_RM_AM_MAX_ATTEMPTS);
+        return Math.max(1, Math.min(conf.get(SpindleConfig.YARN_MAX_APP_ATTEMPTS), clusterMax));
     }
 
     /** {@code /user/<user>/.spindle/staging/<appId>} on the default file system. */
