@@ -118,6 +118,23 @@ public final class SpindleConfig {
             "128m", "Largest input split of textFile and avroFile.")
             .checkValue(v -> v >= 1024, "is below the minimum 1k"));
 
+    // ---- event log and recovery --------------------------------------------------------
+    public static final ConfigEntry<Boolean> EVENT_LOG_ENABLED = bool("spindle.eventLog.enabled", null,
+            "Write the driver's event log (the application's history and the journal from which a restarted "
+                    + "ApplicationMaster attempt resumes). Unset: on for master yarn, where recovery needs it, off "
+                    + "in local modes.");
+    public static final ConfigEntry<String> EVENT_LOG_DIR = string("spindle.eventLog.dir", null,
+            "Directory on any Hadoop FileSystem that holds the event logs, one file per ApplicationMaster attempt: "
+                    + "DIR/<appId>/attempt-<n>.avro. Unset: .spindle/events in the home directory of the user on the "
+                    + "default file system (/user/<user>/.spindle/events on HDFS).");
+    public static final ConfigEntry<Long> RECOVERY_MAX_RESULT_BYTES = register(bytes("spindle.recovery.maxResultBytes",
+            "64m", "Largest serialized action result written to the event log for replay; a larger result is not "
+                    + "logged, and its action runs again after an ApplicationMaster restart.")
+            .checkValue(v -> v >= 0, "must not be negative"));
+    public static final ConfigEntry<Duration> RECOVERY_EXECUTOR_RECONNECT_TIMEOUT = duration(
+            "spindle.recovery.executorReconnectTimeout", "120s",
+            "How long an executor whose driver is gone waits for a new ApplicationMaster attempt before it exits.");
+
     // ---- network ---------------------------------------------------------------------------
     public static final ConfigEntry<Long> RPC_MAX_FRAME_SIZE = register(bytes("spindle.rpc.maxFrameSize", "128m",
             "Largest RPC message between driver and executors; a bigger frame closes the connection. Task results "

@@ -38,7 +38,7 @@ class LayeringTest {
         allow("storage", "common", "config", "serde", "plan");
         allow("shuffle", "common", "config", "serde", "plan", "storage", "rpc");
         allow("io", "common", "config", "serde", "plan");
-        allow("recovery", "common", "config", "serde", "plan", "io");
+        allow("recovery", "common", "config", "serde", "plan", "io", "scheduler.spi");
         allow("scheduler.spi", "common", "plan");
         allow("scheduler.task", "common", "config", "plan", "scheduler.spi");
         allow("scheduler.dag", "common", "config", "plan", "serde", "shuffle", "recovery", "scheduler.task",

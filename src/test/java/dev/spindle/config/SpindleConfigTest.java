@@ -50,6 +50,10 @@ class SpindleConfigTest {
         DEFAULTS.put("spindle.checkpoint.dir", null);
         DEFAULTS.put("spindle.output.overwrite", "false");
         DEFAULTS.put("spindle.files.maxPartitionBytes", "128m");
+        DEFAULTS.put("spindle.eventLog.enabled", null);
+        DEFAULTS.put("spindle.eventLog.dir", null);
+        DEFAULTS.put("spindle.recovery.maxResultBytes", "64m");
+        DEFAULTS.put("spindle.recovery.executorReconnectTimeout", "120s");
         DEFAULTS.put("spindle.rpc.maxFrameSize", "128m");
         DEFAULTS.put("spindle.rpc.handshakeTimeout", "10s");
         DEFAULTS.put("spindle.rpc.connectTimeout", "30s");
@@ -91,6 +95,10 @@ class SpindleConfigTest {
         assertThat(conf.get(SpindleConfig.MEMORY_FRACTION)).isEqualTo(0.6);
         assertThat(conf.get(SpindleConfig.OUTPUT_OVERWRITE)).isFalse();
         assertThat(conf.getOptional(SpindleConfig.DEFAULT_PARALLELISM)).isEmpty();
+        assertThat(conf.getOptional(SpindleConfig.EVENT_LOG_ENABLED)).isEmpty();
+        assertThat(conf.getOptional(SpindleConfig.EVENT_LOG_DIR)).isEmpty();
+        assertThat(conf.get(SpindleConfig.RECOVERY_MAX_RESULT_BYTES)).isEqualTo(64L << 20);
+        assertThat(conf.get(SpindleConfig.RECOVERY_EXECUTOR_RECONNECT_TIMEOUT)).isEqualTo(Duration.ofSeconds(120));
         assertThatThrownBy(() -> conf.get(SpindleConfig.CHECKPOINT_DIR))
                 .hasMessageContaining("spindle.checkpoint.dir is not set and has no default");
     }
@@ -118,6 +126,8 @@ class SpindleConfigTest {
         "spindle.shuffle.file.buffer  | 100   | spindle.shuffle.file.buffer=100 must be between 1k and 64m",
         "spindle.executor.cores       | 0     | spindle.executor.cores=0 must be positive",
         "spindle.executor.instances   | -2    | spindle.executor.instances=-2 must be positive",
+        "spindle.recovery.maxResultBytes | lots  | spindle.recovery.maxResultBytes=lots is not a valid byte size",
+        "spindle.eventLog.enabled     | on    | spindle.eventLog.enabled=on is not a valid boolean",
     })
     void badValuesFailValidationNamingKeyValueAndExpectation(String key, String value, String message) {
         SpindleConf conf = SpindleConf.of(Map.of(key, value));

@@ -1,8 +1,13 @@
 package dev.spindle.scheduler.spi;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.spindle.common.ExecutorId;
 import dev.spindle.plan.TaskFailure;
 import dev.spindle.plan.TaskMetrics;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What the schedulers tell listeners (console progress bar, UI, event log). Past-tense records,
@@ -11,6 +16,35 @@ import dev.spindle.plan.TaskMetrics;
 public sealed interface SchedulerEvent {
     /** Milliseconds since the epoch when the event happened. */
     long time();
+
+    /**
+     * The driver of one ApplicationMaster attempt (or of a local application) started.
+     *
+     * @param attempt the ApplicationMaster attempt, from 1; 1 in local modes
+     * @param conf the application's resolved configuration, sorted by key
+     */
+    record ApplicationStarted(long time, String appId, int attempt, String appName, String user,
+            Map<String, String> conf) implements SchedulerEvent {
+        public ApplicationStarted {
+            requireNonNull(appId, "appId is null");
+            requireNonNull(appName, "appName is null");
+            requireNonNull(user, "user is null");
+            conf = Collections.unmodifiableMap(new TreeMap<>(Map.copyOf(requireNonNull(conf, "conf is null"))));
+        }
+    }
+
+    /**
+     * The application ended in this attempt.
+     *
+     * @param status the final status as YARN names it (SUCCEEDED, FAILED, KILLED)
+     * @param diagnostics why it failed; empty when it succeeded
+     */
+    record ApplicationEnded(long time, String status, String diagnostics) implements SchedulerEvent {
+        public ApplicationEnded {
+            requireNonNull(status, "status is null");
+            requireNonNull(diagnostics, "diagnostics is null");
+        }
+    }
 
     record JobStarted(long time, int jobId, String description, java.util.List<Integer> stageIds)
             implements SchedulerEvent {
@@ -42,5 +76,20 @@ public sealed interface SchedulerEvent {
     }
 
     record ExecutorRemoved(long time, ExecutorId executor, String reason) implements SchedulerEvent {
+    }
+
+    /**
+     * A cached partition of dataset {@code nodeId} was stored on, or removed from ({@code memoryBytes} and
+     * {@code diskBytes} both 0), an executor.
+     */
+    record BlockUpdated(long time, ExecutorId executor, int nodeId, int partition, long memoryBytes, long diskBytes)
+            implements SchedulerEvent {
+        public BlockUpdated {
+            requireNonNull(executor, "executor is null");
+        }
+
+        public boolean removed() {
+            return memoryBytes == 0 && diskBytes == 0;
+        }
     }
 }
