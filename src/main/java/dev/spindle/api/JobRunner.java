@@ -1,29 +1,41 @@
 package dev.spindle.api;
 
+import dev.spindle.common.ErrorCode;
 import dev.spindle.common.SpindleException;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
 import dev.spindle.driver.Driver;
+import dev.spindle.plan.Accumulator;
 import dev.spindle.plan.Dependency;
 import dev.spindle.plan.Node;
 import dev.spindle.plan.ResultFunction;
+import dev.spindle.recovery.ActionJournal;
 import dev.spindle.recovery.CheckpointFiles;
 import dev.spindle.recovery.CheckpointNode;
+import dev.spindle.recovery.RecoveryRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
 
-/** Runs actions as jobs on the driver's DAG scheduler, and writes requested checkpoints after them. */
+/**
+ * Runs actions as jobs on the driver's DAG scheduler, and writes requested checkpoints after them. Every job
+ * takes a slot in the driver's {@link ActionJournal}: after an ApplicationMaster restart, one that an earlier
+ * attempt completed returns its logged result (and accumulator values) without running a task.
+ */
 final class JobRunner {
     private final Driver driver;
     private final SpindleConf conf;
-    private final String checkpointRunId = UUID.randomUUID().toString();
 
     JobRunner(Driver driver, SpindleConf conf) {
         this.driver = driver;
@@ -37,16 +49,36 @@ final class JobRunner {
 
     /** Runs {@code function} on {@code partitions}; results in the order of {@code partitions}. */
     <T, U> List<U> run(Node<T> node, ResultFunction<T, U> function, List<Integer> partitions, String action) {
-        List<U> results = runJob(node, function, partitions, action);
+        String description = action + " at " + CallSites.current();
+        ActionJournal.Slot slot = driver.journal().begin(action, description, node, function,
+                new ArrayList<>(partitions));
+        Optional<byte[]> logged = slot.replayResult();
+        List<U> results;
+        if (logged.isPresent()) {
+            results = replay(logged.get());
+        } else {
+            results = runJob(node, function, partitions, description);
+            slot.completed(journaled(results));
+        }
         checkpointRequested(node);
         return results;
+    }
+
+    /** Runs the job of a save action, whose slot {@link Saving} holds; then the checkpoints it made due. */
+    <T, U> void runOutputJob(Node<T> node, ResultFunction<T, U> function, String action) {
+        runJob(node, function, IntStream.range(0, node.numPartitions()).boxed().toList(),
+                action + " at " + CallSites.current());
+        checkpointRequested(node);
+    }
+
+    ActionJournal journal() {
+        return driver.journal();
     }
 
     /** One job, without the checkpoints it may make due. */
     @SuppressWarnings("unchecked")
     private <T, U> List<U> runJob(Node<T> node, ResultFunction<T, U> function, List<Integer> partitions,
-            String action) {
-        String description = action + " at " + CallSites.current();
+            String description) {
         Object[] results = new Object[partitions.size()];
         try {
             driver.submitJob(node, function, partitions, (Integer index, U value) -> results[index] = value,
@@ -57,12 +89,46 @@ final class JobRunner {
         return (List<U>) Arrays.asList(results);
     }
 
+    /** The results and the accumulators' values after the job, as the journal keeps them. */
+    private byte[] journaled(List<?> results) {
+        if (!driver.journal().recording()) {
+            return new byte[0];
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            byte[] values = driver.serializer().toBytes(new ArrayList<>(results));
+            out.writeInt(values.length);
+            out.write(values);
+            out.write(driver.closures().serializeValue(new ArrayList<>(driver.accumulators().all()),
+                    "accumulators"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    @SuppressWarnings("unchecked")
+    private <U> List<U> replay(byte[] logged) {
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(logged))) {
+            byte[] values = new byte[in.readInt()];
+            in.readFully(values);
+            List<U> results = (List<U>) driver.serializer().fromBytes(values, driver.classLoader());
+            List<Accumulator<?, ?>> accumulators = (List<Accumulator<?, ?>>) driver.closures().deserialize(
+                    in.readAllBytes(), driver.classLoader());
+            driver.accumulators().restore(accumulators);
+            return results;
+        } catch (IOException e) {
+            throw new SpindleException(ErrorCode.INTERNAL, "cannot read an action result from the event log: " + e,
+                    e);
+        }
+    }
+
     /** The scheduler's exception, re-thrown on the caller's thread so that its stack shows the action's line. */
     private static RuntimeException rethrow(Throwable cause) {
         if (cause instanceof SpindleException se) {
             return new SpindleException(se.code(), se.getMessage(), se);
         }
-        return new SpindleException(dev.spindle.common.ErrorCode.INTERNAL, "job failed: " + cause, cause);
+        return new SpindleException(ErrorCode.INTERNAL, "job failed: " + cause, cause);
     }
 
     /** Writes every node in {@code node}'s lineage that asked for a checkpoint and has none yet. */
@@ -75,7 +141,7 @@ final class JobRunner {
             if (!seen.add(current.id())) {
                 continue;
             }
-            if (current.checkpointRequested()) {
+            if (current.checkpointRequested() && !current.isCheckpointed()) {
                 marked.add(current);
             }
             for (Dependency<?> dep : current.dependencies()) {
@@ -91,16 +157,31 @@ final class JobRunner {
         String dir = checkpointDir();
         int nodeId = node.id();
         String serializer = driver.serializer().getClass().getName();
-        runJob(node, (ctx, records) -> CheckpointFiles.writePartition(dir, nodeId, ctx.attemptId().partition(),
-                records, serializer, ctx), IntStream.range(0, node.numPartitions()).boxed().toList(), "checkpoint");
+        ActionJournal.Slot slot = driver.journal().begin("checkpoint", "checkpoint of " + node.info(), node, dir);
+        Optional<RecoveryRecord.CheckpointWritten> written = slot.replayCheckpoint();
+        if (written.isPresent() && CheckpointFiles.complete(dir, nodeId, node.numPartitions(), conf)) {
+            slot.replayedCheckpoint(written.get());
+        } else {
+            if (written.isPresent()) {
+                slot.runs("its checkpoint files under " + dir + " are incomplete");
+            }
+            runJob(node, (ctx, records) -> CheckpointFiles.writePartition(dir, nodeId, ctx.attemptId().partition(),
+                    records, serializer, ctx), IntStream.range(0, node.numPartitions()).boxed().toList(),
+                    "checkpoint at " + CallSites.current());
+            slot.checkpointWritten(nodeId, dir, node.numPartitions());
+        }
         node.checkpointed(new CheckpointNode<>(node.info(), dir, nodeId, node.numPartitions(), node.partitioner(),
                 serializer, conf));
     }
 
+    /**
+     * {@code spindle.checkpoint.dir/<application id>}: one directory per application, so that a later
+     * ApplicationMaster attempt finds the checkpoints of an earlier one.
+     */
     String checkpointDir() {
         String root = conf.getOptional(SpindleConfig.CHECKPOINT_DIR).orElseThrow(
                 () -> SpindleException.invalidArgument("checkpoint() needs a directory: set spindle.checkpoint.dir "
                         + "(for example hdfs:///user/me/checkpoints, or a local path in local mode)"));
-        return root + "/" + checkpointRunId;
+        return root + "/" + driver.applicationId();
     }
 }

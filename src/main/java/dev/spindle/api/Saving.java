@@ -1,9 +1,11 @@
 package dev.spindle.api;
 
+import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
 import dev.spindle.io.OutputCommitter;
 import dev.spindle.io.RecordFormat;
 import dev.spindle.plan.Node;
+import dev.spindle.recovery.ActionJournal;
 import org.apache.avro.Schema;
 
 /** Save actions: set up the output on the driver, write each partition in a task, commit or abort the job. */
@@ -22,15 +24,43 @@ final class Saving {
     private static <T> void save(Context context, Node<T> node, String path, RecordFormat format, String action) {
         java.util.Objects.requireNonNull(path, "path is null");
         node.numPartitions(); // input errors first, before the output directory is touched
-        OutputCommitter committer = OutputCommitter.setupJob(path, format, context.conf().get(SpindleConfig.OUTPUT_OVERWRITE),
-                context.conf());
+        SpindleConf conf = context.conf();
+        String output = OutputCommitter.qualify(path, conf);
+        ActionJournal.Slot slot = context.jobs().journal().begin(action, action + " " + output + " at "
+                + CallSites.current(), node, output, format);
+        switch (slot.outputHistory()) {
+            case COMMITTED -> {
+                if (OutputCommitter.isCommitted(output, conf)) {
+                    slot.replayedOutput(output);
+                    return;
+                }
+                slot.runs("the output " + output + " an earlier attempt committed has no _SUCCESS any more");
+            }
+            case STARTED -> {
+                if (OutputCommitter.isCommitted(output, conf)) {
+                    // The commit completed; the attempt was lost before it journaled so.
+                    slot.outputCommitted(output);
+                    slot.replayedOutput(output);
+                    return;
+                }
+                slot.runs("an earlier attempt started writing " + output + " and did not commit it; its partial "
+                        + "output is deleted");
+                OutputCommitter.deleteUncommitted(output, conf);
+            }
+            case NONE -> {
+            }
+        }
+        slot.outputStarted(output);
+        OutputCommitter committer = OutputCommitter.setupJob(output, format, conf.get(SpindleConfig.OUTPUT_OVERWRITE),
+                conf);
         try {
-            context.jobs().runAll(node, (ctx, records) -> committer.writePartition(ctx.attemptId().partition(),
+            context.jobs().runOutputJob(node, (ctx, records) -> committer.writePartition(ctx.attemptId().partition(),
                     ctx.attemptId().attempt(), records, ctx), action);
             committer.commitJob(node.numPartitions());
         } catch (RuntimeException e) {
             committer.abortJob(e);
             throw e;
         }
+        slot.outputCommitted(output);
     }
 }

@@ -12,6 +12,8 @@ import dev.spindle.config.SpindleConfig;
 import dev.spindle.plan.AccumulatorRegistry;
 import dev.spindle.plan.Node;
 import dev.spindle.plan.ResultFunction;
+import dev.spindle.recovery.ActionJournal;
+import dev.spindle.recovery.CheckpointFiles;
 import dev.spindle.scheduler.dag.DagScheduler;
 import dev.spindle.scheduler.dag.StageSerializer;
 import dev.spindle.scheduler.spi.CacheLocations;
@@ -60,12 +62,39 @@ public final class Driver implements AutoCloseable {
     private final DagScheduler dagScheduler;
     private final ConsoleProgressBar progressBar;
     private final SchedulerBackend backend;
+    private final Hosting hosting;
 
-    private Driver(SpindleConf conf, ClassLoader classLoader, BackendFactory backends,
-            List<SchedulerListener> listeners) {
+    /**
+     * What the driver's host provides besides the configuration and the backend.
+     *
+     * @param applicationId names the application's per-application directories (checkpoints) and its event log
+     * @param listeners hear every event from the first on (the event log among them)
+     * @param journal recovery's journal of the program's actions
+     * @param checkpointsOutliveDriver true when the application's checkpoints must survive this driver (the
+     *     ApplicationMaster's, whose next attempt reads them back; the AM deletes them when the application ends);
+     *     false: the driver deletes them when it stops
+     */
+    public record Hosting(String applicationId, List<SchedulerListener> listeners, ActionJournal journal,
+            boolean checkpointsOutliveDriver) {
+        public Hosting {
+            requireNonNull(applicationId, "applicationId is null");
+            listeners = List.copyOf(listeners);
+            requireNonNull(journal, "journal is null");
+        }
+
+        /** A driver of its own: a fresh local application id, no event log, no recovery. */
+        public static Hosting local() {
+            return new Hosting("local-" + System.currentTimeMillis() + "-"
+                    + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(0x10000, 0x100000)),
+                    List.of(), ActionJournal.disabled(), false);
+        }
+    }
+
+    private Driver(SpindleConf conf, ClassLoader classLoader, BackendFactory backends, Hosting hosting) {
         this.conf = conf;
         this.classLoader = classLoader;
-        listeners.forEach(bus::addListener);
+        this.hosting = hosting;
+        hosting.listeners().forEach(bus::addListener);
         this.localDir = createLocalDir(conf);
         this.backend = requireNonNull(backends.create(new BackendContext(conf, classLoader, localDir, localHostName(),
                 bus, tracker, cacheLocations, broadcasts, closures, serializer)), "the backend factory returned null");
@@ -98,21 +127,20 @@ public final class Driver implements AutoCloseable {
         requireNonNull(conf, "conf is null");
         conf.validate();
         return start(conf, classLoader, LocalBackends.forMaster(MasterSpec.parse(conf.get(SpindleConfig.MASTER))),
-                List.of());
+                Hosting.local());
     }
 
     /**
-     * Validates {@code conf} and starts a driver on the backend {@code backends} builds; {@code listeners} hear
-     * every event from the first on (the event log among them). The caller closes the driver.
+     * Validates {@code conf} and starts a driver on the backend {@code backends} builds, in the setting its host
+     * provides. The caller closes the driver.
      */
-    public static Driver start(SpindleConf conf, ClassLoader classLoader, BackendFactory backends,
-            List<SchedulerListener> listeners) {
+    public static Driver start(SpindleConf conf, ClassLoader classLoader, BackendFactory backends, Hosting hosting) {
         requireNonNull(conf, "conf is null");
         requireNonNull(classLoader, "classLoader is null");
         requireNonNull(backends, "backends is null");
-        requireNonNull(listeners, "listeners is null");
+        requireNonNull(hosting, "hosting is null");
         conf.validate();
-        Driver driver = new Driver(conf, classLoader, backends, List.copyOf(listeners));
+        Driver driver = new Driver(conf, classLoader, backends, hosting);
         try {
             driver.dagScheduler.start();
         } catch (RuntimeException e) {
@@ -150,6 +178,16 @@ public final class Driver implements AutoCloseable {
 
     public SpindleConf conf() {
         return conf;
+    }
+
+    /** The application this driver runs: a YARN application id, or {@code local-...}. */
+    public String applicationId() {
+        return hosting.applicationId();
+    }
+
+    /** Recovery's journal of the program's actions. */
+    public ActionJournal journal() {
+        return hosting.journal();
     }
 
     public ClassLoader classLoader() {
@@ -237,10 +275,24 @@ public final class Driver implements AutoCloseable {
             }
         }
         deleteRecursively(localDir);
+        if (!hosting.checkpointsOutliveDriver()) {
+            deleteCheckpoints(conf, hosting.applicationId());
+        }
         LOG.info("Driver stopped");
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /** Deletes {@code spindle.checkpoint.dir/<applicationId>}, where the application's checkpoints are. */
+    public static void deleteCheckpoints(SpindleConf conf, String applicationId) {
+        conf.getOptional(SpindleConfig.CHECKPOINT_DIR).ifPresent(root -> {
+            try {
+                CheckpointFiles.deleteApplicationDir(root, applicationId, conf);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not delete the checkpoints of {} under {}: {}", applicationId, root, e.getMessage());
+            }
+        });
     }
 
     private static void deleteRecursively(Path dir) {

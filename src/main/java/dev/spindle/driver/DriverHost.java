@@ -7,7 +7,6 @@ import dev.spindle.common.SpindleException;
 import dev.spindle.config.MasterSpec;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -62,7 +61,7 @@ public final class DriverHost {
             SpindleConf conf = submitted.withAll(programConf);
             conf.validate();
             Driver driver = Driver.start(conf, loader,
-                    LocalBackends.forMaster(MasterSpec.parse(conf.get(SpindleConfig.MASTER))), List.of());
+                    LocalBackends.forMaster(MasterSpec.parse(conf.get(SpindleConfig.MASTER))), Driver.Hosting.local());
             return new Lease() {
                 @Override
                 public Driver driver() {

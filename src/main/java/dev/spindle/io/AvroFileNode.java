@@ -63,6 +63,11 @@ public final class AvroFileNode<T> extends Node<T> {
     }
 
     @Override
+    public List<String> inputSignature() {
+        return FileSplits.signature(paths, HadoopConfs.from(conf));
+    }
+
+    @Override
     protected List<Partition> computePartitions() {
         Configuration hadoop = HadoopConfs.from(conf);
         return new ArrayList<>(FileSplits.plan(FileSplits.listFiles(paths, hadoop), minPartitions,

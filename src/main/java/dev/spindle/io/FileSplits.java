@@ -75,6 +75,19 @@ public final class FileSplits {
     }
 
     /**
+     * What identifies the input files of {@code paths} now: each file's qualified path, length and modification
+     * time, in listing order. Recovery compares it between ApplicationMaster attempts: a file that changed makes
+     * the actions reading it run again.
+     */
+    public static List<String> signature(String paths, Configuration conf) {
+        List<String> signature = new ArrayList<>();
+        for (FileStatus file : listFiles(paths, conf)) {
+            signature.add(file.getPath() + " " + file.getLen() + " " + file.getModificationTime());
+        }
+        return signature;
+    }
+
+    /**
      * Splits of {@code files}; a file for which {@code splittable} is false becomes one split.
      * Zero-length files yield no split.
      */

@@ -91,6 +91,48 @@ public final class OutputCommitter implements Serializable {
         }
     }
 
+    /** True when {@code outputPath} holds a committed job's output: its {@code _SUCCESS} marker exists. */
+    public static boolean isCommitted(String outputPath, SpindleConf conf) {
+        Path out = new Path(outputPath);
+        try {
+            return out.getFileSystem(HadoopConfs.from(conf)).exists(new Path(out, "_SUCCESS"));
+        } catch (IOException e) {
+            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot check output directory " + outputPath + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes the output directory an interrupted job left uncommitted. Recovery calls it only for a directory its
+     * own application's earlier attempt journaled as started and never committed.
+     */
+    public static void deleteUncommitted(String outputPath, SpindleConf conf) {
+        Path out = new Path(outputPath);
+        try {
+            FileSystem fs = out.getFileSystem(HadoopConfs.from(conf));
+            if (fs.exists(new Path(out, "_SUCCESS"))) {
+                throw SpindleException.internal("refusing to delete %s: it holds a committed output", outputPath);
+            }
+            if (fs.exists(out) && !fs.delete(out, true)) {
+                throw new SpindleException(ErrorCode.IO_FAILURE, "cannot delete the uncommitted output " + out);
+            }
+        } catch (IOException e) {
+            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot delete the uncommitted output " + outputPath
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code outputPath} qualified by its file system, as the journal records it. */
+    public static String qualify(String outputPath, SpindleConf conf) {
+        Path out = new Path(outputPath);
+        try {
+            return out.getFileSystem(HadoopConfs.from(conf)).makeQualified(out).toString();
+        } catch (IOException e) {
+            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot resolve output path " + outputPath + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     private Path jobDir() {
         return new Path(output, "_temporary/" + jobToken);
     }

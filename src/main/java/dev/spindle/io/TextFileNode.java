@@ -67,6 +67,11 @@ public final class TextFileNode extends Node<String> {
     }
 
     @Override
+    public List<String> inputSignature() {
+        return FileSplits.signature(paths, HadoopConfs.from(conf));
+    }
+
+    @Override
     protected List<Partition> computePartitions() {
         Configuration hadoop = HadoopConfs.from(conf);
         CompressionCodecFactory codecs = new CompressionCodecFactory(hadoop);

@@ -34,6 +34,29 @@ public final class AccumulatorRegistry {
         }
     }
 
+    /** The registered accumulators, for recovery's journal of completed actions. */
+    public java.util.List<Accumulator<?, ?>> all() {
+        return java.util.List.copyOf(accumulators.values());
+    }
+
+    /**
+     * Sets each registered accumulator that has a copy in {@code values} (same id) to that copy's value: a
+     * replayed action's accumulators end as they did when it ran. Copies of accumulators this program has not
+     * created are ignored.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public void restore(Collection<Accumulator<?, ?>> values) {
+        for (Accumulator value : values) {
+            Accumulator original = accumulators.get(value.id());
+            if (original != null && original.getClass() == value.getClass()) {
+                synchronized (original) {
+                    original.reset();
+                    original.merge(value);
+                }
+            }
+        }
+    }
+
     public int size() {
         return accumulators.size();
     }

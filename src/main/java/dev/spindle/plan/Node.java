@@ -78,6 +78,15 @@ public abstract class Node<T> implements Serializable {
     /** Computes one partition from the parents. Called on executors through {@link #iterator}. */
     protected abstract Iterator<T> compute(Partition partition, TaskContext context);
 
+    /**
+     * What identifies this node's input beyond the lineage, for recovery's action fingerprints: for file sources,
+     * each file's path, length and modification time; empty for nodes computed from their parents or from data
+     * that travels with the lineage.
+     */
+    public List<String> inputSignature() {
+        return List.of();
+    }
+
     /** Hosts where computing {@code partition} is cheapest (the HDFS block's datanodes); empty: anywhere. */
     public List<String> preferredHosts(Partition partition) {
         Node<T> cp = checkpoint;

@@ -65,6 +65,33 @@ public final class CheckpointFiles {
         }
     }
 
+    /** True when every one of the {@code numPartitions} partition files of dataset {@code nodeId} is in {@code dir}. */
+    public static boolean complete(String dir, int nodeId, int numPartitions, SpindleConf conf) {
+        try {
+            FileSystem fs = fileSystem(new Path(dir), conf);
+            for (int p = 0; p < numPartitions; p++) {
+                if (!fs.exists(partitionFile(dir, nodeId, p))) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot list the checkpoint of dataset " + nodeId + " in "
+                    + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes {@code root/<applicationId>}: every checkpoint of the application. */
+    public static void deleteApplicationDir(String root, String applicationId, SpindleConf conf) {
+        Path dir = new Path(root, applicationId);
+        try {
+            fileSystem(dir, conf).delete(dir, true);
+        } catch (IOException e) {
+            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot delete checkpoint directory " + dir + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     static FileSystem fileSystem(Path path, SpindleConf conf) throws IOException {
         return path.getFileSystem(HadoopConfs.from(conf));
     }

@@ -67,6 +67,10 @@ record AmLaunch(SpindleConf conf, String mainClass, List<String> args, StagedRes
                 conf.getOptional(SpindleConfig.YARN_MAX_APP_ATTEMPTS).orElse(1), AppSecret.of(key), new Path(staging));
     }
 
+    String applicationId() {
+        return attempt.getApplicationId().toString();
+    }
+
     /** No attempt follows this one if it fails. */
     boolean lastAttempt() {
         return attempt.getAttemptId() >= maxAttempts;

@@ -6,7 +6,10 @@ import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
 import dev.spindle.driver.Driver;
 import dev.spindle.driver.DriverHost;
+import dev.spindle.recovery.EventLogWriter;
 import dev.spindle.rpc.RpcServer;
+import dev.spindle.scheduler.spi.SchedulerEvent;
+import dev.spindle.scheduler.spi.SchedulerListener;
 import dev.spindle.yarn.StagedResources;
 import dev.spindle.yarn.allocator.YarnAllocator;
 import java.io.IOException;
@@ -22,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
 import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
@@ -109,6 +113,7 @@ public final class ApplicationMaster {
                     + "Executor container failures (most recent last):" + System.lineSeparator()
                     + String.join(System.lineSeparator(), containerFailures));
         }
+        Driver.deleteCheckpoints(launch.conf(), launch.applicationId());
         LOG.info("The application ended: {}{}", outcome.status(),
                 outcome.diagnostics().isEmpty() ? "" : " (" + outcome.diagnostics().lines().findFirst().orElse("")
                         + ")");
@@ -141,20 +146,38 @@ public final class ApplicationMaster {
         }
         String host = Driver.localHostName();
         RpcServer.BoundPort rpcPort = RpcServer.bind(host, 0);
+        EventLogWriter eventLog = null;
         try (URLClassLoader loader = applicationLoader(launch.applicationJars())) {
             register(amrm, host, rpcPort.port());
+            AttemptJournal journal = AttemptJournal.open(FileSystem.get(yarnConf), launch);
+            eventLog = journal.writer();
             JobProgress progress = new JobProgress();
             allocator.reportProgress(progress::progress);
+            List<SchedulerListener> listeners = new ArrayList<>(List.of(progress));
+            if (eventLog != null) {
+                listeners.add(eventLog);
+            }
             Driver driver = Driver.start(driverConf, loader, parts -> new ClusterBackend(parts.clusterServices(),
-                    allocator.provisioner(parts.conf()), rpcPort), List.of(progress));
+                    allocator.provisioner(parts.conf()), rpcPort), new Driver.Hosting(launch.applicationId(),
+                    listeners, journal.actions(), true));
             try {
-                return runUserMain(DriverHost.of(driver, "the ApplicationMaster"), loader, launch.mainClass(),
-                        launch.args());
+                driver.listenerBus().post(new SchedulerEvent.ApplicationStarted(System.currentTimeMillis(),
+                        launch.applicationId(), launch.attempt().getAttemptId(),
+                        driverConf.get(SpindleConfig.APP_NAME), UserGroupInformation.getCurrentUser()
+                                .getShortUserName(), driverConf.asMap()));
+                Outcome outcome = runUserMain(DriverHost.of(driver, "the ApplicationMaster"), loader,
+                        launch.mainClass(), launch.args());
+                driver.listenerBus().post(new SchedulerEvent.ApplicationEnded(System.currentTimeMillis(),
+                        outcome.status().name(), outcome.diagnostics()));
+                return outcome;
             } finally {
                 driver.close();
             }
         } finally {
             rpcPort.close();
+            if (eventLog != null) {
+                eventLog.close();
+            }
         }
     }
 

@@ -1,0 +1,255 @@
+package dev.spindle.recovery;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.spindle.plan.Node;
+import dev.spindle.recovery.RecoveryRecord.ActionCompleted;
+import dev.spindle.recovery.RecoveryRecord.CheckpointWritten;
+import dev.spindle.recovery.RecoveryRecord.OutputCommitted;
+import dev.spindle.recovery.RecoveryRecord.OutputStarted;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The driver program's actions, in order, as recovery sees them. Each action takes the next slot; its fingerprint
+ * chains the one before it with what it computes ({@link Fingerprints}). While the program retraces what an
+ * earlier ApplicationMaster attempt journaled, an action whose fingerprint matches a completed one is replayed:
+ * its logged result is returned, its committed output kept, its checkpoint read back. The first action that cannot
+ * be replayed runs, and so does every action after it: from there the program runs as usual. One log line per
+ * action says which, and why.
+ *
+ * <p>Called from the program's thread(s); synchronized.
+ */
+public final class ActionJournal {
+    private static final Logger LOG = LogManager.getLogger(ActionJournal.class);
+
+    private final Consumer<RecoveryRecord> recorder;
+    private final long maxResultBytes;
+    private final String earlierAttempts;
+    private final Map<String, ActionCompleted> completed = new HashMap<>();
+    private final Map<String, OutputStarted> outputsStarted = new HashMap<>();
+    private final Map<String, OutputCommitted> outputsCommitted = new HashMap<>();
+    private final Map<String, CheckpointWritten> checkpoints = new HashMap<>();
+    private final boolean enabled;
+    private int nextSequence;
+    private String previous = "";
+    private boolean replaying;
+
+    /**
+     * @param recorder makes a record durable before returning (the event log); null: nothing is journaled
+     * @param earlier the records of earlier attempts, oldest first
+     * @param earlierAttempts names those attempts in log lines (for example "attempt 1")
+     * @param maxResultBytes the largest action result journaled ({@code spindle.recovery.maxResultBytes})
+     */
+    public ActionJournal(Consumer<RecoveryRecord> recorder, List<RecoveryRecord> earlier, String earlierAttempts,
+            long maxResultBytes) {
+        this.recorder = recorder;
+        this.earlierAttempts = requireNonNull(earlierAttempts, "earlierAttempts is null");
+        this.maxResultBytes = maxResultBytes;
+        for (RecoveryRecord record : earlier) {
+            if (record instanceof ActionCompleted action) {
+                completed.put(action.fingerprint(), action);
+            } else if (record instanceof OutputStarted output) {
+                outputsStarted.put(output.fingerprint(), output);
+            } else if (record instanceof OutputCommitted output) {
+                outputsCommitted.put(output.fingerprint(), output);
+            } else if (record instanceof CheckpointWritten checkpoint) {
+                checkpoints.put(checkpoint.fingerprint(), checkpoint);
+            }
+        }
+        this.replaying = !earlier.isEmpty();
+        this.enabled = recorder != null || replaying;
+    }
+
+    /** A journal that records nothing and replays nothing (no event log). */
+    public static ActionJournal disabled() {
+        return new ActionJournal(null, List.of(), "", 0);
+    }
+
+    /** One action's place in the program. */
+    public final class Slot {
+        private final int sequence;
+        private final String fingerprint;
+        private final String description;
+
+        private Slot(int sequence, String fingerprint, String description) {
+            this.sequence = sequence;
+            this.fingerprint = fingerprint;
+            this.description = description;
+        }
+
+        public int sequence() {
+            return sequence;
+        }
+
+        /** The action's fingerprint; empty when the journal is disabled. */
+        public String fingerprint() {
+            return fingerprint;
+        }
+
+        /**
+         * The result an earlier attempt logged for this action, when it can be replayed; empty means the action
+         * runs (and every later one too). Logs the decision.
+         */
+        public Optional<byte[]> replayResult() {
+            synchronized (ActionJournal.this) {
+                if (!replayable()) {
+                    return Optional.empty();
+                }
+                ActionCompleted logged = completed.get(fingerprint);
+                if (logged == null) {
+                    return run(notFound());
+                }
+                if (!logged.replayable()) {
+                    return run("its result was not logged by " + earlierAttempts + " (" + logged.notLoggedReason()
+                            + ")");
+                }
+                LOG.info("Action {} ({}): replayed; its result ({} bytes) was logged by {}", sequence, description,
+                        logged.resultBytes(), earlierAttempts);
+                return Optional.of(logged.result());
+            }
+        }
+
+        /** Journals this action's result (or, when it is too large, that it completed without it). */
+        public void completed(byte[] result) {
+            if (recorder == null) {
+                return;
+            }
+            if (result.length > maxResultBytes) {
+                record(ActionCompleted.notLogged(sequence, fingerprint, description, result.length, "its "
+                        + result.length + " bytes exceed spindle.recovery.maxResultBytes=" + maxResultBytes));
+            } else {
+                record(ActionCompleted.logged(sequence, fingerprint, description, result));
+            }
+        }
+
+        /**
+         * What an earlier attempt did with this save action's output: committed it, started it, or nothing
+         * replayable (logged as run). The caller keeps a committed output ({@link #replayedOutput}) or runs the
+         * action ({@link #runs}).
+         */
+        public OutputHistory outputHistory() {
+            synchronized (ActionJournal.this) {
+                if (!replayable()) {
+                    return OutputHistory.NONE;
+                }
+                if (outputsCommitted.containsKey(fingerprint)) {
+                    return OutputHistory.COMMITTED;
+                }
+                if (outputsStarted.containsKey(fingerprint)) {
+                    return OutputHistory.STARTED;
+                }
+                run(notFound());
+                return OutputHistory.NONE;
+            }
+        }
+
+        /** Logs that this save action is replayed: its output, committed by an earlier attempt, is kept. */
+        public void replayedOutput(String path) {
+            LOG.info("Action {} ({}): replayed; its output {} was committed by {} and is kept", sequence,
+                    description, path, earlierAttempts);
+        }
+
+        /** Logs that this action runs, and why; every later action runs too. */
+        public void runs(String reason) {
+            synchronized (ActionJournal.this) {
+                run(reason);
+            }
+        }
+
+        /** Journals, durably, that this save action is about to write {@code path}. */
+        public void outputStarted(String path) {
+            record(new OutputStarted(sequence, fingerprint, path));
+        }
+
+        /** Journals, durably, that this save action committed {@code path}. */
+        public void outputCommitted(String path) {
+            record(new OutputCommitted(sequence, fingerprint, path));
+        }
+
+        /** The checkpoint an earlier attempt wrote for this checkpoint job, when it can be read back. */
+        public Optional<CheckpointWritten> replayCheckpoint() {
+            synchronized (ActionJournal.this) {
+                if (!replayable()) {
+                    return Optional.empty();
+                }
+                CheckpointWritten written = checkpoints.get(fingerprint);
+                if (written == null) {
+                    run(notFound());
+                    return Optional.empty();
+                }
+                return Optional.of(written);
+            }
+        }
+
+        /** Logs that this checkpoint is read back from the files an earlier attempt wrote. */
+        public void replayedCheckpoint(CheckpointWritten written) {
+            LOG.info("Action {} ({}): replayed; dataset {} is read back from its checkpoint in {}, written by {}",
+                    sequence, description, written.nodeId(), written.dir(), earlierAttempts);
+        }
+
+        /** Journals, durably, that this checkpoint job wrote every partition of {@code nodeId} under {@code dir}. */
+        public void checkpointWritten(int nodeId, String dir, int numPartitions) {
+            record(new CheckpointWritten(sequence, fingerprint, nodeId, dir, numPartitions));
+        }
+
+        private boolean replayable() {
+            if (!replaying) {
+                if (enabled) {
+                    LOG.debug("Action {} ({}): run", sequence, description);
+                }
+                return false;
+            }
+            return true;
+        }
+
+        private String notFound() {
+            return "no earlier attempt completed it with this fingerprint (it did not finish before the "
+                    + "ApplicationMaster was lost, or the program or its input changed)";
+        }
+
+        private <T> Optional<T> run(String reason) {
+            replaying = false;
+            LOG.info("Action {} ({}): run; {}; every later action runs too", sequence, description, reason);
+            return Optional.empty();
+        }
+    }
+
+    /** What an earlier attempt did with a save action's output. */
+    public enum OutputHistory { NONE, STARTED, COMMITTED }
+
+    /**
+     * The next action's slot: {@code kind} (collect, count, saveAsTextFile, checkpoint...) computing
+     * {@code node} with the action's own {@code parts} (its function, its output path...).
+     */
+    public synchronized Slot begin(String kind, String description, Node<?> node, Object... parts) {
+        int sequence = nextSequence++;
+        if (!enabled) {
+            return new Slot(sequence, "", description);
+        }
+        String fingerprint = Fingerprints.action(previous, sequence, kind, Fingerprints.lineage(node, parts));
+        previous = fingerprint;
+        return new Slot(sequence, fingerprint, description);
+    }
+
+    /** True when completed actions are journaled (an event log is being written). */
+    public boolean recording() {
+        return recorder != null;
+    }
+
+    /** True while the program is still retracing an earlier attempt's actions. */
+    public synchronized boolean replaying() {
+        return replaying;
+    }
+
+    private void record(RecoveryRecord record) {
+        if (recorder != null) {
+            recorder.accept(record);
+        }
+    }
+}

@@ -1,0 +1,364 @@
+package dev.spindle.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spindle.recovery.EventLogReader;
+import dev.spindle.scheduler.spi.SchedulerEvent;
+import dev.spindle.yarn.mini.EmbeddedCluster;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.yarn.api.records.ApplicationAttemptReport;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ContainerId;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Driver recovery on an embedded YARN + HDFS cluster: the ApplicationMaster's JVM is killed (SIGKILL, found through
+ * its container) at chosen points of a three-action program (count; checkpoint + collect; saveAsTextFile), and the
+ * second attempt resumes from the first one's event log. Each run must end SUCCEEDED with the output of a run
+ * without a kill; what the second attempt ran is counted from its own event log.
+ */
+@Timeout(600)
+class AmRecoveryIT {
+    private static final Path HOME = Path.of("").toAbsolutePath();
+    private static final String CLUSTER = "am-recovery-it";
+    private static final String WORDS = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu";
+    private static final int PARTITIONS = 4;
+
+    /**
+     * The program. args: input, output, marker dir, where to stop attempt 1 (none, map, between), and how it changes
+     * in a later attempt (same, changed). Attempt 1 stops by blocking after creating a marker file, which the test
+     * waits for before it kills the AM; later attempts find the marker and go on.
+     */
+    private static final String PROGRAM = """
+            package it;
+
+            import dev.spindle.api.Context;
+            import dev.spindle.api.PairDataset;
+            import dev.spindle.common.Pair;
+            import java.util.ArrayList;
+            import java.util.List;
+            import org.apache.hadoop.conf.Configuration;
+            import org.apache.hadoop.fs.FileSystem;
+            import org.apache.hadoop.fs.Path;
+
+            public class ThreeActions {
+                public static void main(String[] args) throws Exception {
+                    String input = args[0];
+                    String output = args[1];
+                    String markers = args[2];
+                    String stopAt = args[3];
+                    FileSystem fs = new Path(markers).getFileSystem(new Configuration());
+                    boolean firstAttempt = fs.createNewFile(new Path(markers, "started"));
+                    int weight = args[4].equals("changed") && !firstAttempt ? 2 : 1;
+                    try (Context ctx = Context.create()) {
+                        PairDataset<String, Integer> counts = ctx.textFile(input, 4)
+                                .flatMap(line -> {
+                                    if (stopAt.equals("map") && new Path(markers).getFileSystem(new Configuration())
+                                            .createNewFile(new Path(markers, "map"))) {
+                                        Thread.sleep(Long.MAX_VALUE);
+                                    }
+                                    List<String> words = new ArrayList<>();
+                                    for (String word : line.split(" ")) {
+                                        if (!word.isEmpty()) {
+                                            words.add(word);
+                                        }
+                                    }
+                                    return words.iterator();
+                                })
+                                .mapToPair(word -> Pair.of(word, weight))
+                                .reduceByKey(Integer::sum, 4);
+                        long distinct = counts.count();
+                        counts.checkpoint();
+                        List<Pair<String, Integer>> all = counts.collect();
+                        if (all.size() != distinct) {
+                            throw new IllegalStateException(all.size() + " != " + distinct);
+                        }
+                        if (stopAt.equals("between") && fs.createNewFile(new Path(markers, "between"))) {
+                            Thread.sleep(Long.MAX_VALUE);
+                        }
+                        counts.map(p -> p.key() + "\\t" + p.value()).saveAsTextFile(output);
+                    }
+                }
+            }
+            """;
+
+    private static Path work;
+    private static EmbeddedCluster cluster;
+    private static FileSystem fs;
+    private static Path confDir;
+    private static Path appJar;
+    private static YarnClient yarn;
+    private static Map<String, byte[]> cleanOutput;
+
+    private record Run(int exitCode, String stderr) {
+        String applicationId() {
+            return stderr.replaceFirst("(?s).*submitted application (application_\\d+_\\d+).*", "$1");
+        }
+    }
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        work = Files.createDirectories(HOME.resolve("target/" + CLUSTER));
+        cluster = EmbeddedCluster.start(CLUSTER, work.resolve("cluster"), 2, new Configuration(false));
+        confDir = work.resolve("conf");
+        cluster.writeConfDir(confDir);
+        fs = cluster.fileSystem();
+        yarn = YarnClient.createYarnClient();
+        yarn.init(cluster.clientConf());
+        yarn.start();
+        Random random = new Random(11);
+        String[] words = WORDS.split(" ");
+        StringBuilder text = new StringBuilder();
+        for (int line = 0; line < 20_000; line++) {
+            for (int w = 0; w < 8; w++) {
+                text.append(words[random.nextInt(words.length)]).append(random.nextInt(50)).append(' ');
+            }
+            text.append('\n');
+        }
+        try (var out = fs.create(new org.apache.hadoop.fs.Path("/in/words.txt"))) {
+            out.write(text.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        appJar = TestJars.build(work, "three-actions.jar", Map.of("it.ThreeActions", PROGRAM));
+        Run clean = submit("clean", "none", "same");
+        assertThat(clean.exitCode()).as(clean.stderr()).isZero();
+        cleanOutput = output("clean");
+        assertThat(cleanOutput).hasSize(PARTITIONS + 1);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (yarn != null) {
+            yarn.stop();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static String hdfs(String path) {
+        return fs.makeQualified(new org.apache.hadoop.fs.Path(path)).toString();
+    }
+
+    private static Run submit(String name, String stopAt, String variant, String... conf) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Map<String, String> env = new HashMap<>();
+        env.put("HADOOP_CONF_DIR", confDir.toString());
+        env.put("SPINDLE_HOME", HOME.toString());
+        List<String> all = new ArrayList<>(List.of("--master", "yarn", "--driver-memory", "512m",
+                "--executor-memory", "512m", "--num-executors", "2", "--name", name,
+                "--conf", "spindle.yarn.report.interval=200ms",
+                "--conf", "spindle.checkpoint.dir=" + hdfs("/checkpoints")));
+        for (String c : conf) {
+            all.addAll(List.of("--conf", c));
+        }
+        all.addAll(List.of("--class", "it.ThreeActions", appJar.toString(), hdfs("/in/words.txt"),
+                hdfs("/out/" + name), hdfs("/markers/" + name), stopAt, variant));
+        int code;
+        try (PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = new Submitter(System.out, errStream, env).run(all.toArray(new String[0]));
+        }
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        System.err.println(stderr);
+        return new Run(code, stderr);
+    }
+
+    /** Submits in the background, waits for attempt 1 to reach {@code stopAt}, kills its AM JVM, returns the run. */
+    private static Run submitAndKillAm(String name, String stopAt, String variant, String... conf) throws Exception {
+        CompletableFuture<Run> run = CompletableFuture.supplyAsync(() -> submit(name, stopAt, variant, conf));
+        org.apache.hadoop.fs.Path marker = new org.apache.hadoop.fs.Path("/markers/" + name + "/" + stopAt);
+        Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
+                .until(() -> fs.exists(marker) || run.isDone());
+        assertThat(run).as("the application ended before attempt 1 reached " + stopAt).isNotDone();
+        ApplicationId app = applicationNamed(name);
+        ApplicationAttemptReport attempt = yarn.getApplicationAttemptReport(
+                yarn.getApplicationReport(app).getCurrentApplicationAttemptId());
+        assertThat(attempt.getApplicationAttemptId().getAttemptId()).isEqualTo(1);
+        killJvmOf(attempt.getAMContainerId());
+        return run.get();
+    }
+
+    private static ApplicationId applicationNamed(String name) throws Exception {
+        return yarn.getApplications().stream().filter(a -> a.getName().equals(name))
+                .map(a -> a.getApplicationId()).max(ApplicationId::compareTo).orElseThrow();
+    }
+
+    /** SIGKILL to the JVM running in {@code container}: the java process whose working directory is the container's. */
+    private static void killJvmOf(ContainerId container) {
+        List<ProcessHandle> jvms = ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .filter(p -> {
+                    try {
+                        return Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd")).toString()
+                                .endsWith(container.toString());
+                    } catch (IOException | UnsupportedOperationException e) {
+                        return false;
+                    }
+                }).toList();
+        assertThat(jvms).as("the JVM of container " + container).hasSize(1);
+        assertThat(jvms.get(0).destroyForcibly()).isTrue();
+    }
+
+    /** The part files and {@code _SUCCESS} of output {@code name}: file name to bytes. */
+    private static Map<String, byte[]> output(String name) throws IOException {
+        Map<String, byte[]> files = new TreeMap<>();
+        for (FileStatus status : fs.listStatus(new org.apache.hadoop.fs.Path("/out/" + name))) {
+            try (InputStream in = fs.open(status.getPath())) {
+                files.put(status.getPath().getName(), in.readAllBytes());
+            }
+        }
+        return files;
+    }
+
+    private static void assertSameOutputAsTheCleanRun(String name) throws IOException {
+        Map<String, byte[]> files = output(name);
+        assertThat(files.keySet()).containsExactlyElementsOf(cleanOutput.keySet());
+        files.forEach((file, bytes) -> assertThat(bytes).as(file).isEqualTo(cleanOutput.get(file)));
+    }
+
+    /** The events in attempt {@code attempt}'s event log of application {@code app}. */
+    private static List<SchedulerEvent> events(ApplicationId app, int attempt) throws IOException {
+        org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(fs.getHomeDirectory(), ".spindle/events");
+        List<org.apache.hadoop.fs.Path> files = EventLogReader.attemptFiles(fs, dir, app.toString());
+        assertThat(files).hasSizeGreaterThanOrEqualTo(attempt);
+        return EventLogReader.read(fs, files.get(attempt - 1)).events();
+    }
+
+    private static List<String> jobs(List<SchedulerEvent> events) {
+        return events.stream().filter(e -> e instanceof SchedulerEvent.JobStarted)
+                .map(e -> ((SchedulerEvent.JobStarted) e).description().replaceFirst(" .*", "")).toList();
+    }
+
+    private static long tasksStarted(List<SchedulerEvent> events) {
+        return events.stream().filter(e -> e instanceof SchedulerEvent.TaskStarted).count();
+    }
+
+    /** The ApplicationMaster log (stderr) of attempt {@code attempt}. */
+    private static String amLog(ApplicationId app, int attempt) throws Exception {
+        ContainerId am = yarn.getApplicationAttempts(app).stream()
+                .filter(a -> a.getApplicationAttemptId().getAttemptId() == attempt).findFirst().orElseThrow()
+                .getAMContainerId();
+        try (Stream<Path> files = Files.walk(HOME.resolve("target/" + CLUSTER))) {
+            Path stderr = files.filter(p -> p.getFileName().toString().equals("stderr")
+                    && p.getParent().getFileName().toString().equals(am.toString())).findFirst().orElseThrow();
+            return Files.readString(stderr);
+        }
+    }
+
+    @Test
+    void killedBetweenTheSecondAndThirdActionsTheSecondAttemptRunsOnlyTheThird() throws Exception {
+        Run run = submitAndKillAm("between", "between", "same");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stderr()).contains("final status SUCCEEDED");
+        assertSameOutputAsTheCleanRun("between");
+        ApplicationId app = applicationNamed("between");
+        assertThat(yarn.getApplicationAttempts(app)).hasSize(2);
+        List<SchedulerEvent> first = events(app, 1);
+        assertThat(jobs(first)).containsExactly("count", "collect", "checkpoint");
+        List<SchedulerEvent> second = events(app, 2);
+        // Only the save ran: one stage reading the checkpoint, one task per partition.
+        assertThat(jobs(second)).containsExactly("saveAsTextFile");
+        assertThat(tasksStarted(second)).isEqualTo(PARTITIONS);
+        String log = amLog(app, 2);
+        assertThat(log).containsPattern("Action 0 \\(count at .*\\): replayed")
+                .containsPattern("Action 1 \\(collect at .*\\): replayed")
+                .containsPattern("Action 2 \\(checkpoint of .*\\): replayed")
+                .doesNotContainPattern("Action [0-2] .*: run;");
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path("/checkpoints/" + app))).as("checkpoints after the end")
+                .isFalse();
+    }
+
+    @Test
+    void killedDuringTheFirstMapStageTheSecondAttemptRunsEverything() throws Exception {
+        Run run = submitAndKillAm("map", "map", "same");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertSameOutputAsTheCleanRun("map");
+        ApplicationId app = applicationNamed("map");
+        assertThat(jobs(events(app, 1))).isEmpty();
+        assertThat(jobs(events(app, 2))).containsExactly("count", "collect", "checkpoint", "saveAsTextFile");
+        assertThat(amLog(app, 2)).containsPattern("Action 0 \\(count at .*\\): run; no earlier attempt completed it");
+    }
+
+    @Test
+    void aProgramThatChangesBetweenAttemptsIsNotReplayed() throws Exception {
+        Run run = submitAndKillAm("changed", "between", "changed");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        ApplicationId app = applicationNamed("changed");
+        // The second attempt's closure weighs each word 2: its first action differs and everything runs again.
+        assertThat(jobs(events(app, 2))).containsExactly("count", "collect", "checkpoint", "saveAsTextFile");
+        List<String> lines = new ArrayList<>();
+        output("changed").forEach((file, bytes) -> {
+            if (file.startsWith("part-")) {
+                new String(bytes, StandardCharsets.UTF_8).lines().forEach(lines::add);
+            }
+        });
+        List<String> doubled = new ArrayList<>();
+        cleanOutput.forEach((file, bytes) -> {
+            if (file.startsWith("part-")) {
+                new String(bytes, StandardCharsets.UTF_8).lines().map(l -> {
+                    String[] kv = l.split("\t");
+                    return kv[0] + "\t" + Integer.parseInt(kv[1]) * 2;
+                }).forEach(doubled::add);
+            }
+        });
+        assertThat(lines).containsExactlyInAnyOrderElementsOf(doubled);
+        assertThat(amLog(app, 2)).containsPattern("Action 0 \\(count at .*\\): run; no earlier attempt completed it");
+    }
+
+    @Test
+    void anAmKilledOnItsLastAttemptFailsTheApplicationAndLeavesNoStagingDirectory() throws Exception {
+        Run run = submitAndKillAm("last", "between", "same", "spindle.yarn.maxAppAttempts=1");
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(1);
+        assertThat(run.stderr()).contains("final status FAILED");
+        ApplicationId app = applicationNamed("last");
+        assertThat(yarn.getApplicationAttempts(app)).hasSize(1);
+        org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(fs.getHomeDirectory(),
+                ".spindle/staging/" + app);
+        assertThat(fs.exists(staging)).as("staging directory " + staging).isFalse();
+    }
+
+    @Test
+    void aUserExceptionFailsTheApplicationAfterExactlyOneAttempt() throws Exception {
+        // An input path that does not exist: main throws on the first action.
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Map<String, String> env = Map.of("HADOOP_CONF_DIR", confDir.toString(), "SPINDLE_HOME", HOME.toString());
+        int code;
+        try (PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = new Submitter(System.out, errStream, env).run(new String[] {"--master", "yarn",
+                    "--driver-memory", "512m", "--executor-memory", "512m", "--name", "throws",
+                    "--conf", "spindle.yarn.report.interval=200ms", "--class", "it.ThreeActions",
+                    appJar.toString(), hdfs("/in/missing.txt"), hdfs("/out/throws"), hdfs("/markers/throws"), "none",
+                    "same"});
+        }
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(stderr).isEqualTo(1);
+        assertThat(stderr).contains("final status FAILED").contains("missing.txt");
+        assertThat(yarn.getApplicationAttempts(applicationNamed("throws"))).hasSize(1);
+    }
+}
