@@ -36,6 +36,7 @@ public final class ActionJournal {
     private final Map<String, OutputCommitted> outputsCommitted = new HashMap<>();
     private final Map<String, CheckpointWritten> checkpoints = new HashMap<>();
     private final boolean enabled;
+    private final boolean resuming;
     private int nextSequence;
     private String previous = "";
     private boolean replaying;
@@ -43,7 +44,8 @@ public final class ActionJournal {
     /**
      * @param recorder makes a record durable before returning (the event log); null: nothing is journaled
      * @param earlier the records of earlier attempts, oldest first
-     * @param earlierAttempts names those attempts in log lines (for example "attempt 1")
+     * @param earlierAttempts names those attempts in log lines (for example "attempt 1"); empty for a first attempt,
+     *     which has none (its actions are then logged at DEBUG, not one INFO line each)
      * @param maxResultBytes the largest action result journaled ({@code spindle.recovery.maxResultBytes})
      */
     public ActionJournal(Consumer<RecoveryRecord> recorder, List<RecoveryRecord> earlier, String earlierAttempts,
@@ -62,8 +64,9 @@ public final class ActionJournal {
                 checkpoints.put(checkpoint.fingerprint(), checkpoint);
             }
         }
-        this.replaying = !earlier.isEmpty();
-        this.enabled = recorder != null || replaying;
+        this.resuming = !earlierAttempts.isEmpty();
+        this.replaying = resuming;
+        this.enabled = recorder != null || resuming;
     }
 
     /** A journal that records nothing and replays nothing (no event log). */
@@ -199,13 +202,16 @@ public final class ActionJournal {
         }
 
         private boolean replayable() {
-            if (!replaying) {
-                if (enabled) {
-                    LOG.debug("Action {} ({}): run", sequence, description);
-                }
-                return false;
+            if (replaying) {
+                return true;
             }
-            return true;
+            if (resuming) {
+                LOG.info("Action {} ({}): run; an earlier action of this attempt ran, so the program runs as usual "
+                        + "from there", sequence, description);
+            } else if (enabled) {
+                LOG.debug("Action {} ({}): run", sequence, description);
+            }
+            return false;
         }
 
         private String notFound() {

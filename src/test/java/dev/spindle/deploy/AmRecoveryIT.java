@@ -75,11 +75,15 @@ class AmRecoveryIT {
                     int weight = args[4].equals("changed") && !firstAttempt ? 2 : 1;
                     try (Context ctx = Context.create()) {
                         PairDataset<String, Integer> counts = ctx.textFile(input, 4)
-                                .flatMap(line -> {
-                                    if (stopAt.equals("map") && new Path(markers).getFileSystem(new Configuration())
-                                            .createNewFile(new Path(markers, "map"))) {
+                                .mapPartitionsWithIndex((partition, lines) -> {
+                                    // Attempt 1 stops in the map stage: partition 0's task blocks, marked.
+                                    if (stopAt.equals("map") && partition == 0 && new Path(markers)
+                                            .getFileSystem(new Configuration()).createNewFile(new Path(markers, "map"))) {
                                         Thread.sleep(Long.MAX_VALUE);
                                     }
+                                    return lines;
+                                })
+                                .flatMap(line -> {
                                     List<String> words = new ArrayList<>();
                                     for (String word : line.split(" ")) {
                                         if (!word.isEmpty()) {
@@ -260,7 +264,7 @@ class AmRecoveryIT {
         ContainerId am = yarn.getApplicationAttempts(app).stream()
                 .filter(a -> a.getApplicationAttemptId().getAttemptId() == attempt).findFirst().orElseThrow()
                 .getAMContainerId();
-        try (Stream<Path> files = Files.walk(HOME.resolve("target/" + CLUSTER))) {
+        try (Stream<Path> files = Files.walk(HOME.resolve("target/test/data/" + CLUSTER))) {
             Path stderr = files.filter(p -> p.getFileName().toString().equals("stderr")
                     && p.getParent().getFileName().toString().equals(am.toString())).findFirst().orElseThrow();
             return Files.readString(stderr);

@@ -48,7 +48,7 @@ record AttemptJournal(EventLogWriter writer, ActionJournal actions) {
         }
         EventLogWriter writer = EventLogWriter.open(fs, dir, launch.applicationId(), attempt);
         LOG.info("Event log: {}", writer.file());
-        String names = read.isEmpty() ? "an earlier attempt" : "the earlier attempts' logs " + read;
+        String names = attempt == 1 ? "" : read.isEmpty() ? "an earlier attempt" : "the earlier attempts' logs " + read;
         return new AttemptJournal(writer, new ActionJournal(writer::record, earlier, names,
                 launch.conf().get(SpindleConfig.RECOVERY_MAX_RESULT_BYTES)));
     }
