@@ -35,6 +35,7 @@ import dev.spindle.scheduler.spi.SchedulerBackend;
 import dev.spindle.scheduler.spi.TaskLaunch;
 import dev.spindle.serde.RecordSerializer;
 import dev.spindle.shuffle.MapOutputLocator;
+import dev.spindle.shuffle.ReturnedShuffleOutputs;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,8 +67,9 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
     /** What the backend needs from the driver. */
     public record Services(SpindleConf conf, ClassLoader classLoader, Path localDir, String host,
             LongFunction<byte[]> broadcasts, MapOutputLocator mapOutputs, RecordSerializer serializer,
-            CacheLocations cacheLocations) {
+            CacheLocations cacheLocations, ReturnedShuffleOutputs returnedOutputs) {
         public Services {
+            requireNonNull(returnedOutputs, "returnedOutputs is null");
             requireNonNull(cacheLocations, "cacheLocations is null");
             requireNonNull(conf, "conf is null");
             requireNonNull(classLoader, "classLoader is null");
@@ -247,7 +249,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         String refusal = null;
         if (closing) {
             refusal = "the driver is stopping";
-        } else if (!provisioner.launched(id)) {
+        } else if (!provisioner.launched(id, register.getContainerId())) {
             refusal = "executor " + id.id() + " was not started by this application";
         } else if (executors.containsKey(id)) {
             refusal = "executor " + id.id() + " is already registered";
@@ -268,6 +270,13 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         executors.put(id, peer);
         everRegistered.add(id);
         peer.registered = true;
+        if (register.getReturning()) {
+            List<long[]> outputs = new ArrayList<>();
+            register.getShuffleOutputs().forEach(o -> outputs.add(new long[] {o.getShuffleId(), o.getMapTaskId()}));
+            services.returnedOutputs().executorReturned(id, outputs);
+            LOG.info("Executor {} (container {}) came back from an earlier ApplicationMaster attempt, holding {} map "
+                    + "outputs", id.id(), register.getContainerId(), outputs.size());
+        }
         connection.send(ExecutorRegistered.newBuilder().setAccepted(true).build());
         LOG.info("Executor {} registered from {} ({} cores, {} MiB heap, blocks on port {})", id.id(),
                 connection.peer(), register.getCores(), register.getMemoryBytes() >> 20, register.getBlockPort());
@@ -382,6 +391,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         peer.registered = false;
         peer.connection.close();
         services.cacheLocations().executorLost(peer.id);
+        services.returnedOutputs().executorLost(peer.id);
         if (!closing) {
             LOG.warn("Lost executor {}: {}", peer.id.id(), reason);
             callbacks.executorLost(peer.id, reason);

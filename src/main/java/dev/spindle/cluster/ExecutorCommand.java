@@ -2,6 +2,7 @@ package dev.spindle.cluster;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.spindle.executor.ExecutorMain;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,6 +24,9 @@ import java.util.Map;
 public record ExecutorCommand(String java, int heapMb, String classPath, String extraJavaOptions,
         Map<String, String> systemProperties, String driverHost, int driverPort, String executorId, String host,
         int cores, String secretFile, String confFile, String localDir) {
+    /** See {@link ExecutorMain#DRIVER_ENDPOINT_FILE_ENV}. */
+    public static final String DRIVER_ENDPOINT_FILE_ENV = ExecutorMain.DRIVER_ENDPOINT_FILE_ENV;
+
     public static final String MAIN_CLASS = "dev.spindle.executor.ExecutorMain";
 
     public ExecutorCommand {

@@ -44,8 +44,11 @@ public interface ExecutorProvisioner extends AutoCloseable {
     /** Task slots the initial executors will offer, for the default parallelism before they register. */
     int expectedCores();
 
-    /** True when an executor registering as {@code id} was started by this provisioner and has not ended. */
-    boolean launched(ExecutorId id);
+    /**
+     * True when an executor registering as {@code id} from {@code containerId} (empty outside YARN) was started by
+     * this provisioner, or by an earlier ApplicationMaster attempt whose containers it adopted, and has not ended.
+     */
+    boolean launched(ExecutorId id, String containerId);
 
     /** Ends executor {@code id} now (it stopped answering). */
     void kill(ExecutorId id);

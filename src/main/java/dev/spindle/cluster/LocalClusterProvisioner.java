@@ -140,7 +140,7 @@ public final class LocalClusterProvisioner implements ExecutorProvisioner {
     }
 
     @Override
-    public boolean launched(ExecutorId id) {
+    public boolean launched(ExecutorId id, String containerId) {
         return running.containsKey(id);
     }
 

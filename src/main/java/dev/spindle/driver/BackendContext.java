@@ -9,6 +9,7 @@ import dev.spindle.scheduler.spi.ListenerBus;
 import dev.spindle.serde.ClosureSerializer;
 import dev.spindle.serde.RecordSerializer;
 import dev.spindle.shuffle.MapOutputTracker;
+import dev.spindle.shuffle.ReturnedShuffleOutputs;
 import java.nio.file.Path;
 
 /**
@@ -19,10 +20,11 @@ import java.nio.file.Path;
  * @param classLoader loads the application's classes
  * @param localDir the driver's local directory (deleted when it stops)
  * @param host this machine's host name
+ * @param returnedOutputs the map outputs that executors of an earlier ApplicationMaster attempt bring back
  */
 public record BackendContext(SpindleConf conf, ClassLoader classLoader, Path localDir, String host, ListenerBus bus,
         MapOutputTracker tracker, CacheLocations cacheLocations, BroadcastRegistry broadcasts,
-        ClosureSerializer closures, RecordSerializer serializer) {
+        ClosureSerializer closures, RecordSerializer serializer, ReturnedShuffleOutputs returnedOutputs) {
     public BackendContext {
         requireNonNull(conf, "conf is null");
         requireNonNull(classLoader, "classLoader is null");
@@ -34,11 +36,12 @@ public record BackendContext(SpindleConf conf, ClassLoader classLoader, Path loc
         requireNonNull(broadcasts, "broadcasts is null");
         requireNonNull(closures, "closures is null");
         requireNonNull(serializer, "serializer is null");
+        requireNonNull(returnedOutputs, "returnedOutputs is null");
     }
 
     /** What a {@link ClusterBackend} needs from this driver. */
     public ClusterBackend.Services clusterServices() {
         return new ClusterBackend.Services(conf, classLoader, localDir, host, broadcasts::fetch, tracker, serializer,
-                cacheLocations);
+                cacheLocations, returnedOutputs);
     }
 }

@@ -25,6 +25,7 @@ import dev.spindle.serde.ClosureSerializer;
 import dev.spindle.serde.DefaultRecordSerializer;
 import dev.spindle.serde.RecordSerializer;
 import dev.spindle.shuffle.MapOutputTracker;
+import dev.spindle.shuffle.ReturnedShuffleOutputs;
 import dev.spindle.ui.ConsoleProgressBar;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,6 +54,7 @@ public final class Driver implements AutoCloseable {
     private final ListenerBus bus = new ListenerBus();
     private final MapOutputTracker tracker = new MapOutputTracker();
     private final CacheLocations cacheLocations = new CacheLocations();
+    private final ReturnedShuffleOutputs returnedOutputs = new ReturnedShuffleOutputs();
     private final AccumulatorRegistry accumulators = new AccumulatorRegistry();
     private final BroadcastRegistry broadcasts = new BroadcastRegistry();
     private final ClosureSerializer closures = new ClosureSerializer();
@@ -68,16 +70,18 @@ public final class Driver implements AutoCloseable {
      * What the driver's host provides besides the configuration and the backend.
      *
      * @param applicationId names the application's per-application directories (checkpoints) and its event log
+     * @param attempt the ApplicationMaster attempt (1 outside YARN); each attempt numbers its tasks apart
      * @param listeners hear every event from the first on (the event log among them)
      * @param journal recovery's journal of the program's actions
      * @param checkpointsOutliveDriver true when the application's checkpoints must survive this driver (the
      *     ApplicationMaster's, whose next attempt reads them back; the AM deletes them when the application ends);
      *     false: the driver deletes them when it stops
      */
-    public record Hosting(String applicationId, List<SchedulerListener> listeners, ActionJournal journal,
+    public record Hosting(String applicationId, int attempt, List<SchedulerListener> listeners, ActionJournal journal,
             boolean checkpointsOutliveDriver) {
         public Hosting {
             requireNonNull(applicationId, "applicationId is null");
+            SpindleException.checkArgument(attempt > 0, "attempt %d must be positive", attempt);
             listeners = List.copyOf(listeners);
             requireNonNull(journal, "journal is null");
         }
@@ -86,7 +90,7 @@ public final class Driver implements AutoCloseable {
         public static Hosting local() {
             return new Hosting("local-" + System.currentTimeMillis() + "-"
                     + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(0x10000, 0x100000)),
-                    List.of(), ActionJournal.disabled(), false);
+                    1, List.of(), ActionJournal.disabled(), false);
         }
     }
 
@@ -97,10 +101,11 @@ public final class Driver implements AutoCloseable {
         hosting.listeners().forEach(bus::addListener);
         this.localDir = createLocalDir(conf);
         this.backend = requireNonNull(backends.create(new BackendContext(conf, classLoader, localDir, localHostName(),
-                bus, tracker, cacheLocations, broadcasts, closures, serializer)), "the backend factory returned null");
+                bus, tracker, cacheLocations, broadcasts, closures, serializer, returnedOutputs)),
+                "the backend factory returned null");
         SchedulerBackend backend = this.backend;
         TaskScheduler.Settings settings = new TaskScheduler.Settings(conf.get(SpindleConfig.TASK_MAX_FAILURES),
-                conf.get(SpindleConfig.LOCALITY_WAIT).toMillis());
+                conf.get(SpindleConfig.LOCALITY_WAIT).toMillis(), (long) (hosting.attempt() - 1) << 40);
         this.dagScheduler = new DagScheduler(
                 new DagScheduler.Services(tracker, new StageSerializer() {
                     @Override
@@ -113,7 +118,8 @@ public final class Driver implements AutoCloseable {
                         return closures.serializeValue(partition, what);
                     }
                 }, serializer, accumulators, bus, classLoader,
-                        conf.get(SpindleConfig.DRIVER_MAX_RESULT_SIZE), Clock.SYSTEM, cacheLocations),
+                        conf.get(SpindleConfig.DRIVER_MAX_RESULT_SIZE), Clock.SYSTEM, cacheLocations,
+                        new JournaledShuffles(hosting.journal(), returnedOutputs)),
                 listener -> new TaskScheduler(backend, listener, settings, Clock.SYSTEM));
         this.progressBar = ConsoleProgressBar.create(conf);
         bus.addListener(progressBar);

@@ -64,6 +64,18 @@ public final class Executor implements AutoCloseable {
         }
     }
 
+    /**
+     * The driver is gone: running tasks are killed (their statuses have nowhere to go) and the broadcast values it
+     * served are forgotten, since the next driver numbers its own.
+     */
+    public void driverLost(String reason) {
+        running.forEach((taskId, runner) -> {
+            LOG.info("Killing task {}: {}", taskId, reason);
+            runner.kill();
+        });
+        broadcastCache.clear();
+    }
+
     /** Task id -> counters so far, of the tasks running now. */
     public Map<Long, TaskMetrics> runningMetrics() {
         Map<Long, TaskMetrics> metrics = new java.util.HashMap<>();

@@ -23,6 +23,13 @@ import org.apache.logging.log4j.LogManager;
  * {@link System#exit}, so that a thread left behind by user code cannot keep the JVM alive.
  */
 public final class ExecutorMain {
+    /**
+     * The environment variable naming the file where a later ApplicationMaster attempt publishes its driver's
+     * address; set for YARN executors, which then outlive their driver for {@code
+     * spindle.recovery.executorReconnectTimeout}.
+     */
+    public static final String DRIVER_ENDPOINT_FILE_ENV = "SPINDLE_DRIVER_ENDPOINT_FILE";
+
     static final List<String> FLAGS = List.of("--driver", "--executor-id", "--host", "--cores", "--secret-file",
             "--conf-file", "--local-dir");
     static final String SECRET_FROM_CREDENTIALS = "--secret-from-credentials";
@@ -78,7 +85,9 @@ public final class ExecutorMain {
                 positive("--cores", values.get("--cores")), driver.substring(0, colon),
                 positive("--driver port", driver.substring(colon + 1)),
                 secretInCredentials ? secretFromCredentials() : AppSecret.readFrom(Path.of(values.get("--secret-file"))),
-                SpindleConf.fromFile(Path.of(values.get("--conf-file"))), Path.of(values.get("--local-dir")));
+                SpindleConf.fromFile(Path.of(values.get("--conf-file"))), Path.of(values.get("--local-dir")),
+                System.getenv().getOrDefault("CONTAINER_ID", ""),
+                System.getenv().getOrDefault(DRIVER_ENDPOINT_FILE_ENV, ""));
     }
 
     /** The secret YARN put in this container's credentials under {@link AppSecret#CREDENTIALS_ALIAS}. */

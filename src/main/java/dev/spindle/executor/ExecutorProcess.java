@@ -8,6 +8,7 @@ import dev.spindle.common.ErrorCode;
 import dev.spindle.common.SpindleException;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
+import dev.spindle.io.DriverEndpointFile;
 import dev.spindle.plan.TaskState;
 import dev.spindle.plan.TaskStatus;
 import dev.spindle.rpc.AppSecret;
@@ -25,6 +26,7 @@ import dev.spindle.rpc.message.ExecutorRegistered;
 import dev.spindle.rpc.message.FetchRequest;
 import dev.spindle.rpc.message.Heartbeat;
 import dev.spindle.rpc.message.HeartbeatResponse;
+import dev.spindle.rpc.message.HeldShuffleOutput;
 import dev.spindle.rpc.message.KillTask;
 import dev.spindle.rpc.message.LaunchTask;
 import dev.spindle.rpc.message.RegisterExecutor;
@@ -83,9 +85,16 @@ public final class ExecutorProcess implements RpcHandler {
     public static final int EXIT_DRIVER_SILENT = 3;
     public static final int EXIT_REFUSED = 4;
 
-    /** How the process was started. */
+    /**
+     * How the process was started.
+     *
+     * @param containerId the YARN container it runs in; empty outside YARN
+     * @param driverEndpointFile where a new ApplicationMaster attempt publishes its driver's address (see
+     *     {@link DriverEndpointFile}); empty when the driver cannot come back (local-cluster), and the executor
+     *     then exits with its driver
+     */
     public record Settings(ExecutorId id, String host, int cores, String driverHost, int driverPort, AppSecret secret,
-            SpindleConf conf, Path localRoot) {
+            SpindleConf conf, Path localRoot, String containerId, String driverEndpointFile) {
         public Settings {
             requireNonNull(id, "id is null");
             requireNonNull(host, "host is null");
@@ -93,6 +102,13 @@ public final class ExecutorProcess implements RpcHandler {
             requireNonNull(secret, "secret is null");
             requireNonNull(conf, "conf is null");
             requireNonNull(localRoot, "localRoot is null");
+            requireNonNull(containerId, "containerId is null");
+            requireNonNull(driverEndpointFile, "driverEndpointFile is null");
+        }
+
+        public Settings(ExecutorId id, String host, int cores, String driverHost, int driverPort, AppSecret secret,
+                SpindleConf conf, Path localRoot) {
+            this(id, host, cores, driverHost, driverPort, secret, conf, localRoot, "", "");
         }
     }
 
@@ -103,7 +119,7 @@ public final class ExecutorProcess implements RpcHandler {
     private final RecordSerializer serializer = new DefaultRecordSerializer();
     private final ClosureSerializer closures = new ClosureSerializer();
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
-    private final CompletableFuture<ExecutorRegistered> registration = new CompletableFuture<>();
+    private volatile CompletableFuture<ExecutorRegistered> registration = new CompletableFuture<>();
     private final Map<String, byte[]> resultBlocks = new ConcurrentHashMap<>();
     /** The cached partitions the driver has been told of; guarded by {@code this}. */
     private final Set<BlockId.RddBlock> reportedCache = new HashSet<>();
@@ -113,6 +129,10 @@ public final class ExecutorProcess implements RpcHandler {
             Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("executor-heartbeat", true));
     private volatile long lastHeardFromDriver = System.nanoTime();
     private volatile RpcConnection driver;
+    private volatile String driverAddress;
+    private volatile int blockPort;
+    /** Set while the driver is gone and the executor waits for the next ApplicationMaster attempt. */
+    private volatile DriverSearch search;
     private volatile Executor executor;
     private volatile RemoteBlockFetcher peers;
 
@@ -148,11 +168,9 @@ public final class ExecutorProcess implements RpcHandler {
                             settings.id()), settings.secret(), rpc, networkTimeoutMillis),
                     this::broadcast, this::readCached));
             executor = new Executor(services, this::report);
-            driver = RpcConnection.connect(settings.driverHost(), settings.driverPort(), settings.secret(), rpc, this);
-            driver.send(RegisterExecutor.newBuilder().setExecutorId(settings.id().id()).setHost(settings.host())
-                    .setBlockPort(blockServer.port()).setCores(settings.cores())
-                    .setMemoryBytes(Runtime.getRuntime().maxMemory()).build());
-            ExecutorRegistered registered = registration.get(networkTimeoutMillis, TimeUnit.MILLISECONDS);
+            blockPort = blockServer.port();
+            ExecutorRegistered registered = register(settings.driverHost(), settings.driverPort(), false)
+                    .get(networkTimeoutMillis, TimeUnit.MILLISECONDS);
             if (!registered.getAccepted()) {
                 LOG.error("The driver refused executor {}: {}", settings.id().id(), registered.getReason());
                 return EXIT_REFUSED;
@@ -245,9 +263,142 @@ public final class ExecutorProcess implements RpcHandler {
 
     @Override
     public void onClose(RpcConnection connection, String reason) {
+        if (connection != driver) {
+            return; // a connection to an earlier driver, or one that failed to register
+        }
         driverFetches.failAll("connection to the driver closed: " + reason);
         registration.completeExceptionally(new RpcException("the driver closed the connection: " + reason));
-        stop(EXIT_DRIVER_LOST, "lost the connection to the driver (" + reason + ")");
+        if (!settings.driverEndpointFile().isEmpty() && executor != null && !exit.isDone()) {
+            awaitNextDriver(reason);
+        } else {
+            stop(EXIT_DRIVER_LOST, "lost the connection to the driver (" + reason + ")");
+        }
+    }
+
+    /** Connects to the driver at {@code host:port} and registers; the future completes with the driver's answer. */
+    private CompletableFuture<ExecutorRegistered> register(String host, int port, boolean returning) {
+        CompletableFuture<ExecutorRegistered> answer = new CompletableFuture<>();
+        registration = answer;
+        RpcConnection connection = RpcConnection.connect(host, port, settings.secret(), rpc, this);
+        driver = connection;
+        driverAddress = host + ":" + port;
+        lastHeardFromDriver = System.nanoTime();
+        List<HeldShuffleOutput> outputs = new ArrayList<>();
+        if (returning) {
+            for (long[] output : executor.services().shuffleFiles().completeOutputs()) {
+                outputs.add(new HeldShuffleOutput((int) output[0], output[1]));
+            }
+        }
+        connection.send(RegisterExecutor.newBuilder().setExecutorId(settings.id().id()).setHost(settings.host())
+                .setBlockPort(blockPort).setCores(settings.cores())
+                .setMemoryBytes(Runtime.getRuntime().maxMemory()).setContainerId(settings.containerId())
+                .setReturning(returning).setShuffleOutputs(outputs).build());
+        return answer;
+    }
+
+    /**
+     * The driver is gone, and the ApplicationMaster may come back in another attempt: running tasks are killed,
+     * cached partitions dropped (the next driver cannot tell whether they are its datasets), shuffle output kept;
+     * the executor looks for the new driver's address every second for {@code
+     * spindle.recovery.executorReconnectTimeout}, then registers with it, or exits.
+     */
+    private void awaitNextDriver(String reason) {
+        long timeoutMillis = settings.conf().get(SpindleConfig.RECOVERY_EXECUTOR_RECONNECT_TIMEOUT).toMillis();
+        DriverSearch started = new DriverSearch(driverAddress, System.nanoTime() + timeoutMillis * 1_000_000);
+        synchronized (this) {
+            if (search != null) {
+                return;
+            }
+            search = started;
+            reportedCache.clear();
+        }
+        LOG.warn("Executor {} lost its driver at {} ({}); waiting up to {} ms for the next ApplicationMaster attempt "
+                + "(spindle.recovery.executorReconnectTimeout)", settings.id().id(), driverAddress, reason,
+                timeoutMillis);
+        Executor e = executor;
+        e.driverLost("the driver was lost");
+        for (BlockStore.BlockInfo info : e.services().blocks().cachedBlocks()) {
+            if (info.id() instanceof BlockId.RddBlock rdd) {
+                e.services().blocks().remove(rdd);
+            }
+        }
+        resultBlocks.clear();
+        started.task = timers.scheduleWithFixedDelay(() -> lookForDriver(started), 0, 1, TimeUnit.SECONDS);
+    }
+
+    /** A search for the next driver: the address of the lost one, when to give up, and the task that looks. */
+    private static final class DriverSearch {
+        final String lostAddress;
+        final long deadlineNanos;
+        volatile java.util.concurrent.ScheduledFuture<?> task;
+
+        DriverSearch(String lostAddress, long deadlineNanos) {
+            this.lostAddress = lostAddress;
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        String lostAddress() {
+            return lostAddress;
+        }
+
+        long deadlineNanos() {
+            return deadlineNanos;
+        }
+
+        void end() {
+            java.util.concurrent.ScheduledFuture<?> t = task;
+            if (t != null) {
+                t.cancel(false);
+            }
+        }
+    }
+
+    private void lookForDriver(DriverSearch current) {
+        if (search != current || exit.isDone()) {
+            current.end();
+            return;
+        }
+        if (System.nanoTime() > current.deadlineNanos()) {
+            current.end();
+            stop(EXIT_DRIVER_LOST, "no new driver appeared in " + settings.driverEndpointFile()
+                    + " within spindle.recovery.executorReconnectTimeout after the driver at " + current.lostAddress()
+                    + " was lost");
+            return;
+        }
+        Optional<DriverEndpointFile> endpoint;
+        try {
+            endpoint = DriverEndpointFile.read(settings.driverEndpointFile(), settings.conf());
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Cannot read {} yet: {}", settings.driverEndpointFile(), e.toString());
+            return;
+        }
+        if (endpoint.isEmpty() || (endpoint.get().host() + ":" + endpoint.get().port()).equals(current.lostAddress())) {
+            return;
+        }
+        DriverEndpointFile next = endpoint.get();
+        try {
+            ExecutorRegistered answer = register(next.host(), next.port(), true).get(networkTimeoutMillis,
+                    TimeUnit.MILLISECONDS);
+            if (!answer.getAccepted()) {
+                current.end();
+                stop(EXIT_REFUSED, "ApplicationMaster attempt " + next.attempt() + " refused this executor: "
+                        + answer.getReason());
+                return;
+            }
+        } catch (RpcException | ExecutionException | TimeoutException e) {
+            LOG.warn("Executor {} cannot register with the driver of attempt {} at {}:{} yet: {}", settings.id().id(),
+                    next.attempt(), next.host(), next.port(), e.toString());
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        current.end();
+        synchronized (this) {
+            search = null;
+        }
+        LOG.info("Executor {} registered with the driver of ApplicationMaster attempt {} at {}:{}, keeping its shuffle "
+                + "output", settings.id().id(), next.attempt(), next.host(), next.port());
     }
 
     private Executor executor() {
@@ -326,6 +477,9 @@ public final class ExecutorProcess implements RpcHandler {
     }
 
     private void checkDriver() {
+        if (search != null) {
+            return;
+        }
         long silentMillis = (System.nanoTime() - lastHeardFromDriver) / 1_000_000;
         if (silentMillis > networkTimeoutMillis) {
             stop(EXIT_DRIVER_SILENT, "nothing heard from the driver for " + silentMillis

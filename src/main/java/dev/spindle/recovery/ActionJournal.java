@@ -5,13 +5,14 @@ import static java.util.Objects.requireNonNull;
 import dev.spindle.plan.Node;
 import dev.spindle.recovery.RecoveryRecord.ActionCompleted;
 import dev.spindle.recovery.RecoveryRecord.CheckpointWritten;
+import dev.spindle.recovery.RecoveryRecord.MapOutputRegistered;
+import dev.spindle.recovery.RecoveryRecord.ShuffleRegistered;
 import dev.spindle.recovery.RecoveryRecord.OutputCommitted;
 import dev.spindle.recovery.RecoveryRecord.OutputStarted;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -28,7 +29,18 @@ import org.apache.logging.log4j.Logger;
 public final class ActionJournal {
     private static final Logger LOG = LogManager.getLogger(ActionJournal.class);
 
-    private final Consumer<RecoveryRecord> recorder;
+    /** Where the journal goes: the attempt's event log. */
+    public interface Log {
+        /** Appends {@code record} and makes it durable before returning. */
+        void record(RecoveryRecord record);
+
+        /** Appends {@code record}; it becomes durable with the next stage or job boundary. */
+        void append(RecoveryRecord record);
+    }
+
+    private final Log recorder;
+    /** Shuffle id -> fingerprint -> map partition -> the output an earlier attempt registered. */
+    private final Map<Integer, Map<String, Map<Integer, MapOutputRegistered>>> earlierMapOutputs = new HashMap<>();
     private final long maxResultBytes;
     private final String earlierAttempts;
     private final Map<String, ActionCompleted> completed = new HashMap<>();
@@ -42,19 +54,26 @@ public final class ActionJournal {
     private boolean replaying;
 
     /**
-     * @param recorder makes a record durable before returning (the event log); null: nothing is journaled
+     * @param recorder the attempt's event log; null: nothing is journaled
      * @param earlier the records of earlier attempts, oldest first
      * @param earlierAttempts names those attempts in log lines (for example "attempt 1"); empty for a first attempt,
      *     which has none (its actions are then logged at DEBUG, not one INFO line each)
      * @param maxResultBytes the largest action result journaled ({@code spindle.recovery.maxResultBytes})
      */
-    public ActionJournal(Consumer<RecoveryRecord> recorder, List<RecoveryRecord> earlier, String earlierAttempts,
-            long maxResultBytes) {
+    public ActionJournal(Log recorder, List<RecoveryRecord> earlier, String earlierAttempts, long maxResultBytes) {
         this.recorder = recorder;
         this.earlierAttempts = requireNonNull(earlierAttempts, "earlierAttempts is null");
         this.maxResultBytes = maxResultBytes;
+        Map<Integer, String> shuffleFingerprints = new HashMap<>();
         for (RecoveryRecord record : earlier) {
-            if (record instanceof ActionCompleted action) {
+            if (record instanceof ShuffleRegistered shuffle) {
+                shuffleFingerprints.put(shuffle.shuffleId(), shuffle.fingerprint());
+            } else if (record instanceof MapOutputRegistered output
+                    && shuffleFingerprints.containsKey(output.shuffleId())) {
+                earlierMapOutputs.computeIfAbsent(output.shuffleId(), s -> new HashMap<>())
+                        .computeIfAbsent(shuffleFingerprints.get(output.shuffleId()), f -> new HashMap<>())
+                        .put(output.mapPartition(), output);
+            } else if (record instanceof ActionCompleted action) {
                 completed.put(action.fingerprint(), action);
             } else if (record instanceof OutputStarted output) {
                 outputsStarted.put(output.fingerprint(), output);
@@ -253,9 +272,30 @@ public final class ActionJournal {
         return replaying;
     }
 
+    /**
+     * Journals that shuffle {@code shuffleId} computes the lineage with {@code fingerprint}, and returns the map
+     * outputs earlier attempts registered for the same shuffle and fingerprint: candidates for reuse, if the
+     * executors holding them came back.
+     */
+    public synchronized List<MapOutputRegistered> shuffleRegistered(int shuffleId, String fingerprint,
+            int numMapPartitions) {
+        if (recorder != null) {
+            recorder.append(new ShuffleRegistered(shuffleId, fingerprint, numMapPartitions));
+        }
+        return List.copyOf(earlierMapOutputs.getOrDefault(shuffleId, Map.of()).getOrDefault(fingerprint, Map.of())
+                .values());
+    }
+
+    /** Journals a map output (not durably: it is flushed with the stage's end; a lost one is recomputed). */
+    public void mapOutputRegistered(MapOutputRegistered output) {
+        if (recorder != null) {
+            recorder.append(output);
+        }
+    }
+
     private void record(RecoveryRecord record) {
         if (recorder != null) {
-            recorder.accept(record);
+            recorder.record(record);
         }
     }
 }

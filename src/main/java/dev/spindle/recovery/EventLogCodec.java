@@ -26,6 +26,7 @@ import dev.spindle.recovery.log.TaskStarted;
 import dev.spindle.scheduler.spi.SchedulerEvent;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -87,6 +88,13 @@ final class EventLogCodec {
         } else if (body instanceof CheckpointWritten b) {
             return new RecoveryRecord.CheckpointWritten(b.getSequence(), b.getFingerprint(), b.getNodeId(), b.getDir(),
                     b.getNumPartitions());
+        } else if (body instanceof dev.spindle.recovery.log.MapOutputRegistered b) {
+            long[] lengths = new long[b.getPartitionLengths().size()];
+            for (int i = 0; i < lengths.length; i++) {
+                lengths[i] = b.getPartitionLengths().get(i);
+            }
+            return new RecoveryRecord.MapOutputRegistered(b.getShuffleId(), b.getExecutorId().toString(),
+                    b.getHost().toString(), b.getPort(), b.getMapPartition(), b.getMapTaskId(), lengths);
         } else if (body instanceof ShuffleRegistered b) {
             return new RecoveryRecord.ShuffleRegistered(b.getShuffleId(), b.getFingerprint(), b.getNumMapPartitions());
         }
@@ -146,6 +154,15 @@ final class EventLogCodec {
         } else if (record instanceof RecoveryRecord.CheckpointWritten r) {
             return CheckpointWritten.newBuilder().setSequence(r.sequence()).setFingerprint(r.fingerprint())
                     .setNodeId(r.nodeId()).setDir(r.dir()).setNumPartitions(r.numPartitions()).build();
+        } else if (record instanceof RecoveryRecord.MapOutputRegistered r) {
+            List<Long> lengths = new ArrayList<>();
+            for (long length : r.partitionLengths()) {
+                lengths.add(length);
+            }
+            return dev.spindle.recovery.log.MapOutputRegistered.newBuilder().setShuffleId(r.shuffleId())
+                    .setExecutorId(r.executorId()).setHost(r.host()).setPort(r.port())
+                    .setMapPartition(r.mapPartition()).setMapTaskId(r.mapTaskId()).setPartitionLengths(lengths)
+                    .build();
         } else if (record instanceof RecoveryRecord.ShuffleRegistered r) {
             return ShuffleRegistered.newBuilder().setShuffleId(r.shuffleId()).setFingerprint(r.fingerprint())
                     .setNumMapPartitions(r.numMapPartitions()).build();

@@ -30,7 +30,7 @@ import org.apache.logging.log4j.Logger;
  * <p>The log never fails the application: the first I/O failure is logged once and turns the writer off. All
  * methods are thread-safe.
  */
-public final class EventLogWriter implements SchedulerListener, AutoCloseable {
+public final class EventLogWriter implements SchedulerListener, ActionJournal.Log, AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(EventLogWriter.class);
 
     /** Metadata keys of the container file's header, for readers that want to know what they opened. */
@@ -47,13 +47,39 @@ public final class EventLogWriter implements SchedulerListener, AutoCloseable {
     private final FSDataOutputStream stream;
     private final DataFileWriter<LogRecord> writer;
     private final Clock clock;
+    /** How often records appended without a flush are made durable anyway. */
+    static final long FLUSH_INTERVAL_MILLIS = 1000;
+
     private boolean open = true;
+    /** Records appended since the last flush. */
+    private boolean dirty;
+    private final java.util.concurrent.ScheduledExecutorService flusher =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    new dev.spindle.common.NamedThreadFactory("spindle-event-log-flush", true));
 
     private EventLogWriter(Path file, FSDataOutputStream stream, DataFileWriter<LogRecord> writer, Clock clock) {
         this.file = requireNonNull(file, "file is null");
         this.stream = requireNonNull(stream, "stream is null");
         this.writer = requireNonNull(writer, "writer is null");
         this.clock = requireNonNull(clock, "clock is null");
+        // Within a long stage, task events and map outputs become durable at least this often: an attempt lost
+        // mid-stage leaves the next one the map outputs finished until a second before.
+        flusher.scheduleWithFixedDelay(this::flushIfDirty, FLUSH_INTERVAL_MILLIS, FLUSH_INTERVAL_MILLIS,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void flushIfDirty() {
+        if (open && dirty) {
+            try {
+                writer.flush();
+                stream.hflush();
+                dirty = false;
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Event log {} failed while flushing; no more events are logged in this attempt", file, e);
+                open = false;
+                closeQuietly(writer, stream, e);
+            }
+        }
     }
 
     /** {@code <home directory of the user on fs>/.spindle/events}: where event logs go when no directory is set. */
@@ -138,6 +164,7 @@ public final class EventLogWriter implements SchedulerListener, AutoCloseable {
     }
 
     /** Appends a recovery record and makes it durable before returning: a commit point of recovery. */
+    @Override
     public synchronized void record(RecoveryRecord record) {
         requireNonNull(record, "record is null");
         if (open) {
@@ -145,12 +172,26 @@ public final class EventLogWriter implements SchedulerListener, AutoCloseable {
         }
     }
 
+    /**
+     * Appends a recovery record without waiting for it to be durable: it becomes so with the next stage or job
+     * boundary (map outputs, which a later attempt may reuse but can always recompute).
+     */
+    @Override
+    public synchronized void append(RecoveryRecord record) {
+        requireNonNull(record, "record is null");
+        if (open) {
+            append(EventLogCodec.encode(record, clock.millis()), false, record);
+        }
+    }
+
     private void append(LogRecord record, boolean durable, Object what) {
         try {
             writer.append(record);
+            dirty = true;
             if (durable) {
                 writer.flush();
                 stream.hflush();
+                dirty = false;
             }
         } catch (DataFileWriter.AppendWriteException e) {
             // Avro rolled its buffer back: the file is intact, only this record is missing.
@@ -166,6 +207,7 @@ public final class EventLogWriter implements SchedulerListener, AutoCloseable {
     /** Flushes and closes the file; later events are ignored. */
     @Override
     public synchronized void close() {
+        flusher.shutdownNow();
         if (!open) {
             return;
         }

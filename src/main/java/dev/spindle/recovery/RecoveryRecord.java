@@ -98,4 +98,36 @@ public sealed interface RecoveryRecord {
             requireNonNull(fingerprint, "fingerprint is null");
         }
     }
+
+    /**
+     * One map task's output of shuffle {@code shuffleId}: the executor holding it, its block server, and the bytes
+     * of each reduce partition. Not durable on its own: flushed with the stage's end.
+     */
+    record MapOutputRegistered(int shuffleId, String executorId, String host, int port, int mapPartition,
+            long mapTaskId, long[] partitionLengths) implements RecoveryRecord {
+        public MapOutputRegistered {
+            requireNonNull(executorId, "executorId is null");
+            requireNonNull(host, "host is null");
+            partitionLengths = partitionLengths.clone();
+        }
+
+        @Override
+        public long[] partitionLengths() {
+            return partitionLengths.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof MapOutputRegistered other && shuffleId == other.shuffleId
+                    && executorId.equals(other.executorId) && host.equals(other.host) && port == other.port
+                    && mapPartition == other.mapPartition && mapTaskId == other.mapTaskId
+                    && Arrays.equals(partitionLengths, other.partitionLengths);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(shuffleId, executorId, host, port, mapPartition, mapTaskId,
+                    Arrays.hashCode(partitionLengths));
+        }
+    }
 }

@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -94,6 +96,29 @@ public final class ShuffleFiles {
             long end = data.readLong();
             return new long[] {start, end};
         }
+    }
+
+    /**
+     * The map outputs complete here (data and index file both in place), as {@code {shuffleId, mapTaskId}} pairs:
+     * what an executor reports when it registers with a new driver attempt.
+     */
+    public List<long[]> completeOutputs() {
+        List<long[]> outputs = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(root, "shuffle_*.index")) {
+            for (Path index : files) {
+                String[] parts = index.getFileName().toString().replace(".index", "").split("_");
+                if (parts.length == 3) {
+                    int shuffleId = Integer.parseInt(parts[1]);
+                    long mapTaskId = Long.parseLong(parts[2]);
+                    if (Files.exists(dataFile(shuffleId, mapTaskId))) {
+                        outputs.add(new long[] {shuffleId, mapTaskId});
+                    }
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot list the shuffle files in " + root + ": " + e, e);
+        }
+        return outputs;
     }
 
     /** Deletes every file of {@code shuffleId}. */

@@ -112,8 +112,8 @@ class ActionReplayTest {
         SpindleConf conf = SpindleConf.empty().with("spindle.master", "local[2]")
                 .with("spindle.checkpoint.dir", dir.resolve("checkpoints").toString());
         Driver driver = Driver.start(conf, getClass().getClassLoader(),
-                LocalBackends.forMaster(MasterSpec.parse("local[2]")), new Driver.Hosting(APP,
-                        List.of(writer, events), new ActionJournal(writer::record, earlier, "attempt " + (attempt - 1),
+                LocalBackends.forMaster(MasterSpec.parse("local[2]")), new Driver.Hosting(APP, attempt,
+                        List.of(writer, events), new ActionJournal(writer, earlier, "attempt " + (attempt - 1),
                                 maxResultBytes), true));
         try {
             DriverHost.of(driver, "a test AM").run(() -> program(plan));

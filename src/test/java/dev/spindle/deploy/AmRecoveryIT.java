@@ -3,6 +3,7 @@ package dev.spindle.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spindle.recovery.EventLogReader;
+import dev.spindle.recovery.RecoveryRecord;
 import dev.spindle.scheduler.spi.SchedulerEvent;
 import dev.spindle.yarn.mini.EmbeddedCluster;
 import java.io.ByteArrayOutputStream;
@@ -191,10 +192,16 @@ class AmRecoveryIT {
 
     /** Submits in the background, waits for attempt 1 to reach {@code stopAt}, kills its AM JVM, returns the run. */
     private static Run submitAndKillAm(String name, String stopAt, String variant, String... conf) throws Exception {
+        return submitAndKillAm(name, stopAt, variant, app -> true, conf);
+    }
+
+    /** As above, and also waits until attempt 1's event log satisfies {@code logged} before the kill. */
+    private static Run submitAndKillAm(String name, String stopAt, String variant,
+            java.util.function.Predicate<ApplicationId> logged, String... conf) throws Exception {
         CompletableFuture<Run> run = CompletableFuture.supplyAsync(() -> submit(name, stopAt, variant, conf));
         org.apache.hadoop.fs.Path marker = new org.apache.hadoop.fs.Path("/markers/" + name + "/" + stopAt);
         Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
-                .until(() -> fs.exists(marker) || run.isDone());
+                .until(() -> run.isDone() || fs.exists(marker) && logged.test(applicationNamed(name)));
         assertThat(run).as("the application ended before attempt 1 reached " + stopAt).isNotDone();
         ApplicationId app = applicationNamed(name);
         ApplicationAttemptReport attempt = yarn.getApplicationAttemptReport(
@@ -250,6 +257,27 @@ class AmRecoveryIT {
         return EventLogReader.read(fs, files.get(attempt - 1)).events();
     }
 
+    /** The map outputs attempt {@code attempt} of {@code app} has made durable in its event log so far. */
+    private static long mapOutputsLogged(ApplicationId app, int attempt) {
+        try {
+            org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(fs.getHomeDirectory(), ".spindle/events");
+            List<org.apache.hadoop.fs.Path> files = EventLogReader.attemptFiles(fs, dir, app.toString());
+            if (files.size() < attempt) {
+                return 0;
+            }
+            return EventLogReader.read(fs, files.get(attempt - 1)).records().stream()
+                    .filter(r -> r instanceof RecoveryRecord.MapOutputRegistered).count();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** The ids of the executors that registered in {@code events}. */
+    private static List<String> executors(List<SchedulerEvent> events) {
+        return events.stream().filter(e -> e instanceof SchedulerEvent.ExecutorAdded)
+                .map(e -> ((SchedulerEvent.ExecutorAdded) e).executor().id()).sorted().toList();
+    }
+
     private static List<String> jobs(List<SchedulerEvent> events) {
         return events.stream().filter(e -> e instanceof SchedulerEvent.JobStarted)
                 .map(e -> ((SchedulerEvent.JobStarted) e).description().replaceFirst(" .*", "")).toList();
@@ -286,6 +314,8 @@ class AmRecoveryIT {
         // Only the save ran: one stage reading the checkpoint, one task per partition.
         assertThat(jobs(second)).containsExactly("saveAsTextFile");
         assertThat(tasksStarted(second)).isEqualTo(PARTITIONS);
+        // The executors of attempt 1 came back (same ids, same containers); none was started anew.
+        assertThat(executors(second)).containsExactly("1", "2");
         String log = amLog(app, 2);
         assertThat(log).containsPattern("Action 0 \\(count at .*\\): replayed")
                 .containsPattern("Action 1 \\(collect at .*\\): replayed")
@@ -296,15 +326,25 @@ class AmRecoveryIT {
     }
 
     @Test
-    void killedDuringTheFirstMapStageTheSecondAttemptRunsEverything() throws Exception {
-        Run run = submitAndKillAm("map", "map", "same");
+    void killedDuringTheFirstMapStageTheSecondAttemptRunsTheRestOfItWithTheKeptMapOutputs() throws Exception {
+        // Partition 0's map task blocks; the AM dies once the other three map outputs are in the event log.
+        Run run = submitAndKillAm("map", "map", "same", app -> mapOutputsLogged(app, 1) == PARTITIONS - 1);
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertSameOutputAsTheCleanRun("map");
         ApplicationId app = applicationNamed("map");
-        assertThat(jobs(events(app, 1))).isEmpty();
-        assertThat(jobs(events(app, 2))).containsExactly("count", "collect", "checkpoint", "saveAsTextFile");
-        assertThat(amLog(app, 2)).containsPattern("Action 0 \\(count at .*\\): run; no earlier attempt completed it");
+        assertThat(jobs(events(app, 1))).containsExactly("count");
+        List<SchedulerEvent> second = events(app, 2);
+        assertThat(jobs(second)).containsExactly("count", "collect", "checkpoint", "saveAsTextFile");
+        // The executors came back with their shuffle output: the map stage reran partition 0 only.
+        assertThat(executors(second)).containsExactly("1", "2");
+        SchedulerEvent.StageSubmitted mapStage = (SchedulerEvent.StageSubmitted) second.stream()
+                .filter(e -> e instanceof SchedulerEvent.StageSubmitted).findFirst().orElseThrow();
+        assertThat(mapStage.name()).startsWith("mapToPair");
+        assertThat(mapStage.numTasks()).isEqualTo(1);
+        String log = amLog(app, 2);
+        assertThat(log).containsPattern("Action 0 \\(count at .*\\): run; no earlier attempt completed it")
+                .contains("reusing 3 of 4 map outputs that executors kept from an earlier attempt");
     }
 
     @Test

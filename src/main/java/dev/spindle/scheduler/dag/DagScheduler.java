@@ -52,8 +52,9 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
     /** What the DAG scheduler works with. */
     public record Services(MapOutputTracker tracker, StageSerializer stageSerializer, RecordSerializer results,
             AccumulatorRegistry accumulators, ListenerBus bus, ClassLoader classLoader, long maxResultBytes,
-            Clock clock, CacheLocations cacheLocations) {
+            Clock clock, CacheLocations cacheLocations, ShuffleRecovery shuffleRecovery) {
         public Services {
+            requireNonNull(shuffleRecovery, "shuffleRecovery is null");
             requireNonNull(cacheLocations, "cacheLocations is null");
             requireNonNull(tracker, "tracker is null");
             requireNonNull(stageSerializer, "stageSerializer is null");
@@ -186,6 +187,11 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
                     services.tracker());
             if (!services.tracker().containsShuffle(dep.shuffleId())) {
                 services.tracker().registerShuffle(dep.shuffleId(), dep.parent().numPartitions());
+                for (MapStatus kept : services.shuffleRecovery().shuffleRegistered(dep)) {
+                    services.tracker().registerMapOutput(dep.shuffleId(), kept);
+                    succeededMapPartitions.computeIfAbsent(dep.shuffleId(), s -> new HashSet<>())
+                            .add(kept.mapPartition());
+                }
             }
             shuffleStages.put(dep.shuffleId(), stage);
         }
@@ -345,6 +351,7 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
                 services.accumulators().merge(result.accumulatorUpdates());
             }
             services.tracker().registerMapOutput(shuffleId, status);
+            services.shuffleRecovery().mapOutputRegistered(shuffleId, status);
             stage.pendingPartitions.remove(attempt.partition());
             if (running.contains(stage) && stage.pendingPartitions.isEmpty()
                     && stage.latestAttempt() == attempt.stageAttempt()) {

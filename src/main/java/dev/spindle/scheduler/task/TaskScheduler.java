@@ -43,7 +43,15 @@ public final class TaskScheduler implements BackendCallbacks, AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(TaskScheduler.class);
 
     /** Scheduler settings. */
-    public record Settings(int maxFailures, long localityWaitMillis) {
+    /**
+     * @param firstTaskId the first task id this scheduler hands out: each ApplicationMaster attempt starts its own
+     *     range, so that a map output an executor kept from an earlier attempt (its files named by task id) is never
+     *     overwritten by a task of a later one
+     */
+    public record Settings(int maxFailures, long localityWaitMillis, long firstTaskId) {
+        public Settings(int maxFailures, long localityWaitMillis) {
+            this(maxFailures, localityWaitMillis, 0);
+        }
     }
 
     private record ExecutorSlots(ExecutorId id, String host, int cores, int[] free) {
@@ -73,6 +81,7 @@ public final class TaskScheduler implements BackendCallbacks, AutoCloseable {
         this.listener = requireNonNull(listener, "listener is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.nextTaskId = settings.firstTaskId();
     }
 
     /** Starts the backend, which begins reporting executors. */

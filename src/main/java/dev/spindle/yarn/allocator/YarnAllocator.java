@@ -7,6 +7,7 @@ import dev.spindle.cluster.ExecutorProvisioner;
 import dev.spindle.common.ExecutorId;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
+import dev.spindle.io.DriverEndpointFile;
 import dev.spindle.rpc.AppSecret;
 import dev.spindle.yarn.ContainerSizes;
 import dev.spindle.yarn.StagedResources;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -65,7 +67,12 @@ public final class YarnAllocator {
 
     /** What the allocator needs from its ApplicationMaster. */
     public record Settings(Configuration hadoopConf, FileSystem fs, Path stagingDir, StagedResources staged,
-            AppSecret secret) {
+            AppSecret secret, int attempt) {
+        public Settings(Configuration hadoopConf, FileSystem fs, Path stagingDir, StagedResources staged,
+                AppSecret secret) {
+            this(hadoopConf, fs, stagingDir, staged, secret, 1);
+        }
+
         public Settings {
             requireNonNull(hadoopConf, "hadoopConf is null");
             requireNonNull(fs, "fs is null");
@@ -86,6 +93,9 @@ public final class YarnAllocator {
     private int nextExecutorId = 1;
     private final Deque<ContainerRequest> pending = new ArrayDeque<>();
     private final Map<ContainerId, ExecutorId> executorsByContainer = new HashMap<>();
+    /** Containers of earlier attempts whose executors have not registered with this one yet. */
+    private final Map<ContainerId, Container> adopted = new HashMap<>();
+    private CompletableFuture<Void> adoptedSettled = CompletableFuture.completedFuture(null);
     private final Map<ExecutorId, Container> containers = new HashMap<>();
     private final Set<ContainerId> released = new HashSet<>();
     private final Deque<String> recentFailures = new ArrayDeque<>();
@@ -121,7 +131,56 @@ public final class YarnAllocator {
 
     /** Executors running or being launched now. */
     public synchronized int liveExecutors() {
-        return containers.size();
+        return containers.size() + adopted.size();
+    }
+
+    /**
+     * Takes over the executor containers an earlier ApplicationMaster attempt left running (YARN keeps them across
+     * attempts): they count as running while their executors find this attempt's driver and register again.
+     */
+    public synchronized void adopt(List<Container> previous) {
+        for (Container container : previous) {
+            adopted.put(container.getId(), container);
+        }
+        if (!previous.isEmpty()) {
+            adoptedSettled = new CompletableFuture<>();
+            LOG.info("Adopted {} executor container(s) of an earlier attempt: {}", previous.size(),
+                    previous.stream().map(c -> c.getId().toString()).toList());
+        }
+    }
+
+    /**
+     * Completes when every adopted container's executor registered again or its container ended; see
+     * {@link #releaseUnreturned}.
+     */
+    public synchronized CompletableFuture<Void> adoptedSettled() {
+        return adoptedSettled;
+    }
+
+    /** Releases the adopted containers whose executors did not come back; new ones replace them. */
+    public synchronized void releaseUnreturned(String reason) {
+        for (ContainerId id : List.copyOf(adopted.keySet())) {
+            LOG.warn("Releasing container {} of an earlier attempt: its executor did not come back ({})", id, reason);
+            released.add(id);
+            amrm.releaseAssignedContainer(id);
+            adopted.remove(id);
+        }
+        settleAdopted();
+        if (active != null) {
+            reconcile();
+        }
+    }
+
+    private void settleAdopted() {
+        if (adopted.isEmpty()) {
+            adoptedSettled.complete(null);
+        }
+    }
+
+    /** The first executor id of this attempt: attempt 1 counts 1, 2, ...; attempt n counts n.1, n.2, ... */
+    private ExecutorId newExecutorId() {
+        int n = nextExecutorId++;
+        return new ExecutorId(settings.attempt() == 1 ? Integer.toString(n) : settings.attempt() + "." + n);
     }
 
     private final class Provisioner implements ExecutorProvisioner {
@@ -166,9 +225,23 @@ public final class YarnAllocator {
         }
 
         @Override
-        public boolean launched(ExecutorId id) {
+        public boolean launched(ExecutorId id, String containerId) {
             synchronized (YarnAllocator.this) {
-                return containers.containsKey(id);
+                if (containers.containsKey(id)) {
+                    return true;
+                }
+                if (containerId.isEmpty()) {
+                    return false;
+                }
+                Container container = adopted.remove(ContainerId.fromString(containerId));
+                if (container == null) {
+                    return false;
+                }
+                containers.put(id, container);
+                executorsByContainer.put(container.getId(), id);
+                LOG.info("Executor {} in container {} of an earlier attempt came back", id.id(), containerId);
+                settleAdopted();
+                return true;
             }
         }
 
@@ -217,7 +290,7 @@ public final class YarnAllocator {
     /** Brings outstanding requests to the target minus the executors running or launching. Holds this. */
     private void reconcile() {
         int target = active == null || gaveUp ? 0 : active.target();
-        int missing = target - containers.size() - pending.size();
+        int missing = target - containers.size() - adopted.size() - pending.size();
         if (missing > 0 && !pendingTasksByHost.isEmpty()) {
             LOG.info("Requesting {} executor container(s) preferring hosts {}", missing,
                     java.util.Arrays.toString(containerRequest(active.resource(), pendingTasksByHost).getNodes()
@@ -259,7 +332,7 @@ public final class YarnAllocator {
 
     private synchronized void allocated(List<Container> granted) {
         for (Container container : granted) {
-            if (active == null || gaveUp || containers.size() >= active.target()) {
+            if (active == null || gaveUp || containers.size() + adopted.size() >= active.target()) {
                 LOG.info("Releasing surplus container {} on {}", container.getId(), container.getNodeId());
                 amrm.releaseAssignedContainer(container.getId());
                 continue;
@@ -268,7 +341,7 @@ public final class YarnAllocator {
             if (request != null) {
                 amrm.removeContainerRequest(request);
             }
-            ExecutorId id = new ExecutorId(Integer.toString(nextExecutorId++));
+            ExecutorId id = newExecutorId();
             executorsByContainer.put(container.getId(), id);
             containers.put(id, container);
             LOG.info("Launching executor {} in container {} on {} ({} MB, {} vcores)", id.id(), container.getId(),
@@ -297,6 +370,8 @@ public final class YarnAllocator {
         Map<String, LocalResource> resources = new HashMap<>(settings.staged().localResources());
         resources.put(StagedResources.EXECUTOR_CONF, driver.executorConf());
         Map<String, String> env = new HashMap<>(command.environment());
+        env.put(ExecutorCommand.DRIVER_ENDPOINT_FILE_ENV, settings.fs().makeQualified(
+                new Path(settings.stagingDir(), DriverEndpointFile.NAME)).toString());
         env.put(ApplicationConstants.Environment.CLASSPATH.name(),
                 settings.staged().classPath(true, YarnConfs.applicationClassPath(settings.hadoopConf())));
         String javaHome = System.getenv(ApplicationConstants.Environment.JAVA_HOME.name());
@@ -349,6 +424,12 @@ public final class YarnAllocator {
         for (ContainerStatus status : statuses) {
             ContainerId containerId = status.getContainerId();
             boolean ours = released.remove(containerId);
+            if (adopted.remove(containerId) != null) {
+                LOG.warn("Container {} of an earlier attempt ended before its executor came back: {}", containerId,
+                        ContainerExits.classify(status.getExitStatus(), status.getDiagnostics(), ours).message());
+                settleAdopted();
+                continue;
+            }
             ExecutorId id = executorsByContainer.remove(containerId);
             if (id == null) {
                 continue; // a surplus grant we released

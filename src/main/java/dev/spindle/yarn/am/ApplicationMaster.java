@@ -6,6 +6,7 @@ import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
 import dev.spindle.driver.Driver;
 import dev.spindle.driver.DriverHost;
+import dev.spindle.io.DriverEndpointFile;
 import dev.spindle.recovery.EventLogWriter;
 import dev.spindle.rpc.RpcServer;
 import dev.spindle.scheduler.spi.SchedulerEvent;
@@ -23,9 +24,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.yarn.api.records.Container;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
 import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
@@ -89,7 +93,7 @@ public final class ApplicationMaster {
                 launch.attempt().getAttemptId(), launch.maxAttempts(), launch.mainClass(), stagingDir);
 
         YarnAllocator allocator = new YarnAllocator(new YarnAllocator.Settings(yarnConf, fs, stagingDir, staged,
-                launch.secret()));
+                launch.secret(), launch.attempt().getAttemptId()));
         AMRMClientAsync<ContainerRequest> amrm = AMRMClientAsync.createAMRMClientAsync(1000,
                 allocator.rmCallbacks());
         NMClientAsync nm = NMClientAsync.createNMClientAsync(allocator.nmCallbacks());
@@ -148,7 +152,7 @@ public final class ApplicationMaster {
         RpcServer.BoundPort rpcPort = RpcServer.bind(host, 0);
         EventLogWriter eventLog = null;
         try (URLClassLoader loader = applicationLoader(launch.applicationJars())) {
-            register(amrm, host, rpcPort.port());
+            allocator.adopt(register(amrm, host, rpcPort.port()));
             AttemptJournal journal = AttemptJournal.open(FileSystem.get(yarnConf), launch);
             eventLog = journal.writer();
             JobProgress progress = new JobProgress();
@@ -159,8 +163,13 @@ public final class ApplicationMaster {
             }
             Driver driver = Driver.start(driverConf, loader, parts -> new ClusterBackend(parts.clusterServices(),
                     allocator.provisioner(parts.conf()), rpcPort), new Driver.Hosting(launch.applicationId(),
-                    listeners, journal.actions(), true));
+                    launch.attempt().getAttemptId(), listeners, journal.actions(), true));
             try {
+                // Executors kept from an earlier attempt look for the driver here; started ones read argv.
+                DriverEndpointFile.write(FileSystem.get(yarnConf), new Path(launch.stagingDir(),
+                        DriverEndpointFile.NAME), new DriverEndpointFile(host, rpcPort.port(),
+                        launch.attempt().getAttemptId()));
+                awaitReturningExecutors(allocator, driverConf);
                 driver.listenerBus().post(new SchedulerEvent.ApplicationStarted(System.currentTimeMillis(),
                         launch.applicationId(), launch.attempt().getAttemptId(),
                         driverConf.get(SpindleConfig.APP_NAME), UserGroupInformation.getCurrentUser()
@@ -181,16 +190,40 @@ public final class ApplicationMaster {
         }
     }
 
-    /** Starts the ResourceManager client and registers with the driver's RPC address. */
-    private void register(AMRMClientAsync<ContainerRequest> amrm, String host, int rpcPort) {
+    /**
+     * Starts the ResourceManager client and registers with the driver's RPC address; returns the executor
+     * containers that earlier attempts left running.
+     */
+    private List<Container> register(AMRMClientAsync<ContainerRequest> amrm, String host, int rpcPort) {
         amrm.init(yarnConf);
         amrm.start();
         try {
             var response = amrm.registerApplicationMaster(host, rpcPort, "");
             LOG.info("Registered with the ResourceManager as {}:{}; the largest container is {}", host, rpcPort,
                     response.getMaximumResourceCapability());
+            return response.getContainersFromPreviousAttempts();
         } catch (YarnException | IOException e) {
             throw new IllegalStateException("cannot register the ApplicationMaster with the ResourceManager: " + e, e);
+        }
+    }
+
+    /**
+     * Gives the executors an earlier attempt left running the time to find this driver and register again, with
+     * their shuffle output, before the program's first action; those that do not come back within {@code
+     * spindle.recovery.executorReconnectTimeout} are released and replaced.
+     */
+    private static void awaitReturningExecutors(YarnAllocator allocator, SpindleConf conf) {
+        long timeoutMillis = conf.get(SpindleConfig.RECOVERY_EXECUTOR_RECONNECT_TIMEOUT).toMillis();
+        try {
+            allocator.adoptedSettled().get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            allocator.releaseUnreturned("not back within spindle.recovery.executorReconnectTimeout=" + timeoutMillis
+                    + "ms");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("waiting for the executors of an earlier attempt failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the executors of an earlier attempt", e);
         }
     }
 

@@ -49,7 +49,7 @@ record AttemptJournal(EventLogWriter writer, ActionJournal actions) {
         EventLogWriter writer = EventLogWriter.open(fs, dir, launch.applicationId(), attempt);
         LOG.info("Event log: {}", writer.file());
         String names = attempt == 1 ? "" : read.isEmpty() ? "an earlier attempt" : "the earlier attempts' logs " + read;
-        return new AttemptJournal(writer, new ActionJournal(writer::record, earlier, names,
+        return new AttemptJournal(writer, new ActionJournal(writer, earlier, names,
                 launch.conf().get(SpindleConfig.RECOVERY_MAX_RESULT_BYTES)));
     }
 }

@@ -153,6 +153,8 @@ public final class YarnSubmitter {
                     context.setApplicationTags(tags);
                 }
                 context.setMaxAppAttempts(attempts);
+                // A later attempt adopts the executors, which keep their shuffle output (see ApplicationMaster).
+                context.setKeepContainersAcrossApplicationAttempts(true);
                 conf.getOptional(SpindleConfig.YARN_ATTEMPT_FAILURES_VALIDITY_INTERVAL)
                         .ifPresent(d -> context.setAttemptFailuresValidityInterval(d.toMillis()));
                 context.setResource(amResource);

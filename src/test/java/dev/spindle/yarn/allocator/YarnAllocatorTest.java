@@ -197,7 +197,7 @@ class YarnAllocatorTest {
         assertThat(rm.released).containsExactly(surplus.getId());
         assertThat(rm.requests).isEmpty();
         assertThat(allocator.liveExecutors()).isEqualTo(2);
-        assertThat(provisioner.launched(new ExecutorId("1"))).isTrue();
+        assertThat(provisioner.launched(new ExecutorId("1"), "")).isTrue();
         String command = nm.started.get(a.getId()).getCommands().get(0);
         assertThat(command).contains("'--executor-id' '1'").contains("'--driver' 'driverhost:7077'")
                 .contains("'--secret-from-credentials'").contains("-Xmx1024m")

@@ -1,0 +1,32 @@
+package dev.spindle.scheduler.dag;
+
+import dev.spindle.plan.ShuffleDependency;
+import dev.spindle.shuffle.MapStatus;
+import java.util.List;
+
+/**
+ * The DAG scheduler's part in recovery after an ApplicationMaster restart: it tells each new shuffle and each map
+ * output to the journal, and takes back the map outputs an earlier attempt computed for the same lineage and that
+ * executors kept, so that those map tasks do not run again. Called on the DAG scheduler's thread.
+ */
+public interface ShuffleRecovery {
+    /** Shuffle {@code dependency} is registered; returns the map outputs of earlier attempts to reuse. */
+    List<MapStatus> shuffleRegistered(ShuffleDependency<?, ?, ?> dependency);
+
+    /** A map task's output is registered. */
+    void mapOutputRegistered(int shuffleId, MapStatus status);
+
+    /** No recovery: nothing journaled, nothing reused. */
+    static ShuffleRecovery none() {
+        return new ShuffleRecovery() {
+            @Override
+            public List<MapStatus> shuffleRegistered(ShuffleDependency<?, ?, ?> dependency) {
+                return List.of();
+            }
+
+            @Override
+            public void mapOutputRegistered(int shuffleId, MapStatus status) {
+            }
+        };
+    }
+}
