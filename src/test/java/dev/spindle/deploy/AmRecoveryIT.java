@@ -267,7 +267,7 @@ class AmRecoveryIT {
             }
             return EventLogReader.read(fs, files.get(attempt - 1)).records().stream()
                     .filter(r -> r instanceof RecoveryRecord.MapOutputRegistered).count();
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return 0;
         }
     }
