@@ -42,7 +42,8 @@ public final class Context implements AutoCloseable {
     /**
      * A context configured by {@code conf}. Run by {@code spindle-submit} (or on YARN, in the ApplicationMaster),
      * {@code conf} goes over the submitted configuration and the driver comes from the submitting process;
-     * elsewhere {@code conf} alone configures a local driver ({@code spindle.master} defaults to {@code local[*]}).
+     * elsewhere {@code conf} over the {@code spindle.*} JVM system properties configures a local driver
+     * ({@code spindle.master} defaults to {@code local[*]}).
      */
     public Context(SpindleConf conf) {
         requireNonNull(conf, "conf is null");

@@ -36,6 +36,21 @@ public final class SpindleConf implements Serializable {
         return new SpindleConf(Map.of());
     }
 
+    /**
+     * The {@code spindle.*} JVM system properties, as a program started with plain {@code java -Dspindle.master=...}
+     * sets them (Spark's {@code SparkConf} reads {@code spark.*} the same way). Only a context that no
+     * {@code spindle-submit} or ApplicationMaster hosts reads them.
+     */
+    public static SpindleConf fromSystemProperties() {
+        Map<String, String> values = new java.util.TreeMap<>();
+        System.getProperties().forEach((key, value) -> {
+            if (key.toString().startsWith("spindle.")) {
+                values.put(key.toString(), value.toString());
+            }
+        });
+        return of(values);
+    }
+
     public static SpindleConf of(Map<String, String> values) {
         requireNonNull(values, "values is null");
         return new SpindleConf(values);
@@ -153,7 +168,7 @@ public final class SpindleConf implements Serializable {
             Optional<ConfigEntry<?>> entry = SpindleConfig.entry(e.getKey());
             if (entry.isPresent()) {
                 entry.get().parse(e.getValue());
-            } else if (e.getKey().startsWith("spindle.")) {
+            } else if (e.getKey().startsWith("spindle.") && SpindleConfig.isUnknown(e.getKey())) {
                 unknown.add(e.getKey());
                 LOG.warn("Ignoring unknown configuration key {} (value {}); see docs/configuration.md for the keys",
                         e.getKey(), e.getValue());

@@ -196,6 +196,14 @@ public final class SpindleConfig {
         return Optional.ofNullable(ENTRIES.get(key));
     }
 
+    /** Keys under this prefix are Hadoop settings passed through: {@code spindle.hadoop.fs.s3a.endpoint} and so on. */
+    public static final String HADOOP_PREFIX = "spindle.hadoop.";
+
+    /** True for a key that is neither declared here nor a Hadoop pass-through setting. */
+    public static boolean isUnknown(String key) {
+        return !ENTRIES.containsKey(key) && !(key.startsWith(HADOOP_PREFIX) && key.length() > HADOOP_PREFIX.length());
+    }
+
     private static <T> ConfigEntry<T> register(ConfigEntry<T> entry) {
         ENTRIES.put(entry.key(), entry);
         return entry;

@@ -291,6 +291,9 @@ public record SubmitArguments(Action action, MasterSpec master, SpindleConf conf
         for (Map.Entry<String, String> e : values.entrySet()) {
             Optional<ConfigEntry<?>> entry = SpindleConfig.entry(e.getKey());
             String origin = origins.get(e.getKey());
+            if (entry.isEmpty() && !SpindleConfig.isUnknown(e.getKey())) {
+                continue; // a spindle.hadoop.* setting, passed to Hadoop as it is
+            }
             if (entry.isEmpty()) {
                 warnings.add("unknown configuration key " + e.getKey() + " (from " + origin + ") is ignored"
                         + KeySuggestion.didYouMean(e.getKey()) + "; see docs/configuration.md for the keys");

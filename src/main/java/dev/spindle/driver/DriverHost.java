@@ -19,7 +19,7 @@ import org.apache.logging.log4j.Logger;
  * YARN ApplicationMaster on a cluster. The composition root builds a host and calls the program's {@code main}
  * inside {@link #run}; every {@code Context} the program creates there, on that thread or on threads it starts,
  * leases its driver from the host. A context created outside any host (a test, a program started with plain
- * {@code java}) builds a local driver from its own configuration.
+ * {@code java}) builds a local driver from its own configuration over the {@code spindle.*} system properties.
  *
  * <p>The binding is scoped to the program's threads (an inheritable thread-local set for the duration of
  * {@code run}), not a slot that anyone fills later: whoever calls {@code main} decides where its driver comes from.
@@ -144,12 +144,15 @@ public final class DriverHost {
         return Optional.ofNullable(CURRENT.get());
     }
 
-    /** A driver for a context configured with {@code programConf}: the current host's, or a local one. */
+    /**
+     * A driver for a context configured with {@code programConf}: the current host's, or else a local one
+     * configured by the {@code spindle.*} system properties under {@code programConf}.
+     */
     public static Lease leaseFor(SpindleConf programConf, ClassLoader loader) {
         requireNonNull(programConf, "programConf is null");
         requireNonNull(loader, "loader is null");
         DriverHost host = CURRENT.get();
-        return (host != null ? host : local(SpindleConf.empty())).leaser.lease(programConf, loader);
+        return (host != null ? host : local(SpindleConf.fromSystemProperties())).leaser.lease(programConf, loader);
     }
 
     /** Something the host runs: the program's {@code main}, typically. */

@@ -3,6 +3,7 @@ package dev.spindle.io;
 import static java.util.Objects.requireNonNull;
 
 import dev.spindle.config.SpindleConf;
+import dev.spindle.config.SpindleConfig;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,7 +25,7 @@ import org.apache.hadoop.security.UserGroupInformation;
  */
 public final class HadoopConfs {
     /** Spindle keys with this prefix are copied into the Hadoop configuration without it. */
-    public static final String PREFIX = "spindle.hadoop.";
+    public static final String PREFIX = SpindleConfig.HADOOP_PREFIX;
 
     /*
      * new Configuration() parses core-default.xml and the site files again on first use, a few milliseconds per

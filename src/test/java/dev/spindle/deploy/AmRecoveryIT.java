@@ -110,6 +110,54 @@ class AmRecoveryIT {
             }
             """;
 
+    /**
+     * HDFS under the scheme {@code pausehdfs}, whose job commit stops in attempt 1: after moving the first part file
+     * into the output directory, the ApplicationMaster's thread creates a marker and blocks until it is killed.
+     */
+    private static final String PAUSING_FS = """
+            package it;
+
+            import java.io.IOException;
+            import java.net.URI;
+            import org.apache.hadoop.conf.Configuration;
+            import org.apache.hadoop.fs.Path;
+
+            public class PausingFs extends org.apache.hadoop.hdfs.DistributedFileSystem {
+                private URI uri;
+
+                @Override
+                public String getScheme() {
+                    return "pausehdfs";
+                }
+
+                @Override
+                public void initialize(URI name, Configuration conf) throws IOException {
+                    uri = URI.create("pausehdfs://" + name.getAuthority());
+                    super.initialize(URI.create("hdfs://" + name.getAuthority()), conf);
+                }
+
+                @Override
+                public URI getUri() {
+                    return uri;
+                }
+
+                @Override
+                public boolean rename(Path src, Path dst) throws IOException {
+                    boolean moved = super.rename(src, dst);
+                    boolean jobCommit = src.toString().contains("/_temporary/")
+                            && !dst.toString().contains("/_temporary/") && dst.getName().startsWith("part-");
+                    if (jobCommit && createNewFile(new Path("/markers/" + dst.getParent().getName() + "/commit"))) {
+                        try {
+                            Thread.sleep(Long.MAX_VALUE);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return moved;
+                }
+            }
+            """;
+
     private static Path work;
     private static EmbeddedCluster cluster;
     private static FileSystem fs;
@@ -146,7 +194,8 @@ class AmRecoveryIT {
         try (var out = fs.create(new org.apache.hadoop.fs.Path("/in/words.txt"))) {
             out.write(text.toString().getBytes(StandardCharsets.UTF_8));
         }
-        appJar = TestJars.build(work, "three-actions.jar", Map.of("it.ThreeActions", PROGRAM));
+        appJar = TestJars.build(work, "three-actions.jar", Map.of("it.ThreeActions", PROGRAM, "it.PausingFs",
+                PAUSING_FS));
         Run clean = submit("clean", "none", "same");
         assertThat(clean.exitCode()).as(clean.stderr()).isZero();
         cleanOutput = output("clean");
@@ -168,6 +217,10 @@ class AmRecoveryIT {
     }
 
     private static Run submit(String name, String stopAt, String variant, String... conf) {
+        return submit(name, hdfs("/out/" + name), stopAt, variant, conf);
+    }
+
+    private static Run submit(String name, String output, String stopAt, String variant, String... conf) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Map<String, String> env = new HashMap<>();
         env.put("HADOOP_CONF_DIR", confDir.toString());
@@ -179,8 +232,8 @@ class AmRecoveryIT {
         for (String c : conf) {
             all.addAll(List.of("--conf", c));
         }
-        all.addAll(List.of("--class", "it.ThreeActions", appJar.toString(), hdfs("/in/words.txt"),
-                hdfs("/out/" + name), hdfs("/markers/" + name), stopAt, variant));
+        all.addAll(List.of("--class", "it.ThreeActions", appJar.toString(), hdfs("/in/words.txt"), output,
+                hdfs("/markers/" + name), stopAt, variant));
         int code;
         try (PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             code = new Submitter(System.out, errStream, env).run(all.toArray(new String[0]));
@@ -198,7 +251,13 @@ class AmRecoveryIT {
     /** As above, and also waits until attempt 1's event log satisfies {@code logged} before the kill. */
     private static Run submitAndKillAm(String name, String stopAt, String variant,
             java.util.function.Predicate<ApplicationId> logged, String... conf) throws Exception {
-        CompletableFuture<Run> run = CompletableFuture.supplyAsync(() -> submit(name, stopAt, variant, conf));
+        return submitAndKillAm(name, hdfs("/out/" + name), stopAt, variant, logged, conf);
+    }
+
+    private static Run submitAndKillAm(String name, String output, String stopAt, String variant,
+            java.util.function.Predicate<ApplicationId> logged, String... conf) throws Exception {
+        CompletableFuture<Run> run = CompletableFuture.supplyAsync(() -> submit(name, output, stopAt, variant,
+                conf));
         org.apache.hadoop.fs.Path marker = new org.apache.hadoop.fs.Path("/markers/" + name + "/" + stopAt);
         Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
                 .until(() -> run.isDone() || fs.exists(marker) && logged.test(applicationNamed(name)));
@@ -345,6 +404,26 @@ class AmRecoveryIT {
         String log = amLog(app, 2);
         assertThat(log).containsPattern("Action 0 \\(count at .*\\): run; no earlier attempt completed it")
                 .contains("reusing 3 of 4 map outputs that executors kept from an earlier attempt");
+    }
+
+    @Test
+    void killedDuringTheFinalJobCommitTheSecondAttemptRewritesTheOutputOnce() throws Exception {
+        String output = hdfs("/out/commit").replaceFirst("^hdfs:", "pausehdfs:");
+        Run run = submitAndKillAm("commit", output, "commit", "same", app -> true,
+                "spindle.hadoop.fs.pausehdfs.impl=it.PausingFs");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        // Attempt 1 had moved a part file into place before it died: attempt 2 deleted that partial output and
+        // wrote it again, exactly once.
+        assertSameOutputAsTheCleanRun("commit");
+        ApplicationId app = applicationNamed("commit");
+        assertThat(jobs(events(app, 1))).containsExactly("count", "collect", "checkpoint", "saveAsTextFile");
+        List<SchedulerEvent> second = events(app, 2);
+        assertThat(jobs(second)).containsExactly("saveAsTextFile");
+        assertThat(tasksStarted(second)).isEqualTo(PARTITIONS);
+        assertThat(amLog(app, 2)).containsPattern("Action 3 \\(saveAsTextFile .*\\): run; an earlier attempt "
+                + "started writing .* and did not commit it; its partial output is deleted");
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path("/out/commit/_temporary"))).isFalse();
     }
 
     @Test

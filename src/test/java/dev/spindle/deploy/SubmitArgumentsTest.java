@@ -176,13 +176,17 @@ class SubmitArgumentsTest {
     @Test
     void unknownKeysAreWarningsWithASuggestion() {
         SubmitArguments args = parse(Map.of(), "--conf", "spindle.executor.memroy=2g", "--conf", "spindle.zzz=1",
-                "--conf", "mapreduce.job.queue=x", "--class", "a.B", "app.jar");
+                "--conf", "mapreduce.job.queue=x", "--conf", "spindle.hadoop.fs.s3a.endpoint=http://s3.local",
+                "--conf", "spindle.hadoop.=x", "--class", "a.B", "app.jar");
         assertThat(args.warnings()).containsExactlyInAnyOrder(
                 "ignoring configuration key mapreduce.job.queue (from --conf): Spindle keys start with spindle.",
                 "unknown configuration key spindle.executor.memroy (from --conf) is ignored "
                         + "(did you mean spindle.executor.memory?); see docs/configuration.md for the keys",
-                "unknown configuration key spindle.zzz (from --conf) is ignored; see docs/configuration.md for the keys");
-        assertThat(args.conf().asMap()).doesNotContainKey("mapreduce.job.queue");
+                "unknown configuration key spindle.zzz (from --conf) is ignored; see docs/configuration.md for the keys",
+                "unknown configuration key spindle.hadoop. (from --conf) is ignored; see docs/configuration.md for "
+                        + "the keys");
+        assertThat(args.conf().asMap()).doesNotContainKey("mapreduce.job.queue")
+                .containsEntry("spindle.hadoop.fs.s3a.endpoint", "http://s3.local");
     }
 
     @Test

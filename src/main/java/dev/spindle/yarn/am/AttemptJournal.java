@@ -36,7 +36,8 @@ record AttemptJournal(EventLogWriter writer, ActionJournal actions) {
             for (Path file : EventLogReader.attemptFiles(fs, dir, launch.applicationId())) {
                 EventLogReader.Contents contents = EventLogReader.read(fs, file);
                 earlier.addAll(contents.records());
-                read.add(file.getName() + (contents.truncated() ? " (truncated)" : ""));
+                read.add(file.getName().replace(".avro", "").replace("-", " ")
+                        + (contents.truncated() ? " (its log cut short)" : ""));
             }
             if (read.isEmpty()) {
                 LOG.warn("Attempt {} of {} finds no event log of an earlier attempt in {}/{}; the program runs from "
@@ -48,7 +49,7 @@ record AttemptJournal(EventLogWriter writer, ActionJournal actions) {
         }
         EventLogWriter writer = EventLogWriter.open(fs, dir, launch.applicationId(), attempt);
         LOG.info("Event log: {}", writer.file());
-        String names = attempt == 1 ? "" : read.isEmpty() ? "an earlier attempt" : "the earlier attempts' logs " + read;
+        String names = attempt == 1 ? "" : read.isEmpty() ? "an earlier attempt" : String.join(" and ", read);
         return new AttemptJournal(writer, new ActionJournal(writer, earlier, names,
                 launch.conf().get(SpindleConfig.RECOVERY_MAX_RESULT_BYTES)));
     }
