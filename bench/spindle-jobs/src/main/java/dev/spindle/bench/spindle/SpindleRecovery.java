@@ -10,40 +10,37 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The program of the ApplicationMaster recovery benchmark (bench/recovery.sh), two actions over the same input:
- * a word count saved to OUT/counts, then the histogram of word lengths saved to OUT/lengths. Once the first action
- * has completed, the driver writes the wall-clock time into the local file MARKER (the ApplicationMaster runs on
- * this machine); the harness waits for it and kills the AM there. A later attempt, which replays the first action,
- * leaves attempt 1's marker in place. The same program as SparkRecovery.
+ * The program of the ApplicationMaster recovery benchmark (bench/recovery.sh), two actions of the same size: a word
+ * count of IN1 saved to OUT/counts-1, then a word count of IN2 (the other half of the input) saved to OUT/counts-2.
+ * Once the first action has completed, the driver writes the wall-clock time into the local file MARKER (the
+ * ApplicationMaster runs on this machine); the harness waits for it and kills the AM there. A later attempt, which
+ * replays the first action, leaves attempt 1's marker in place. The same program as SparkRecovery.
  *
- * <pre>SpindleRecovery IN OUT MARKER</pre>
+ * <pre>SpindleRecovery IN1 IN2 OUT MARKER</pre>
  */
 public final class SpindleRecovery {
     private SpindleRecovery() {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 3) {
-            throw new IllegalArgumentException("usage: SpindleRecovery IN OUT MARKER (got " + args.length
+        if (args.length != 4) {
+            throw new IllegalArgumentException("usage: SpindleRecovery IN1 IN2 OUT MARKER (got " + args.length
                     + " arguments)");
         }
-        String in = args[0];
-        String out = args[1];
         try (Context ctx = Context.create()) {
-            ctx.textFile(in)
-                    .flatMap(line -> words(line).iterator())
-                    .mapToPair(word -> Pair.of(word, 1))
-                    .reduceByKey(Integer::sum)
-                    .map(count -> count.key() + "\t" + count.value())
-                    .saveAsTextFile(out + "/counts");
-            mark(Path.of(args[2]));
-            ctx.textFile(in)
-                    .flatMap(line -> words(line).iterator())
-                    .mapToPair(word -> Pair.of(word.length(), 1L))
-                    .reduceByKey(Long::sum)
-                    .map(count -> count.key() + "\t" + count.value())
-                    .saveAsTextFile(out + "/lengths");
+            wordCount(ctx, args[0], args[2] + "/counts-1");
+            mark(Path.of(args[3]));
+            wordCount(ctx, args[1], args[2] + "/counts-2");
         }
+    }
+
+    private static void wordCount(Context ctx, String in, String out) {
+        ctx.textFile(in)
+                .flatMap(line -> words(line).iterator())
+                .mapToPair(word -> Pair.of(word, 1))
+                .reduceByKey(Integer::sum)
+                .map(count -> count.key() + "\t" + count.value())
+                .saveAsTextFile(out);
     }
 
     /** Writes the current time into {@code marker} unless it exists; atomically, so a reader never sees it empty. */
