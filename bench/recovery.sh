@@ -274,7 +274,7 @@ spark_runs="$(paste -sd ',' "$work/spark-killed.txt" | sed 's/,/, /g')"
   echo
   echo "Two word counts, one per half of $input_mb MB of Zipf words on HDFS, each saved; YARN cluster mode on the"
   echo "embedded cluster, 2 executors of 1 GB, a 512 MB driver; the AM's JVM killed (SIGKILL) once the first save"
-  echo "has completed. Median of $reps runs; $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ { print $2 }') GiB,"
+  echo "has completed. Median of $reps run(s); $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ { print $2 }') GiB,"
   echo "$("$java" -version 2>&1 | head -n 1). Killed runs' outputs equal the clean run's (sorted lines)."
   echo
   echo "| | Spindle | Spark |"
