@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.Optional;
@@ -76,13 +77,21 @@ public final class DataGenerator {
     }
 
     private Manifest.Words words() throws IOException {
+        return words(layout.words(), scale, progress);
+    }
+
+    /**
+     * Writes {@code words.txt} of {@code scale} into {@code file}: the same bytes as the word count input of a full
+     * run at that scale. Also used alone by bench/recovery.sh, which needs no other input.
+     */
+    static Manifest.Words words(Path file, double scale, PrintStream progress) throws IOException {
         SplittableRandom random = new SplittableRandom(0x5EED_0001L);
-        String[] vocabulary = vocabulary((int) scaled(VOCABULARY, 1000), random);
+        String[] vocabulary = vocabulary((int) scaled(VOCABULARY, 1000, scale), random);
         Zipf zipf = new Zipf(vocabulary.length, 1.0);
         BitSet used = new BitSet(vocabulary.length);
-        long targetBytes = scaled(WORD_BYTES, 4096);
+        long targetBytes = scaled(WORD_BYTES, 4096, scale);
         long tokens = 0;
-        try (LineWriter out = new LineWriter(layout.words())) {
+        try (LineWriter out = new LineWriter(file)) {
             StringBuilder line = new StringBuilder(256);
             while (out.bytes() < targetBytes) {
                 line.setLength(0);
@@ -96,7 +105,7 @@ public final class DataGenerator {
                 tokens += count;
             }
             out.commit();
-            progress.printf("data: %s: %,d bytes, %,d words, %,d distinct%n", layout.words().getFileName(),
+            progress.printf("data: %s: %,d bytes, %,d words, %,d distinct%n", file.getFileName(),
                     out.bytes(), tokens, used.cardinality());
             return new Manifest.Words(out.bytes(), tokens, used.cardinality());
         }
@@ -222,6 +231,10 @@ public final class DataGenerator {
     }
 
     private long scaled(long fullSize, long minimum) {
+        return scaled(fullSize, minimum, scale);
+    }
+
+    private static long scaled(long fullSize, long minimum, double scale) {
         return Math.max(minimum, Math.round(fullSize * scale));
     }
 }
