@@ -104,6 +104,11 @@ class AmRecoveryIT {
                         if (stopAt.equals("between") && fs.createNewFile(new Path(markers, "between"))) {
                             Thread.sleep(Long.MAX_VALUE);
                         }
+                        // Attempts 1 and 2 both stop here.
+                        if (stopAt.equals("twice") && (fs.createNewFile(new Path(markers, "twice"))
+                                || fs.createNewFile(new Path(markers, "twice-again")))) {
+                            Thread.sleep(Long.MAX_VALUE);
+                        }
                         counts.map(p -> p.key() + "\\t" + p.value()).saveAsTextFile(output);
                     }
                 }
@@ -217,10 +222,10 @@ class AmRecoveryIT {
     }
 
     private static Run submit(String name, String stopAt, String variant, String... conf) {
-        return submit(name, hdfs("/out/" + name), stopAt, variant, conf);
+        return submitWritingTo(name, hdfs("/out/" + name), stopAt, variant, conf);
     }
 
-    private static Run submit(String name, String output, String stopAt, String variant, String... conf) {
+    private static Run submitWritingTo(String name, String output, String stopAt, String variant, String... conf) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Map<String, String> env = new HashMap<>();
         env.put("HADOOP_CONF_DIR", confDir.toString());
@@ -256,18 +261,27 @@ class AmRecoveryIT {
 
     private static Run submitAndKillAm(String name, String output, String stopAt, String variant,
             java.util.function.Predicate<ApplicationId> logged, String... conf) throws Exception {
-        CompletableFuture<Run> run = CompletableFuture.supplyAsync(() -> submit(name, output, stopAt, variant,
-                conf));
-        org.apache.hadoop.fs.Path marker = new org.apache.hadoop.fs.Path("/markers/" + name + "/" + stopAt);
-        Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
-                .until(() -> run.isDone() || fs.exists(marker) && logged.test(applicationNamed(name)));
-        assertThat(run).as("the application ended before attempt 1 reached " + stopAt).isNotDone();
-        ApplicationId app = applicationNamed(name);
-        ApplicationAttemptReport attempt = yarn.getApplicationAttemptReport(
-                yarn.getApplicationReport(app).getCurrentApplicationAttemptId());
-        assertThat(attempt.getApplicationAttemptId().getAttemptId()).isEqualTo(1);
-        killJvmOf(attempt.getAMContainerId());
+        CompletableFuture<Run> run = CompletableFuture.supplyAsync(() -> submitWritingTo(name, output, stopAt,
+                variant, conf));
+        killAmAt(name, stopAt, 1, run, logged);
         return run.get();
+    }
+
+    /**
+     * Waits until the program has created marker {@code marker} and attempt {@code attempt}'s event log satisfies
+     * {@code logged}, then kills that attempt's AM JVM.
+     */
+    private static void killAmAt(String name, String marker, int attempt, CompletableFuture<Run> run,
+            java.util.function.Predicate<ApplicationId> logged) throws Exception {
+        org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path("/markers/" + name + "/" + marker);
+        Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
+                .until(() -> run.isDone() || fs.exists(file) && logged.test(applicationNamed(name)));
+        assertThat(run).as("the application ended before attempt " + attempt + " reached " + marker).isNotDone();
+        ApplicationId app = applicationNamed(name);
+        ApplicationAttemptReport report = yarn.getApplicationAttemptReport(
+                yarn.getApplicationReport(app).getCurrentApplicationAttemptId());
+        assertThat(report.getApplicationAttemptId().getAttemptId()).isEqualTo(attempt);
+        killJvmOf(report.getAMContainerId());
     }
 
     private static ApplicationId applicationNamed(String name) throws Exception {
@@ -451,6 +465,27 @@ class AmRecoveryIT {
         });
         assertThat(lines).containsExactlyInAnyOrderElementsOf(doubled);
         assertThat(amLog(app, 2)).containsPattern("Action 0 \\(count at .*\\): run; no earlier attempt completed it");
+    }
+
+    @Test
+    void failuresOlderThanTheValidityIntervalDoNotCountAgainstTheAttempts() throws Exception {
+        CompletableFuture<Run> run = CompletableFuture.supplyAsync(() -> submit("validity", "twice", "same",
+                new String[] {"spindle.yarn.attemptFailuresValidityInterval=1s"}));
+        killAmAt("validity", "twice", 1, run, app -> true);
+        long firstKill = System.nanoTime();
+        killAmAt("validity", "twice-again", 2, run, app -> true);
+        // Attempt 2 needed seconds to start and replay: attempt 1's failure has left the 1 s window by now.
+        assertThat(Duration.ofNanos(System.nanoTime() - firstKill)).isGreaterThan(Duration.ofSeconds(1));
+
+        Run finished = run.get();
+        // Two AM failures with maxAppAttempts=2, yet a third attempt: the first failure no longer counted.
+        assertThat(finished.exitCode()).as(finished.stderr()).isZero();
+        ApplicationId app = applicationNamed("validity");
+        assertThat(yarn.getApplicationAttempts(app)).hasSize(3);
+        assertSameOutputAsTheCleanRun("validity");
+        List<SchedulerEvent> third = events(app, 3);
+        assertThat(jobs(third)).containsExactly("saveAsTextFile");
+        assertThat(executors(third)).containsExactly("1", "2");
     }
 
     @Test
