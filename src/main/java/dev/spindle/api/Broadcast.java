@@ -9,7 +9,7 @@ import java.io.Serializable;
  * A read-only value shipped to each executor once, instead of inside every task. Capture the
  * {@code Broadcast} in a lambda and call {@link #value()} inside it.
  */
-public final class Broadcast<T> implements Serializable {
+public final class Broadcast<T> implements Serializable, dev.spindle.plan.BroadcastReference {
     private static final long serialVersionUID = 1L;
 
     private final long id;
@@ -22,6 +22,7 @@ public final class Broadcast<T> implements Serializable {
         this.driverValue = value;
     }
 
+    @Override
     public long id() {
         return id;
     }

@@ -13,11 +13,13 @@ import dev.spindle.recovery.ActionJournal;
 import dev.spindle.recovery.CheckpointFiles;
 import dev.spindle.recovery.CheckpointNode;
 import dev.spindle.recovery.RecoveryRecord;
+import dev.spindle.serde.RecordInput;
+import dev.spindle.serde.RecordOutput;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,6 +36,9 @@ import java.util.stream.IntStream;
  * attempt completed returns its logged result (and accumulator values) without running a task.
  */
 final class JobRunner {
+    private static final org.apache.logging.log4j.Logger LOG = org.apache.logging.log4j.LogManager.getLogger(
+            JobRunner.class);
+
     private final Driver driver;
     private final SpindleConf conf;
 
@@ -50,15 +55,15 @@ final class JobRunner {
     /** Runs {@code function} on {@code partitions}; results in the order of {@code partitions}. */
     <T, U> List<U> run(Node<T> node, ResultFunction<T, U> function, List<Integer> partitions, String action) {
         String description = action + " at " + CallSites.current();
-        ActionJournal.Slot slot = driver.journal().begin(action, description, node, function,
-                new ArrayList<>(partitions));
+        ActionJournal.Slot slot = driver.journal().begin(action, description, driver.broadcasts()::fetch, node,
+                function, new ArrayList<>(partitions));
         Optional<byte[]> logged = slot.replayResult();
         List<U> results;
         if (logged.isPresent()) {
             results = replay(logged.get());
         } else {
             results = runJob(node, function, partitions, description);
-            slot.completed(journaled(results));
+            journal(slot, results);
         }
         checkpointRequested(node);
         return results;
@@ -89,37 +94,94 @@ final class JobRunner {
         return (List<U>) Arrays.asList(results);
     }
 
-    /** The results and the accumulators' values after the job, as the journal keeps them. */
-    private byte[] journaled(List<?> results) {
-        if (!driver.journal().recording()) {
-            return new byte[0];
+    /**
+     * Journals a completed action: the accumulators' values after it, then its results, unless they pass
+     * {@code spindle.recovery.maxResultBytes} (serialization stops there) or cannot be serialized; then the journal
+     * notes that the action completed without them, and a later attempt runs it again.
+     */
+    private void journal(ActionJournal.Slot slot, List<?> results) {
+        ActionJournal journal = driver.journal();
+        if (!journal.recording()) {
+            return;
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            byte[] values = driver.serializer().toBytes(new ArrayList<>(results));
-            out.writeInt(values.length);
-            out.write(values);
-            out.write(driver.closures().serializeValue(new ArrayList<>(driver.accumulators().all()),
-                    "accumulators"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        BoundedBuffer buffer = new BoundedBuffer(journal.maxResultBytes());
+        try {
+            DataOutputStream data = new DataOutputStream(buffer);
+            byte[] accumulators = driver.closures().serializeValue(new ArrayList<>(driver.accumulators().all()),
+                    "accumulators");
+            data.writeInt(accumulators.length);
+            data.write(accumulators);
+            try (RecordOutput records = driver.serializer().newOutput(data)) {
+                for (Object result : results) {
+                    records.write(result);
+                }
+            }
+            slot.completed(buffer.toByteArray());
+        } catch (IOException | RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof BoundedBuffer.Full full) {
+                    slot.completedUnlogged(full.getMessage());
+                    return;
+                }
+            }
+            LOG.warn("{} completed, but its result cannot be journaled for recovery: {}", slot, e.toString());
+            slot.completedUnlogged("its result could not be serialized: " + e);
         }
-        return bytes.toByteArray();
     }
 
     @SuppressWarnings("unchecked")
     private <U> List<U> replay(byte[] logged) {
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(logged))) {
-            byte[] values = new byte[in.readInt()];
-            in.readFully(values);
-            List<U> results = (List<U>) driver.serializer().fromBytes(values, driver.classLoader());
-            List<Accumulator<?, ?>> accumulators = (List<Accumulator<?, ?>>) driver.closures().deserialize(
-                    in.readAllBytes(), driver.classLoader());
-            driver.accumulators().restore(accumulators);
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(logged))) {
+            byte[] accumulators = new byte[in.readInt()];
+            in.readFully(accumulators);
+            List<U> results = new ArrayList<>();
+            try (RecordInput records = driver.serializer().newInput(in, driver.classLoader())) {
+                for (Object value = records.read(); value != RecordInput.END; value = records.read()) {
+                    results.add((U) value);
+                }
+            }
+            driver.accumulators().restore((List<Accumulator<?, ?>>) driver.closures().deserialize(accumulators,
+                    driver.classLoader()));
             return results;
         } catch (IOException e) {
             throw new SpindleException(ErrorCode.INTERNAL, "cannot read an action result from the event log: " + e,
                     e);
+        }
+    }
+
+    /** Bytes up to a limit; past it, writing throws {@link Full}. */
+    private static final class BoundedBuffer extends ByteArrayOutputStream {
+        /** The limit was passed: the result is not journaled. */
+        static final class Full extends IOException {
+            private static final long serialVersionUID = 1L;
+
+            Full(long limit) {
+                super("its result passes spindle.recovery.maxResultBytes=" + limit + " bytes");
+            }
+        }
+
+        private final long limit;
+
+        BoundedBuffer(long limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public void write(int b) {
+            check(1);
+            super.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            check(len);
+            super.write(b, off, len);
+        }
+
+        private void check(int more) {
+            if (count + (long) more > limit) {
+                throw new java.io.UncheckedIOException(new Full(limit));
+            }
         }
     }
 
@@ -157,7 +219,8 @@ final class JobRunner {
         String dir = checkpointDir();
         int nodeId = node.id();
         String serializer = driver.serializer().getClass().getName();
-        ActionJournal.Slot slot = driver.journal().begin("checkpoint", "checkpoint of " + node.info(), node, dir);
+        ActionJournal.Slot slot = driver.journal().begin("checkpoint", "checkpoint of " + node.info(),
+                driver.broadcasts()::fetch, node, dir);
         Optional<RecoveryRecord.CheckpointWritten> written = slot.replayCheckpoint();
         if (written.isPresent() && CheckpointFiles.complete(dir, nodeId, node.numPartitions(), conf)) {
             slot.replayedCheckpoint(written.get());
@@ -182,6 +245,7 @@ final class JobRunner {
         String root = conf.getOptional(SpindleConfig.CHECKPOINT_DIR).orElseThrow(
                 () -> SpindleException.invalidArgument("checkpoint() needs a directory: set spindle.checkpoint.dir "
                         + "(for example hdfs:///user/me/checkpoints, or a local path in local mode)"));
+        driver.checkpointRootUsed(root);
         return root + "/" + driver.applicationId();
     }
 }

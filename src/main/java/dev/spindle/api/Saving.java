@@ -27,7 +27,7 @@ final class Saving {
         SpindleConf conf = context.conf();
         String output = OutputCommitter.qualify(path, conf);
         ActionJournal.Slot slot = context.jobs().journal().begin(action, action + " " + output + " at "
-                + CallSites.current(), node, output, format);
+                + CallSites.current(), context.driver().broadcasts()::fetch, node, output, format);
         switch (slot.outputHistory()) {
             case COMMITTED -> {
                 if (OutputCommitter.isCommitted(output, conf)) {
@@ -50,9 +50,12 @@ final class Saving {
             case NONE -> {
             }
         }
+        boolean overwrite = conf.get(SpindleConfig.OUTPUT_OVERWRITE);
+        // Journaled once the directory is known to be this job's to write, before it is touched: a later attempt
+        // deletes only what this one may have left half-written.
+        OutputCommitter.checkAvailable(output, overwrite, conf);
         slot.outputStarted(output);
-        OutputCommitter committer = OutputCommitter.setupJob(output, format, conf.get(SpindleConfig.OUTPUT_OVERWRITE),
-                conf);
+        OutputCommitter committer = OutputCommitter.setupJob(output, format, overwrite, conf);
         try {
             context.jobs().runOutputJob(node, (ctx, records) -> committer.writePartition(ctx.attemptId().partition(),
                     ctx.attemptId().attempt(), records, ctx), action);

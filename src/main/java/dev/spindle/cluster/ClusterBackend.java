@@ -34,6 +34,7 @@ import dev.spindle.scheduler.spi.CacheLocations;
 import dev.spindle.scheduler.spi.SchedulerBackend;
 import dev.spindle.scheduler.spi.TaskLaunch;
 import dev.spindle.serde.RecordSerializer;
+import dev.spindle.shuffle.MapOutputId;
 import dev.spindle.shuffle.MapOutputLocator;
 import dev.spindle.shuffle.ReturnedShuffleOutputs;
 import java.io.ByteArrayInputStream;
@@ -246,13 +247,29 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
 
     private void register(RpcConnection connection, RegisterExecutor register) {
         ExecutorId id = new ExecutorId(register.getExecutorId().toString());
+        boolean returning = register.getReturning();
         String refusal = null;
         if (closing) {
             refusal = "the driver is stopping";
-        } else if (!provisioner.launched(id, register.getContainerId())) {
-            refusal = "executor " + id.id() + " was not started by this application";
         } else if (executors.containsKey(id)) {
             refusal = "executor " + id.id() + " is already registered";
+        } else {
+            if (returning) {
+                // Recorded before the provisioner hears of it: the ApplicationMaster starts the program once every
+                // adopted executor is back, and the program's shuffles must then find these outputs.
+                List<MapOutputId> outputs = new ArrayList<>();
+                register.getShuffleOutputs().forEach(o -> outputs.add(new MapOutputId(o.getShuffleId(),
+                        o.getMapTaskId())));
+                services.returnedOutputs().executorReturned(id, outputs);
+            }
+            if (!provisioner.launched(id, register.getContainerId())) {
+                services.returnedOutputs().executorLost(id);
+                refusal = returning ? "executor " + id.id() + " (container " + register.getContainerId()
+                        + ") came back too late: its container is not this application's any more (it had "
+                        + "spindle.recovery.executorReconnectTimeout="
+                        + services.conf().get(SpindleConfig.RECOVERY_EXECUTOR_RECONNECT_TIMEOUT).toMillis()
+                        + "ms to return)" : "executor " + id.id() + " was not started by this application";
+            }
         }
         if (refusal != null) {
             LOG.warn("Refused registration from {}: {}", connection.peer(), refusal);
@@ -270,12 +287,9 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         executors.put(id, peer);
         everRegistered.add(id);
         peer.registered = true;
-        if (register.getReturning()) {
-            List<long[]> outputs = new ArrayList<>();
-            register.getShuffleOutputs().forEach(o -> outputs.add(new long[] {o.getShuffleId(), o.getMapTaskId()}));
-            services.returnedOutputs().executorReturned(id, outputs);
+        if (returning) {
             LOG.info("Executor {} (container {}) came back from an earlier ApplicationMaster attempt, holding {} map "
-                    + "outputs", id.id(), register.getContainerId(), outputs.size());
+                    + "outputs", id.id(), register.getContainerId(), register.getShuffleOutputs().size());
         }
         connection.send(ExecutorRegistered.newBuilder().setAccepted(true).build());
         LOG.info("Executor {} registered from {} ({} cores, {} MiB heap, blocks on port {})", id.id(),

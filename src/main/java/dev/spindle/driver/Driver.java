@@ -55,6 +55,8 @@ public final class Driver implements AutoCloseable {
     private final MapOutputTracker tracker = new MapOutputTracker();
     private final CacheLocations cacheLocations = new CacheLocations();
     private final ReturnedShuffleOutputs returnedOutputs = new ReturnedShuffleOutputs();
+    /** The spindle.checkpoint.dir roots the program's checkpoints went under (a program may set its own). */
+    private final java.util.Set<String> checkpointRoots = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AccumulatorRegistry accumulators = new AccumulatorRegistry();
     private final BroadcastRegistry broadcasts = new BroadcastRegistry();
     private final ClosureSerializer closures = new ClosureSerializer();
@@ -119,7 +121,7 @@ public final class Driver implements AutoCloseable {
                     }
                 }, serializer, accumulators, bus, classLoader,
                         conf.get(SpindleConfig.DRIVER_MAX_RESULT_SIZE), Clock.SYSTEM, cacheLocations,
-                        new JournaledShuffles(hosting.journal(), returnedOutputs)),
+                        new JournaledShuffles(hosting.journal(), returnedOutputs, broadcasts::fetch)),
                 listener -> new TaskScheduler(backend, listener, settings, Clock.SYSTEM));
         this.progressBar = ConsoleProgressBar.create(conf);
         bus.addListener(progressBar);
@@ -189,6 +191,16 @@ public final class Driver implements AutoCloseable {
     /** The application this driver runs: a YARN application id, or {@code local-...}. */
     public String applicationId() {
         return hosting.applicationId();
+    }
+
+    /** Notes that the application's checkpoints go under {@code root}/{@link #applicationId()}. */
+    public void checkpointRootUsed(String root) {
+        checkpointRoots.add(requireNonNull(root, "root is null"));
+    }
+
+    /** The roots the application's checkpoints went under, for deleting them when it ends. */
+    public List<String> checkpointRoots() {
+        return List.copyOf(checkpointRoots);
     }
 
     /** Recovery's journal of the program's actions. */
@@ -282,7 +294,7 @@ public final class Driver implements AutoCloseable {
         }
         deleteRecursively(localDir);
         if (!hosting.checkpointsOutliveDriver()) {
-            deleteCheckpoints(conf, hosting.applicationId());
+            deleteCheckpoints(checkpointRoots(), conf, hosting.applicationId());
         }
         LOG.info("Driver stopped");
         if (failure != null) {
@@ -290,15 +302,15 @@ public final class Driver implements AutoCloseable {
         }
     }
 
-    /** Deletes {@code spindle.checkpoint.dir/<applicationId>}, where the application's checkpoints are. */
-    public static void deleteCheckpoints(SpindleConf conf, String applicationId) {
-        conf.getOptional(SpindleConfig.CHECKPOINT_DIR).ifPresent(root -> {
+    /** Deletes {@code <root>/<applicationId>} for each of {@code roots}: the application's checkpoints. */
+    public static void deleteCheckpoints(java.util.Collection<String> roots, SpindleConf conf, String applicationId) {
+        for (String root : roots) {
             try {
                 CheckpointFiles.deleteApplicationDir(root, applicationId, conf);
             } catch (RuntimeException e) {
                 LOG.warn("Could not delete the checkpoints of {} under {}: {}", applicationId, root, e.getMessage());
             }
-        });
+        }
     }
 
     private static void deleteRecursively(Path dir) {

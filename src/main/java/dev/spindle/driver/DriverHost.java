@@ -152,7 +152,17 @@ public final class DriverHost {
         requireNonNull(programConf, "programConf is null");
         requireNonNull(loader, "loader is null");
         DriverHost host = CURRENT.get();
-        return (host != null ? host : local(SpindleConf.fromSystemProperties())).leaser.lease(programConf, loader);
+        if (host == null) {
+            SpindleConf conf = SpindleConf.fromSystemProperties().withAll(programConf);
+            if (conf.get(SpindleConfig.MASTER).equals("yarn")) {
+                throw SpindleException.invalidArgument("spindle.master=yarn, but this thread has no driver: on YARN "
+                        + "the ApplicationMaster hosts the driver for the program's main thread and the threads it "
+                        + "starts; create the Context there (not on a pool thread made before main runs), and "
+                        + "submit the program with bin/spindle-submit --master yarn (or yarn jar)");
+            }
+            host = local(SpindleConf.fromSystemProperties());
+        }
+        return host.leaser.lease(programConf, loader);
     }
 
     /** Something the host runs: the program's {@code main}, typically. */

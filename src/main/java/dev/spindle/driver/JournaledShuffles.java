@@ -3,6 +3,8 @@ package dev.spindle.driver;
 import static java.util.Objects.requireNonNull;
 
 import dev.spindle.common.ExecutorId;
+import dev.spindle.plan.Dependency;
+import dev.spindle.plan.Node;
 import dev.spindle.plan.ShuffleDependency;
 import dev.spindle.recovery.ActionJournal;
 import dev.spindle.recovery.Fingerprints;
@@ -10,8 +12,14 @@ import dev.spindle.recovery.RecoveryRecord.MapOutputRegistered;
 import dev.spindle.scheduler.dag.ShuffleRecovery;
 import dev.spindle.shuffle.MapStatus;
 import dev.spindle.shuffle.ReturnedShuffleOutputs;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongFunction;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -26,20 +34,54 @@ final class JournaledShuffles implements ShuffleRecovery {
 
     private final ActionJournal journal;
     private final ReturnedShuffleOutputs returned;
+    private final LongFunction<byte[]> broadcasts;
+    /** Shuffle id -> the fingerprint of its lineage, computed on the submitting thread. */
+    private final Map<Integer, String> fingerprints = new ConcurrentHashMap<>();
 
-    JournaledShuffles(ActionJournal journal, ReturnedShuffleOutputs returned) {
+    JournaledShuffles(ActionJournal journal, ReturnedShuffleOutputs returned, LongFunction<byte[]> broadcasts) {
         this.journal = requireNonNull(journal, "journal is null");
         this.returned = requireNonNull(returned, "returned is null");
+        this.broadcasts = requireNonNull(broadcasts, "broadcasts is null");
+    }
+
+    private boolean active() {
+        return journal.recording() || returned.executors() > 0;
+    }
+
+    @Override
+    public void jobSubmitting(Node<?> node) {
+        if (!active()) {
+            return;
+        }
+        Set<Integer> seen = new HashSet<>();
+        ArrayDeque<Node<?>> toVisit = new ArrayDeque<>(List.of(node));
+        while (!toVisit.isEmpty()) {
+            Node<?> current = toVisit.pop();
+            if (!seen.add(current.id())) {
+                continue;
+            }
+            for (Dependency<?> dependency : current.dependencies()) {
+                if (dependency instanceof ShuffleDependency<?, ?, ?> shuffle
+                        && !fingerprints.containsKey(shuffle.shuffleId())) {
+                    fingerprints.put(shuffle.shuffleId(), fingerprint(shuffle));
+                }
+                toVisit.push(dependency.parent());
+            }
+        }
+    }
+
+    private String fingerprint(ShuffleDependency<?, ?, ?> dependency) {
+        return Fingerprints.lineage(broadcasts, dependency.parent(), dependency);
     }
 
     @Override
     public List<MapStatus> shuffleRegistered(ShuffleDependency<?, ?, ?> dependency) {
-        if (!journal.recording() && returned.executors() == 0) {
+        if (!active()) {
             return List.of();
         }
         int shuffleId = dependency.shuffleId();
         int numMaps = dependency.parent().numPartitions();
-        String fingerprint = Fingerprints.lineage(dependency.parent(), dependency);
+        String fingerprint = fingerprints.computeIfAbsent(shuffleId, id -> fingerprint(dependency));
         List<MapStatus> reusable = new ArrayList<>();
         for (MapOutputRegistered output : journal.shuffleRegistered(shuffleId, fingerprint, numMaps)) {
             ExecutorId executor = new ExecutorId(output.executorId());

@@ -41,6 +41,7 @@ import dev.spindle.serde.RecordInput;
 import dev.spindle.serde.RecordSerializer;
 import dev.spindle.shuffle.FetchFailedException;
 import dev.spindle.shuffle.LocalBlockFetcher;
+import dev.spindle.shuffle.MapOutputId;
 import dev.spindle.shuffle.MapStatus;
 import dev.spindle.shuffle.RemoteBlockFetcher;
 import dev.spindle.storage.BlockId;
@@ -285,8 +286,8 @@ public final class ExecutorProcess implements RpcHandler {
         lastHeardFromDriver = System.nanoTime();
         List<HeldShuffleOutput> outputs = new ArrayList<>();
         if (returning) {
-            for (long[] output : executor.services().shuffleFiles().completeOutputs()) {
-                outputs.add(new HeldShuffleOutput((int) output[0], output[1]));
+            for (MapOutputId output : executor.services().shuffleFiles().completeOutputs()) {
+                outputs.add(new HeldShuffleOutput(output.shuffleId(), output.mapTaskId()));
             }
         }
         connection.send(RegisterExecutor.newBuilder().setExecutorId(settings.id().id()).setHost(settings.host())
@@ -354,40 +355,66 @@ public final class ExecutorProcess implements RpcHandler {
     }
 
     private void lookForDriver(DriverSearch current) {
+        try {
+            lookOnce(current);
+        } catch (RuntimeException e) {
+            LOG.warn("Executor {} failed looking for its next driver (it keeps looking): {}", settings.id().id(),
+                    e.toString());
+        }
+    }
+
+    /**
+     * One look at the endpoint file: registers with the driver it names. The lost driver's own address is tried
+     * too (a dropped connection does not mean a dead driver), quietly, since it usually refuses the connection.
+     */
+    private void lookOnce(DriverSearch current) {
         if (search != current || exit.isDone()) {
             current.end();
             return;
         }
         if (System.nanoTime() > current.deadlineNanos()) {
             current.end();
-            stop(EXIT_DRIVER_LOST, "no new driver appeared in " + settings.driverEndpointFile()
-                    + " within spindle.recovery.executorReconnectTimeout after the driver at " + current.lostAddress()
-                    + " was lost");
+            stop(EXIT_DRIVER_LOST, "no new driver appeared in " + settings.driverEndpointFile() + " within "
+                    + "spindle.recovery.executorReconnectTimeout=" + settings.conf().get(
+                            SpindleConfig.RECOVERY_EXECUTOR_RECONNECT_TIMEOUT).toMillis() + "ms after the driver at "
+                    + current.lostAddress() + " was lost");
             return;
         }
         Optional<DriverEndpointFile> endpoint;
         try {
             endpoint = DriverEndpointFile.read(settings.driverEndpointFile(), settings.conf());
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             LOG.debug("Cannot read {} yet: {}", settings.driverEndpointFile(), e.toString());
             return;
         }
-        if (endpoint.isEmpty() || (endpoint.get().host() + ":" + endpoint.get().port()).equals(current.lostAddress())) {
+        if (endpoint.isEmpty()) {
             return;
         }
         DriverEndpointFile next = endpoint.get();
+        boolean lost = (next.host() + ":" + next.port()).equals(current.lostAddress());
         try {
             ExecutorRegistered answer = register(next.host(), next.port(), true).get(networkTimeoutMillis,
                     TimeUnit.MILLISECONDS);
             if (!answer.getAccepted()) {
+                closeQuietly(driver);
+                if (lost) {
+                    LOG.debug("The lost driver at {} refused executor {}: {}", current.lostAddress(),
+                            settings.id().id(), answer.getReason());
+                    return;
+                }
                 current.end();
                 stop(EXIT_REFUSED, "ApplicationMaster attempt " + next.attempt() + " refused this executor: "
                         + answer.getReason());
                 return;
             }
         } catch (RpcException | ExecutionException | TimeoutException e) {
-            LOG.warn("Executor {} cannot register with the driver of attempt {} at {}:{} yet: {}", settings.id().id(),
-                    next.attempt(), next.host(), next.port(), e.toString());
+            closeQuietly(driver);
+            if (lost) {
+                LOG.debug("The lost driver at {} does not answer: {}", current.lostAddress(), e.toString());
+            } else {
+                LOG.warn("Executor {} cannot register with the driver of attempt {} at {}:{} yet: {}",
+                        settings.id().id(), next.attempt(), next.host(), next.port(), e.toString());
+            }
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -481,7 +508,13 @@ public final class ExecutorProcess implements RpcHandler {
             return;
         }
         long silentMillis = (System.nanoTime() - lastHeardFromDriver) / 1_000_000;
-        if (silentMillis > networkTimeoutMillis) {
+        if (silentMillis > networkTimeoutMillis && !settings.driverEndpointFile().isEmpty()) {
+            // A driver whose node died says nothing and closes nothing: as lost as a closed connection.
+            RpcConnection silent = driver;
+            awaitNextDriver("nothing heard from it for " + silentMillis + " ms (spindle.network.timeout="
+                    + networkTimeoutMillis + "ms)");
+            closeQuietly(silent);
+        } else if (silentMillis > networkTimeoutMillis) {
             stop(EXIT_DRIVER_SILENT, "nothing heard from the driver for " + silentMillis
                     + " ms (spindle.network.timeout=" + networkTimeoutMillis + "ms)");
         }

@@ -91,6 +91,26 @@ public final class OutputCommitter implements Serializable {
         }
     }
 
+    /**
+     * Throws the error {@link #setupJob} would throw for an existing {@code outputPath} without {@code overwrite},
+     * before anything is touched or journaled.
+     */
+    public static void checkAvailable(String outputPath, boolean overwrite, SpindleConf conf) {
+        if (overwrite) {
+            return;
+        }
+        Path out = new Path(outputPath);
+        try {
+            if (out.getFileSystem(HadoopConfs.from(conf)).exists(out)) {
+                throw new SpindleException(ErrorCode.OUTPUT_CONFLICT, "output directory " + out
+                        + " already exists; delete it or set spindle.output.overwrite=true");
+            }
+        } catch (IOException e) {
+            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot check output directory " + outputPath + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** True when {@code outputPath} holds a committed job's output: its {@code _SUCCESS} marker exists. */
     public static boolean isCommitted(String outputPath, SpindleConf conf) {
         Path out = new Path(outputPath);

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongFunction;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -137,17 +138,24 @@ public final class ActionJournal {
             }
         }
 
-        /** Journals this action's result (or, when it is too large, that it completed without it). */
+        /** Journals this action's result, serialized (at most {@link #maxResultBytes()}). */
         public void completed(byte[] result) {
-            if (recorder == null) {
-                return;
-            }
             if (result.length > maxResultBytes) {
-                record(ActionCompleted.notLogged(sequence, fingerprint, description, result.length, "its "
-                        + result.length + " bytes exceed spindle.recovery.maxResultBytes=" + maxResultBytes));
+                completedUnlogged("its " + result.length + " bytes pass spindle.recovery.maxResultBytes="
+                        + maxResultBytes);
             } else {
                 record(ActionCompleted.logged(sequence, fingerprint, description, result));
             }
+        }
+
+        /** Journals that this action completed without its result ({@code reason}): a later attempt reruns it. */
+        public void completedUnlogged(String reason) {
+            record(ActionCompleted.notLogged(sequence, fingerprint, description, -1, reason));
+        }
+
+        @Override
+        public String toString() {
+            return "Action " + sequence + " (" + description + ")";
         }
 
         /**
@@ -250,16 +258,24 @@ public final class ActionJournal {
 
     /**
      * The next action's slot: {@code kind} (collect, count, saveAsTextFile, checkpoint...) computing
-     * {@code node} with the action's own {@code parts} (its function, its output path...).
+     * {@code node} with the action's own {@code parts} (its function, its output path...); {@code broadcasts}
+     * gives the bytes of the broadcast values its closures capture.
      */
-    public synchronized Slot begin(String kind, String description, Node<?> node, Object... parts) {
+    public synchronized Slot begin(String kind, String description, LongFunction<byte[]> broadcasts, Node<?> node,
+            Object... parts) {
         int sequence = nextSequence++;
         if (!enabled) {
             return new Slot(sequence, "", description);
         }
-        String fingerprint = Fingerprints.action(previous, sequence, kind, Fingerprints.lineage(node, parts));
+        String fingerprint = Fingerprints.action(previous, sequence, kind, Fingerprints.lineage(broadcasts, node,
+                parts));
         previous = fingerprint;
         return new Slot(sequence, fingerprint, description);
+    }
+
+    /** The largest serialized action result journaled ({@code spindle.recovery.maxResultBytes}). */
+    public long maxResultBytes() {
+        return maxResultBytes;
     }
 
     /** True when completed actions are journaled (an event log is being written). */

@@ -116,8 +116,9 @@ public final class EventLogWriter implements SchedulerListener, ActionJournal.Lo
             if (exists(fs, file)) {
                 throw alreadyExists(file, e);
             }
-            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot create event log " + file + ": " + e.getMessage(),
-                    e);
+            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot create event log " + file + ": " + e.getMessage()
+                    + "; point spindle.eventLog.dir at a writable directory, or set spindle.eventLog.enabled=false "
+                    + "(a restarted ApplicationMaster then runs the program from the start)", e);
         }
         DataFileWriter<LogRecord> writer = new DataFileWriter<>(new SpecificDatumWriter<>(LogRecord.class));
         try {

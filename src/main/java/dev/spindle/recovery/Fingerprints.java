@@ -4,6 +4,7 @@ import dev.spindle.common.ErrorCode;
 import dev.spindle.common.SpindleException;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.plan.Accumulator;
+import dev.spindle.plan.BroadcastReference;
 import dev.spindle.plan.Dependency;
 import dev.spindle.plan.Node;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Set;
+import java.util.function.LongFunction;
 
 /**
  * Fingerprints of what an action computes, compared between ApplicationMaster attempts: equal fingerprints mean
@@ -29,10 +31,14 @@ public final class Fingerprints {
     private Fingerprints() {
     }
 
-    /** The fingerprint of {@code node}'s lineage and the action's own {@code parts} (its function, its path...). */
-    public static String lineage(Node<?> node, Object... parts) {
+    /**
+     * The fingerprint of {@code node}'s lineage and the action's own {@code parts} (its function, its path...);
+     * {@code broadcasts} gives the serialized value of each broadcast the closures capture (they capture only its
+     * id), so that a changed value changes the fingerprint.
+     */
+    public static String lineage(LongFunction<byte[]> broadcasts, Node<?> node, Object... parts) {
         MessageDigest digest = sha256();
-        try (ObjectOutputStream out = new CanonicalStream(new DigestSink(digest))) {
+        try (ObjectOutputStream out = new CanonicalStream(new DigestSink(digest), broadcasts)) {
             out.writeObject(node);
             for (Object part : parts) {
                 out.writeObject(part);
@@ -91,13 +97,19 @@ public final class Fingerprints {
 
     /** Java serialization with the attempt-dependent objects replaced by stable stand-ins. */
     private static final class CanonicalStream extends ObjectOutputStream {
-        CanonicalStream(OutputStream out) throws IOException {
+        private final LongFunction<byte[]> broadcasts;
+
+        CanonicalStream(OutputStream out, LongFunction<byte[]> broadcasts) throws IOException {
             super(out);
+            this.broadcasts = broadcasts;
             enableReplaceObject(true);
         }
 
         @Override
         protected Object replaceObject(Object object) {
+            if (object instanceof BroadcastReference broadcast) {
+                return "<broadcast " + broadcast.id() + " " + broadcastDigest(broadcast.id()) + ">";
+            }
             if (object instanceof SpindleConf) {
                 return "<configuration>";
             }
@@ -105,6 +117,14 @@ public final class Fingerprints {
                 return "<accumulator " + accumulator.id() + " " + accumulator.getClass().getName() + ">";
             }
             return object;
+        }
+
+        private String broadcastDigest(long id) {
+            try {
+                return HexFormat.of().formatHex(sha256().digest(broadcasts.apply(id)));
+            } catch (RuntimeException e) {
+                return "unavailable"; // destroyed: tasks that read it fail anyway
+            }
         }
     }
 

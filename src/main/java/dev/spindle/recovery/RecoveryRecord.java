@@ -19,7 +19,8 @@ public sealed interface RecoveryRecord {
      * @param sequence the action's position in the driver program, from 0
      * @param fingerprint identifies the action and its lineage; a replay requires a match
      * @param result the serialized result (not copied), or null when it was not logged
-     * @param resultBytes the size of the serialized result, logged or not
+     * @param resultBytes the size of the serialized result; -1 when it was not logged (serialization stopped at
+     *     the limit, or failed)
      * @param notLoggedReason why the result was not logged (too large), or null when it was
      */
     record ActionCompleted(int sequence, String fingerprint, String description, byte[] result, long resultBytes,

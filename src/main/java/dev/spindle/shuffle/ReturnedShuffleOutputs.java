@@ -14,16 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * executor that wrote it is back and still holds its files. Thread-safe.
  */
 public final class ReturnedShuffleOutputs {
-    private final Map<ExecutorId, Set<String>> held = new ConcurrentHashMap<>();
+    private final Map<ExecutorId, Set<MapOutputId>> held = new ConcurrentHashMap<>();
 
-    /** Executor {@code executor} came back holding {@code outputs}, {@code {shuffleId, mapTaskId}} pairs. */
-    public void executorReturned(ExecutorId executor, Collection<long[]> outputs) {
+    /** Executor {@code executor} came back holding {@code outputs}. */
+    public void executorReturned(ExecutorId executor, Collection<MapOutputId> outputs) {
         requireNonNull(executor, "executor is null");
-        Set<String> keys = ConcurrentHashMap.newKeySet();
-        for (long[] output : outputs) {
-            keys.add(key((int) output[0], output[1]));
-        }
-        held.put(executor, keys);
+        held.put(executor, Set.copyOf(outputs));
     }
 
     /** Executor {@code executor} is gone: its files with it. */
@@ -33,16 +29,12 @@ public final class ReturnedShuffleOutputs {
 
     /** True when {@code executor} came back and holds the output of map task {@code mapTaskId} of the shuffle. */
     public boolean holds(ExecutorId executor, int shuffleId, long mapTaskId) {
-        Set<String> keys = held.get(executor);
-        return keys != null && keys.contains(key(shuffleId, mapTaskId));
+        Set<MapOutputId> outputs = held.get(executor);
+        return outputs != null && outputs.contains(new MapOutputId(shuffleId, mapTaskId));
     }
 
     /** Executors that came back. */
     public int executors() {
         return held.size();
-    }
-
-    private static String key(int shuffleId, long mapTaskId) {
-        return shuffleId + "/" + mapTaskId;
     }
 }

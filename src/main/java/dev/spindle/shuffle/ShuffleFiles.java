@@ -99,11 +99,11 @@ public final class ShuffleFiles {
     }
 
     /**
-     * The map outputs complete here (data and index file both in place), as {@code {shuffleId, mapTaskId}} pairs:
-     * what an executor reports when it registers with a new driver attempt.
+     * The map outputs complete here (data and index file both in place): what an executor reports when it
+     * registers with a new driver attempt.
      */
-    public List<long[]> completeOutputs() {
-        List<long[]> outputs = new ArrayList<>();
+    public List<MapOutputId> completeOutputs() {
+        List<MapOutputId> outputs = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(root, "shuffle_*.index")) {
             for (Path index : files) {
                 String[] parts = index.getFileName().toString().replace(".index", "").split("_");
@@ -111,7 +111,7 @@ public final class ShuffleFiles {
                     int shuffleId = Integer.parseInt(parts[1]);
                     long mapTaskId = Long.parseLong(parts[2]);
                     if (Files.exists(dataFile(shuffleId, mapTaskId))) {
-                        outputs.add(new long[] {shuffleId, mapTaskId});
+                        outputs.add(new MapOutputId(shuffleId, mapTaskId));
                     }
                 }
             }

@@ -502,6 +502,25 @@ class AmRecoveryIT {
     }
 
     @Test
+    void anAmThatFailsOutsideMainIsRetriedAndOnItsLastAttemptUnregistersFailed() throws Exception {
+        // The event log directory is a file: every attempt fails to start its driver, outside the program.
+        try (var out = fs.create(new org.apache.hadoop.fs.Path("/not-a-directory"))) {
+            out.write(1);
+        }
+        Run run = submit("outside", "none", "same", "spindle.eventLog.dir=" + hdfs("/not-a-directory"));
+
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(1);
+        ApplicationId app = applicationNamed("outside");
+        assertThat(yarn.getApplicationAttempts(app)).hasSize(2);
+        // The diagnostics are the AM's own: it unregistered on its last attempt instead of just dying.
+        assertThat(run.stderr()).contains("final status FAILED")
+                .contains("The ApplicationMaster failed on its last attempt (2 of 2)")
+                .contains("/not-a-directory");
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path(fs.getHomeDirectory(), ".spindle/staging/" + app)))
+                .isFalse();
+    }
+
+    @Test
     void aUserExceptionFailsTheApplicationAfterExactlyOneAttempt() throws Exception {
         // An input path that does not exist: main throws on the first action.
         ByteArrayOutputStream err = new ByteArrayOutputStream();

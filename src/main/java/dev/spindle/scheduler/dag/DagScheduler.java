@@ -106,6 +106,7 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
             List<Integer> partitions, ResultHandler<U> handler, String description) {
         requireNonNull(node, "node is null");
         int numPartitions = node.numPartitions(); // computed on the caller's thread: input errors surface here
+        services.shuffleRecovery().jobSubmitting(node);
         for (int p : partitions) {
             SpindleException.checkArgument(p >= 0 && p < numPartitions,
                     "partition %d does not exist in %s (it has %d)", p, node.info(), numPartitions);

@@ -1,5 +1,6 @@
 package dev.spindle.scheduler.dag;
 
+import dev.spindle.plan.Node;
 import dev.spindle.plan.ShuffleDependency;
 import dev.spindle.shuffle.MapStatus;
 import java.util.List;
@@ -10,6 +11,12 @@ import java.util.List;
  * executors kept, so that those map tasks do not run again. Called on the DAG scheduler's thread.
  */
 public interface ShuffleRecovery {
+    /**
+     * A job computing {@code node} is about to be submitted: called on the submitting thread, so that what takes
+     * time (fingerprinting the shuffles' lineage, listing input files) stays off the scheduler's thread.
+     */
+    void jobSubmitting(Node<?> node);
+
     /** Shuffle {@code dependency} is registered; returns the map outputs of earlier attempts to reuse. */
     List<MapStatus> shuffleRegistered(ShuffleDependency<?, ?, ?> dependency);
 
@@ -19,6 +26,10 @@ public interface ShuffleRecovery {
     /** No recovery: nothing journaled, nothing reused. */
     static ShuffleRecovery none() {
         return new ShuffleRecovery() {
+            @Override
+            public void jobSubmitting(Node<?> node) {
+            }
+
             @Override
             public List<MapStatus> shuffleRegistered(ShuffleDependency<?, ?, ?> dependency) {
                 return List.of();

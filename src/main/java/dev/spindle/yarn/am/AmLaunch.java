@@ -71,9 +71,13 @@ record AmLaunch(SpindleConf conf, String mainClass, List<String> args, StagedRes
         return attempt.getApplicationId().toString();
     }
 
-    /** No attempt follows this one if it fails. */
+    /**
+     * No attempt follows this one if it fails. With {@code spindle.yarn.attemptFailuresValidityInterval} only the
+     * ResourceManager knows (old failures stop counting), so no attempt calls itself the last.
+     */
     boolean lastAttempt() {
-        return attempt.getAttemptId() >= maxAttempts;
+        return conf.getOptional(SpindleConfig.YARN_ATTEMPT_FAILURES_VALIDITY_INTERVAL).isEmpty()
+                && attempt.getAttemptId() >= maxAttempts;
     }
 
     List<String> applicationJars() {

@@ -1,6 +1,8 @@
 package dev.spindle.yarn.am;
 
 import dev.spindle.cluster.ClusterBackend;
+import dev.spindle.common.ErrorCode;
+import dev.spindle.common.SpindleException;
 import dev.spindle.common.StackTraces;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
@@ -117,7 +119,8 @@ public final class ApplicationMaster {
                     + "Executor container failures (most recent last):" + System.lineSeparator()
                     + String.join(System.lineSeparator(), containerFailures));
         }
-        Driver.deleteCheckpoints(launch.conf(), launch.applicationId());
+        Driver.deleteCheckpoints(launch.conf().getOptional(SpindleConfig.CHECKPOINT_DIR).stream().toList(),
+                launch.conf(), launch.applicationId());
         LOG.info("The application ended: {}{}", outcome.status(),
                 outcome.diagnostics().isEmpty() ? "" : " (" + outcome.diagnostics().lines().findFirst().orElse("")
                         + ")");
@@ -178,6 +181,8 @@ public final class ApplicationMaster {
                         launch.mainClass(), launch.args());
                 driver.listenerBus().post(new SchedulerEvent.ApplicationEnded(System.currentTimeMillis(),
                         outcome.status().name(), outcome.diagnostics()));
+                // main ended: the application ends with it, whatever the status, so its checkpoints go.
+                Driver.deleteCheckpoints(driver.checkpointRoots(), driverConf, launch.applicationId());
                 return outcome;
             } finally {
                 driver.close();
@@ -220,10 +225,11 @@ public final class ApplicationMaster {
             allocator.releaseUnreturned("not back within spindle.recovery.executorReconnectTimeout=" + timeoutMillis
                     + "ms");
         } catch (ExecutionException e) {
-            throw new IllegalStateException("waiting for the executors of an earlier attempt failed: " + e, e);
+            throw SpindleException.internal("waiting for the executors of an earlier attempt failed: %s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the executors of an earlier attempt", e);
+            throw new SpindleException(ErrorCode.CANCELLED, "the ApplicationMaster was interrupted while waiting for "
+                    + "the executors of an earlier attempt", e);
         }
     }
 

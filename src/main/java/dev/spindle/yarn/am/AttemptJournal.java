@@ -1,5 +1,6 @@
 package dev.spindle.yarn.am;
 
+import dev.spindle.common.SpindleException;
 import dev.spindle.config.SpindleConfig;
 import dev.spindle.recovery.ActionJournal;
 import dev.spindle.recovery.EventLogReader;
@@ -34,7 +35,15 @@ record AttemptJournal(EventLogWriter writer, ActionJournal actions) {
         List<String> read = new ArrayList<>();
         if (attempt > 1) {
             for (Path file : EventLogReader.attemptFiles(fs, dir, launch.applicationId())) {
-                EventLogReader.Contents contents = EventLogReader.read(fs, file);
+                EventLogReader.Contents contents;
+                try {
+                    contents = EventLogReader.read(fs, file);
+                } catch (SpindleException e) {
+                    // Reading on would replay less than the file holds; ignoring it only reruns more.
+                    LOG.warn("Ignoring the unreadable event log {} ({}); the actions it journaled run again",
+                            file, e.getMessage());
+                    continue;
+                }
                 earlier.addAll(contents.records());
                 read.add(file.getName().replace(".avro", "").replace("-", " ")
                         + (contents.truncated() ? " (its log cut short)" : ""));

@@ -384,6 +384,10 @@ public final class YarnSubmitter {
                 "-Xmx" + ContainerSizes.driverHeapMb(conf) + "m", "-XX:+ExitOnOutOfMemoryError",
                 // Lets the AM trap System.exit in the user's main to report its status (Java 17-23).
                 "-Djava.security.manager=allow",
+                // Not configuration (that is the staged file): marks this JVM as one whose contexts must come
+                // from the AM's driver, so that a Context made on a thread outside the program's gets a clear
+                // error rather than a local driver inside the AM.
+                "-D" + SpindleConfig.MASTER.key() + "=yarn",
                 "-Dlog4j2.configurationFile=" + StagedResources.inConfArchive(StagedResources.LOG4J_CONF),
                 "-Dyarn.app.container.log.dir=" + ApplicationConstants.LOG_DIR_EXPANSION_VAR,
                 AM_CLASS,

@@ -2,6 +2,7 @@ package dev.spindle.yarn.allocator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spindle.cluster.ExecutorCommand;
 import dev.spindle.cluster.ExecutorProvisioner;
 import dev.spindle.common.ExecutorId;
 import dev.spindle.config.SpindleConf;
@@ -233,5 +234,57 @@ class YarnAllocatorTest {
 
         provisioner.close();
         assertThat(rm.requests).isEmpty();
+    }
+
+    @Test
+    void adoptsAnEarlierAttemptsContainersAndReplacesThoseWhoseExecutorsDoNotComeBack() throws IOException {
+        Path confFile = Files.writeString(dir.resolve("driver.conf"), "spindle.master=yarn\n");
+        Configuration hadoop = new Configuration(false);
+        YarnAllocator allocator = new YarnAllocator(new YarnAllocator.Settings(hadoop, FileSystem.getLocal(hadoop),
+                new org.apache.hadoop.fs.Path(dir.resolve("staging").toUri()), new StagedResources(List.of()),
+                AppSecret.generate(), 2));
+        FakeRm rm = new FakeRm(allocator.rmCallbacks());
+        FakeNm nm = new FakeNm(allocator.nmCallbacks());
+        allocator.attach(rm, nm);
+        Container back = container(2, "nm1");
+        Container gone = container(3, "nm2");
+        allocator.adopt(List.of(back, gone));
+        assertThat(allocator.adoptedSettled()).isNotDone();
+        ExecutorProvisioner provisioner = allocator.provisioner(SpindleConf.of(Map.of(
+                "spindle.executor.instances", "2", "spindle.executor.memory", "1g")));
+        provisioner.start(new ExecutorProvisioner.DriverEndpoint("driverhost", 7077, "", confFile.toString()),
+                new ExecutorProvisioner.Callbacks() {
+                    @Override
+                    public void executorExited(ExecutorId id, String reason) {
+                        exited.add(id.id() + ": " + reason);
+                    }
+
+                    @Override
+                    public void gaveUp(String reason) {
+                        gaveUp.add(reason);
+                    }
+                });
+        assertThat(rm.requests).as("the adopted containers count as running").isEmpty();
+
+        // An executor of the earlier attempt registers from its container; a stranger is refused.
+        assertThat(provisioner.launched(new ExecutorId("1"), back.getId().toString())).isTrue();
+        assertThat(provisioner.launched(new ExecutorId("1"), "")).isTrue();
+        assertThat(provisioner.launched(new ExecutorId("5"), container(9, "nm1").getId().toString())).isFalse();
+        assertThat(allocator.adoptedSettled()).isNotDone();
+
+        // The other never comes back: released and replaced by a new executor with this attempt's ids.
+        allocator.releaseUnreturned("not back within the timeout");
+        assertThat(allocator.adoptedSettled()).isDone();
+        assertThat(rm.released).containsExactly(gone.getId());
+        assertThat(rm.requests).hasSize(1);
+        Container fresh = container(4, "nm2");
+        allocator.rmCallbacks().onContainersAllocated(List.of(fresh));
+        assertThat(nm.started.get(fresh.getId()).getCommands().get(0)).contains("'--executor-id' '2.1'");
+        assertThat(nm.started.get(fresh.getId()).getEnvironment().get(ExecutorCommand.DRIVER_ENDPOINT_FILE_ENV))
+                .endsWith("staging/driver-endpoint");
+        allocator.rmCallbacks().onContainersCompleted(List.of(completed(gone, ContainerExitStatus.ABORTED, "")));
+        assertThat(exited).isEmpty();
+        assertThat(allocator.liveExecutors()).isEqualTo(2);
+        provisioner.close();
     }
 }
