@@ -393,7 +393,11 @@ class AmRecoveryIT {
         assertThat(log).containsPattern("Action 0 \\(count at .*\\): replayed")
                 .containsPattern("Action 1 \\(collect at .*\\): replayed")
                 .containsPattern("Action 2 \\(checkpoint of .*\\): replayed")
-                .doesNotContainPattern("Action [0-2] .*: run;");
+                .doesNotContainPattern("Action [0-2] .*: run;")
+                // Attempt 1's containers, adopted: no executor was launched in attempt 2.
+                .containsPattern("Executor 1 in container container_\\d+_\\d+_01_\\d+ of an earlier attempt came back")
+                .containsPattern("Executor 2 in container container_\\d+_\\d+_01_\\d+ of an earlier attempt came back")
+                .doesNotContain("Launching executor");
         assertThat(fs.exists(new org.apache.hadoop.fs.Path("/checkpoints/" + app))).as("checkpoints after the end")
                 .isFalse();
     }
