@@ -55,8 +55,7 @@ final class JobRunner {
     /** Runs {@code function} on {@code partitions}; results in the order of {@code partitions}. */
     <T, U> List<U> run(Node<T> node, ResultFunction<T, U> function, List<Integer> partitions, String action) {
         String description = action + " at " + CallSites.current();
-        ActionJournal.Slot slot = driver.journal().begin(action, description, driver.broadcasts()::fetch, node,
-                function, new ArrayList<>(partitions));
+        ActionJournal.Slot slot = begin(action, description, node, function, new ArrayList<>(partitions));
         Optional<byte[]> logged = slot.replayResult();
         List<U> results;
         if (logged.isPresent()) {
@@ -78,6 +77,49 @@ final class JobRunner {
 
     ActionJournal journal() {
         return driver.journal();
+    }
+
+    /**
+     * The journal slot of the next action, computing {@code node}. Partitions that executors of an earlier attempt
+     * kept cached are taken into use when the action that first used their dataset is the same as then, and
+     * dropped otherwise, before any task of this action can read them.
+     */
+    ActionJournal.Slot begin(String kind, String description, Node<?> node, Object... parts) {
+        ActionJournal.Slot slot = driver.journal().begin(kind, description, driver.broadcasts()::fetch, node, parts);
+        if (driver.journal().recording() || !driver.cacheLocations().returnedNodes().isEmpty()) {
+            Set<Integer> returned = driver.cacheLocations().returnedNodes();
+            driver.journal().firstUses(slot, persistedIn(node)).forEach((nodeId, same) -> {
+                if (returned.contains(nodeId)) {
+                    if (same) {
+                        LOG.info("{}: uses the partitions of dataset {} that executors kept cached from an earlier "
+                                + "attempt", slot, nodeId);
+                        driver.cacheLocations().confirmReturned(nodeId);
+                    } else {
+                        LOG.info("{}: dataset {} is not the one executors kept cached from an earlier attempt; "
+                                + "they drop it", slot, nodeId);
+                        driver.removeCachedNode(nodeId);
+                    }
+                }
+            });
+        }
+        return slot;
+    }
+
+    /** The persisted datasets in {@code node}'s lineage. */
+    private static List<Integer> persistedIn(Node<?> node) {
+        List<Integer> persisted = new ArrayList<>();
+        Set<Integer> seen = new HashSet<>();
+        ArrayDeque<Node<?>> toVisit = new ArrayDeque<>(List.of(node));
+        while (!toVisit.isEmpty()) {
+            Node<?> current = toVisit.pop();
+            if (seen.add(current.id())) {
+                if (current.storageLevel() != dev.spindle.plan.StorageLevel.NONE) {
+                    persisted.add(current.id());
+                }
+                current.dependencies().forEach(dep -> toVisit.push(dep.parent()));
+            }
+        }
+        return persisted;
     }
 
     /** One job, without the checkpoints it may make due. */
@@ -219,8 +261,7 @@ final class JobRunner {
         String dir = checkpointDir();
         int nodeId = node.id();
         String serializer = driver.serializer().getClass().getName();
-        ActionJournal.Slot slot = driver.journal().begin("checkpoint", "checkpoint of " + node.info(),
-                driver.broadcasts()::fetch, node, dir);
+        ActionJournal.Slot slot = begin("checkpoint", "checkpoint of " + node.info(), node, dir);
         Optional<RecoveryRecord.CheckpointWritten> written = slot.replayCheckpoint();
         if (written.isPresent() && CheckpointFiles.complete(dir, nodeId, node.numPartitions(), conf)) {
             slot.replayedCheckpoint(written.get());

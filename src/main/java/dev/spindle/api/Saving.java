@@ -26,8 +26,8 @@ final class Saving {
         node.numPartitions(); // input errors first, before the output directory is touched
         SpindleConf conf = context.conf();
         String output = OutputCommitter.qualify(path, conf);
-        ActionJournal.Slot slot = context.jobs().journal().begin(action, action + " " + output + " at "
-                + CallSites.current(), context.driver().broadcasts()::fetch, node, output, format);
+        ActionJournal.Slot slot = context.jobs().begin(action, action + " " + output + " at " + CallSites.current(),
+                node, output, format);
         switch (slot.outputHistory()) {
             case COMMITTED -> {
                 if (OutputCommitter.isCommitted(output, conf)) {

@@ -261,9 +261,13 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
                 register.getShuffleOutputs().forEach(o -> outputs.add(new MapOutputId(o.getShuffleId(),
                         o.getMapTaskId())));
                 services.returnedOutputs().executorReturned(id, outputs);
+                CacheLocations.Location location = new CacheLocations.Location(id, register.getHost());
+                register.getCachedPartitions().forEach(p -> services.cacheLocations().returned(location,
+                        p.getNodeId(), p.getPartition()));
             }
             if (!provisioner.launched(id, register.getContainerId())) {
                 services.returnedOutputs().executorLost(id);
+                services.cacheLocations().executorLost(id);
                 refusal = returning ? "executor " + id.id() + " (container " + register.getContainerId()
                         + ") came back too late: its container is not this application's any more (it had "
                         + "spindle.recovery.executorReconnectTimeout="
@@ -289,7 +293,8 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         peer.registered = true;
         if (returning) {
             LOG.info("Executor {} (container {}) came back from an earlier ApplicationMaster attempt, holding {} map "
-                    + "outputs", id.id(), register.getContainerId(), register.getShuffleOutputs().size());
+                    + "outputs and {} cached partitions", id.id(), register.getContainerId(),
+                    register.getShuffleOutputs().size(), register.getCachedPartitions().size());
         }
         connection.send(ExecutorRegistered.newBuilder().setAccepted(true).build());
         LOG.info("Executor {} registered from {} ({} cores, {} MiB heap, blocks on port {})", id.id(),

@@ -203,6 +203,11 @@ public final class Driver implements AutoCloseable {
         return List.copyOf(checkpointRoots);
     }
 
+    /** Where persisted datasets' partitions are cached (and which were brought back from an earlier attempt). */
+    public CacheLocations cacheLocations() {
+        return cacheLocations;
+    }
+
     /** Recovery's journal of the program's actions. */
     public ActionJournal journal() {
         return hosting.journal();

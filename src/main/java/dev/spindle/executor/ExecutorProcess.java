@@ -26,6 +26,7 @@ import dev.spindle.rpc.message.ExecutorRegistered;
 import dev.spindle.rpc.message.FetchRequest;
 import dev.spindle.rpc.message.Heartbeat;
 import dev.spindle.rpc.message.HeartbeatResponse;
+import dev.spindle.rpc.message.HeldCachedPartition;
 import dev.spindle.rpc.message.HeldShuffleOutput;
 import dev.spindle.rpc.message.KillTask;
 import dev.spindle.rpc.message.LaunchTask;
@@ -285,21 +286,32 @@ public final class ExecutorProcess implements RpcHandler {
         driverAddress = host + ":" + port;
         lastHeardFromDriver = System.nanoTime();
         List<HeldShuffleOutput> outputs = new ArrayList<>();
+        List<HeldCachedPartition> cached = new ArrayList<>();
         if (returning) {
             for (MapOutputId output : executor.services().shuffleFiles().completeOutputs()) {
                 outputs.add(new HeldShuffleOutput(output.shuffleId(), output.mapTaskId()));
+            }
+            synchronized (this) { // reported here, so the status updates that follow report changes from this set
+                reportedCache.clear();
+                for (BlockStore.BlockInfo info : executor.services().blocks().cachedBlocks()) {
+                    if (info.id() instanceof BlockId.RddBlock rdd) {
+                        reportedCache.add(rdd);
+                        cached.add(new HeldCachedPartition(rdd.nodeId(), rdd.partition()));
+                    }
+                }
             }
         }
         connection.send(RegisterExecutor.newBuilder().setExecutorId(settings.id().id()).setHost(settings.host())
                 .setBlockPort(blockPort).setCores(settings.cores())
                 .setMemoryBytes(Runtime.getRuntime().maxMemory()).setContainerId(settings.containerId())
-                .setReturning(returning).setShuffleOutputs(outputs).build());
+                .setReturning(returning).setShuffleOutputs(outputs).setCachedPartitions(cached).build());
         return answer;
     }
 
     /**
-     * The driver is gone, and the ApplicationMaster may come back in another attempt: running tasks are killed,
-     * cached partitions dropped (the next driver cannot tell whether they are its datasets), shuffle output kept;
+     * The driver is gone, and the ApplicationMaster may come back in another attempt: running tasks are killed;
+     * shuffle output and cached partitions are kept and reported to the next driver, which uses them only once it
+     * knows they belong to its datasets;
      * the executor looks for the new driver's address every second for {@code
      * spindle.recovery.executorReconnectTimeout}, then registers with it, or exits.
      */
@@ -318,11 +330,6 @@ public final class ExecutorProcess implements RpcHandler {
                 timeoutMillis);
         Executor e = executor;
         e.driverLost("the driver was lost");
-        for (BlockStore.BlockInfo info : e.services().blocks().cachedBlocks()) {
-            if (info.id() instanceof BlockId.RddBlock rdd) {
-                e.services().blocks().remove(rdd);
-            }
-        }
         resultBlocks.clear();
         started.task = timers.scheduleWithFixedDelay(() -> lookForDriver(started), 0, 1, TimeUnit.SECONDS);
     }

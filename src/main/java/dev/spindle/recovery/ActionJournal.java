@@ -48,6 +48,10 @@ public final class ActionJournal {
     private final Map<String, OutputStarted> outputsStarted = new HashMap<>();
     private final Map<String, OutputCommitted> outputsCommitted = new HashMap<>();
     private final Map<String, CheckpointWritten> checkpoints = new HashMap<>();
+    /** Persisted dataset id -> the fingerprints of the actions that first used it, in earlier attempts. */
+    private final Map<Integer, java.util.Set<String>> earlierCacheUses = new HashMap<>();
+    /** Persisted datasets whose first use this attempt has journaled. */
+    private final java.util.Set<Integer> cacheUses = new java.util.HashSet<>();
     private final boolean enabled;
     private final boolean resuming;
     private int nextSequence;
@@ -74,6 +78,9 @@ public final class ActionJournal {
                 earlierMapOutputs.computeIfAbsent(output.shuffleId(), s -> new HashMap<>())
                         .computeIfAbsent(shuffleFingerprints.get(output.shuffleId()), f -> new HashMap<>())
                         .put(output.mapPartition(), output);
+            } else if (record instanceof RecoveryRecord.CacheRegistered cache) {
+                earlierCacheUses.computeIfAbsent(cache.nodeId(), n -> new java.util.HashSet<>())
+                        .add(cache.actionFingerprint());
             } else if (record instanceof ActionCompleted action) {
                 completed.put(action.fingerprint(), action);
             } else if (record instanceof OutputStarted output) {
@@ -300,6 +307,30 @@ public final class ActionJournal {
         }
         return List.copyOf(earlierMapOutputs.getOrDefault(shuffleId, Map.of()).getOrDefault(fingerprint, Map.of())
                 .values());
+    }
+
+    /**
+     * Notes the persisted datasets {@code nodeIds} that {@code slot}'s action uses; for each used here for the
+     * first time, journals the use and says whether an earlier attempt first used it in an action of the same
+     * fingerprint (then partitions that executors kept cached are this dataset's).
+     */
+    public synchronized Map<Integer, Boolean> firstUses(Slot slot, java.util.Collection<Integer> nodeIds) {
+        Map<Integer, Boolean> first = new HashMap<>();
+        for (int nodeId : nodeIds) {
+            if (!cacheUses.add(nodeId)) {
+                continue;
+            }
+            if (slot.fingerprint().isEmpty()) {
+                first.put(nodeId, false); // no journal, no way to tell: never the earlier attempt's
+                continue;
+            }
+            if (recorder != null) {
+                recorder.append(new RecoveryRecord.CacheRegistered(nodeId, slot.fingerprint()));
+            }
+            first.put(nodeId, earlierCacheUses.getOrDefault(nodeId, java.util.Set.of())
+                    .contains(slot.fingerprint()));
+        }
+        return first;
     }
 
     /** Journals a map output (not durably: it is flushed with the stage's end; a lost one is recomputed). */

@@ -95,6 +95,8 @@ final class EventLogCodec {
             }
             return new RecoveryRecord.MapOutputRegistered(b.getShuffleId(), b.getExecutorId().toString(),
                     b.getHost().toString(), b.getPort(), b.getMapPartition(), b.getMapTaskId(), lengths);
+        } else if (body instanceof dev.spindle.recovery.log.CacheRegistered b) {
+            return new RecoveryRecord.CacheRegistered(b.getNodeId(), b.getActionFingerprint());
         } else if (body instanceof ShuffleRegistered b) {
             return new RecoveryRecord.ShuffleRegistered(b.getShuffleId(), b.getFingerprint(), b.getNumMapPartitions());
         }
@@ -163,6 +165,9 @@ final class EventLogCodec {
                     .setExecutorId(r.executorId()).setHost(r.host()).setPort(r.port())
                     .setMapPartition(r.mapPartition()).setMapTaskId(r.mapTaskId()).setPartitionLengths(lengths)
                     .build();
+        } else if (record instanceof RecoveryRecord.CacheRegistered r) {
+            return dev.spindle.recovery.log.CacheRegistered.newBuilder().setNodeId(r.nodeId())
+                    .setActionFingerprint(r.actionFingerprint()).build();
         } else if (record instanceof RecoveryRecord.ShuffleRegistered r) {
             return ShuffleRegistered.newBuilder().setShuffleId(r.shuffleId()).setFingerprint(r.fingerprint())
                     .setNumMapPartitions(r.numMapPartitions()).build();

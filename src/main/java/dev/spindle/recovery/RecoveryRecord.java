@@ -131,4 +131,15 @@ public sealed interface RecoveryRecord {
                     Arrays.hashCode(partitionLengths));
         }
     }
+
+    /**
+     * Persisted dataset {@code nodeId} takes part, for the first time, in the action with this fingerprint. A later
+     * attempt whose action of the same fingerprint comes round computes the same dataset under the same id, so the
+     * partitions that executors kept cached are its own.
+     */
+    record CacheRegistered(int nodeId, String actionFingerprint) implements RecoveryRecord {
+        public CacheRegistered {
+            requireNonNull(actionFingerprint, "actionFingerprint is null");
+        }
+    }
 }

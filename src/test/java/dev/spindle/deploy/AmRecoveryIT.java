@@ -95,6 +95,9 @@ class AmRecoveryIT {
                                 })
                                 .mapToPair(word -> Pair.of(word, weight))
                                 .reduceByKey(Integer::sum, 4);
+                        if (args[4].equals("cached")) {
+                            counts.cache();
+                        }
                         long distinct = counts.count();
                         counts.checkpoint();
                         List<Pair<String, Integer>> all = counts.collect();
@@ -387,6 +390,9 @@ class AmRecoveryIT {
         // Only the save ran: one stage reading the checkpoint, one task per partition.
         assertThat(jobs(second)).containsExactly("saveAsTextFile");
         assertThat(tasksStarted(second)).isEqualTo(PARTITIONS);
+        // Nothing cached: the save's tasks read the checkpoint files (compare with the cached case).
+        assertThat(second.stream().filter(e -> e instanceof SchedulerEvent.TaskEnded t && t.failure() == null)
+                .mapToLong(e -> ((SchedulerEvent.TaskEnded) e).metrics().recordsRead()).sum()).isPositive();
         // The executors of attempt 1 came back (same ids, same containers); none was started anew.
         assertThat(executors(second)).containsExactly("1", "2");
         String log = amLog(app, 2);
@@ -400,6 +406,22 @@ class AmRecoveryIT {
                 .doesNotContain("Launching executor");
         assertThat(fs.exists(new org.apache.hadoop.fs.Path("/checkpoints/" + app))).as("checkpoints after the end")
                 .isFalse();
+    }
+
+    @Test
+    void partitionsCachedInTheFirstAttemptServeTheSecondWhenTheDatasetIsTheSame() throws Exception {
+        Run run = submitAndKillAm("cached", "between", "cached");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertSameOutputAsTheCleanRun("cached");
+        ApplicationId app = applicationNamed("cached");
+        List<SchedulerEvent> second = events(app, 2);
+        assertThat(jobs(second)).containsExactly("saveAsTextFile");
+        // The save's tasks read the dataset from the cache the returning executors kept, not from the checkpoint.
+        assertThat(second.stream().filter(e -> e instanceof SchedulerEvent.TaskEnded t && t.failure() == null)
+                .mapToLong(e -> ((SchedulerEvent.TaskEnded) e).metrics().recordsRead()).sum()).isZero();
+        assertThat(amLog(app, 2)).containsPattern("Action 0 \\(count at .*\\): uses the partitions of dataset \\d+ "
+                + "that executors kept cached from an earlier attempt");
     }
 
     @Test

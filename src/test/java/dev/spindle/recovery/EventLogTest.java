@@ -382,6 +382,7 @@ class EventLogTest {
                 new RecoveryRecord.ShuffleRegistered(3, "shuffle-fp", 12),
                 new RecoveryRecord.MapOutputRegistered(3, "2.1", "node7", 40123, 5, (1L << 40) + 9,
                         new long[] {0, 17, 1L << 33}),
+                new RecoveryRecord.CacheRegistered(8, "count-fp"),
                 RecoveryRecord.ActionCompleted.logged(0, "count-fp", "count at WordCount.java:41", new byte[] {1, 2, 3}),
                 RecoveryRecord.ActionCompleted.notLogged(1, "collect-fp", "collect at WordCount.java:44", 99L << 20,
                         "99m is above spindle.recovery.maxResultBytes=64m"),

@@ -22,6 +22,11 @@ public final class CacheLocations {
     }
 
     private final Map<Long, Set<Location>> byPartition = new ConcurrentHashMap<>();
+    /**
+     * Partitions that executors of an earlier ApplicationMaster attempt brought back, by dataset: not used until
+     * the journal confirms that this attempt's dataset of that id is the same ({@link #confirmReturned}).
+     */
+    private final Map<Integer, Map<Long, Set<Location>>> returned = new ConcurrentHashMap<>();
 
     private static long key(int nodeId, int partition) {
         return ((long) nodeId << 32) | (partition & 0xffffffffL);
@@ -38,6 +43,26 @@ public final class CacheLocations {
         });
     }
 
+    /** A returning executor holds a partition cached for an earlier attempt; it waits for confirmation. */
+    public void returned(Location location, int nodeId, int partition) {
+        returned.computeIfAbsent(nodeId, n -> new ConcurrentHashMap<>())
+                .computeIfAbsent(key(nodeId, partition), k -> ConcurrentHashMap.newKeySet()).add(location);
+    }
+
+    /** Datasets with partitions brought back from an earlier attempt and not yet confirmed or dropped. */
+    public Set<Integer> returnedNodes() {
+        return Set.copyOf(returned.keySet());
+    }
+
+    /** Dataset {@code nodeId} is the earlier attempt's: its returned partitions count as cached from now on. */
+    public void confirmReturned(int nodeId) {
+        Map<Long, Set<Location>> partitions = returned.remove(nodeId);
+        if (partitions != null) {
+            partitions.forEach((key, locations) -> byPartition.computeIfAbsent(key,
+                    k -> ConcurrentHashMap.newKeySet()).addAll(locations));
+        }
+    }
+
     /** The executor is gone, and its cache with it. */
     public void executorLost(ExecutorId executor) {
         byPartition.replaceAll((k, locations) -> {
@@ -45,11 +70,17 @@ public final class CacheLocations {
             return locations;
         });
         byPartition.values().removeIf(Set::isEmpty);
+        for (Map<Long, Set<Location>> partitions : returned.values()) {
+            partitions.values().forEach(locations -> locations.removeIf(l -> l.executor().equals(executor)));
+            partitions.values().removeIf(Set::isEmpty);
+        }
+        returned.values().removeIf(Map::isEmpty);
     }
 
-    /** The dataset was unpersisted. */
+    /** The dataset was unpersisted, or its returned partitions belong to another dataset. */
     public void removeNode(int nodeId) {
         byPartition.keySet().removeIf(k -> (int) (k >>> 32) == nodeId);
+        returned.remove(nodeId);
     }
 
     public List<Location> of(int nodeId, int partition) {
