@@ -6,7 +6,7 @@ import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
 import dev.spindle.driver.Driver;
 import dev.spindle.plan.Accumulator;
-import dev.spindle.plan.Dependency;
+import dev.spindle.plan.Lineages;
 import dev.spindle.plan.Node;
 import dev.spindle.plan.ResultFunction;
 import dev.spindle.recovery.ActionJournal;
@@ -20,10 +20,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -107,19 +105,8 @@ final class JobRunner {
 
     /** The persisted datasets in {@code node}'s lineage. */
     private static List<Integer> persistedIn(Node<?> node) {
-        List<Integer> persisted = new ArrayList<>();
-        Set<Integer> seen = new HashSet<>();
-        ArrayDeque<Node<?>> toVisit = new ArrayDeque<>(List.of(node));
-        while (!toVisit.isEmpty()) {
-            Node<?> current = toVisit.pop();
-            if (seen.add(current.id())) {
-                if (current.storageLevel() != dev.spindle.plan.StorageLevel.NONE) {
-                    persisted.add(current.id());
-                }
-                current.dependencies().forEach(dep -> toVisit.push(dep.parent()));
-            }
-        }
-        return persisted;
+        return Lineages.nodes(node).stream().filter(n -> n.storageLevel() != dev.spindle.plan.StorageLevel.NONE)
+                .map(Node::id).toList();
     }
 
     /** One job, without the checkpoints it may make due. */
@@ -237,23 +224,8 @@ final class JobRunner {
 
     /** Writes every node in {@code node}'s lineage that asked for a checkpoint and has none yet. */
     private void checkpointRequested(Node<?> node) {
-        List<Node<?>> marked = new ArrayList<>();
-        Set<Integer> seen = new HashSet<>();
-        ArrayDeque<Node<?>> toVisit = new ArrayDeque<>(List.of(node));
-        while (!toVisit.isEmpty()) {
-            Node<?> current = toVisit.pop();
-            if (!seen.add(current.id())) {
-                continue;
-            }
-            if (current.checkpointRequested() && !current.isCheckpointed()) {
-                marked.add(current);
-            }
-            for (Dependency<?> dep : current.dependencies()) {
-                toVisit.push(dep.parent());
-            }
-        }
-        for (Node<?> m : marked) {
-            writeCheckpoint(m);
+        for (Node<?> marked : Lineages.nodes(node).stream().filter(Node::checkpointRequested).toList()) {
+            writeCheckpoint(marked);
         }
     }
 

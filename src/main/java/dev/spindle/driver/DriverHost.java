@@ -39,6 +39,37 @@ public final class DriverHost {
         void close();
     }
 
+    /** A lease whose {@code close} runs {@code onClose} once. */
+    private static final class SimpleLease implements Lease {
+        private final Driver driver;
+        private final SpindleConf conf;
+        private final Runnable onClose;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        SimpleLease(Driver driver, SpindleConf conf, Runnable onClose) {
+            this.driver = driver;
+            this.conf = conf;
+            this.onClose = onClose;
+        }
+
+        @Override
+        public Driver driver() {
+            return driver;
+        }
+
+        @Override
+        public SpindleConf conf() {
+            return conf;
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                onClose.run();
+            }
+        }
+    }
+
     private interface Leaser {
         Lease lease(SpindleConf programConf, ClassLoader loader);
     }
@@ -62,22 +93,7 @@ public final class DriverHost {
             conf.validate();
             Driver driver = Driver.start(conf, loader,
                     LocalBackends.forMaster(MasterSpec.parse(conf.get(SpindleConfig.MASTER))), Driver.Hosting.local());
-            return new Lease() {
-                @Override
-                public Driver driver() {
-                    return driver;
-                }
-
-                @Override
-                public SpindleConf conf() {
-                    return conf;
-                }
-
-                @Override
-                public void close() {
-                    driver.close();
-                }
-            };
+            return new SimpleLease(driver, conf, driver::close);
         });
     }
 
@@ -101,27 +117,10 @@ public final class DriverHost {
             warnAboutStartupSettings(driver.conf(), programConf, description);
             SpindleConf conf = driver.conf().withAll(programConf).with(SpindleConfig.MASTER,
                     driver.conf().get(SpindleConfig.MASTER));
-            return new Lease() {
-                private final AtomicBoolean closed = new AtomicBoolean();
-
-                @Override
-                public Driver driver() {
-                    return driver;
-                }
-
-                @Override
-                public SpindleConf conf() {
-                    return conf;
-                }
-
-                @Override
-                public void close() {
-                    if (closed.compareAndSet(false, true)) {
-                        driver.cancelAllJobs("the Context was closed");
-                        leased.set(false);
-                    }
-                }
-            };
+            return new SimpleLease(driver, conf, () -> {
+                driver.cancelAllJobs("the Context was closed");
+                leased.set(false);
+            });
         });
     }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.spindle.common.ExecutorId;
 import dev.spindle.plan.Dependency;
+import dev.spindle.plan.Lineages;
 import dev.spindle.plan.Node;
 import dev.spindle.plan.ShuffleDependency;
 import dev.spindle.recovery.ActionJournal;
@@ -12,12 +13,9 @@ import dev.spindle.recovery.RecoveryRecord.MapOutputRegistered;
 import dev.spindle.scheduler.dag.ShuffleRecovery;
 import dev.spindle.shuffle.MapStatus;
 import dev.spindle.shuffle.ReturnedShuffleOutputs;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongFunction;
 import org.apache.logging.log4j.LogManager;
@@ -53,19 +51,12 @@ final class JournaledShuffles implements ShuffleRecovery {
         if (!active()) {
             return;
         }
-        Set<Integer> seen = new HashSet<>();
-        ArrayDeque<Node<?>> toVisit = new ArrayDeque<>(List.of(node));
-        while (!toVisit.isEmpty()) {
-            Node<?> current = toVisit.pop();
-            if (!seen.add(current.id())) {
-                continue;
-            }
+        for (Node<?> current : Lineages.nodes(node)) {
             for (Dependency<?> dependency : current.dependencies()) {
                 if (dependency instanceof ShuffleDependency<?, ?, ?> shuffle
                         && !fingerprints.containsKey(shuffle.shuffleId())) {
                     fingerprints.put(shuffle.shuffleId(), fingerprint(shuffle));
                 }
-                toVisit.push(dependency.parent());
             }
         }
     }

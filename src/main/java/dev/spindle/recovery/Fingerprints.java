@@ -5,7 +5,7 @@ import dev.spindle.common.SpindleException;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.plan.Accumulator;
 import dev.spindle.plan.BroadcastReference;
-import dev.spindle.plan.Dependency;
+import dev.spindle.plan.Lineages;
 import dev.spindle.plan.Node;
 import java.io.IOException;
 import java.io.NotSerializableException;
@@ -14,10 +14,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayDeque;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Set;
+import java.util.List;
 import java.util.function.LongFunction;
 
 /**
@@ -63,25 +62,17 @@ public final class Fingerprints {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    /** Every file source's signature in {@code node}'s lineage, parents before children, each node once. */
-    private static java.util.List<String> inputs(Node<?> node) {
-        java.util.List<String> inputs = new java.util.ArrayList<>();
-        Set<Integer> seen = new HashSet<>();
-        ArrayDeque<Node<?>> toVisit = new ArrayDeque<>();
-        toVisit.add(node);
-        while (!toVisit.isEmpty()) {
-            Node<?> current = toVisit.poll();
-            if (!seen.add(current.id())) {
-                continue;
-            }
-            if (current.isCheckpointed()) {
-                continue; // read from its checkpoint files, which the lineage fingerprint names
-            }
-            for (String file : current.inputSignature()) {
-                inputs.add(current.id() + " " + file);
-            }
-            for (Dependency<?> dep : current.dependencies()) {
-                toVisit.add(dep.parent());
+    /**
+     * Every file source's signature in {@code node}'s lineage, each node once; not below a checkpointed node, which
+     * is read from its checkpoint files (named by the lineage fingerprint).
+     */
+    private static List<String> inputs(Node<?> node) {
+        List<String> inputs = new ArrayList<>();
+        for (Node<?> current : Lineages.nodes(node, n -> !n.isCheckpointed())) {
+            if (!current.isCheckpointed()) {
+                for (String file : current.inputSignature()) {
+                    inputs.add(current.id() + " " + file);
+                }
             }
         }
         return inputs;
