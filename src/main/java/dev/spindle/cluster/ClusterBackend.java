@@ -304,7 +304,8 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
 
     private void statusUpdate(Peer peer, StatusUpdate update) {
         CacheLocations.Location location = new CacheLocations.Location(peer.id, peer.host);
-        update.getCachedAdded().forEach(p -> services.cacheLocations().added(location, p.getNodeId(), p.getPartition()));
+        update.getCachedAdded().forEach(p -> services.cacheLocations().added(location, p.getNodeId(), p.getPartition(),
+                p.getMemoryBytes(), p.getDiskBytes()));
         update.getCachedRemoved().forEach(p -> services.cacheLocations().removed(peer.id, p.getNodeId(),
                 p.getPartition()));
         boolean inBlock = update.getResultData() == null && update.getResultBlock() != null;

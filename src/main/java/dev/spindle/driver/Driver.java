@@ -53,7 +53,7 @@ public final class Driver implements AutoCloseable {
     private final Path localDir;
     private final ListenerBus bus = new ListenerBus();
     private final MapOutputTracker tracker = new MapOutputTracker();
-    private final CacheLocations cacheLocations = new CacheLocations();
+    private final CacheLocations cacheLocations = new CacheLocations(bus);
     private final ReturnedShuffleOutputs returnedOutputs = new ReturnedShuffleOutputs();
     /** The spindle.checkpoint.dir roots the program's checkpoints went under (a program may set its own). */
     private final java.util.Set<String> checkpointRoots = java.util.concurrent.ConcurrentHashMap.newKeySet();

@@ -3,9 +3,11 @@ package dev.spindle.driver;
 import static java.util.Objects.requireNonNull;
 
 import dev.spindle.common.ExecutorId;
+import dev.spindle.executor.CacheReport;
 import dev.spindle.executor.Executor;
 import dev.spindle.executor.TaskStatusSink;
 import dev.spindle.scheduler.spi.BackendCallbacks;
+import dev.spindle.scheduler.spi.CacheLocations;
 import dev.spindle.scheduler.spi.SchedulerBackend;
 import dev.spindle.scheduler.spi.TaskLaunch;
 import java.util.List;
@@ -19,18 +21,38 @@ final class LocalBackend implements SchedulerBackend {
     private final int cores;
     private final String host;
     private final Function<TaskStatusSink, Executor> executorFactory;
+    private final CacheLocations cacheLocations;
+    private final CacheReport cacheReport = new CacheReport();
     private volatile Executor executor;
 
-    LocalBackend(int cores, String host, Function<TaskStatusSink, Executor> executorFactory) {
+    LocalBackend(int cores, String host, Function<TaskStatusSink, Executor> executorFactory,
+            CacheLocations cacheLocations) {
         this.cores = cores;
         this.host = requireNonNull(host, "host is null");
         this.executorFactory = requireNonNull(executorFactory, "executorFactory is null");
+        this.cacheLocations = requireNonNull(cacheLocations, "cacheLocations is null");
     }
 
     @Override
     public void start(BackendCallbacks callbacks) {
-        executor = executorFactory.apply(callbacks::statusUpdate);
+        executor = executorFactory.apply(status -> {
+            reportCacheChanges();
+            callbacks.statusUpdate(status);
+        });
         callbacks.executorAdded(ExecutorId.DRIVER, host, cores);
+    }
+
+    /** The partitions the task cached or dropped, as an executor process reports them with its task's status. */
+    private synchronized void reportCacheChanges() {
+        CacheLocations.Location location = new CacheLocations.Location(ExecutorId.DRIVER, host);
+        for (CacheReport.Change change : cacheReport.changes(executor.services().blocks())) {
+            if (change.dropped()) {
+                cacheLocations.removed(ExecutorId.DRIVER, change.nodeId(), change.partition());
+            } else {
+                cacheLocations.added(location, change.nodeId(), change.partition(), change.memoryBytes(),
+                        change.diskBytes());
+            }
+        }
     }
 
     @Override
@@ -55,6 +77,7 @@ final class LocalBackend implements SchedulerBackend {
         Executor e = executor;
         if (e != null) {
             e.services().blocks().remove(nodeId);
+            reportCacheChanges();
         }
     }
 

@@ -24,7 +24,7 @@ public final class LocalBackends {
     public static BackendFactory forMaster(MasterSpec master) {
         return switch (master.kind()) {
             case LOCAL -> driver -> new LocalBackend(master.threads(), driver.host(),
-                    sink -> localExecutor(driver, master.threads(), sink));
+                    sink -> localExecutor(driver, master.threads(), sink), driver.cacheLocations());
             case LOCAL_CLUSTER -> driver -> new ClusterBackend(driver.clusterServices(),
                     localClusterProvisioner(driver, master), RpcServer.bind(driver.host(), 0));
             case YARN -> throw SpindleException.invalidArgument("spindle.master=yarn: a YARN driver runs inside the "

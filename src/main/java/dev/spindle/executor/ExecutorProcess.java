@@ -124,7 +124,7 @@ public final class ExecutorProcess implements RpcHandler {
     private volatile CompletableFuture<ExecutorRegistered> registration = new CompletableFuture<>();
     private final Map<String, byte[]> resultBlocks = new ConcurrentHashMap<>();
     /** The cached partitions the driver has been told of; guarded by {@code this}. */
-    private final Set<BlockId.RddBlock> reportedCache = new HashSet<>();
+    private final CacheReport cacheReport = new CacheReport();
     private final BlockFetches driverFetches;
     private final FetchServer fetchServer = new FetchServer("executor-block-server", 4, this::serve);
     private final ScheduledExecutorService timers =
@@ -292,12 +292,8 @@ public final class ExecutorProcess implements RpcHandler {
                 outputs.add(new HeldShuffleOutput(output.shuffleId(), output.mapTaskId()));
             }
             synchronized (this) { // reported here, so the status updates that follow report changes from this set
-                reportedCache.clear();
-                for (BlockStore.BlockInfo info : executor.services().blocks().cachedBlocks()) {
-                    if (info.id() instanceof BlockId.RddBlock rdd) {
-                        reportedCache.add(rdd);
-                        cached.add(new HeldCachedPartition(rdd.nodeId(), rdd.partition()));
-                    }
+                for (CacheReport.Change held : cacheReport.reset(executor.services().blocks())) {
+                    cached.add(new HeldCachedPartition(held.nodeId(), held.partition()));
                 }
             }
         }
@@ -323,7 +319,6 @@ public final class ExecutorProcess implements RpcHandler {
                 return;
             }
             search = started;
-            reportedCache.clear();
         }
         LOG.warn("Executor {} lost its driver at {} ({}); waiting up to {} ms for the next ApplicationMaster attempt "
                 + "(spindle.recovery.executorReconnectTimeout)", settings.id().id(), driverAddress, reason,
@@ -464,30 +459,17 @@ public final class ExecutorProcess implements RpcHandler {
         }
     }
 
-    /** Adds to {@code update} the partitions cached or dropped since the previous update. */
+    /** Adds to {@code update} the partitions cached, resized or dropped since the previous update. */
     private void reportCacheChanges(StatusUpdate update) {
-        Set<BlockId.RddBlock> now = new HashSet<>();
-        for (BlockStore.BlockInfo info : executor.services().blocks().cachedBlocks()) {
-            if (info.id() instanceof BlockId.RddBlock rdd) {
-                now.add(rdd);
-            }
-        }
         List<CachedPartition> added = new ArrayList<>();
         List<CachedPartition> removed = new ArrayList<>();
-        for (BlockId.RddBlock block : now) {
-            if (!reportedCache.contains(block)) {
-                added.add(new CachedPartition(block.nodeId(), block.partition()));
-            }
-        }
-        for (BlockId.RddBlock block : reportedCache) {
-            if (!now.contains(block)) {
-                removed.add(new CachedPartition(block.nodeId(), block.partition()));
-            }
+        for (CacheReport.Change change : cacheReport.changes(executor.services().blocks())) {
+            CachedPartition partition = new CachedPartition(change.nodeId(), change.partition(),
+                    change.memoryBytes(), change.diskBytes());
+            (change.dropped() ? removed : added).add(partition);
         }
         update.setCachedAdded(added);
         update.setCachedRemoved(removed);
-        reportedCache.clear();
-        reportedCache.addAll(now);
     }
 
     private void heartbeat() {

@@ -22,6 +22,8 @@ public final class CacheLocations {
     }
 
     private final Map<Long, Set<Location>> byPartition = new ConcurrentHashMap<>();
+    /** Where a BlockUpdated event goes for every change; null: nowhere. */
+    private final ListenerBus bus;
     /**
      * Partitions that executors of an earlier ApplicationMaster attempt brought back, by dataset: not used until
      * the journal confirms that this attempt's dataset of that id is the same ({@link #confirmReturned}).
@@ -32,8 +34,20 @@ public final class CacheLocations {
         return ((long) nodeId << 32) | (partition & 0xffffffffL);
     }
 
-    public void added(Location location, int nodeId, int partition) {
+    /** Locations without events (tests, tools). */
+    public CacheLocations() {
+        this(null);
+    }
+
+    /** Locations that post a {@link SchedulerEvent.BlockUpdated} to {@code bus} for every partition cached or dropped. */
+    public CacheLocations(ListenerBus bus) {
+        this.bus = bus;
+    }
+
+    /** {@code location} caches the partition, in {@code memoryBytes} of memory and {@code diskBytes} on disk. */
+    public void added(Location location, int nodeId, int partition, long memoryBytes, long diskBytes) {
         byPartition.computeIfAbsent(key(nodeId, partition), k -> ConcurrentHashMap.newKeySet()).add(location);
+        post(location.executor(), nodeId, partition, memoryBytes, diskBytes);
     }
 
     public void removed(ExecutorId executor, int nodeId, int partition) {
@@ -41,6 +55,14 @@ public final class CacheLocations {
             locations.removeIf(l -> l.executor().equals(executor));
             return locations.isEmpty() ? null : locations;
         });
+        post(executor, nodeId, partition, 0, 0);
+    }
+
+    private void post(ExecutorId executor, int nodeId, int partition, long memoryBytes, long diskBytes) {
+        if (bus != null) {
+            bus.post(new SchedulerEvent.BlockUpdated(System.currentTimeMillis(), executor, nodeId, partition,
+                    memoryBytes, diskBytes));
+        }
     }
 
     /** A returning executor holds a partition cached for an earlier attempt; it waits for confirmation. */
@@ -79,7 +101,14 @@ public final class CacheLocations {
 
     /** The dataset was unpersisted, or its returned partitions belong to another dataset. */
     public void removeNode(int nodeId) {
-        byPartition.keySet().removeIf(k -> (int) (k >>> 32) == nodeId);
+        byPartition.entrySet().removeIf(entry -> {
+            if ((int) (entry.getKey() >>> 32) != nodeId) {
+                return false;
+            }
+            int partition = (int) (long) entry.getKey();
+            entry.getValue().forEach(location -> post(location.executor(), nodeId, partition, 0, 0));
+            return true;
+        });
         returned.remove(nodeId);
     }
 
