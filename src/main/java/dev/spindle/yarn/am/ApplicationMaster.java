@@ -44,9 +44,14 @@ import org.apache.logging.log4j.Logger;
 /**
  * The YARN ApplicationMaster: the composition root of a driver on YARN. It starts its parts in a declared order:
  * <ol>
- *   <li>bind the driver's RPC port and register with the ResourceManager with that host and port;</li>
- *   <li>the driver: its backend and RPC server, and the allocator, which asks for executors at once, while the
- *       program is still starting;</li>
+ *   <li>bind the driver's RPC port and register with the ResourceManager with that host and port, adopting the
+ *       executor containers an earlier attempt left running;</li>
+ *   <li>the event log: the earlier attempts' logs are read (what they completed can be replayed) and this
+ *       attempt's is created, before the driver starts, so that it records every event from the first;</li>
+ *   <li>the driver: its backend and RPC server, and the allocator, which asks at once for the executors not
+ *       adopted, while the program is still starting;</li>
+ *   <li>the driver's address in the staging directory, and a bounded wait for the adopted executors to register
+ *       again with their shuffle output and cached partitions;</li>
  *   <li>the user's {@code main} in a driver thread, with the application jar's class loader and the driver as its
  *       host ({@link DriverHost}): every {@code Context} it creates runs on that driver.</li>
  * </ol>
