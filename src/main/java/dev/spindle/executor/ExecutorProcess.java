@@ -8,7 +8,6 @@ import dev.spindle.common.ErrorCode;
 import dev.spindle.common.SpindleException;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
-import dev.spindle.io.DriverEndpointFile;
 import dev.spindle.plan.TaskState;
 import dev.spindle.plan.TaskStatus;
 import dev.spindle.rpc.AppSecret;
@@ -134,7 +133,7 @@ public final class ExecutorProcess implements RpcHandler {
     private volatile String driverAddress;
     private volatile int blockPort;
     /** Set while the driver is gone and the executor waits for the next ApplicationMaster attempt. */
-    private volatile DriverSearch search;
+    private volatile NextDriverSearch search;
     private volatile Executor executor;
     private volatile RemoteBlockFetcher peers;
 
@@ -313,7 +312,28 @@ public final class ExecutorProcess implements RpcHandler {
      */
     private void awaitNextDriver(String reason) {
         long timeoutMillis = settings.conf().get(SpindleConfig.RECOVERY_EXECUTOR_RECONNECT_TIMEOUT).toMillis();
-        DriverSearch started = new DriverSearch(driverAddress, System.nanoTime() + timeoutMillis * 1_000_000);
+        NextDriverSearch started = new NextDriverSearch(settings.id().id(), settings.driverEndpointFile(),
+                settings.conf(), driverAddress, timeoutMillis, networkTimeoutMillis, new NextDriverSearch.Executor() {
+                    @Override
+                    public CompletableFuture<ExecutorRegistered> registerWith(String host, int port) {
+                        return register(host, port, true);
+                    }
+
+                    @Override
+                    public void abandonConnection() {
+                        closeQuietly(driver);
+                    }
+
+                    @Override
+                    public void stop(int code, String why) {
+                        ExecutorProcess.this.stop(code, why);
+                    }
+
+                    @Override
+                    public boolean stopped() {
+                        return exit.isDone();
+                    }
+                });
         synchronized (this) {
             if (search != null) {
                 return;
@@ -323,111 +343,14 @@ public final class ExecutorProcess implements RpcHandler {
         LOG.warn("Executor {} lost its driver at {} ({}); waiting up to {} ms for the next ApplicationMaster attempt "
                 + "(spindle.recovery.executorReconnectTimeout)", settings.id().id(), driverAddress, reason,
                 timeoutMillis);
-        Executor e = executor;
-        e.driverLost("the driver was lost");
+        executor.driverLost("the driver was lost");
         resultBlocks.clear();
-        started.task = timers.scheduleWithFixedDelay(() -> lookForDriver(started), 0, 1, TimeUnit.SECONDS);
-    }
-
-    /** A search for the next driver: the address of the lost one, when to give up, and the task that looks. */
-    private static final class DriverSearch {
-        final String lostAddress;
-        final long deadlineNanos;
-        volatile java.util.concurrent.ScheduledFuture<?> task;
-
-        DriverSearch(String lostAddress, long deadlineNanos) {
-            this.lostAddress = lostAddress;
-            this.deadlineNanos = deadlineNanos;
-        }
-
-        String lostAddress() {
-            return lostAddress;
-        }
-
-        long deadlineNanos() {
-            return deadlineNanos;
-        }
-
-        void end() {
-            java.util.concurrent.ScheduledFuture<?> t = task;
-            if (t != null) {
-                t.cancel(false);
+        started.found().thenRun(() -> {
+            synchronized (this) {
+                search = null;
             }
-        }
-    }
-
-    private void lookForDriver(DriverSearch current) {
-        try {
-            lookOnce(current);
-        } catch (RuntimeException e) {
-            LOG.warn("Executor {} failed looking for its next driver (it keeps looking): {}", settings.id().id(),
-                    e.toString());
-        }
-    }
-
-    /**
-     * One look at the endpoint file: registers with the driver it names. The lost driver's own address is tried
-     * too (a dropped connection does not mean a dead driver), quietly, since it usually refuses the connection.
-     */
-    private void lookOnce(DriverSearch current) {
-        if (search != current || exit.isDone()) {
-            current.end();
-            return;
-        }
-        if (System.nanoTime() > current.deadlineNanos()) {
-            current.end();
-            stop(EXIT_DRIVER_LOST, "no new driver appeared in " + settings.driverEndpointFile() + " within "
-                    + "spindle.recovery.executorReconnectTimeout=" + settings.conf().get(
-                            SpindleConfig.RECOVERY_EXECUTOR_RECONNECT_TIMEOUT).toMillis() + "ms after the driver at "
-                    + current.lostAddress() + " was lost");
-            return;
-        }
-        Optional<DriverEndpointFile> endpoint;
-        try {
-            endpoint = DriverEndpointFile.read(settings.driverEndpointFile(), settings.conf());
-        } catch (IOException e) {
-            LOG.debug("Cannot read {} yet: {}", settings.driverEndpointFile(), e.toString());
-            return;
-        }
-        if (endpoint.isEmpty()) {
-            return;
-        }
-        DriverEndpointFile next = endpoint.get();
-        boolean lost = (next.host() + ":" + next.port()).equals(current.lostAddress());
-        try {
-            ExecutorRegistered answer = register(next.host(), next.port(), true).get(networkTimeoutMillis,
-                    TimeUnit.MILLISECONDS);
-            if (!answer.getAccepted()) {
-                closeQuietly(driver);
-                if (lost) {
-                    LOG.debug("The lost driver at {} refused executor {}: {}", current.lostAddress(),
-                            settings.id().id(), answer.getReason());
-                    return;
-                }
-                current.end();
-                stop(EXIT_REFUSED, "ApplicationMaster attempt " + next.attempt() + " refused this executor: "
-                        + answer.getReason());
-                return;
-            }
-        } catch (RpcException | ExecutionException | TimeoutException e) {
-            closeQuietly(driver);
-            if (lost) {
-                LOG.debug("The lost driver at {} does not answer: {}", current.lostAddress(), e.toString());
-            } else {
-                LOG.warn("Executor {} cannot register with the driver of attempt {} at {}:{} yet: {}",
-                        settings.id().id(), next.attempt(), next.host(), next.port(), e.toString());
-            }
-            return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        current.end();
-        synchronized (this) {
-            search = null;
-        }
-        LOG.info("Executor {} registered with the driver of ApplicationMaster attempt {} at {}:{}, keeping its shuffle "
-                + "output", settings.id().id(), next.attempt(), next.host(), next.port());
+        });
+        started.start(timers);
     }
 
     private Executor executor() {
