@@ -3,7 +3,9 @@ package dev.spindle.api;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
 import dev.spindle.io.OutputCommitter;
+import dev.spindle.io.OutputGuard;
 import dev.spindle.io.RecordFormat;
+import dev.spindle.plan.Lineages;
 import dev.spindle.plan.Node;
 import dev.spindle.recovery.ActionJournal;
 import org.apache.avro.Schema;
@@ -26,6 +28,9 @@ final class Saving {
         node.numPartitions(); // input errors first, before the output directory is touched
         SpindleConf conf = context.conf();
         String output = OutputCommitter.qualify(path, conf);
+        // Before anything is journaled, moved or deleted: never over the job's input or a shared directory.
+        OutputGuard.check(output, Lineages.nodes(node).stream().flatMap(n -> n.inputPaths().stream()).toList(),
+                format, conf);
         ActionJournal.Slot slot = context.jobs().begin(action, action + " " + output + " at " + CallSites.current(),
                 node, output, format);
         switch (slot.outputHistory()) {

@@ -63,6 +63,11 @@ public final class AvroFileNode<T> extends Node<T> {
     }
 
     @Override
+    public List<String> inputPaths() {
+        return FileSplits.splitPaths(paths);
+    }
+
+    @Override
     public List<String> inputSignature() {
         return FileSplits.signature(paths, HadoopConfs.from(conf));
     }

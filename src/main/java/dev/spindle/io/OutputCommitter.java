@@ -43,25 +43,31 @@ public final class OutputCommitter implements Serializable {
      * of its own. A larger io.file.buffer.size wins.
      */
     private static final int MIN_WRITE_BUFFER = 1 << 16;
+    private static final org.apache.logging.log4j.Logger LOG =
+            org.apache.logging.log4j.LogManager.getLogger(OutputCommitter.class);
 
     private final String output;
     private final String jobToken;
     private final RecordFormat format;
     private final Map<String, String> hadoopOverrides;
     private final boolean createdOutput;
+    /** Where an overwritten output waits until the new one commits; empty when nothing was overwritten. */
+    private final String replaced;
 
     private OutputCommitter(String output, String jobToken, RecordFormat format, Map<String, String> hadoopOverrides,
-            boolean createdOutput) {
+            boolean createdOutput, String replaced) {
         this.output = output;
         this.jobToken = jobToken;
         this.format = format;
         this.hadoopOverrides = hadoopOverrides;
         this.createdOutput = createdOutput;
+        this.replaced = replaced;
     }
 
     /**
      * Prepares the output directory, on the driver, before any task runs: an existing directory is an error
-     * unless {@code overwrite}, in which case it is deleted.
+     * unless {@code overwrite}, in which case it is moved aside (a hidden sibling) and deleted only once the new
+     * output commits; a job that fails puts it back.
      */
     public static OutputCommitter setupJob(String outputPath, RecordFormat format, boolean overwrite, SpindleConf conf) {
         requireNonNull(outputPath, "outputPath is null");
@@ -76,15 +82,21 @@ public final class OutputCommitter implements Serializable {
                     throw new SpindleException(ErrorCode.OUTPUT_CONFLICT, "output directory " + out
                             + " already exists; delete it or set spindle.output.overwrite=true");
                 }
-                if (!fs.delete(out, true)) {
-                    throw new SpindleException(ErrorCode.IO_FAILURE, "cannot delete existing output directory " + out);
-                }
             }
             String job = "job_" + UUID.randomUUID();
+            String replaced = "";
+            if (fs.exists(out)) {
+                Path aside = new Path(out.getParent(), "." + out.getName() + ".replaced-" + job);
+                if (!fs.rename(out, aside)) {
+                    throw new SpindleException(ErrorCode.IO_FAILURE, "cannot move the existing output " + out
+                            + " aside to " + aside + " before overwriting it");
+                }
+                replaced = aside.toString();
+            }
             if (!fs.mkdirs(new Path(out, "_temporary/" + job))) {
                 throw new SpindleException(ErrorCode.IO_FAILURE, "cannot create " + out + "/_temporary/" + job);
             }
-            return new OutputCommitter(out.toString(), job, format, HadoopConfs.overrides(hadoop), true);
+            return new OutputCommitter(out.toString(), job, format, HadoopConfs.overrides(hadoop), true, replaced);
         } catch (IOException e) {
             throw new SpindleException(ErrorCode.IO_FAILURE, "cannot prepare output directory " + outputPath + ": "
                     + e.getMessage(), e);
@@ -231,7 +243,7 @@ public final class OutputCommitter implements Serializable {
         return count;
     }
 
-    private static CompressionCodec codec(String className, Configuration hadoop) {
+    static CompressionCodec codec(String className, Configuration hadoop) {
         try {
             Class<?> type = Class.forName(className.contains(".") ? className
                     : "org.apache.hadoop.io.compress." + className, true, OutputCommitter.class.getClassLoader());
@@ -269,6 +281,10 @@ public final class OutputCommitter implements Serializable {
             }
             fs.delete(new Path(out, "_temporary"), true);
             fs.create(new Path(out, "_SUCCESS"), true).close();
+            if (!replaced.isEmpty() && !fs.delete(new Path(replaced), true)) {
+                LOG.warn("The new output {} is committed, but the one it replaced, moved to {}, could not be deleted",
+                        out, replaced);
+            }
         } catch (IOException e) {
             throw new SpindleException(ErrorCode.IO_FAILURE, "cannot commit output " + output + ": " + e.getMessage(), e);
         }
@@ -282,6 +298,14 @@ public final class OutputCommitter implements Serializable {
             fs.delete(new Path(out, "_temporary"), true);
             if (createdOutput && fs.exists(out) && fs.listStatus(out).length == 0) {
                 fs.delete(out, true);
+            }
+            if (!replaced.isEmpty()) {
+                // The overwritten output comes back: a failed job loses nothing.
+                fs.delete(out, true);
+                if (!fs.rename(new Path(replaced), out)) {
+                    cause.addSuppressed(new IOException("cannot move the previous output back from " + replaced
+                            + " to " + out));
+                }
             }
         } catch (IOException e) {
             cause.addSuppressed(e);

@@ -67,6 +67,11 @@ public final class TextFileNode extends Node<String> {
     }
 
     @Override
+    public List<String> inputPaths() {
+        return FileSplits.splitPaths(paths);
+    }
+
+    @Override
     public List<String> inputSignature() {
         return FileSplits.signature(paths, HadoopConfs.from(conf));
     }

@@ -87,6 +87,14 @@ public abstract class Node<T> implements Serializable {
         return List.of();
     }
 
+    /**
+     * The paths this node reads, as the program gave them (files, directories or globs, on any Hadoop file
+     * system): a save refuses to write where it would overwrite its own input. Empty for nodes that read no files.
+     */
+    public List<String> inputPaths() {
+        return List.of();
+    }
+
     /** Hosts where computing {@code partition} is cheapest (the HDFS block's datanodes); empty: anywhere. */
     public List<String> preferredHosts(Partition partition) {
         Node<T> cp = checkpoint;
