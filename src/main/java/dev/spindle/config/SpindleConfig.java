@@ -113,7 +113,8 @@ public final class SpindleConfig {
     public static final ConfigEntry<String> CHECKPOINT_DIR = string("spindle.checkpoint.dir", null,
             "Directory on any Hadoop FileSystem where checkpoint() writes datasets. Required by checkpoint().");
     public static final ConfigEntry<Boolean> OUTPUT_OVERWRITE = bool("spindle.output.overwrite", "false",
-            "Replace an existing output directory instead of failing the save before any task runs.");
+            "Replace an existing output directory instead of failing the save before any task runs: the old output is "
+                    + "moved aside and deleted once the new one commits. Never allowed over the job's own input.");
     public static final ConfigEntry<Long> FILES_MAX_PARTITION_BYTES = register(bytes("spindle.files.maxPartitionBytes",
             "128m", "Largest input split of textFile and avroFile.")
             .checkValue(v -> v >= 1024, "is below the minimum 1k"));
