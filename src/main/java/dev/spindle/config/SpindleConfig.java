@@ -19,7 +19,8 @@ public final class SpindleConfig {
 
     // ---- application -------------------------------------------------------------------
     public static final ConfigEntry<String> MASTER = string("spindle.master", "local[*]",
-            "Where executors come from: local[N], local[*], local-cluster[E,C,MB] or yarn.");
+            "Where executors come from: local[N], local[*], local[N,F] (F attempts per task), local-cluster[E,C,MB] or "
+                    + "yarn.");
     public static final ConfigEntry<String> APP_NAME = string("spindle.app.name", "spindle",
             "The application name shown in logs, the UI and YARN.");
     public static final ConfigEntry<Integer> DEFAULT_PARALLELISM = register(integer("spindle.default.parallelism", null,
@@ -75,7 +76,8 @@ public final class SpindleConfig {
 
     // ---- tasks and scheduling ----------------------------------------------------------
     public static final ConfigEntry<Integer> TASK_MAX_FAILURES = register(integer("spindle.task.maxFailures", "4",
-            "Attempts of one task before its job fails.")
+            "Attempts of one task before its job fails. In local[N] a task is tried once unless this is set or the "
+                    + "master is local[N,F], as in Spark.")
             .checkValue(v -> v > 0, "must be at least 1"));
     public static final ConfigEntry<Long> TASK_MAX_DIRECT_RESULT_SIZE = register(bytes(
             "spindle.task.maxDirectResultSize", "1m",

@@ -106,8 +106,10 @@ public final class Driver implements AutoCloseable {
                 bus, tracker, cacheLocations, broadcasts, closures, serializer, returnedOutputs)),
                 "the backend factory returned null");
         SchedulerBackend backend = this.backend;
-        TaskScheduler.Settings settings = new TaskScheduler.Settings(conf.get(SpindleConfig.TASK_MAX_FAILURES),
-                conf.get(SpindleConfig.LOCALITY_WAIT).toMillis(), (long) (hosting.attempt() - 1) << 40);
+        MasterSpec.TaskAttempts attempts = MasterSpec.parse(conf.get(SpindleConfig.MASTER)).taskAttempts(conf);
+        TaskScheduler.Settings settings = new TaskScheduler.Settings(attempts.attempts(),
+                conf.get(SpindleConfig.LOCALITY_WAIT).toMillis(), (long) (hosting.attempt() - 1) << 40,
+                attempts.setting());
         this.dagScheduler = new DagScheduler(
                 new DagScheduler.Services(tracker, new StageSerializer() {
                     @Override

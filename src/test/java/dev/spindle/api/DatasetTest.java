@@ -33,7 +33,9 @@ class DatasetTest {
 
     @AfterEach
     void schedulerIsIdle() {
-        assertThat(ctx.activeSchedulerState()).as("jobs, stages and tasks left behind").isZero();
+        // A failed job\'s other tasks may still be ending: the scheduler must come back to idle.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> ctx.activeSchedulerState() == 0);
     }
 
     private static List<Integer> ints(int n) {
@@ -228,7 +230,7 @@ class DatasetTest {
             return x;
         }).collect())
                 .hasMessageContaining("java.io.IOException: cannot read record 3")
-                .hasMessageContaining("failed 4 times");
+                .hasMessageContaining("failed 1 times (local mode tries a task once; use local[N,F] for F attempts)");
     }
 
     @Test

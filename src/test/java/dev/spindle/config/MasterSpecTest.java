@@ -25,6 +25,24 @@ class MasterSpecTest {
     }
 
     @Test
+    void localModeTriesATaskOnceUnlessLocalNFOrTheSettingSaysOtherwise() {
+        assertThat(MasterSpec.parse("local[2,3]", 8)).isEqualTo(new MasterSpec(Kind.LOCAL, 2, 0, 0, 0, 3))
+                .hasToString("local[2,3]");
+        assertThat(MasterSpec.parse("local[*, 2]", 8)).isEqualTo(new MasterSpec(Kind.LOCAL, 8, 0, 0, 0, 2));
+        SpindleConf none = SpindleConf.empty();
+        assertThat(MasterSpec.parse("local[2]", 8).taskAttempts(none)).isEqualTo(new MasterSpec.TaskAttempts(1,
+                "local mode tries a task once; use local[N,F] for F attempts"));
+        assertThat(MasterSpec.parse("local[2,3]", 8).taskAttempts(none))
+                .isEqualTo(new MasterSpec.TaskAttempts(3, "spindle.master=local[2,3]"));
+        SpindleConf five = SpindleConf.empty().with("spindle.task.maxFailures", "5");
+        assertThat(MasterSpec.parse("local[2]", 8).taskAttempts(five))
+                .isEqualTo(new MasterSpec.TaskAttempts(5, "spindle.task.maxFailures=5"));
+        assertThat(MasterSpec.parse("local-cluster[2,1,512]", 8).taskAttempts(none))
+                .isEqualTo(new MasterSpec.TaskAttempts(4, "spindle.task.maxFailures=4"));
+        assertThat(MasterSpec.parse("yarn", 8).taskAttempts(none).attempts()).isEqualTo(4);
+    }
+
+    @Test
     void toStringIsTheCanonicalForm() {
         assertThat(MasterSpec.parse("local[*]", 6)).hasToString("local[6]");
         assertThat(MasterSpec.parse("local-cluster[ 2,1,1024]", 6)).hasToString("local-cluster[2,1,1024]");
@@ -34,7 +52,9 @@ class MasterSpecTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "local[0]                 | invalid master local[0]: the thread count must be at least 1; use local[N] with N >= 1, or local[*]",
-        "local[x]                 | invalid master local[x]; expected local[N] (N >= 1 task threads), local[*], local-cluster[E,C,MB] or yarn",
+        "local[x]                 | invalid master local[x]; expected local[N] (N >= 1 task threads), local[*], local[N,F] (F attempts per task), local-cluster[E,C,MB] or yarn",
+        "local[2,0]               | invalid master local[2,0]: the attempts per task must be at least 1; use local[N,F] with F >= 1",
+        "local[2,]                | invalid master local[2,]; expected",
         "local[-1]                | invalid master local[-1]; expected local[N]",
         "local[99999999999]       | invalid master local[99999999999]: 99999999999 is too large",
         "local-cluster[2,1]       | invalid master local-cluster[2,1]; expected local-cluster[E,C,MB] (executors, cores per executor, MiB of heap per executor), for example local-cluster[2,1,1024]",

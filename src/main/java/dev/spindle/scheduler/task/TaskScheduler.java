@@ -48,9 +48,9 @@ public final class TaskScheduler implements BackendCallbacks, AutoCloseable {
      *     range, so that a map output an executor kept from an earlier attempt (its files named by task id) is never
      *     overwritten by a task of a later one
      */
-    public record Settings(int maxFailures, long localityWaitMillis, long firstTaskId) {
+    public record Settings(int maxFailures, long localityWaitMillis, long firstTaskId, String maxFailuresSetting) {
         public Settings(int maxFailures, long localityWaitMillis) {
-            this(maxFailures, localityWaitMillis, 0);
+            this(maxFailures, localityWaitMillis, 0, "spindle.task.maxFailures=" + maxFailures);
         }
     }
 
@@ -99,7 +99,8 @@ public final class TaskScheduler implements BackendCallbacks, AutoCloseable {
                 listener.taskSetFailed(taskSet.stageId(), taskSet.stageAttempt(), backendFailure);
                 return;
             }
-            taskSets.add(new TaskSetManager(taskSet, settings.maxFailures(), settings.localityWaitMillis(),
+            taskSets.add(new TaskSetManager(taskSet, settings.maxFailures(), settings.maxFailuresSetting(),
+                    settings.localityWaitMillis(),
                     () -> nextTaskId++, clock.millis()));
             taskSets.sort(Comparator.comparingInt((TaskSetManager m) -> m.taskSet().jobId())
                     .thenComparingInt(TaskSetManager::stageId));

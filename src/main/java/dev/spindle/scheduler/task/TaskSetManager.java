@@ -19,6 +19,8 @@ import java.util.function.LongSupplier;
 final class TaskSetManager {
     private final TaskSet taskSet;
     private final int maxFailures;
+    /** Names the setting behind {@link #maxFailures} in the message of a task that used every attempt. */
+    private final String maxFailuresSetting;
     private final long localityWaitMillis;
     private final LongSupplier taskIds;
 
@@ -37,9 +39,11 @@ final class TaskSetManager {
     private boolean zombie;
     private long lastLocalLaunchMillis;
 
-    TaskSetManager(TaskSet taskSet, int maxFailures, long localityWaitMillis, LongSupplier taskIds, long nowMillis) {
+    TaskSetManager(TaskSet taskSet, int maxFailures, String maxFailuresSetting, long localityWaitMillis,
+            LongSupplier taskIds, long nowMillis) {
         this.taskSet = taskSet;
         this.maxFailures = maxFailures;
+        this.maxFailuresSetting = maxFailuresSetting;
         this.localityWaitMillis = localityWaitMillis;
         this.taskIds = taskIds;
         int n = taskSet.tasks().size();
@@ -234,8 +238,8 @@ final class TaskSetManager {
             if (failures[index] >= maxFailures) {
                 markZombie();
                 return Optional.of("task " + attempt.partition() + " of stage " + taskSet.stageId() + "."
-                        + taskSet.stageAttempt() + " failed " + failures[index] + " times (spindle.task.maxFailures="
-                        + maxFailures + "); most recent failure: " + attempt + " on " + executor + ": "
+                        + taskSet.stageAttempt() + " failed " + failures[index] + " times (" + maxFailuresSetting
+                        + "); most recent failure: " + attempt + " on " + executor + ": "
                         + failure.describe() + (failure.stackTrace().isEmpty() ? "" : "\n" + failure.stackTrace()));
             }
         }
