@@ -49,7 +49,7 @@ public record SubmitArguments(Action action, MasterSpec master, SpindleConf conf
                    spindle-submit --help | --version
 
             Options:
-              --master MASTER           local[N], local[*], local-cluster[E,C,MB] or yarn (default local[*])
+              --master MASTER           local[N], local[*], local[N,F], local-cluster[E,C,MB] or yarn (default local[*])
               --class MAIN              the application's main class (required)
               --name NAME               application name (default: the main class)
               --conf KEY=VALUE          set a spindle.* configuration key; repeatable
