@@ -214,10 +214,18 @@ final class JobRunner {
         }
     }
 
-    /** The scheduler's exception, re-thrown on the caller's thread so that its stack shows the action's line. */
+    /**
+     * The scheduler's exception, re-thrown on the caller's thread so that its stack shows the action's line; its
+     * cause is the task's own exception when there is one (so {@code getCause()} finds the user's type).
+     */
     private static RuntimeException rethrow(Throwable cause) {
         if (cause instanceof SpindleException se) {
-            return new SpindleException(se.code(), se.getMessage(), se);
+            SpindleException thrown = new SpindleException(se.code(), se.getMessage(),
+                    se.getCause() != null ? se.getCause() : se);
+            if (se.getCause() != null) {
+                thrown.addSuppressed(se); // where the scheduler failed the job, for the curious
+            }
+            return thrown;
         }
         return new SpindleException(ErrorCode.INTERNAL, "job failed: " + cause, cause);
     }

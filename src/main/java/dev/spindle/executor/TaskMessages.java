@@ -82,7 +82,8 @@ public final class TaskMessages {
                     .setReason(failure.reason().name())
                     .setExceptionClass(failure.exceptionClass())
                     .setMessage(failure.message())
-                    .setStackTrace(failure.stackTrace());
+                    .setStackTrace(failure.stackTrace())
+                    .setException(failure.exception() == null ? null : java.nio.ByteBuffer.wrap(failure.exception()));
             if (failure.fetchFailure() != null) {
                 TaskFailure.FetchFailure fetch = failure.fetchFailure();
                 message.setFetchFailure(new FetchFailureMessage(fetch.shuffleId(), fetch.mapPartition(), fetch.location()));
@@ -118,9 +119,14 @@ public final class TaskMessages {
         TaskFailure.FetchFailure fetch = f.getFetchFailure() == null ? null : new TaskFailure.FetchFailure(
                 f.getFetchFailure().getShuffleId(), f.getFetchFailure().getMapPartition(),
                 f.getFetchFailure().getLocation());
+        byte[] exception = null;
+        if (f.getException() != null) {
+            exception = new byte[f.getException().remaining()];
+            f.getException().duplicate().get(exception);
+        }
         return new TaskStatus(update.getTaskId(), executor, state, null, new TaskFailure(
                 TaskFailure.Reason.valueOf(f.getReason()), f.getExceptionClass() == null ? "unknown" : f.getExceptionClass(),
-                f.getMessage(), f.getStackTrace(), fetch, metrics));
+                f.getMessage(), f.getStackTrace(), fetch, metrics, exception));
     }
 
     static Map<String, Long> metrics(TaskMetrics m) {

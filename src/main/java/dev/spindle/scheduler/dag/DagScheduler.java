@@ -267,11 +267,12 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
     }
 
     @Override
-    public void taskSetFailed(int stageId, int stageAttempt, String reason) {
+    public void taskSetFailed(int stageId, int stageAttempt, String reason, TaskFailure lastFailure) {
         post(() -> {
             Stage stage = stages.get(stageId);
             if (stage != null && stage.latestAttempt() == stageAttempt) {
-                abortStage(stage, reason);
+                // The user's exception, rebuilt with the application's class loader, chained as the job's cause.
+                abortStage(stage, reason, lastFailure == null ? null : lastFailure.cause(services.classLoader()));
             }
         });
     }
@@ -437,6 +438,10 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
     }
 
     private void abortStage(Stage stage, String reason) {
+        abortStage(stage, reason, null);
+    }
+
+    private void abortStage(Stage stage, String reason, Throwable cause) {
         LOG.error("Aborting {}: {}", stage, reason);
         if (running.contains(stage)) {
             stageFinished(stage, reason);
@@ -444,7 +449,7 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
         for (ActiveJob job : new ArrayList<>(jobs.values())) {
             if (dependsOn(job.finalStage(), stage)) {
                 failJob(job, new SpindleException(ErrorCode.USER_CODE_FAILED, "Job " + job.id() + " aborted: "
-                        + reason));
+                        + reason, cause));
             }
         }
     }

@@ -96,7 +96,7 @@ public final class TaskScheduler implements BackendCallbacks, AutoCloseable {
     public void submit(TaskSet taskSet) {
         post(() -> {
             if (backendFailure != null) {
-                listener.taskSetFailed(taskSet.stageId(), taskSet.stageAttempt(), backendFailure);
+                listener.taskSetFailed(taskSet.stageId(), taskSet.stageAttempt(), backendFailure, null);
                 return;
             }
             taskSets.add(new TaskSetManager(taskSet, settings.maxFailures(), settings.maxFailuresSetting(),
@@ -169,7 +169,7 @@ public final class TaskScheduler implements BackendCallbacks, AutoCloseable {
             for (TaskSetManager manager : new ArrayList<>(taskSets)) {
                 manager.markZombie();
                 killRunning(manager, reason);
-                listener.taskSetFailed(manager.stageId(), manager.taskSet().stageAttempt(), reason);
+                listener.taskSetFailed(manager.stageId(), manager.taskSet().stageAttempt(), reason, null);
             }
             taskSets.clear();
         });
@@ -206,7 +206,8 @@ public final class TaskScheduler implements BackendCallbacks, AutoCloseable {
             listener.taskFailed(task.attempt(), task.executor(), status.failure());
             abort.ifPresent(reason -> {
                 killRunning(manager, "stage " + manager.stageId() + " aborted");
-                listener.taskSetFailed(manager.stageId(), manager.taskSet().stageAttempt(), reason);
+                listener.taskSetFailed(manager.stageId(), manager.taskSet().stageAttempt(), reason,
+                        status.failure());
             });
         }
         if (manager.isFinished()) {

@@ -15,7 +15,7 @@ public interface TaskSetListener {
     void taskFailed(TaskAttemptId attempt, ExecutorId executor, TaskFailure failure);
 
     /** The stage attempt cannot succeed (a task failed {@code spindle.task.maxFailures} times). */
-    void taskSetFailed(int stageId, int stageAttempt, String reason);
+    void taskSetFailed(int stageId, int stageAttempt, String reason, TaskFailure lastFailure);
 
     void executorAdded(ExecutorId executor, String host, int cores);
 

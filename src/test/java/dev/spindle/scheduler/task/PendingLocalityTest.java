@@ -67,7 +67,8 @@ class PendingLocalityTest {
         }
 
         @Override
-        public void taskSetFailed(int stageId, int stageAttempt, String reason) {
+        public void taskSetFailed(int stageId, int stageAttempt, String reason,
+                dev.spindle.plan.TaskFailure lastFailure) {
         }
 
         @Override
