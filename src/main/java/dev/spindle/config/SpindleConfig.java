@@ -120,6 +120,10 @@ public final class SpindleConfig {
     public static final ConfigEntry<Long> FILES_MAX_PARTITION_BYTES = register(bytes("spindle.files.maxPartitionBytes",
             "128m", "Largest input split of textFile and avroFile.")
             .checkValue(v -> v >= 1024, "is below the minimum 1k"));
+    public static final ConfigEntry<Long> FILES_MAX_LINE_LENGTH = register(bytes("spindle.files.maxLineLength", "64m",
+            "Longest line textFile reads from a plain text file; a longer one fails the task with the file and the "
+                    + "offset, instead of running the executor out of memory.")
+            .checkValue(v -> v >= 1 && v <= Integer.MAX_VALUE - 16, "must be between 1 byte and 2g"));
 
     // ---- event log and recovery --------------------------------------------------------
     public static final ConfigEntry<Boolean> EVENT_LOG_ENABLED = bool("spindle.eventLog.enabled", null,

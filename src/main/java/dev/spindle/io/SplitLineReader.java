@@ -35,6 +35,8 @@ final class SplitLineReader implements Closeable {
 
     private final InputStream in;
     private final long end;
+    /** The longest line read ({@code spindle.files.maxLineLength}), line end included. */
+    private final int maxLine;
     private final String source;
     private byte[] buffer;
     /** File position of {@code buffer[0]}. */
@@ -52,12 +54,21 @@ final class SplitLineReader implements Closeable {
      * names the split in errors.
      */
     SplitLineReader(InputStream in, long start, long end, int bufferSize, String source) throws IOException {
+        this(in, start, end, bufferSize, MAX_LINE, source);
+    }
+
+    /** As above, failing on a line of more than {@code maxLine} bytes. */
+    SplitLineReader(InputStream in, long start, long end, int bufferSize, int maxLine, String source)
+            throws IOException {
         this.in = requireNonNull(in, "in is null");
+        SpindleException.checkArgument(maxLine > 0 && maxLine <= MAX_LINE, "maxLine %d is not in [1, %d]", maxLine,
+                MAX_LINE);
+        this.maxLine = maxLine;
         this.source = requireNonNull(source, "source is null");
         SpindleException.checkArgument(start >= 0 && end >= start, "split [%d, %d) is not a byte range", start, end);
         SpindleException.checkArgument(bufferSize > 0, "buffer size %d must be positive", bufferSize);
         this.end = end;
-        this.buffer = new byte[bufferSize];
+        this.buffer = new byte[Math.min(bufferSize, maxLine)];
         this.bufferStart = start;
         if (start != 0) {
             skipLine();
@@ -163,11 +174,12 @@ final class SplitLineReader implements Closeable {
             System.arraycopy(buffer, keep, buffer, 0, kept);
             bufferStart += keep;
         } else if (kept == buffer.length && !eof) {
-            if (buffer.length >= MAX_LINE) {
-                throw new SpindleException(ErrorCode.INVALID_INPUT, source + " has a line of more than " + MAX_LINE
-                        + " bytes at byte " + bufferStart + "; is it a text file?");
+            if (buffer.length >= maxLine) {
+                throw new SpindleException(ErrorCode.INVALID_INPUT, source + " has a line of more than " + maxLine
+                        + " bytes starting at byte " + bufferStart + ", over spindle.files.maxLineLength="
+                        + maxLine + "; is it a text file? Raise spindle.files.maxLineLength for longer lines");
             }
-            buffer = Arrays.copyOf(buffer, (int) Math.min(MAX_LINE, 2L * buffer.length));
+            buffer = Arrays.copyOf(buffer, (int) Math.min(maxLine, 2L * buffer.length));
         }
         next = 0;
         limit = kept;

@@ -137,7 +137,7 @@ public final class TextFileNode extends Node<String> {
             try {
                 in.seek(start);
                 SplitLineReader reader = new SplitLineReader(in, start, end, SplitLineReader.DEFAULT_BUFFER,
-                        split.toString());
+                        (int) (long) conf.get(SpindleConfig.FILES_MAX_LINE_LENGTH), split.toString());
                 return new LineSource() {
                     @Override
                     public String next() throws IOException {

@@ -321,4 +321,17 @@ class FileIoTest {
             return files.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".crc")).sorted().toList();
         }
     }
+
+    @Test
+    void aLineLongerThanTheLimitFailsTheJobNamingTheSetting() throws IOException {
+        Path file = dir.resolve("one-long-line.txt");
+        Files.writeString(file, "ok\n" + "z".repeat(5000) + "\n");
+        try (Context limited = new Context(SpindleConf.empty().with("spindle.master", "local[1]")
+                .with("spindle.files.maxLineLength", "1k"))) {
+            assertThatThrownBy(() -> limited.textFile(file.toString()).count())
+                    .hasMessageContaining("one-long-line.txt")
+                    .hasMessageContaining("has a line of more than 1024 bytes starting at byte 3")
+                    .hasMessageContaining("spindle.files.maxLineLength=1024");
+        }
+    }
 }

@@ -50,6 +50,7 @@ class SpindleConfigTest {
         DEFAULTS.put("spindle.checkpoint.dir", null);
         DEFAULTS.put("spindle.output.overwrite", "false");
         DEFAULTS.put("spindle.files.maxPartitionBytes", "128m");
+        DEFAULTS.put("spindle.files.maxLineLength", "64m");
         DEFAULTS.put("spindle.eventLog.enabled", null);
         DEFAULTS.put("spindle.eventLog.dir", null);
         DEFAULTS.put("spindle.recovery.maxResultBytes", "64m");

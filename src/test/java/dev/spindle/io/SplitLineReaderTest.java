@@ -1,6 +1,7 @@
 package dev.spindle.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -117,5 +118,19 @@ class SplitLineReaderTest {
             reader.close();
         }
         return lines;
+    }
+
+    @Test
+    void aLineOverTheLimitFailsNamingTheFileTheOffsetAndTheSetting() throws IOException {
+        Path path = dir.resolve("long.txt");
+        Files.writeString(path, "short\n" + "x".repeat(31) + "\n" + "y".repeat(100) + "\nend\n");
+        try (SplitLineReader reader = new SplitLineReader(Files.newInputStream(path), 0, Files.size(path), 8, 32,
+                "long.txt")) {
+            assertThat(reader.next()).isEqualTo("short");
+            assertThat(reader.next()).isEqualTo("x".repeat(31)); // 31 bytes and its line end: at the limit
+            assertThatThrownBy(reader::next).isInstanceOf(dev.spindle.common.SpindleException.class)
+                    .hasMessageContaining("long.txt has a line of more than 32 bytes starting at byte 38")
+                    .hasMessageContaining("spindle.files.maxLineLength=32");
+        }
     }
 }
