@@ -174,6 +174,7 @@ public final class SpindleConf implements Serializable {
                         e.getKey(), e.getValue());
             }
         }
+        SpindleConfig.checkConsistency(this);
         return unknown;
     }
 

@@ -203,6 +203,33 @@ public final class SpindleConfig {
         return Optional.ofNullable(ENTRIES.get(key));
     }
 
+    /**
+     * Checks the settings that only make sense together, naming both and the fix: heartbeats must come more often
+     * than the network timeout (or live executors are declared lost between two), and a result sent inside a
+     * status message must fit in one RPC frame (or it never arrives).
+     */
+    public static void checkConsistency(SpindleConf conf) {
+        java.time.Duration heartbeat = conf.get(EXECUTOR_HEARTBEAT_INTERVAL);
+        java.time.Duration timeout = conf.get(NETWORK_TIMEOUT);
+        if (heartbeat.compareTo(timeout) >= 0) {
+            throw dev.spindle.common.SpindleException.invalidArgument("%s=%s must be below %s=%s, or executors are "
+                    + "declared lost between two heartbeats; lower the interval or raise the timeout",
+                    EXECUTOR_HEARTBEAT_INTERVAL.key(), conf.asMap().getOrDefault(EXECUTOR_HEARTBEAT_INTERVAL.key(),
+                            EXECUTOR_HEARTBEAT_INTERVAL.defaultValue()), NETWORK_TIMEOUT.key(),
+                    conf.asMap().getOrDefault(NETWORK_TIMEOUT.key(), NETWORK_TIMEOUT.defaultValue()));
+        }
+        long direct = conf.get(TASK_MAX_DIRECT_RESULT_SIZE);
+        long frame = conf.get(RPC_MAX_FRAME_SIZE);
+        if (direct >= frame) {
+            throw dev.spindle.common.SpindleException.invalidArgument("%s=%s must be below %s=%s: a result that size "
+                    + "travels inside one status frame and would not fit; lower the direct result size (larger "
+                    + "results then travel as blocks) or raise the frame size", TASK_MAX_DIRECT_RESULT_SIZE.key(),
+                    conf.asMap().getOrDefault(TASK_MAX_DIRECT_RESULT_SIZE.key(),
+                            TASK_MAX_DIRECT_RESULT_SIZE.defaultValue()), RPC_MAX_FRAME_SIZE.key(),
+                    conf.asMap().getOrDefault(RPC_MAX_FRAME_SIZE.key(), RPC_MAX_FRAME_SIZE.defaultValue()));
+        }
+    }
+
     /** Keys under this prefix are Hadoop settings passed through: {@code spindle.hadoop.fs.s3a.endpoint} and so on. */
     public static final String HADOOP_PREFIX = "spindle.hadoop.";
 

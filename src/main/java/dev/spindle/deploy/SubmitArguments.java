@@ -185,6 +185,8 @@ public record SubmitArguments(Action action, MasterSpec master, SpindleConf conf
         Map<String, String> values = new TreeMap<>(resolved.values);
         Map<String, String> origins = new TreeMap<>(resolved.origins);
         warnings.addAll(validate(values, origins));
+        // Before anything is uploaded or run: settings that contradict each other.
+        SpindleConfig.checkConsistency(SpindleConf.of(values));
         if (!values.containsKey(SpindleConfig.MASTER.key())) {
             values.put(SpindleConfig.MASTER.key(), SpindleConfig.MASTER.defaultValue());
             origins.put(SpindleConfig.MASTER.key(), "default");

@@ -195,4 +195,19 @@ class SubmitArgumentsTest {
         assertThatThrownBy(() -> args.appArgs().add("y")).isInstanceOf(UnsupportedOperationException.class);
         assertThat(List.copyOf(args.appArgs())).containsExactly("x");
     }
+
+    @Test
+    void settingsThatContradictEachOtherFailAtSubmitNamingBoth() {
+        assertThatThrownBy(() -> parse(Map.of(), "--conf", "spindle.rpc.maxFrameSize=64k", "--conf",
+                "spindle.task.maxDirectResultSize=1m", "--class", "a.B", "app.jar"))
+                .hasMessageContaining("spindle.task.maxDirectResultSize=1m must be below spindle.rpc.maxFrameSize=64k");
+        assertThatThrownBy(() -> parse(Map.of(), "--conf", "spindle.rpc.maxFrameSize=64k", "--class", "a.B",
+                "app.jar"))
+                .hasMessageContaining("spindle.task.maxDirectResultSize=1m must be below spindle.rpc.maxFrameSize=64k");
+        assertThatThrownBy(() -> parse(Map.of(), "--conf", "spindle.network.timeout=5s", "--conf",
+                "spindle.executor.heartbeatInterval=10s", "--class", "a.B", "app.jar"))
+                .hasMessageContaining("spindle.executor.heartbeatInterval=10s must be below spindle.network.timeout=5s");
+        assertThat(parse(Map.of(), "--conf", "spindle.rpc.maxFrameSize=64k", "--conf",
+                "spindle.task.maxDirectResultSize=32k", "--class", "a.B", "app.jar").warnings()).isEmpty();
+    }
 }
