@@ -84,8 +84,8 @@ final class JobRunner {
      */
     ActionJournal.Slot begin(String kind, String description, Node<?> node, Object... parts) {
         ActionJournal.Slot slot = driver.journal().begin(kind, description, driver.broadcasts()::fetch, node, parts);
-        if (driver.journal().recording() || !driver.cacheLocations().returnedNodes().isEmpty()) {
-            Set<Integer> returned = driver.cacheLocations().returnedNodes();
+        Set<Integer> returned = driver.cacheLocations().returnedNodes();
+        if (driver.journal().recording() || !returned.isEmpty()) {
             driver.journal().firstUses(slot, persistedIn(node)).forEach((nodeId, same) -> {
                 if (returned.contains(nodeId)) {
                     if (same) {

@@ -135,7 +135,6 @@ public final class Driver implements AutoCloseable {
      */
     public static Driver start(SpindleConf conf, ClassLoader classLoader) {
         requireNonNull(conf, "conf is null");
-        conf.validate();
         return start(conf, classLoader, LocalBackends.forMaster(MasterSpec.parse(conf.get(SpindleConfig.MASTER))),
                 Hosting.local());
     }

@@ -90,7 +90,6 @@ public final class DriverHost {
         requireNonNull(submitted, "submitted is null");
         return new DriverHost("spindle-submit", (programConf, loader) -> {
             SpindleConf conf = submitted.withAll(programConf);
-            conf.validate();
             Driver driver = Driver.start(conf, loader,
                     LocalBackends.forMaster(MasterSpec.parse(conf.get(SpindleConfig.MASTER))), Driver.Hosting.local());
             return new SimpleLease(driver, conf, driver::close);

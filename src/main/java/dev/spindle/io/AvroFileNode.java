@@ -22,6 +22,7 @@ import org.apache.avro.io.DatumReader;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -39,6 +40,8 @@ public final class AvroFileNode<T> extends Node<T> {
     private final String paths;
     private final int minPartitions;
     private final SpindleConf conf;
+    /** The listed input files' signature, from the listing that made the splits (see {@link #inputSignature}). */
+    private transient volatile List<String> signature = List.of();
     private final Class<T> specificClass;
 
     private AvroFileNode(NodeInfo info, String paths, int minPartitions, SpindleConf conf, Class<T> specificClass) {
@@ -67,16 +70,20 @@ public final class AvroFileNode<T> extends Node<T> {
         return FileSplits.splitPaths(paths);
     }
 
+    /** The files as listed for this node's splits: what its tasks read. */
     @Override
     public List<String> inputSignature() {
-        return FileSplits.signature(paths, HadoopConfs.from(conf));
+        partitions();
+        return signature;
     }
 
     @Override
     protected List<Partition> computePartitions() {
         Configuration hadoop = HadoopConfs.from(conf);
-        return new ArrayList<>(FileSplits.plan(FileSplits.listFiles(paths, hadoop), minPartitions,
-                conf.get(SpindleConfig.FILES_MAX_PARTITION_BYTES), path -> true, hadoop));
+        List<FileStatus> files = FileSplits.listFiles(paths, hadoop);
+        signature = FileSplits.signature(files);
+        return new ArrayList<>(FileSplits.plan(files, minPartitions, conf.get(SpindleConfig.FILES_MAX_PARTITION_BYTES),
+                path -> true, hadoop));
     }
 
     @Override

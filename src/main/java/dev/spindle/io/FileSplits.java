@@ -75,16 +75,16 @@ public final class FileSplits {
     }
 
     /**
-     * What identifies the input files of {@code paths} now: each file's qualified path, length and modification
-     * time, in listing order. Recovery compares it between ApplicationMaster attempts: a file that changed makes
-     * the actions reading it run again.
+     * What identifies {@code files}: each file's qualified path, length and modification time, in listing order.
+     * Recovery compares it between ApplicationMaster attempts: a file that changed makes the actions reading it
+     * run again.
      */
-    public static List<String> signature(String paths, Configuration conf) {
+    public static List<String> signature(List<FileStatus> files) {
         List<String> signature = new ArrayList<>();
-        for (FileStatus file : listFiles(paths, conf)) {
+        for (FileStatus file : files) {
             signature.add(file.getPath() + " " + file.getLen() + " " + file.getModificationTime());
         }
-        return signature;
+        return List.copyOf(signature);
     }
 
     /**

@@ -77,12 +77,7 @@ public final class OutputCommitter implements Serializable {
             Path out = new Path(outputPath);
             FileSystem fs = out.getFileSystem(hadoop);
             out = fs.makeQualified(out);
-            if (fs.exists(out)) {
-                if (!overwrite) {
-                    throw new SpindleException(ErrorCode.OUTPUT_CONFLICT, "output directory " + out
-                            + " already exists; delete it or set spindle.output.overwrite=true");
-                }
-            }
+            checkAvailable(out.toString(), overwrite, conf);
             String job = "job_" + UUID.randomUUID();
             String replaced = "";
             if (fs.exists(out)) {

@@ -20,6 +20,7 @@ import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
@@ -53,6 +54,8 @@ public final class TextFileNode extends Node<String> {
     private final String paths;
     private final int minPartitions;
     private final SpindleConf conf;
+    /** The listed input files' signature, from the listing that made the splits (see {@link #inputSignature}). */
+    private transient volatile List<String> signature = List.of();
 
     public TextFileNode(NodeInfo info, String paths, int minPartitions, SpindleConf conf) {
         super(info, List.of());
@@ -71,17 +74,21 @@ public final class TextFileNode extends Node<String> {
         return FileSplits.splitPaths(paths);
     }
 
+    /** The files as listed for this node's splits: what its tasks read. */
     @Override
     public List<String> inputSignature() {
-        return FileSplits.signature(paths, HadoopConfs.from(conf));
+        partitions();
+        return signature;
     }
 
     @Override
     protected List<Partition> computePartitions() {
         Configuration hadoop = HadoopConfs.from(conf);
         CompressionCodecFactory codecs = new CompressionCodecFactory(hadoop);
-        return new ArrayList<>(FileSplits.plan(FileSplits.listFiles(paths, hadoop), minPartitions,
-                conf.get(SpindleConfig.FILES_MAX_PARTITION_BYTES), path -> isSplittable(codecs, path), hadoop));
+        List<FileStatus> files = FileSplits.listFiles(paths, hadoop);
+        signature = FileSplits.signature(files);
+        return new ArrayList<>(FileSplits.plan(files, minPartitions, conf.get(SpindleConfig.FILES_MAX_PARTITION_BYTES),
+                path -> isSplittable(codecs, path), hadoop));
     }
 
     private static boolean isSplittable(CompressionCodecFactory codecs, Path path) {

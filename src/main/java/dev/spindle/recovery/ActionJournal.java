@@ -9,10 +9,13 @@ import dev.spindle.recovery.RecoveryRecord.MapOutputRegistered;
 import dev.spindle.recovery.RecoveryRecord.ShuffleRegistered;
 import dev.spindle.recovery.RecoveryRecord.OutputCommitted;
 import dev.spindle.recovery.RecoveryRecord.OutputStarted;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongFunction;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -49,9 +52,9 @@ public final class ActionJournal {
     private final Map<String, OutputCommitted> outputsCommitted = new HashMap<>();
     private final Map<String, CheckpointWritten> checkpoints = new HashMap<>();
     /** Persisted dataset id -> the fingerprints of the actions that first used it, in earlier attempts. */
-    private final Map<Integer, java.util.Set<String>> earlierCacheUses = new HashMap<>();
+    private final Map<Integer, Set<String>> earlierCacheUses = new HashMap<>();
     /** Persisted datasets whose first use this attempt has journaled. */
-    private final java.util.Set<Integer> cacheUses = new java.util.HashSet<>();
+    private final Set<Integer> cacheUses = new HashSet<>();
     private final boolean enabled;
     private final boolean resuming;
     private int nextSequence;
@@ -79,7 +82,7 @@ public final class ActionJournal {
                         .computeIfAbsent(shuffleFingerprints.get(output.shuffleId()), f -> new HashMap<>())
                         .put(output.mapPartition(), output);
             } else if (record instanceof RecoveryRecord.CacheRegistered cache) {
-                earlierCacheUses.computeIfAbsent(cache.nodeId(), n -> new java.util.HashSet<>())
+                earlierCacheUses.computeIfAbsent(cache.nodeId(), n -> new HashSet<>())
                         .add(cache.actionFingerprint());
             } else if (record instanceof ActionCompleted action) {
                 completed.put(action.fingerprint(), action);
@@ -314,7 +317,7 @@ public final class ActionJournal {
      * first time, journals the use and says whether an earlier attempt first used it in an action of the same
      * fingerprint (then partitions that executors kept cached are this dataset's).
      */
-    public synchronized Map<Integer, Boolean> firstUses(Slot slot, java.util.Collection<Integer> nodeIds) {
+    public synchronized Map<Integer, Boolean> firstUses(Slot slot, Collection<Integer> nodeIds) {
         Map<Integer, Boolean> first = new HashMap<>();
         for (int nodeId : nodeIds) {
             if (!cacheUses.add(nodeId)) {
@@ -327,7 +330,7 @@ public final class ActionJournal {
             if (recorder != null) {
                 recorder.append(new RecoveryRecord.CacheRegistered(nodeId, slot.fingerprint()));
             }
-            first.put(nodeId, earlierCacheUses.getOrDefault(nodeId, java.util.Set.of())
+            first.put(nodeId, earlierCacheUses.getOrDefault(nodeId, Set.of())
                     .contains(slot.fingerprint()));
         }
         return first;

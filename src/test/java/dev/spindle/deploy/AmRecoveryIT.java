@@ -80,7 +80,7 @@ class AmRecoveryIT {
                                     // Attempt 1 stops in the map stage: partition 0's task blocks, marked.
                                     if (stopAt.equals("map") && partition == 0 && new Path(markers)
                                             .getFileSystem(new Configuration()).createNewFile(new Path(markers, "map"))) {
-                                        Thread.sleep(Long.MAX_VALUE);
+                                        new java.util.concurrent.CountDownLatch(1).await(); // until the AM is killed
                                     }
                                     return lines;
                                 })
@@ -105,12 +105,12 @@ class AmRecoveryIT {
                             throw new IllegalStateException(all.size() + " != " + distinct);
                         }
                         if (stopAt.equals("between") && fs.createNewFile(new Path(markers, "between"))) {
-                            Thread.sleep(Long.MAX_VALUE);
+                            new java.util.concurrent.CountDownLatch(1).await(); // until the AM is killed
                         }
                         // Attempts 1 and 2 both stop here.
                         if (stopAt.equals("twice") && (fs.createNewFile(new Path(markers, "twice"))
                                 || fs.createNewFile(new Path(markers, "twice-again")))) {
-                            Thread.sleep(Long.MAX_VALUE);
+                            new java.util.concurrent.CountDownLatch(1).await(); // until the AM is killed
                         }
                         counts.map(p -> p.key() + "\\t" + p.value()).saveAsTextFile(output);
                     }
@@ -156,7 +156,7 @@ class AmRecoveryIT {
                             && !dst.toString().contains("/_temporary/") && dst.getName().startsWith("part-");
                     if (jobCommit && createNewFile(new Path("/markers/" + dst.getParent().getName() + "/commit"))) {
                         try {
-                            Thread.sleep(Long.MAX_VALUE);
+                            new java.util.concurrent.CountDownLatch(1).await(); // until the AM is killed
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }

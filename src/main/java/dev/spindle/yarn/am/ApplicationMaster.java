@@ -109,7 +109,7 @@ public final class ApplicationMaster {
         allocator.attach(amrm, nm);
         Outcome outcome;
         try {
-            outcome = runDriver(launch, allocator, amrm);
+            outcome = runDriver(launch, fs, allocator, amrm);
         } catch (RuntimeException | IOException | Error e) {
             if (!launch.lastAttempt()) {
                 throw e;
@@ -148,8 +148,8 @@ public final class ApplicationMaster {
     }
 
     /** Registers, starts the driver and runs {@code main} on it; returns how the program ended. */
-    private Outcome runDriver(AmLaunch launch, YarnAllocator allocator, AMRMClientAsync<ContainerRequest> amrm)
-            throws IOException {
+    private Outcome runDriver(AmLaunch launch, FileSystem fs, YarnAllocator allocator,
+            AMRMClientAsync<ContainerRequest> amrm) throws IOException {
         SpindleConf driverConf = launch.conf().with(SpindleConfig.MASTER, "yarn");
         if (driverConf.getOptional(SpindleConfig.LOCAL_DIR).isEmpty()) {
             // The driver's files (the secret file among them) go under the container's directory, which YARN
@@ -161,7 +161,7 @@ public final class ApplicationMaster {
         EventLogWriter eventLog = null;
         try (URLClassLoader loader = applicationLoader(launch.applicationJars())) {
             allocator.adopt(register(amrm, host, rpcPort.port()));
-            AttemptJournal journal = AttemptJournal.open(FileSystem.get(yarnConf), launch);
+            AttemptJournal journal = AttemptJournal.open(fs, launch);
             eventLog = journal.writer();
             JobProgress progress = new JobProgress();
             allocator.reportProgress(progress::progress);
@@ -174,7 +174,7 @@ public final class ApplicationMaster {
                     launch.attempt().getAttemptId(), listeners, journal.actions(), true));
             try {
                 // Executors kept from an earlier attempt look for the driver here; started ones read argv.
-                DriverEndpointFile.write(FileSystem.get(yarnConf), new Path(launch.stagingDir(),
+                DriverEndpointFile.write(fs, new Path(launch.stagingDir(),
                         DriverEndpointFile.NAME), new DriverEndpointFile(host, rpcPort.port(),
                         launch.attempt().getAttemptId()));
                 awaitReturningExecutors(allocator, driverConf);

@@ -161,19 +161,22 @@ class YarnAllocatorTest {
         return ContainerStatus.newInstance(container.getId(), ContainerState.COMPLETE, diagnostics, exitStatus);
     }
 
-    @Test
-    void keepsTheTargetReleasesSurplusReplacesFailuresAndGivesUpPastTheLimit() throws IOException {
-        Path confFile = Files.writeString(dir.resolve("driver.conf"), "spindle.master=yarn\n");
+    /** An allocator of ApplicationMaster attempt {@code attempt}, staging under the test's directory. */
+    private YarnAllocator allocator(int attempt) {
         Configuration hadoop = new Configuration(false);
-        YarnAllocator allocator = new YarnAllocator(new YarnAllocator.Settings(hadoop, FileSystem.getLocal(hadoop),
-                new org.apache.hadoop.fs.Path(dir.resolve("staging").toUri()), new StagedResources(List.of()),
-                AppSecret.generate()));
-        FakeRm rm = new FakeRm(allocator.rmCallbacks());
-        FakeNm nm = new FakeNm(allocator.nmCallbacks());
-        allocator.attach(rm, nm);
-        ExecutorProvisioner provisioner = allocator.provisioner(SpindleConf.of(Map.of(
-                "spindle.executor.instances", "2", "spindle.executor.memory", "1g", "spindle.executor.cores", "2",
-                "spindle.executor.maxFailures", "2")));
+        try {
+            return new YarnAllocator(new YarnAllocator.Settings(hadoop, FileSystem.getLocal(hadoop),
+                    new org.apache.hadoop.fs.Path(dir.resolve("staging").toUri()), new StagedResources(List.of()),
+                    AppSecret.generate(), attempt));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A provisioner of {@code allocator} for a driver with {@code conf}, started; exits and give-ups recorded. */
+    private ExecutorProvisioner start(YarnAllocator allocator, Map<String, String> conf) throws IOException {
+        Path confFile = Files.writeString(dir.resolve("driver.conf"), "spindle.master=yarn\n");
+        ExecutorProvisioner provisioner = allocator.provisioner(SpindleConf.of(conf));
         provisioner.start(new ExecutorProvisioner.DriverEndpoint("driverhost", 7077, "", confFile.toString()),
                 new ExecutorProvisioner.Callbacks() {
                     @Override
@@ -186,6 +189,17 @@ class YarnAllocatorTest {
                         gaveUp.add(reason);
                     }
                 });
+        return provisioner;
+    }
+
+    @Test
+    void keepsTheTargetReleasesSurplusReplacesFailuresAndGivesUpPastTheLimit() throws IOException {
+        YarnAllocator allocator = allocator(1);
+        FakeRm rm = new FakeRm(allocator.rmCallbacks());
+        FakeNm nm = new FakeNm(allocator.nmCallbacks());
+        allocator.attach(rm, nm);
+        ExecutorProvisioner provisioner = start(allocator, Map.of("spindle.executor.instances", "2",
+                "spindle.executor.memory", "1g", "spindle.executor.cores", "2", "spindle.executor.maxFailures", "2"));
         assertThat(rm.requests).hasSize(2);
         assertThat(rm.requests.get(0).getCapability()).isEqualTo(Resource.newInstance(1024 + 384, 2));
 
@@ -238,11 +252,7 @@ class YarnAllocatorTest {
 
     @Test
     void adoptsAnEarlierAttemptsContainersAndReplacesThoseWhoseExecutorsDoNotComeBack() throws IOException {
-        Path confFile = Files.writeString(dir.resolve("driver.conf"), "spindle.master=yarn\n");
-        Configuration hadoop = new Configuration(false);
-        YarnAllocator allocator = new YarnAllocator(new YarnAllocator.Settings(hadoop, FileSystem.getLocal(hadoop),
-                new org.apache.hadoop.fs.Path(dir.resolve("staging").toUri()), new StagedResources(List.of()),
-                AppSecret.generate(), 2));
+        YarnAllocator allocator = allocator(2);
         FakeRm rm = new FakeRm(allocator.rmCallbacks());
         FakeNm nm = new FakeNm(allocator.nmCallbacks());
         allocator.attach(rm, nm);
@@ -250,20 +260,8 @@ class YarnAllocatorTest {
         Container gone = container(3, "nm2");
         allocator.adopt(List.of(back, gone));
         assertThat(allocator.adoptedSettled()).isNotDone();
-        ExecutorProvisioner provisioner = allocator.provisioner(SpindleConf.of(Map.of(
-                "spindle.executor.instances", "2", "spindle.executor.memory", "1g")));
-        provisioner.start(new ExecutorProvisioner.DriverEndpoint("driverhost", 7077, "", confFile.toString()),
-                new ExecutorProvisioner.Callbacks() {
-                    @Override
-                    public void executorExited(ExecutorId id, String reason) {
-                        exited.add(id.id() + ": " + reason);
-                    }
-
-                    @Override
-                    public void gaveUp(String reason) {
-                        gaveUp.add(reason);
-                    }
-                });
+        ExecutorProvisioner provisioner = start(allocator, Map.of("spindle.executor.instances", "2",
+                "spindle.executor.memory", "1g"));
         assertThat(rm.requests).as("the adopted containers count as running").isEmpty();
 
         // An executor of the earlier attempt registers from its container; a stranger is refused.
