@@ -69,8 +69,10 @@ public final class SpindleConfig {
             .checkValue(v -> v.toMillis() >= 100, "must be at least 100ms"));
     public static final ConfigEntry<Boolean> EXECUTOR_REUSE_TASK_CODE = bool("spindle.executor.reuseTaskCode", "true",
             "Deserialize a stage's task code once per executor thread and reuse it for that thread's next tasks of the "
-                    + "stage: objects captured by closures are then shared by successive tasks on one thread (never "
-                    + "between threads). false gives every task its own copy, as Spark does, at a cost per task.");
+                    + "stage, when the driver finds that everything its closures capture is immutable (boxed "
+                    + "primitives, strings, enums, records and lambdas of those, broadcast and accumulator handles). "
+                    + "Code that captures a mutable object is deserialized for every task, so each task has its own "
+                    + "copy, as in Spark. false deserializes for every task always.");
     public static final ConfigEntry<String> EXECUTOR_EXTRA_JAVA_OPTIONS = string("spindle.executor.extraJavaOptions",
             "", "Extra JVM options of executor processes, separated by spaces (not -Xmx: use spindle.executor.memory).");
 

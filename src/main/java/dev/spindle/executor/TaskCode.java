@@ -11,10 +11,11 @@ import java.util.List;
 
 /**
  * Deserializes task code, and with {@code spindle.executor.reuseTaskCode} keeps, per executor thread, the code of the
- * stage attempt that thread ran last: the next task of the same stage attempt on that thread reuses it instead of
- * deserializing it again (Java deserialization of lambdas is most of a small task's cost). Objects captured by
- * closures are then shared by successive tasks on one thread, never between threads. Accumulators found in the code
- * start from zero again for each task and register with it, as freshly deserialized ones do.
+ * stage attempt that thread ran last when the driver found that code {@linkplain TaskBinary#shareable() shareable}
+ * (all captured state immutable): the next task of the same stage attempt on that thread reuses it instead of
+ * deserializing it again (Java deserialization of lambdas is most of a small task's cost). Code that captures
+ * mutable state is deserialized for every task, so no task sees what another left in it. Accumulators found in
+ * reused code start from zero again for each task and register with it, as freshly deserialized ones do.
  */
 final class TaskCode {
     private static final ClosureSerializer COPIES = new ClosureSerializer();
@@ -47,20 +48,25 @@ final class TaskCode {
         }
         int before = context.accumulators().size();
         TaskBinary binary = (TaskBinary) services.code().load(task.taskBinary(), services.classLoader());
-        if (reuse) {
+        if (!reuse) {
+            return binary;
+        }
+        if (binary.shareable()) {
             List<Accumulator<?, ?>> all = context.accumulators();
             last.set(new Loaded(id.stageId(), id.stageAttempt(), task.taskBinary(), binary,
                     List.copyOf(all.subList(before, all.size()))));
+        } else {
+            last.remove();
         }
         return binary;
     }
 
     /**
-     * The accumulator values to report: copies when the code is reused, because the next task on this thread resets
+     * The accumulator values to report: copies when the code is kept for the next task on this thread, which resets
      * the originals while the driver may still be merging them.
      */
     List<Accumulator<?, ?>> reportable(List<Accumulator<?, ?>> accumulators) {
-        if (!reuse || accumulators.isEmpty()) {
+        if (!reuse || accumulators.isEmpty() || last.get() == null) {
             return accumulators;
         }
         var task = ActiveTask.current();

@@ -11,8 +11,15 @@ import java.io.Serializable;
 public sealed interface TaskBinary extends Serializable {
     Node<?> node();
 
+    /**
+     * Whether successive tasks of the stage may share one deserialized copy of this code: decided once per stage on
+     * the driver, true only when the state the closures capture is immutable
+     * ({@link dev.spindle.serde.CapturedState}). Otherwise every task gets its own copy, as in Spark.
+     */
+    boolean shareable();
+
     /** Map side of {@code dependency}: computes the parent node's partition and writes it for the shuffle. */
-    record ShuffleMap(ShuffleDependency<?, ?, ?> dependency) implements TaskBinary {
+    record ShuffleMap(ShuffleDependency<?, ?, ?> dependency, boolean shareable) implements TaskBinary {
         public ShuffleMap {
             requireNonNull(dependency, "dependency is null");
         }
@@ -24,7 +31,7 @@ public sealed interface TaskBinary extends Serializable {
     }
 
     /** Result side of an action: applies {@code function} to a partition of {@code node}. */
-    record Result<T, U>(Node<T> node, ResultFunction<T, U> function) implements TaskBinary {
+    record Result<T, U>(Node<T> node, ResultFunction<T, U> function, boolean shareable) implements TaskBinary {
         public Result {
             requireNonNull(node, "node is null");
             requireNonNull(function, "function is null");

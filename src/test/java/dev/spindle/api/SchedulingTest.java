@@ -48,25 +48,6 @@ class SchedulingTest {
     }
 
     @Test
-    void taskCodeIsReusedPerThreadUnlessDisabled() {
-        for (boolean reuse : new boolean[] {true, false}) {
-            try (Context one = new Context(SpindleConf.empty().with("spindle.master", "local[1]")
-                    .with("spindle.executor.reuseTaskCode", Boolean.toString(reuse)))) {
-                int[] calls = {0};
-                LongAccumulator sum = one.longAccumulator("sum");
-                List<Integer> seen = one.parallelize(List.of(1, 2, 3, 4, 5, 6), 3).map(x -> {
-                    sum.add(x);
-                    return ++calls[0];
-                }).collect();
-                assertThat(seen).as("reuse=%s", reuse)
-                        .isEqualTo(reuse ? List.of(1, 2, 3, 4, 5, 6) : List.of(1, 2, 1, 2, 1, 2));
-                assertThat(sum.value()).as("accumulators count each task once, reuse=%s", reuse).isEqualTo(21L);
-                assertThat(calls[0]).as("the driver's copy is never touched").isZero();
-            }
-        }
-    }
-
-    @Test
     void aFailingTaskIsRetriedAndTheJobSucceeds() {
         ATTEMPTS.set(0);
         LongAccumulator counted = ctx.longAccumulator("counted");

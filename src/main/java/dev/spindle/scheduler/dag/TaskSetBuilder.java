@@ -7,6 +7,7 @@ import dev.spindle.plan.TaskBinary;
 import dev.spindle.plan.TaskKind;
 import dev.spindle.scheduler.spi.CacheLocations;
 import dev.spindle.scheduler.task.TaskSet;
+import dev.spindle.serde.CapturedState;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,11 +33,12 @@ final class TaskSetBuilder {
         TaskBinary binary;
         TaskKind kind;
         if (stage instanceof ShuffleMapStage map) {
-            binary = new TaskBinary.ShuffleMap(map.dependency());
+            binary = new TaskBinary.ShuffleMap(map.dependency(), CapturedState.isImmutable(map.dependency()));
             kind = TaskKind.SHUFFLE_MAP;
         } else {
             ResultStage result = (ResultStage) stage;
-            binary = new TaskBinary.Result(result.node(), result.function());
+            binary = new TaskBinary.Result(result.node(), result.function(),
+                    CapturedState.isImmutable(List.of(result.node(), result.function())));
             kind = TaskKind.RESULT;
         }
         byte[] code;
