@@ -375,6 +375,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
 
     @Override
     public void onClose(RpcConnection connection, String reason) {
+        fetchServer.closed(connection);
         Object attachment = connection.attachment();
         if (attachment instanceof Peer peer) {
             peer.fetches.failAll("connection to executor " + peer.id.id() + " closed: " + reason);

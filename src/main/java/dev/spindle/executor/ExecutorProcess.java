@@ -158,6 +158,11 @@ public final class ExecutorProcess implements RpcHandler {
                                 connection.peer());
                     }
                 }
+
+                @Override
+                public void onClose(RpcConnection connection, String reason) {
+                    fetchServer.closed(connection);
+                }
             });
             ClassLoader loader = Thread.currentThread().getContextClassLoader();
             ExecutorServices services = ExecutorServices.assemble(new ExecutorServices.Wiring(settings.id(),
@@ -262,6 +267,7 @@ public final class ExecutorProcess implements RpcHandler {
 
     @Override
     public void onClose(RpcConnection connection, String reason) {
+        fetchServer.closed(connection);
         if (connection != driver) {
             return; // a connection to an earlier driver, or one that failed to register
         }

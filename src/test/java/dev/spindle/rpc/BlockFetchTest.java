@@ -9,8 +9,8 @@ import dev.spindle.rpc.message.RpcMessage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,8 +24,10 @@ class BlockFetchTest {
     private static final RpcSettings SETTINGS = new RpcSettings(2 * BlockSending.CHUNK_BYTES, 2_000, 5_000);
 
     private final AppSecret secret = AppSecret.generate();
-    private final ExecutorService serving = Executors.newCachedThreadPool();
     private final BlockFetches fetches = new BlockFetches(5_000);
+    /** Blocks the server opened and has not closed yet. */
+    private final AtomicInteger openBlocks = new AtomicInteger();
+    private FetchServer blocks;
     private RpcServer server;
     private RpcConnection client;
 
@@ -40,15 +42,31 @@ class BlockFetchTest {
 
     @BeforeEach
     void start() {
-        server = RpcServer.start("127.0.0.1", 0, secret, SETTINGS, (connection, message) -> {
-            FetchRequest request = (FetchRequest) message.getBody();
+        blocks = new FetchServer("test-block-server", 2, request -> {
             if (request.getId() < 0) {
-                BlockSending.fail(connection, request.getRequestId(), "no block " + request.getId());
-            } else if (request.getName() != null && request.getName().equals("hang-up")) {
-                connection.close();
-            } else {
-                serving.execute(() -> BlockSending.send(connection, request.getRequestId(),
-                        new ByteArrayInputStream(block(request.getId()))));
+                throw new IOException("no block " + request.getId());
+            }
+            openBlocks.incrementAndGet();
+            return new ByteArrayInputStream(block(request.getId())) {
+                @Override
+                public void close() {
+                    openBlocks.decrementAndGet();
+                }
+            };
+        });
+        server = RpcServer.start("127.0.0.1", 0, secret, SETTINGS, new RpcHandler() {
+            @Override
+            public void onMessage(RpcConnection connection, RpcMessage message) {
+                if (message.getBody() instanceof FetchRequest request && "hang-up".equals(request.getName())) {
+                    connection.close();
+                } else {
+                    assertThat(blocks.accept(connection, message)).isTrue();
+                }
+            }
+
+            @Override
+            public void onClose(RpcConnection connection, String reason) {
+                blocks.closed(connection);
             }
         });
         client = RpcConnection.connect("127.0.0.1", server.port(), secret, SETTINGS, new RpcHandler() {
@@ -72,7 +90,7 @@ class BlockFetchTest {
     void stop() {
         client.close();
         server.close();
-        serving.shutdownNow();
+        blocks.close();
     }
 
     private InputStream fetch(long id, String name) {
@@ -109,5 +127,43 @@ class BlockFetchTest {
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("closed");
         assertThat(fetches.pendingFetches()).isZero();
+    }
+
+    /**
+     * A reader that stops reading holds back its own fetch only: a fetch many windows long on the same connection
+     * streams to its end while the first one sits unread, and the first one then completes intact.
+     */
+    @Test
+    void aStalledReaderDoesNotStallOtherFetchesOnItsConnection() throws IOException {
+        int stalledSize = 3 * BlockFetches.WINDOW * BlockSending.CHUNK_BYTES + 5;
+        int flowingSize = 4 * BlockFetches.WINDOW * BlockSending.CHUNK_BYTES + 3;
+        try (InputStream stalled = fetch(stalledSize, null); InputStream flowing = fetch(flowingSize, null)) {
+            assertThat(stalled.read()).isEqualTo(block(stalledSize)[0] & 0xff);
+            assertThat(flowing.readAllBytes()).isEqualTo(block(flowingSize));
+            byte[] rest = stalled.readAllBytes();
+            assertThat(rest).hasSize(stalledSize - 1);
+            assertThat(rest[rest.length - 1]).isEqualTo(block(stalledSize)[stalledSize - 1]);
+        }
+        Awaitility.await().until(() -> blocks.openFetches() == 0 && openBlocks.get() == 0);
+    }
+
+    @Test
+    void closingAStreamEarlyCancelsTheFetchAndReleasesTheBlock() throws IOException {
+        int size = 5 * BlockFetches.WINDOW * BlockSending.CHUNK_BYTES;
+        try (InputStream in = fetch(size, null)) {
+            assertThat(in.readNBytes(10)).hasSize(10);
+            assertThat(blocks.openFetches()).isEqualTo(1);
+        }
+        Awaitility.await().until(() -> blocks.openFetches() == 0 && openBlocks.get() == 0);
+        assertThat(fetches.pendingFetches()).isZero();
+    }
+
+    @Test
+    void aLostRequesterReleasesTheBlocksItWasServed() throws IOException {
+        InputStream in = fetch(3 * BlockFetches.WINDOW * BlockSending.CHUNK_BYTES, null);
+        assertThat(in.read()).isNotNegative();
+        assertThat(openBlocks).hasValue(1);
+        client.close();
+        Awaitility.await().until(() -> blocks.openFetches() == 0 && openBlocks.get() == 0);
     }
 }
