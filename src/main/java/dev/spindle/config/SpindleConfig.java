@@ -147,10 +147,20 @@ public final class SpindleConfig {
             "Largest RPC message between driver and executors; a bigger frame closes the connection. Task results "
                     + "above spindle.task.maxDirectResultSize travel as blocks instead.")
             .checkValue(v -> v >= 64 * 1024 && v <= 1L << 30, "must be between 64k and 1g"));
-    public static final ConfigEntry<Duration> RPC_HANDSHAKE_TIMEOUT = duration("spindle.rpc.handshakeTimeout", "10s",
-            "A connection that has not authenticated with the application secret within this is closed.");
-    public static final ConfigEntry<Duration> RPC_CONNECT_TIMEOUT = duration("spindle.rpc.connectTimeout", "30s",
-            "How long a connection attempt to the driver or to another executor may take.");
+    public static final ConfigEntry<Duration> RPC_HANDSHAKE_TIMEOUT = register(duration("spindle.rpc.handshakeTimeout",
+            "10s", "A connection that has not completed authentication with the application secret within this "
+                    + "(the whole exchange, however slowly its bytes arrive) is closed.")
+            .checkValue(v -> v.toMillis() >= 100 && v.toMillis() <= 600_000, "must be between 100ms and 10min"));
+    public static final ConfigEntry<Duration> RPC_CONNECT_TIMEOUT = register(duration("spindle.rpc.connectTimeout",
+            "30s", "How long a connection attempt to the driver or to another executor may take, including retries "
+                    + "while that server is at spindle.rpc.maxUnauthenticatedConnections.")
+            .checkValue(v -> v.toMillis() >= 100 && v.toMillis() <= 3_600_000, "must be between 100ms and 1h"));
+    public static final ConfigEntry<Integer> RPC_MAX_UNAUTHENTICATED_CONNECTIONS = register(integer(
+            "spindle.rpc.maxUnauthenticatedConnections", "64",
+            "Connections an RPC or block server lets authenticate at once, each on its own thread for at most "
+                    + "spindle.rpc.handshakeTimeout; further ones are closed at once, and Spindle's own clients "
+                    + "retry them until spindle.rpc.connectTimeout.")
+            .checkValue(v -> v >= 1 && v <= 10_000, "must be between 1 and 10000"));
 
     // ---- YARN ----------------------------------------------------------------------------
     public static final ConfigEntry<String> YARN_QUEUE = string("spindle.yarn.queue", "default",

@@ -58,6 +58,7 @@ class SpindleConfigTest {
         DEFAULTS.put("spindle.rpc.maxFrameSize", "128m");
         DEFAULTS.put("spindle.rpc.handshakeTimeout", "10s");
         DEFAULTS.put("spindle.rpc.connectTimeout", "30s");
+        DEFAULTS.put("spindle.rpc.maxUnauthenticatedConnections", "64");
         DEFAULTS.put("spindle.yarn.queue", "default");
         DEFAULTS.put("spindle.yarn.tags", "");
         DEFAULTS.put("spindle.yarn.maxAppAttempts", "2");
