@@ -40,18 +40,26 @@ public record ConfigEntry<T>(
         }
     }
 
-    /** Parses and validates {@code raw}, throwing an error that names the key, the value and the fix. */
+    /**
+     * Parses and validates {@code raw}, throwing an error that names the key, the value (unless the key looks secret,
+     * see {@link Redaction}) and the fix.
+     */
     public T parse(String raw) {
+        String shown = key + "=" + Redaction.value(key, raw);
         T value;
         try {
             value = parser.apply(raw.trim());
-        } catch (IllegalArgumentException e) {
-            throw new SpindleException(dev.spindle.common.ErrorCode.INVALID_ARGUMENT,
-                    key + "=" + raw + " is not a valid " + type + ": " + e.getMessage());
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw SpindleException.invalidArgument("%s is not a valid %s: %s", shown, type, e.getMessage());
         }
-        if (validation != null && !validation.test(value)) {
-            throw new SpindleException(dev.spindle.common.ErrorCode.INVALID_ARGUMENT,
-                    key + "=" + raw + " " + validationMessage);
+        boolean valid;
+        try {
+            valid = validation == null || validation.test(value);
+        } catch (SpindleException | IllegalArgumentException | ArithmeticException e) {
+            throw SpindleException.invalidArgument("%s: %s", shown, e.getMessage());
+        }
+        if (!valid) {
+            throw SpindleException.invalidArgument("%s %s", shown, validationMessage);
         }
         return value;
     }

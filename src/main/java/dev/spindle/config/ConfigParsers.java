@@ -2,6 +2,7 @@ package dev.spindle.config;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,7 +21,7 @@ public final class ConfigParsers {
             throw new IllegalArgumentException(
                     "expected a byte size such as 512m or 2g (a number with an optional unit k, m, g or t)");
         }
-        long number = Long.parseLong(m.group(1));
+        long number = number(m.group(1), "byte size");
         int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
             case "k" -> 10;
             case "m" -> 20;
@@ -40,23 +41,41 @@ public final class ConfigParsers {
         if (!m.matches()) {
             throw new IllegalArgumentException("expected a duration such as 500ms, 10s, 5min or 2h");
         }
-        long number = Long.parseLong(m.group(1));
+        long number = number(m.group(1), "duration");
         String unit = m.group(2) == null ? "ms" : m.group(2).toLowerCase(Locale.ROOT);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(number);
-            case "s" -> Duration.ofSeconds(number);
-            case "m", "min" -> Duration.ofMinutes(number);
-            case "h" -> Duration.ofHours(number);
-            case "d" -> Duration.ofDays(number);
+        TimeUnit timeUnit = switch (unit) {
+            case "ms" -> TimeUnit.MILLISECONDS;
+            case "s" -> TimeUnit.SECONDS;
+            case "m", "min" -> TimeUnit.MINUTES;
+            case "h" -> TimeUnit.HOURS;
+            case "d" -> TimeUnit.DAYS;
             default -> throw new IllegalArgumentException("unknown duration unit " + unit);
         };
+        long millis = timeUnit.toMillis(number);
+        if (millis == Long.MAX_VALUE) {
+            // TimeUnit saturates: the duration has no exact number of milliseconds in a long.
+            throw new IllegalArgumentException("the duration is too large; write at most "
+                    + TimeUnit.MILLISECONDS.toDays(Long.MAX_VALUE - 1) + "d");
+        }
+        return Duration.ofMillis(millis);
+    }
+
+    /** The digits of a byte size or a duration, refusing what does not fit in a long with a plain message. */
+    private static long number(String digits, String what) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("the " + what + " " + digits + " is too large");
+        }
     }
 
     public static int integer(String raw) {
         try {
             return Integer.parseInt(raw.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("expected an integer");
+            throw new IllegalArgumentException(raw.trim().matches("-?\\d+")
+                    ? "expected an integer between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE
+                    : "expected an integer");
         }
     }
 

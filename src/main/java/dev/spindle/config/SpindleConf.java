@@ -171,7 +171,7 @@ public final class SpindleConf implements Serializable {
             } else if (e.getKey().startsWith("spindle.") && SpindleConfig.isUnknown(e.getKey())) {
                 unknown.add(e.getKey());
                 LOG.warn("Ignoring unknown configuration key {} (value {}); see docs/configuration.md for the keys",
-                        e.getKey(), e.getValue());
+                        e.getKey(), Redaction.value(e.getKey(), e.getValue()));
             }
         }
         SpindleConfig.checkConsistency(this);
@@ -190,6 +190,6 @@ public final class SpindleConf implements Serializable {
 
     @Override
     public String toString() {
-        return "SpindleConf" + values;
+        return "SpindleConf" + Redaction.of(values);
     }
 }

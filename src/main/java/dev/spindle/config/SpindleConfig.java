@@ -2,6 +2,7 @@ package dev.spindle.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,13 +17,16 @@ import java.util.function.Function;
  */
 public final class SpindleConfig {
     private static final Map<String, ConfigEntry<?>> ENTRIES = new LinkedHashMap<>();
+    private static final String NOT_BLANK = "must not be empty; leave it unset for the default";
 
     // ---- application -------------------------------------------------------------------
-    public static final ConfigEntry<String> MASTER = string("spindle.master", "local[*]",
+    public static final ConfigEntry<String> MASTER = register(string("spindle.master", "local[*]",
             "Where executors come from: local[N], local[*], local[N,F] (F attempts per task), local-cluster[E,C,MB] or "
-                    + "yarn.");
-    public static final ConfigEntry<String> APP_NAME = string("spindle.app.name", "spindle",
-            "The application name shown in logs, the UI and YARN.");
+                    + "yarn.")
+            .checkValue(v -> MasterSpec.parse(v) != null, "is not a master"));
+    public static final ConfigEntry<String> APP_NAME = register(string("spindle.app.name", "spindle",
+            "The application name shown in logs, the UI and YARN.")
+            .checkValue(v -> !v.isBlank(), NOT_BLANK));
     public static final ConfigEntry<Integer> DEFAULT_PARALLELISM = register(integer("spindle.default.parallelism", null,
             "Partitions for parallelize and for shuffles that name no count. Unset: the total executor cores, at least 2.")
             .checkValue(v -> v > 0, "must be positive"));
@@ -73,8 +77,10 @@ public final class SpindleConfig {
                     + "primitives, strings, enums, records and lambdas of those, broadcast and accumulator handles). "
                     + "Code that captures a mutable object is deserialized for every task, so each task has its own "
                     + "copy, as in Spark. false deserializes for every task always.");
-    public static final ConfigEntry<String> EXECUTOR_EXTRA_JAVA_OPTIONS = string("spindle.executor.extraJavaOptions",
-            "", "Extra JVM options of executor processes, separated by spaces (not -Xmx: use spindle.executor.memory).");
+    public static final ConfigEntry<String> EXECUTOR_EXTRA_JAVA_OPTIONS = register(string(
+            "spindle.executor.extraJavaOptions", "",
+            "Extra JVM options of executor processes, separated by spaces (not -Xmx: use spindle.executor.memory).")
+            .checkValue(v -> !v.matches(".*(^|\\s)-Xmx\\S*.*"), "sets -Xmx; set spindle.executor.memory instead"));
 
     // ---- tasks and scheduling ----------------------------------------------------------
     public static final ConfigEntry<Integer> TASK_MAX_FAILURES = register(integer("spindle.task.maxFailures", "4",
@@ -86,8 +92,9 @@ public final class SpindleConfig {
             "Task results up to this size travel inside the status message; larger ones are kept on the executor as "
                     + "a block that the driver fetches in chunks.")
             .checkValue(v -> v >= 0, "must not be negative"));
-    public static final ConfigEntry<Duration> LOCALITY_WAIT = duration("spindle.locality.wait", "3s",
-            "How long a task waits for a slot on a preferred host before it runs anywhere.");
+    public static final ConfigEntry<Duration> LOCALITY_WAIT = register(duration("spindle.locality.wait", "3s",
+            "How long a task waits for a slot on a preferred host before it runs anywhere.")
+            .checkValue(v -> v.compareTo(Duration.ofHours(1)) <= 0, "must be at most 1h (0 turns the wait off)"));
 
     // ---- memory ------------------------------------------------------------------------
     public static final ConfigEntry<Double> MEMORY_FRACTION = register(decimal("spindle.memory.fraction", "0.6",
@@ -109,13 +116,15 @@ public final class SpindleConfig {
             "spindle.reducer.maxBytesInFlight", "48m",
             "Map output bytes a reduce task fetches ahead from other executors at once.")
             .checkValue(v -> v >= 1024, "is below the minimum 1k"));
-    public static final ConfigEntry<String> LOCAL_DIR = string("spindle.local.dir", null,
+    public static final ConfigEntry<String> LOCAL_DIR = register(string("spindle.local.dir", null,
             "Directory for shuffle files, spills and disk-cached blocks. Unset: the JVM's temp directory "
-                    + "(in YARN containers, the container's local dirs).");
+                    + "(in YARN containers, the container's local dirs).")
+            .checkValue(v -> !v.isBlank(), NOT_BLANK));
 
     // ---- storage, checkpoints, files ---------------------------------------------------
-    public static final ConfigEntry<String> CHECKPOINT_DIR = string("spindle.checkpoint.dir", null,
-            "Directory on any Hadoop FileSystem where checkpoint() writes datasets. Required by checkpoint().");
+    public static final ConfigEntry<String> CHECKPOINT_DIR = register(string("spindle.checkpoint.dir", null,
+            "Directory on any Hadoop FileSystem where checkpoint() writes datasets. Required by checkpoint().")
+            .checkValue(v -> !v.isBlank(), NOT_BLANK));
     public static final ConfigEntry<Boolean> OUTPUT_OVERWRITE = bool("spindle.output.overwrite", "false",
             "Replace an existing output directory instead of failing the save before any task runs: the old output is "
                     + "moved aside and deleted once the new one commits. Never allowed over the job's own input.");
@@ -132,54 +141,76 @@ public final class SpindleConfig {
             "Write the driver's event log (the application's history and the journal from which a restarted "
                     + "ApplicationMaster attempt resumes). Unset: on for master yarn, where recovery needs it, off "
                     + "in local modes.");
-    public static final ConfigEntry<String> EVENT_LOG_DIR = string("spindle.eventLog.dir", null,
+    public static final ConfigEntry<String> EVENT_LOG_DIR = register(string("spindle.eventLog.dir", null,
             "Directory on any Hadoop FileSystem that holds the event logs, one file per ApplicationMaster attempt: "
                     + "DIR/<appId>/attempt-<n>.avro. Unset: .spindle/events in the home directory of the user on the "
-                    + "default file system (/user/<user>/.spindle/events on HDFS).");
+                    + "default file system (/user/<user>/.spindle/events on HDFS).")
+            .checkValue(v -> !v.isBlank(), NOT_BLANK));
     public static final ConfigEntry<Long> RECOVERY_MAX_RESULT_BYTES = register(bytes("spindle.recovery.maxResultBytes",
             "64m", "Largest serialized action result written to the event log for replay; a larger result is not "
                     + "logged, and its action runs again after an ApplicationMaster restart.")
             .checkValue(v -> v >= 0, "must not be negative"));
-    public static final ConfigEntry<Duration> RECOVERY_EXECUTOR_RECONNECT_TIMEOUT = duration(
+    public static final ConfigEntry<Duration> RECOVERY_EXECUTOR_RECONNECT_TIMEOUT = register(duration(
             "spindle.recovery.executorReconnectTimeout", "120s",
-            "How long an executor whose driver is gone waits for a new ApplicationMaster attempt before it exits.");
+            "How long an executor whose driver is gone waits for a new ApplicationMaster attempt before it exits.")
+            .checkValue(v -> v.toMillis() >= 1_000 && v.compareTo(Duration.ofDays(1)) <= 0,
+                    "must be between 1s and 1d"));
 
     // ---- network ---------------------------------------------------------------------------
     public static final ConfigEntry<Long> RPC_MAX_FRAME_SIZE = register(bytes("spindle.rpc.maxFrameSize", "128m",
             "Largest RPC message between driver and executors; a bigger frame closes the connection. Task results "
                     + "above spindle.task.maxDirectResultSize travel as blocks instead.")
             .checkValue(v -> v >= 64 * 1024 && v <= 1L << 30, "must be between 64k and 1g"));
-    public static final ConfigEntry<Duration> RPC_HANDSHAKE_TIMEOUT = duration("spindle.rpc.handshakeTimeout", "10s",
-            "A connection that has not authenticated with the application secret within this is closed.");
-    public static final ConfigEntry<Duration> RPC_CONNECT_TIMEOUT = duration("spindle.rpc.connectTimeout", "30s",
-            "How long a connection attempt to the driver or to another executor may take.");
+    public static final ConfigEntry<Duration> RPC_HANDSHAKE_TIMEOUT = register(duration("spindle.rpc.handshakeTimeout",
+            "10s", "A connection that has not completed authentication with the application secret within this "
+                    + "(the whole exchange, however slowly its bytes arrive) is closed.")
+            .checkValue(v -> v.toMillis() >= 100 && v.toMillis() <= 600_000, "must be between 100ms and 10min"));
+    public static final ConfigEntry<Duration> RPC_CONNECT_TIMEOUT = register(duration("spindle.rpc.connectTimeout",
+            "30s", "How long a connection attempt to the driver or to another executor may take, including retries "
+                    + "while that server is at spindle.rpc.maxUnauthenticatedConnections.")
+            .checkValue(v -> v.toMillis() >= 100 && v.toMillis() <= 3_600_000, "must be between 100ms and 1h"));
+    public static final ConfigEntry<Integer> RPC_MAX_UNAUTHENTICATED_CONNECTIONS = register(integer(
+            "spindle.rpc.maxUnauthenticatedConnections", "64",
+            "Connections an RPC or block server lets authenticate at once, each on its own thread for at most "
+                    + "spindle.rpc.handshakeTimeout; further ones are closed at once, and Spindle's own clients "
+                    + "retry them until spindle.rpc.connectTimeout.")
+            .checkValue(v -> v >= 1 && v <= 10_000, "must be between 1 and 10000"));
 
     // ---- YARN ----------------------------------------------------------------------------
-    public static final ConfigEntry<String> YARN_QUEUE = string("spindle.yarn.queue", "default",
-            "The YARN queue the application is submitted to (spindle-submit --queue).");
-    public static final ConfigEntry<String> YARN_TAGS = string("spindle.yarn.tags", "",
-            "Comma-separated YARN application tags.");
+    public static final ConfigEntry<String> YARN_QUEUE = register(string("spindle.yarn.queue", "default",
+            "The YARN queue the application is submitted to (spindle-submit --queue).")
+            .checkValue(v -> !v.isBlank(), NOT_BLANK));
+    public static final ConfigEntry<String> YARN_TAGS = register(string("spindle.yarn.tags", "",
+            "Comma-separated YARN application tags.")
+            .checkValue(v -> Arrays.stream(v.split(",")).allMatch(t -> t.strip().length() <= 100
+                    && t.chars().allMatch(c -> c >= 32 && c < 127)),
+                    "has a tag longer than 100 characters or not in ASCII, which YARN refuses"));
     public static final ConfigEntry<Integer> YARN_MAX_APP_ATTEMPTS = register(integer("spindle.yarn.maxAppAttempts",
             "2", "ApplicationMaster attempts YARN makes before the application fails; a later attempt resumes the "
                     + "program from the event log. Bounded by the cluster's yarn.resourcemanager.am.max-attempts. "
                     + "An exception thrown by the program's main ends the application without another attempt.")
             .checkValue(v -> v > 0, "must be positive"));
-    public static final ConfigEntry<Duration> YARN_ATTEMPT_FAILURES_VALIDITY_INTERVAL = duration(
+    public static final ConfigEntry<Duration> YARN_ATTEMPT_FAILURES_VALIDITY_INTERVAL = register(duration(
             "spindle.yarn.attemptFailuresValidityInterval", null,
-            "Only AM failures within this window count against spindle.yarn.maxAppAttempts. Unset: all count.");
+            "Only AM failures within this window count against spindle.yarn.maxAppAttempts. Unset: all count.")
+            .checkValue(v -> v.toMillis() >= 1_000, "must be at least 1s; leave it unset to count every failure"));
     public static final ConfigEntry<Boolean> YARN_WAIT_APP_COMPLETION = bool("spindle.yarn.submit.waitAppCompletion",
             "true", "spindle-submit waits for the application to finish and reports its final status; false returns "
                     + "right after submission.");
-    public static final ConfigEntry<Duration> YARN_REPORT_INTERVAL = duration("spindle.yarn.report.interval", "1s",
-            "How often spindle-submit polls the ResourceManager for the application's state.");
+    public static final ConfigEntry<Duration> YARN_REPORT_INTERVAL = register(duration("spindle.yarn.report.interval",
+            "1s", "How often spindle-submit polls the ResourceManager for the application's state.")
+            .checkValue(v -> v.toMillis() >= 100 && v.compareTo(Duration.ofMinutes(10)) <= 0,
+                    "must be between 100ms and 10min"));
     public static final ConfigEntry<Boolean> YARN_PRESERVE_STAGING_FILES = bool("spindle.yarn.preserveStagingFiles",
             "false", "Keep the application's HDFS staging directory after it ends (for debugging).");
-    public static final ConfigEntry<String> YARN_ARCHIVE = string("spindle.yarn.archive", null,
+    public static final ConfigEntry<String> YARN_ARCHIVE = register(string("spindle.yarn.archive", null,
             "A zip of Spindle's jars (at its top level) already on a Hadoop file system; used instead of uploading "
-                    + "the local ones.");
-    public static final ConfigEntry<String> YARN_JAVA_HOME = string("spindle.yarn.javaHome", null,
+                    + "the local ones.")
+            .checkValue(v -> !v.isBlank(), NOT_BLANK));
+    public static final ConfigEntry<String> YARN_JAVA_HOME = register(string("spindle.yarn.javaHome", null,
             "JAVA_HOME of the ApplicationMaster and executor containers. Unset: the submitting JVM's java.home, "
-                    + "which suits clusters whose nodes share one JDK layout.");
+                    + "which suits clusters whose nodes share one JDK layout.")
+            .checkValue(v -> !v.isBlank(), NOT_BLANK));
     public static final ConfigEntry<String> JARS = string("spindle.jars", "",
             "Comma-separated local jars shipped with the application and put on the driver's and executors' "
                     + "class path (spindle-submit --jars).");
@@ -190,8 +221,10 @@ public final class SpindleConfig {
     // ---- UI ------------------------------------------------------------------------------
     public static final ConfigEntry<Boolean> CONSOLE_PROGRESS = bool("spindle.ui.showConsoleProgress", "true",
             "Draw a stage progress bar on stderr while stages run, when stderr is a terminal.");
-    public static final ConfigEntry<Duration> CONSOLE_PROGRESS_INTERVAL = duration("spindle.ui.consoleProgress.interval",
-            "200ms", "How often the console progress bar is redrawn.");
+    public static final ConfigEntry<Duration> CONSOLE_PROGRESS_INTERVAL = register(duration(
+            "spindle.ui.consoleProgress.interval", "200ms", "How often the console progress bar is redrawn.")
+            .checkValue(v -> v.toMillis() >= 10 && v.compareTo(Duration.ofMinutes(1)) <= 0,
+                    "must be between 10ms and 1min"));
 
     private SpindleConfig() {
     }

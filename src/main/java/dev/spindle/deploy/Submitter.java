@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.spindle.common.SpindleException;
 import dev.spindle.common.StackTraces;
+import dev.spindle.config.Redaction;
 import dev.spindle.driver.DriverHost;
 import dev.spindle.yarn.client.YarnSubmitter;
 import java.io.IOException;
@@ -189,7 +190,8 @@ public final class Submitter {
                 + arguments.jar().toAbsolutePath() + ", args " + arguments.appArgs());
         err.println(PREFIX + "configuration (keys not listed have their defaults, see docs/configuration.md):");
         arguments.conf().asMap().forEach((key, value) ->
-                err.println("  " + key + "=" + value + "  (from " + arguments.origins().get(key) + ")"));
+                err.println("  " + key + "=" + Redaction.value(key, value) + "  (from " + arguments.origins().get(key)
+                        + ")"));
     }
 
     /** The Spindle version from the jar manifest or the Maven metadata, else {@code development build}. */

@@ -102,7 +102,7 @@ public final class Driver implements AutoCloseable {
         this.hosting = hosting;
         hosting.listeners().forEach(bus::addListener);
         this.localDir = createLocalDir(conf);
-        this.backend = requireNonNull(backends.create(new BackendContext(conf, classLoader, localDir, localHostName(),
+        this.backend = requireNonNull(backends.create(new BackendContext(conf, classLoader, localDir, hostFor(conf),
                 bus, tracker, cacheLocations, broadcasts, closures, serializer, returnedOutputs)),
                 "the backend factory returned null");
         SchedulerBackend backend = this.backend;
@@ -174,6 +174,16 @@ public final class Driver implements AutoCloseable {
             throw new SpindleException(ErrorCode.IO_FAILURE, "cannot create a local directory under " + root
                     + " (spindle.local.dir): " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The host the driver's servers bind to and executors reach: in local modes, where every process runs on this
+     * machine, the loopback address, so nothing listens where other machines can connect; otherwise this
+     * machine's name.
+     */
+    private static String hostFor(SpindleConf conf) {
+        return MasterSpec.parse(conf.get(SpindleConfig.MASTER)).kind() == MasterSpec.Kind.YARN ? localHostName()
+                : InetAddress.getLoopbackAddress().getHostAddress();
     }
 
     /** This machine's host name, as executors reach the driver. */

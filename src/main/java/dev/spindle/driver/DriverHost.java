@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.spindle.common.ErrorCode;
 import dev.spindle.common.SpindleException;
 import dev.spindle.config.MasterSpec;
+import dev.spindle.config.Redaction;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
 import java.util.Map;
@@ -127,7 +128,7 @@ public final class DriverHost {
         Map<String, String> differing = new TreeMap<>();
         programConf.asMap().forEach((key, value) -> {
             if (!value.equals(hostConf.asMap().get(key))) {
-                differing.put(key, value);
+                differing.put(key, Redaction.value(key, value));
             }
         });
         if (!differing.isEmpty()) {

@@ -5,13 +5,12 @@ import static java.util.Objects.requireNonNull;
 import dev.spindle.common.Clock;
 import dev.spindle.common.ErrorCode;
 import dev.spindle.common.SpindleException;
+import dev.spindle.config.Redaction;
 import dev.spindle.recovery.log.LogRecord;
 import dev.spindle.scheduler.spi.SchedulerEvent;
 import dev.spindle.scheduler.spi.SchedulerListener;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -39,9 +38,6 @@ public final class EventLogWriter implements SchedulerListener, ActionJournal.Lo
     static final String META_FORMAT_VERSION = "spindle.eventLog.version";
     static final String FORMAT_VERSION = "1";
 
-    /** Configuration keys whose values are not written to the log, as Spark redacts them. */
-    private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(secret|password|token|credential).*");
-    static final String REDACTED = "*********(redacted)";
 
     private final Path file;
     private final FSDataOutputStream stream;
@@ -227,8 +223,7 @@ public final class EventLogWriter implements SchedulerListener, ActionJournal.Lo
         if (!(event instanceof SchedulerEvent.ApplicationStarted started)) {
             return event;
         }
-        Map<String, String> conf = new LinkedHashMap<>(started.conf());
-        conf.replaceAll((key, value) -> SECRET_KEY.matcher(key).matches() ? REDACTED : value);
+        Map<String, String> conf = Redaction.of(started.conf());
         return new SchedulerEvent.ApplicationStarted(started.time(), started.appId(), started.attempt(),
                 started.appName(), started.user(), conf);
     }

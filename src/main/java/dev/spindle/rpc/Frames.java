@@ -4,6 +4,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.util.function.IntFunction;
 
 /**
  * Length-prefixed frames: a 4-byte big-endian length, then that many bytes. A length outside
@@ -19,8 +20,11 @@ final class Frames {
         out.flush();
     }
 
-    /** The next frame, or null at a clean end of stream (the peer closed between frames). */
-    static byte[] read(DataInputStream in, int maxBytes) throws IOException {
+    /**
+     * The next frame, or null at a clean end of stream (the peer closed between frames). Its bytes come from
+     * {@code buffers}, asked only for a length already checked against {@code maxBytes}.
+     */
+    static byte[] read(DataInputStream in, int maxBytes, IntFunction<byte[]> buffers) throws IOException {
         int first = in.read();
         if (first < 0) {
             return null;
@@ -30,7 +34,7 @@ final class Frames {
             throw new FrameException(length <= 0 ? "frame length " + length + " is not positive"
                     : "frame of " + length + " bytes exceeds spindle.rpc.maxFrameSize=" + maxBytes);
         }
-        byte[] payload = new byte[length];
+        byte[] payload = buffers.apply(length);
         try {
             in.readFully(payload);
         } catch (EOFException e) {

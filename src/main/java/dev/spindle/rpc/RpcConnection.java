@@ -13,11 +13,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
 import org.apache.avro.AvroRuntimeException;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -33,11 +33,16 @@ import org.apache.logging.log4j.Logger;
 public final class RpcConnection implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(RpcConnection.class);
     private static final NamedThreadFactory READERS = new NamedThreadFactory("spindle-rpc-reader", true);
+    private static final int BUFFER_BYTES = 64 * 1024;
+    private static final long FIRST_BUSY_PAUSE_MILLIS = 20;
+    private static final long MAX_BUSY_PAUSE_MILLIS = 1_000;
 
     private final Socket socket;
     private final DataInputStream in;
     private final DataOutputStream out;
     private final RpcSettings settings;
+    /** Where frame payloads are allocated: {@code byte[]::new}, or a test's counting seam. */
+    private final IntFunction<byte[]> frameBuffers;
     private final String peer;
     private final SpecificDatumWriter<RpcMessage> writer = new SpecificDatumWriter<>(RpcMessage.class);
     private final SpecificDatumReader<RpcMessage> reader = new SpecificDatumReader<>(RpcMessage.class);
@@ -45,55 +50,91 @@ public final class RpcConnection implements AutoCloseable {
     private volatile RpcHandler handler;
     private volatile Object attachment;
     private BinaryEncoder encoder;
-    private BinaryDecoder decoder;
+    /** The reader thread's: no length or count inside a frame may claim more than the frame. */
+    private final FrameDecoder decoder = new FrameDecoder();
 
-    private RpcConnection(Socket socket, RpcSettings settings) throws IOException {
+    /** Wraps an authenticated socket: the buffers exist only from here on, never for an unauthenticated peer. */
+    private RpcConnection(Socket socket, RpcSettings settings, IntFunction<byte[]> frameBuffers) throws IOException {
         this.socket = socket;
         this.settings = settings;
+        this.frameBuffers = frameBuffers;
         this.peer = String.valueOf(socket.getRemoteSocketAddress());
-        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
-        this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
+        socket.setSoTimeout(0);
+        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER_BYTES));
+        this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), BUFFER_BYTES));
     }
 
-    /** Connects to an RPC server and authenticates; the handler receives the server's messages. */
+    /**
+     * Connects to an RPC server and authenticates; the handler receives the server's messages. A server that is at
+     * its limit of unauthenticated connections is tried again, with growing pauses, for up to
+     * {@code spindle.rpc.connectTimeout}.
+     */
     public static RpcConnection connect(String host, int port, AppSecret secret, RpcSettings settings,
             RpcHandler handler) {
         requireNonNull(secret, "secret is null");
         requireNonNull(handler, "handler is null");
+        String address = host + ":" + port;
+        long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMillis());
+        long pauseMillis = FIRST_BUSY_PAUSE_MILLIS;
+        while (true) {
+            RpcConnection connection = tryConnect(host, port, secret, settings);
+            if (connection != null) {
+                connection.start(handler);
+                return connection;
+            }
+            if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis) - giveUp > 0) {
+                throw new RpcException(address + " kept refusing the connection for " + settings.connectTimeoutMillis()
+                        + " ms (spindle.rpc.connectTimeout): it has as many unauthenticated connections open as "
+                        + "spindle.rpc.maxUnauthenticatedConnections allows; is something flooding it?");
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RpcException("interrupted while connecting to " + address, e);
+            }
+            pauseMillis = Math.min(2 * pauseMillis, MAX_BUSY_PAUSE_MILLIS);
+        }
+    }
+
+    /** One attempt: an authenticated connection, or null when the server was busy. */
+    private static RpcConnection tryConnect(String host, int port, AppSecret secret, RpcSettings settings) {
+        String address = host + ":" + port;
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(host, port), settings.connectTimeoutMillis());
-            socket.setSoTimeout(settings.handshakeTimeoutMillis());
-            RpcConnection connection = new RpcConnection(socket, settings);
-            Handshake.connect(connection.in, connection.out, secret, host + ":" + port);
-            socket.setSoTimeout(0);
-            connection.start(handler);
-            return connection;
+            if (!Handshake.connect(socket, secret, address, deadline(settings))) {
+                closeQuietly(socket);
+                return null;
+            }
+            return new RpcConnection(socket, settings, byte[]::new);
         } catch (RpcException e) {
             closeQuietly(socket);
             throw e;
+        } catch (SocketTimeoutException e) {
+            closeQuietly(socket);
+            throw new RpcException("cannot connect to " + address + ": no complete authentication within "
+                    + settings.handshakeTimeoutMillis() + " ms (spindle.rpc.handshakeTimeout)", e);
         } catch (IOException e) {
             closeQuietly(socket);
-            throw new RpcException("cannot connect to " + host + ":" + port + ": " + e.getMessage(), e);
+            throw new RpcException("cannot connect to " + address + ": " + e.getMessage(), e);
         }
     }
 
     /** Server side: authenticates an accepted socket; null (socket closed, refusal logged) when that fails. */
-    static RpcConnection accept(Socket socket, AppSecret secret, RpcSettings settings) {
+    static RpcConnection accept(Socket socket, AppSecret secret, RpcSettings settings,
+            IntFunction<byte[]> frameBuffers) {
         String peer = String.valueOf(socket.getRemoteSocketAddress());
         try {
             socket.setTcpNoDelay(true);
-            socket.setSoTimeout(settings.handshakeTimeoutMillis());
-            RpcConnection connection = new RpcConnection(socket, settings);
-            if (!Handshake.accept(connection.in, connection.out, secret)) {
+            if (!Handshake.accept(socket, secret, deadline(settings))) {
                 LOG.warn("Refused connection from {}: authentication failed (wrong or missing application secret)",
                         peer);
                 closeQuietly(socket);
                 return null;
             }
-            socket.setSoTimeout(0);
-            return connection;
+            return new RpcConnection(socket, settings, frameBuffers);
         } catch (SocketTimeoutException e) {
             LOG.warn("Refused connection from {}: no authentication within {} ms (spindle.rpc.handshakeTimeout)",
                     peer, settings.handshakeTimeoutMillis());
@@ -102,6 +143,10 @@ public final class RpcConnection implements AutoCloseable {
         }
         closeQuietly(socket);
         return null;
+    }
+
+    private static long deadline(RpcSettings settings) {
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.handshakeTimeoutMillis());
     }
 
     /** Starts the reader thread; messages go to {@code handler}. */
@@ -162,14 +207,13 @@ public final class RpcConnection implements AutoCloseable {
         String reason = "closed by the peer";
         try {
             while (!closed.get()) {
-                byte[] frame = Frames.read(in, settings.maxFrameBytes());
+                byte[] frame = Frames.read(in, settings.maxFrameBytes(), frameBuffers);
                 if (frame == null) {
                     break;
                 }
                 RpcMessage message;
                 try {
-                    decoder = DecoderFactory.get().binaryDecoder(frame, decoder);
-                    message = reader.read(null, decoder);
+                    message = reader.read(null, decoder.reset(frame));
                 } catch (IOException | RuntimeException e) {
                     reason = "malformed message (" + e + ")";
                     LOG.warn("Closing connection from {}: {}", peer, reason);
@@ -185,8 +229,12 @@ public final class RpcConnection implements AutoCloseable {
         } catch (RuntimeException e) {
             reason = "handler failed: " + e;
             LOG.error("Closing connection from {}: the message handler failed", peer, e);
+        } catch (Error e) {
+            reason = "reader failed: " + e;
+            throw e;
+        } finally {
+            close(reason);
         }
-        close(reason);
     }
 
     @Override
@@ -204,7 +252,7 @@ public final class RpcConnection implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(Socket socket) {
+    static void closeQuietly(Socket socket) {
         try {
             socket.close();
         } catch (IOException e) {

@@ -12,35 +12,58 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Accepts connections, authenticates each on a handshake thread (a slow or hostile peer holds only that thread,
- * and only up to {@code spindle.rpc.handshakeTimeout}), then reads each connection on its own thread.
+ * Accepts connections, authenticates each on a handshake thread, then reads each connection on its own thread.
+ * Before authentication a peer is bounded: at most {@link RpcSettings#maxUnauthenticated} connections wait for
+ * authentication at once (the handshake threads are that many at most; further connections are told the server is
+ * busy and closed at once), each for at most {@code spindle.rpc.handshakeTimeout} in all, and none holds more than
+ * the few bytes of the handshake: buffers and a reader thread come only with authentication.
  *
  * <p>Thread per connection rather than NIO or Netty: a driver talks to tens or hundreds of executors, each over
  * one connection, which threads handle well; it keeps the code small and adds no dependency.
  */
 public final class RpcServer implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(RpcServer.class);
+    /** Handshake threads are named this, the port, and a number. */
+    static final String HANDSHAKE_THREAD_PREFIX = "spindle-rpc-handshake-";
 
     private final ServerSocket serverSocket;
     private final AppSecret secret;
     private final RpcSettings settings;
     private final RpcHandler handler;
-    private final ExecutorService handshakes =
-            Executors.newCachedThreadPool(new NamedThreadFactory("spindle-rpc-handshake", true));
+    private final IntFunction<byte[]> frameBuffers;
+    private final ThreadPoolExecutor handshakes;
+    /** One permit per connection that may wait for authentication; the accept thread takes, the handshake returns. */
+    private final Semaphore handshakeSlots;
     private final Set<RpcConnection> connections = ConcurrentHashMap.newKeySet();
+    /** Sockets in the handshake, closed with the server (a blocked read ignores interrupts). */
+    private final Set<Socket> unauthenticated = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    /** The accept thread's: whether the last connection was refused as excess (to log a flood once, not per peer). */
+    private boolean refusing;
 
-    private RpcServer(ServerSocket serverSocket, AppSecret secret, RpcSettings settings, RpcHandler handler) {
+    private RpcServer(ServerSocket serverSocket, AppSecret secret, RpcSettings settings, RpcHandler handler,
+            IntFunction<byte[]> frameBuffers) {
         this.serverSocket = serverSocket;
         this.secret = secret;
         this.settings = settings;
         this.handler = handler;
+        this.frameBuffers = frameBuffers;
+        int slots = settings.maxUnauthenticated();
+        this.handshakeSlots = new Semaphore(slots);
+        // At most one thread per slot; idle ones end, so a quiet server keeps none.
+        this.handshakes = new ThreadPoolExecutor(slots, slots, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                new NamedThreadFactory(HANDSHAKE_THREAD_PREFIX + serverSocket.getLocalPort(), true));
+        this.handshakes.allowCoreThreadTimeOut(true);
     }
 
     /**
@@ -90,11 +113,18 @@ public final class RpcServer implements AutoCloseable {
 
     /** Serves connections on {@code bound}, which the server now owns. */
     public static RpcServer start(BoundPort bound, AppSecret secret, RpcSettings settings, RpcHandler handler) {
+        return start(bound, secret, settings, handler, byte[]::new);
+    }
+
+    /** As {@link #start(BoundPort, AppSecret, RpcSettings, RpcHandler)}, frame payloads coming from {@code frameBuffers}. */
+    static RpcServer start(BoundPort bound, AppSecret secret, RpcSettings settings, RpcHandler handler,
+            IntFunction<byte[]> frameBuffers) {
         requireNonNull(bound, "bound is null");
         requireNonNull(secret, "secret is null");
         requireNonNull(settings, "settings is null");
         requireNonNull(handler, "handler is null");
-        RpcServer server = new RpcServer(bound.socket, secret, settings, handler);
+        requireNonNull(frameBuffers, "frameBuffers is null");
+        RpcServer server = new RpcServer(bound.socket, secret, settings, handler, frameBuffers);
         new NamedThreadFactory("spindle-rpc-accept", true).newThread(server::acceptLoop).start();
         LOG.info("RPC server listening on {}", bound.socket.getLocalSocketAddress());
         return server;
@@ -120,16 +150,48 @@ public final class RpcServer implements AutoCloseable {
                 }
                 return;
             }
+            if (!handshakeSlots.tryAcquire()) {
+                refuseExcess(socket);
+                continue;
+            }
+            refusing = false;
+            unauthenticated.add(socket);
             try {
-                handshakes.execute(() -> authenticate(socket));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                closeQuietly(socket);
+                handshakes.execute(() -> {
+                    try {
+                        authenticate(socket);
+                    } finally {
+                        unauthenticated.remove(socket);
+                        handshakeSlots.release();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                unauthenticated.remove(socket);
+                handshakeSlots.release();
+                RpcConnection.closeQuietly(socket);
             }
         }
     }
 
+    /** Closes a connection beyond the limit at once, telling the peer to try again (Spindle's clients do). */
+    private void refuseExcess(Socket socket) {
+        if (!refusing) {
+            refusing = true;
+            LOG.warn("RPC server on port {}: {} connections are already waiting for authentication "
+                    + "(spindle.rpc.maxUnauthenticatedConnections); closing further ones until some authenticate or "
+                    + "time out after spindle.rpc.handshakeTimeout={} ms", port(), settings.maxUnauthenticated(),
+                    settings.handshakeTimeoutMillis());
+        }
+        try {
+            Handshake.refuseBusy(socket);
+        } catch (IOException e) {
+            LOG.debug("Refusing {}: {}", socket.getRemoteSocketAddress(), e.toString());
+        }
+        RpcConnection.closeQuietly(socket);
+    }
+
     private void authenticate(Socket socket) {
-        RpcConnection connection = RpcConnection.accept(socket, secret, settings);
+        RpcConnection connection = RpcConnection.accept(socket, secret, settings, frameBuffers);
         if (connection == null) {
             return;
         }
@@ -161,16 +223,9 @@ public final class RpcServer implements AutoCloseable {
             LOG.debug("Closing server socket: {}", e.toString());
         }
         handshakes.shutdownNow();
+        unauthenticated.forEach(RpcConnection::closeQuietly);
         for (RpcConnection connection : connections()) {
             connection.close();
-        }
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            LOG.debug("Closing socket: {}", e.toString());
         }
     }
 }

@@ -153,7 +153,7 @@ class LocalClusterTest {
             out.flush();
             socket.getInputStream().readAllBytes();
         }
-        RpcSettings settings = new RpcSettings(8 << 20, 5000, 5000);
+        RpcSettings settings = new RpcSettings(8 << 20, 5000, 5000, 16);
         RpcHandler ignore = (connection, message) -> { };
         // The wrong secret.
         assertThatThrownBy(() -> RpcConnection.connect("localhost", port, AppSecret.generate(), settings, ignore))

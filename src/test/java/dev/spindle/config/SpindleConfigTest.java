@@ -3,6 +3,7 @@ package dev.spindle.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spindle.common.CapturedLog;
 import dev.spindle.common.ErrorCode;
 import dev.spindle.common.SpindleException;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +60,7 @@ class SpindleConfigTest {
         DEFAULTS.put("spindle.rpc.maxFrameSize", "128m");
         DEFAULTS.put("spindle.rpc.handshakeTimeout", "10s");
         DEFAULTS.put("spindle.rpc.connectTimeout", "30s");
+        DEFAULTS.put("spindle.rpc.maxUnauthenticatedConnections", "64");
         DEFAULTS.put("spindle.yarn.queue", "default");
         DEFAULTS.put("spindle.yarn.tags", "");
         DEFAULTS.put("spindle.yarn.maxAppAttempts", "2");
@@ -129,6 +132,25 @@ class SpindleConfigTest {
         "spindle.executor.instances   | -2    | spindle.executor.instances=-2 must be positive",
         "spindle.recovery.maxResultBytes | lots  | spindle.recovery.maxResultBytes=lots is not a valid byte size",
         "spindle.eventLog.enabled     | on    | spindle.eventLog.enabled=on is not a valid boolean",
+        "spindle.network.timeout      | 99999999999999d | spindle.network.timeout=99999999999999d is not a valid duration: the duration is too large; write at most 106751991167d",
+        "spindle.locality.wait        | 99999999999999999999s | spindle.locality.wait=99999999999999999999s is not a valid duration: the duration 99999999999999999999 is too large",
+        "spindle.rpc.maxFrameSize     | 99999999999999999999 | spindle.rpc.maxFrameSize=99999999999999999999 is not a valid byte size: the byte size 99999999999999999999 is too large",
+        "spindle.executor.cores       | 99999999999 | spindle.executor.cores=99999999999 is not a valid integer: expected an integer between -2147483648 and 2147483647",
+        "spindle.rpc.handshakeTimeout | 10ms  | spindle.rpc.handshakeTimeout=10ms must be between 100ms and 10min",
+        "spindle.rpc.handshakeTimeout | 1h    | spindle.rpc.handshakeTimeout=1h must be between 100ms and 10min",
+        "spindle.rpc.connectTimeout   | 30d   | spindle.rpc.connectTimeout=30d must be between 100ms and 1h",
+        "spindle.rpc.maxUnauthenticatedConnections | 0 | spindle.rpc.maxUnauthenticatedConnections=0 must be between 1 and 10000",
+        "spindle.master               | local[0] | spindle.master=local[0]: invalid master local[0]: the thread count must be at least 1",
+        "spindle.master               | mesos://x | spindle.master=mesos://x: invalid master mesos://x; expected",
+        "spindle.app.name             | ' '   | spindle.app.name=  must not be empty",
+        "spindle.local.dir            | ''    | spindle.local.dir= must not be empty; leave it unset for the default",
+        "spindle.executor.extraJavaOptions | -verbose:gc -Xmx8g | spindle.executor.extraJavaOptions=-verbose:gc -Xmx8g sets -Xmx; set spindle.executor.memory instead",
+        "spindle.yarn.tags            | ok,ünïcode | spindle.yarn.tags=ok,ünïcode has a tag longer than 100 characters or not in ASCII",
+        "spindle.yarn.report.interval | 0ms   | spindle.yarn.report.interval=0ms must be between 100ms and 10min",
+        "spindle.ui.consoleProgress.interval | 2h | spindle.ui.consoleProgress.interval=2h must be between 10ms and 1min",
+        "spindle.recovery.executorReconnectTimeout | 0s | spindle.recovery.executorReconnectTimeout=0s must be between 1s and 1d",
+        "spindle.yarn.attemptFailuresValidityInterval | 0s | spindle.yarn.attemptFailuresValidityInterval=0s must be at least 1s",
+        "spindle.locality.wait        | 2h    | spindle.locality.wait=2h must be at most 1h",
     })
     void badValuesFailValidationNamingKeyValueAndExpectation(String key, String value, String message) {
         SpindleConf conf = SpindleConf.of(Map.of(key, value));
@@ -136,6 +158,38 @@ class SpindleConfigTest {
                 .isInstanceOfSatisfying(SpindleException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
                 .hasMessageContaining(message);
+    }
+
+    /** Booleans parse or fail; spindle.jars and spindle.files are checked where the files are read (at submit). */
+    @Test
+    void everyNonBooleanSettingIsValidated() {
+        assertThat(SpindleConfig.entries())
+                .filteredOn(e -> !e.type().equals("boolean"))
+                .filteredOn(e -> !List.of("spindle.jars", "spindle.files").contains(e.key()))
+                .allSatisfy(e -> assertThat(e.validation()).as(e.key() + " has a range or format check").isNotNull());
+    }
+
+    @Test
+    void everyDefaultPassesItsOwnValidation() {
+        for (ConfigEntry<?> entry : SpindleConfig.entries()) {
+            entry.defaultString().ifPresent(entry::parse);
+        }
+    }
+
+    @Test
+    void secretLookingKeysAreRedactedInLogsAndMessages() {
+        SpindleConf conf = SpindleConf.of(Map.of("spindle.hadoop.fs.s3a.secret.key", "S3-SECRET",
+                "spindle.custom.password", "PASSWORD", "spindle.some.token", "TOKEN", "spindle.app.name", "shown"));
+        String logged;
+        try (CapturedLog log = new CapturedLog()) {
+            assertThat(conf.validate()).containsExactlyInAnyOrder("spindle.custom.password", "spindle.some.token");
+            logged = log.text();
+        }
+        assertThat(logged).contains("spindle.custom.password (value *********(redacted))")
+                .doesNotContain("PASSWORD", "TOKEN");
+        assertThat(conf.toString()).contains("shown").doesNotContain("S3-SECRET", "PASSWORD", "TOKEN");
+        assertThat(Redaction.isSecret("spindle.hadoop.fs.azure.account.key.x.blob.core.windows.net")).isTrue();
+        assertThat(Redaction.isSecret("spindle.executor.memory")).isFalse();
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.spindle.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spindle.common.CapturedLog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -237,6 +238,41 @@ class SubmitterTest {
         assertThat(err()).startsWith("spindle-submit: error: spindle.executor.memory=12x is not a valid byte size: ")
                 .hasLineCount(1);
         assertThat(report).doesNotExist();
+    }
+
+    @Test
+    void anOverflowingDurationIsOneClearErrorBeforeAnythingIsUploaded() {
+        assertThat(run("--master", "yarn", "--conf", "spindle.network.timeout=99999999999999d", "--class", "app.Echo",
+                appJar.toString())).isEqualTo(Submitter.EXIT_USAGE);
+        assertThat(err()).startsWith("spindle-submit: error: spindle.network.timeout=99999999999999d is not a valid "
+                + "duration: the duration is too large; write at most ").endsWith("d (from --conf)\n").hasLineCount(1);
+    }
+
+    @Test
+    void aHandshakeTimeoutOutOfRangeIsReportedBeforeAnythingIsUploaded() {
+        // With master yarn and no HADOOP_CONF_DIR, getting past validation would fail differently.
+        assertThat(run("--master", "yarn", "--conf", "spindle.rpc.handshakeTimeout=0s", "--class", "app.Echo",
+                appJar.toString())).isEqualTo(Submitter.EXIT_USAGE);
+        assertThat(err()).isEqualTo("spindle-submit: error: spindle.rpc.handshakeTimeout=0s must be between 100ms "
+                + "and 10min (from --conf)\n");
+    }
+
+    @Test
+    void secretLookingValuesAppearInNoOutputAndNoLogLine() {
+        Path report = dir.resolve("report.txt");
+        String output;
+        try (CapturedLog log = new CapturedLog()) {
+            assertThat(run("--verbose", "--master", "local[1]",
+                    "--conf", "spindle.hadoop.fs.s3a.secret.key=S3-SECRET-VALUE",
+                    "--conf", "spindle.hadoop.fs.s3a.access.key=ACCESS-KEY-VALUE",
+                    "--conf", "spindle.custom.password=PASSWORD-VALUE",
+                    "--conf", "spindle.custom.token=TOKEN-VALUE",
+                    "--class", "app.Echo", appJar.toString(), report.toString())).as(err()).isZero();
+            output = err() + out() + log.text();
+        }
+        assertThat(output).contains("spindle.hadoop.fs.s3a.secret.key=*********(redacted)")
+                .contains("spindle.custom.password")
+                .doesNotContain("S3-SECRET-VALUE", "ACCESS-KEY-VALUE", "PASSWORD-VALUE", "TOKEN-VALUE");
     }
 
     @Test

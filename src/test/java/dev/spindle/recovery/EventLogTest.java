@@ -342,8 +342,8 @@ class EventLogTest {
         var started = (SchedulerEvent.ApplicationStarted) EventLogReader.read(fs, file).events().get(0);
 
         assertThat(started.conf()).containsExactly(
-                Map.entry("fs.s3a.secret.key", EventLogWriter.REDACTED),
-                Map.entry("my.db.password", EventLogWriter.REDACTED),
+                Map.entry("fs.s3a.secret.key", dev.spindle.config.Redaction.REDACTED),
+                Map.entry("my.db.password", dev.spindle.config.Redaction.REDACTED),
                 Map.entry("spindle.executor.memory", "2g"));
     }
 

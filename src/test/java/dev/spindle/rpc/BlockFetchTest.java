@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Blocks stream in chunks under the frame limit, in order, with errors and lost connections reported. */
 @Timeout(60)
 class BlockFetchTest {
-    private static final RpcSettings SETTINGS = new RpcSettings(2 * BlockSending.CHUNK_BYTES, 2_000, 5_000);
+    private static final RpcSettings SETTINGS = new RpcSettings(2 * BlockSending.CHUNK_BYTES, 2_000, 5_000, 16);
 
     private final AppSecret secret = AppSecret.generate();
     private final BlockFetches fetches = new BlockFetches(5_000);

@@ -7,7 +7,6 @@ import dev.spindle.rpc.message.ExecutorRegistered;
 import dev.spindle.rpc.message.Heartbeat;
 import dev.spindle.rpc.message.RegisterExecutor;
 import dev.spindle.rpc.message.RpcMessage;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Authenticated framing: round trips, and every kind of bad peer is refused without harming the server. */
 @Timeout(60)
 class RpcTest {
-    private static final RpcSettings SETTINGS = new RpcSettings(64 * 1024, 500, 5_000);
+    private static final RpcSettings SETTINGS = new RpcSettings(64 * 1024, 500, 5_000, 16);
 
     private final AppSecret secret = AppSecret.generate();
     private final BlockingQueue<RpcMessage> received = new LinkedBlockingQueue<>();
@@ -191,8 +190,9 @@ class RpcTest {
     /** A socket that passed the handshake but speaks raw frames, to send what a real client never would. */
     private Socket authenticatedSocket() throws IOException {
         Socket socket = new Socket("127.0.0.1", server.port());
-        Handshake.connect(new DataInputStream(socket.getInputStream()), new DataOutputStream(socket.getOutputStream()),
-                secret, "test server");
+        assertThat(Handshake.connect(socket, secret, "test server", System.nanoTime() + TimeUnit.SECONDS.toNanos(10)))
+                .as("authenticated").isTrue();
+        socket.setSoTimeout(0);
         return socket;
     }
 
