@@ -1,0 +1,163 @@
+package dev.spindle.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spindle.recovery.EventLogReader;
+import dev.spindle.scheduler.spi.SchedulerEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+
+/**
+ * Submitting applications to an embedded cluster and reading back what they did: their output, their event logs,
+ * and the JVMs of their containers, for fault tests that must prove the fault hit the work.
+ */
+final class ClusterRuns {
+    static final Path HOME = Path.of("").toAbsolutePath();
+    private static final Pattern NODE_MANAGER_DIR = Pattern.compile("-localDir-nm-(\\d+)_");
+
+    /** What a submission printed and how it ended. */
+    record Run(int exitCode, String stderr) {
+        String applicationId() {
+            return stderr.replaceFirst("(?s).*submitted application (application_\\d+_\\d+).*", "$1");
+        }
+    }
+
+    /** A JVM of a container: its process, container id and the index of the NodeManager that runs it. */
+    record ContainerJvm(ProcessHandle process, String containerId, int nodeManager) {
+        boolean isApplicationMaster() {
+            return containerId.endsWith("_000001");
+        }
+    }
+
+    private final FileSystem fs;
+    private final Path confDir;
+
+    ClusterRuns(FileSystem fs, Path confDir) {
+        this.fs = fs;
+        this.confDir = confDir;
+    }
+
+    String hdfs(String path) {
+        return fs.makeQualified(new org.apache.hadoop.fs.Path(path)).toString();
+    }
+
+    /** Runs spindle-submit's client in this JVM against the cluster; {@code args} follow the common options. */
+    Run submit(String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Map<String, String> env = new HashMap<>();
+        env.put("HADOOP_CONF_DIR", confDir.toString());
+        env.put("SPINDLE_HOME", HOME.toString());
+        List<String> all = new ArrayList<>(List.of("--master", "yarn", "--driver-memory", "512m",
+                "--executor-memory", "512m", "--conf", "spindle.yarn.report.interval=200ms"));
+        all.addAll(List.of(args));
+        int code;
+        try (PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = new Submitter(System.out, errStream, env).run(all.toArray(new String[0]));
+        }
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        System.err.println(stderr);
+        return new Run(code, stderr);
+    }
+
+    /** The files of HDFS directory {@code dir}: name to bytes; empty when it does not exist. */
+    Map<String, byte[]> files(String dir) throws IOException {
+        Map<String, byte[]> files = new TreeMap<>();
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(dir);
+        if (!fs.exists(path)) {
+            return files;
+        }
+        for (FileStatus status : fs.listStatus(path)) {
+            if (status.isDirectory()) {
+                files.put(status.getPath().getName() + "/", new byte[0]);
+                continue;
+            }
+            try (InputStream in = fs.open(status.getPath())) {
+                files.put(status.getPath().getName(), in.readAllBytes());
+            }
+        }
+        return files;
+    }
+
+    /** The events of the application's first attempt, from its event log. */
+    List<SchedulerEvent> events(String applicationId) throws IOException {
+        org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(fs.getHomeDirectory(), ".spindle/events");
+        List<org.apache.hadoop.fs.Path> files = EventLogReader.attemptFiles(fs, dir, applicationId);
+        assertThat(files).as("event logs of " + applicationId).isNotEmpty();
+        return EventLogReader.read(fs, files.get(0)).events();
+    }
+
+    /** Tasks started in {@code events} that match {@code which}. */
+    static long tasksStarted(List<SchedulerEvent> events, Predicate<SchedulerEvent.TaskStarted> which) {
+        return events.stream().filter(e -> e instanceof SchedulerEvent.TaskStarted t && which.test(t)).count();
+    }
+
+    /** The ids of the stages in {@code events}, in the order they were first submitted. */
+    static int[] stagesInSubmissionOrder(List<SchedulerEvent> events) {
+        return events.stream().filter(e -> e instanceof SchedulerEvent.StageSubmitted)
+                .mapToInt(e -> ((SchedulerEvent.StageSubmitted) e).stageId()).distinct().toArray();
+    }
+
+    /** Task attempts that ended in failure in {@code events}. */
+    static List<SchedulerEvent.TaskEnded> failedTasks(List<SchedulerEvent> events) {
+        return events.stream().filter(e -> e instanceof SchedulerEvent.TaskEnded t && t.failure() != null)
+                .map(e -> (SchedulerEvent.TaskEnded) e).toList();
+    }
+
+    static List<SchedulerEvent.ExecutorRemoved> executorsRemoved(List<SchedulerEvent> events) {
+        return events.stream().filter(e -> e instanceof SchedulerEvent.ExecutorRemoved)
+                .map(e -> (SchedulerEvent.ExecutorRemoved) e).toList();
+    }
+
+    /** The container JVMs of {@code applicationId} running now: java processes whose working directory is a container's. */
+    static List<ContainerJvm> containerJvms(String applicationId) {
+        String key = applicationId.substring("application_".length()) + "_";
+        return allContainerJvms().stream().filter(j -> j.containerId().contains(key)).toList();
+    }
+
+    /** The container JVM whose process id is {@code pid}. */
+    static ContainerJvm containerJvm(long pid) {
+        return allContainerJvms().stream().filter(j -> j.process().pid() == pid).findFirst()
+                .orElseThrow(() -> new AssertionError("process " + pid + " is no container JVM"));
+    }
+
+    private static List<ContainerJvm> allContainerJvms() {
+        List<ContainerJvm> jvms = new ArrayList<>();
+        ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .forEach(p -> {
+                    String cwd;
+                    try {
+                        cwd = Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd")).toString();
+                    } catch (IOException | UnsupportedOperationException e) {
+                        return;
+                    }
+                    String container = Path.of(cwd).getFileName().toString();
+                    Matcher nm = NODE_MANAGER_DIR.matcher(cwd);
+                    if (container.startsWith("container_") && nm.find()) {
+                        jvms.add(new ContainerJvm(p, container, Integer.parseInt(nm.group(1))));
+                    }
+                });
+        return jvms;
+    }
+
+    /** SIGKILL, and waits until the process is gone. */
+    static void kill(ContainerJvm jvm) {
+        assertThat(jvm.process().destroyForcibly()).isTrue();
+        jvm.process().onExit().join();
+    }
+}
