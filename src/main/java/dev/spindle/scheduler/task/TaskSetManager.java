@@ -1,6 +1,7 @@
 package dev.spindle.scheduler.task;
 
 import dev.spindle.common.ExecutorId;
+import dev.spindle.common.SpindleException;
 import dev.spindle.common.TaskAttemptId;
 import dev.spindle.plan.TaskDescription;
 import dev.spindle.plan.TaskFailure;
@@ -247,6 +248,16 @@ final class TaskSetManager {
     }
 
     /**
+     * The failure's stack trace on lines of its own after the abort message, but none for Spindle's own errors
+     * (corrupt input, a full disk, a line over the limit): their message names the problem and the fix, and their
+     * trace stays in the job failure's chained cause, the executor's log and the event log.
+     */
+    private static String stackTraceLines(TaskFailure failure) {
+        boolean spindleError = failure.exceptionClass().equals(SpindleException.class.getName());
+        return spindleError || failure.stackTrace().isEmpty() ? "" : "\n" + failure.stackTrace();
+    }
+
+    /**
      * Records a failed attempt; re-queues the task unless it succeeded meanwhile. Returns the reason to abort
      * the whole task set when the task has now failed {@code maxFailures} times.
      */
@@ -271,7 +282,7 @@ final class TaskSetManager {
                 return Optional.of("task " + attempt.partition() + " of stage " + taskSet.stageId() + "."
                         + taskSet.stageAttempt() + " failed " + failures[index] + " times (" + maxFailuresSetting
                         + "); most recent failure: " + attempt + " on " + executor + ": "
-                        + failure.describe() + (failure.stackTrace().isEmpty() ? "" : "\n" + failure.stackTrace()));
+                        + failure.describe() + stackTraceLines(failure));
             }
         }
         if (!queued[index] && running[index] == 0) {
