@@ -110,6 +110,8 @@ public final class TextFileNode extends Node<String> {
         LineSource source;
         try {
             source = open(split);
+        } catch (CorruptCompressedInput e) {
+            throw e.toSpindleException();
         } catch (IOException e) {
             throw new SpindleException(ErrorCode.INVALID_INPUT, "cannot open " + split + ": " + e, e);
         }
@@ -170,19 +172,32 @@ public final class TextFileNode extends Node<String> {
                 throw e;
             }
         }
-        LineRecordReader reader = new LineRecordReader(hadoop,
-                new FileSplit(path, split.start(), split.length(), (String[]) null),
-                delimiter == null ? null : delimiter.getBytes(StandardCharsets.UTF_8));
+        CompressionCodec codec = new CompressionCodecFactory(hadoop).getCodec(path);
+        LineRecordReader reader;
+        try {
+            reader = new LineRecordReader(hadoop, new FileSplit(path, split.start(), split.length(), (String[]) null),
+                    delimiter == null ? null : delimiter.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException | InternalError e) {
+            throw CorruptCompressedInput.ifDecompressorFailed(e, path, codec, 0);
+        }
         LongWritable key = reader.createKey();
         Text value = reader.createValue();
         return new LineSource() {
+            private long lines;
+
             @Override
             public String next() throws IOException {
                 // The JDK's decoder has an ASCII fast path that Text.toString's CharsetDecoder lacks; both replace
                 // malformed input with U+FFFD.
-                return reader.next(key, value)
-                        ? new String(value.getBytes(), 0, value.getLength(), StandardCharsets.UTF_8)
-                        : null;
+                try {
+                    if (!reader.next(key, value)) {
+                        return null;
+                    }
+                } catch (IOException | RuntimeException | InternalError e) {
+                    throw CorruptCompressedInput.ifDecompressorFailed(e, path, codec, lines);
+                }
+                lines++;
+                return new String(value.getBytes(), 0, value.getLength(), StandardCharsets.UTF_8);
             }
 
             @Override
@@ -233,9 +248,10 @@ public final class TextFileNode extends Node<String> {
             }
             try {
                 line = source.next();
+            } catch (CorruptCompressedInput e) {
+                throw closeAfter(e.toSpindleException());
             } catch (IOException e) {
-                close();
-                throw new SpindleException(ErrorCode.INVALID_INPUT, "cannot read " + split + ": " + e, e);
+                throw closeAfter(new SpindleException(ErrorCode.INVALID_INPUT, "cannot read " + split + ": " + e, e));
             }
             if (line == null) {
                 close();
@@ -272,6 +288,16 @@ public final class TextFileNode extends Node<String> {
                 // The position only feeds metrics; reading itself reports real failures.
                 LOG.debug("Cannot read the position in {} for metrics: {}", split, e.toString());
             }
+        }
+
+        /** Closes the reader after {@code failure}, which a failure to close must not hide. */
+        private SpindleException closeAfter(SpindleException failure) {
+            try {
+                close();
+            } catch (RuntimeException closing) {
+                failure.addSuppressed(closing);
+            }
+            return failure;
         }
 
         void close() {

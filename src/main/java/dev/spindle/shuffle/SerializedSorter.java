@@ -12,6 +12,7 @@ import dev.spindle.serde.RecordCursor;
 import dev.spindle.serde.RecordInput;
 import dev.spindle.serde.RecordOutput;
 import dev.spindle.serde.RecordSerializer;
+import dev.spindle.storage.LocalDirWriteFailure;
 import dev.spindle.storage.MemoryManager;
 import java.io.EOFException;
 import java.io.IOException;
@@ -289,7 +290,7 @@ final class SerializedSorter implements AutoCloseable {
             if (e instanceof RuntimeException runtime) {
                 throw runtime;
             }
-            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot write shuffle spill " + file + ": " + e, e);
+            throw LocalDirWriteFailure.of("shuffle spill", file, (IOException) e);
         }
         spills.add(new Spill(file, records));
         try {

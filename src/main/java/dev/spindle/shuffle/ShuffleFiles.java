@@ -1,7 +1,10 @@
 package dev.spindle.shuffle;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.spindle.common.ErrorCode;
 import dev.spindle.common.SpindleException;
+import dev.spindle.storage.LocalDirWriteFailure;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -23,10 +26,24 @@ import java.util.UUID;
  * other) and an index file ({@code numPartitions + 1} offsets), plus temporary spill files.
  */
 public final class ShuffleFiles {
+    /** Names a fresh temporary file under the shuffle directory; a seam for tests that break one file. */
+    interface TempFiles {
+        Path name(Path root, String purpose) throws IOException;
+    }
+
+    private static final TempFiles RANDOM_NAMES = (root, purpose) -> root.resolve("tmp_" + purpose + "_"
+            + UUID.randomUUID());
+
     private final Path root;
+    private final TempFiles tempFiles;
 
     public ShuffleFiles(Path root) {
-        this.root = root;
+        this(root, RANDOM_NAMES);
+    }
+
+    ShuffleFiles(Path root, TempFiles tempFiles) {
+        this.root = requireNonNull(root, "root is null");
+        this.tempFiles = requireNonNull(tempFiles, "tempFiles is null");
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
@@ -48,7 +65,11 @@ public final class ShuffleFiles {
 
     /** A fresh temporary file name for spills and for data being written. */
     public Path tempFile(String purpose) {
-        return root.resolve("tmp_" + purpose + "_" + UUID.randomUUID());
+        try {
+            return tempFiles.name(root, purpose);
+        } catch (IOException e) {
+            throw LocalDirWriteFailure.of("a temporary " + purpose + " file in", root, e);
+        }
     }
 
     /** Writes the index and moves data and index into place; a retried attempt replaces a previous one. */

@@ -2,7 +2,6 @@ package dev.spindle.shuffle;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.spindle.common.ErrorCode;
 import dev.spindle.common.ExecutorId;
 import dev.spindle.common.Pair;
 import dev.spindle.common.SpindleException;
@@ -12,6 +11,7 @@ import dev.spindle.plan.ShuffleDependency;
 import dev.spindle.plan.TaskContext;
 import dev.spindle.serde.RecordOutput;
 import dev.spindle.serde.RecordSerializer;
+import dev.spindle.storage.LocalDirWriteFailure;
 import dev.spindle.storage.MemoryManager;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -153,8 +153,8 @@ public final class SortShuffleWriter {
     }
 
     private SpindleException writeFailure(IOException e) {
-        return new SpindleException(ErrorCode.IO_FAILURE, "cannot write shuffle " + dependency.shuffleId()
-                + " output of map " + mapPartition + " to " + files.root() + ": " + e, e);
+        return LocalDirWriteFailure.of("shuffle " + dependency.shuffleId() + " output of map " + mapPartition
+                + " to", files.root(), e);
     }
 
     /**

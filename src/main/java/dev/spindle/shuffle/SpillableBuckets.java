@@ -9,6 +9,7 @@ import dev.spindle.plan.TaskContext;
 import dev.spindle.serde.RecordInput;
 import dev.spindle.serde.RecordOutput;
 import dev.spindle.serde.RecordSerializer;
+import dev.spindle.storage.LocalDirWriteFailure;
 import dev.spindle.storage.MemoryManager;
 import dev.spindle.storage.SizeEstimator;
 import java.io.IOException;
@@ -237,7 +238,7 @@ final class SpillableBuckets<K> implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot write shuffle spill " + file + ": " + e, e);
+            throw LocalDirWriteFailure.of("shuffle spill", file, e);
         }
         spills.add(new Spill(file, counts));
         try {

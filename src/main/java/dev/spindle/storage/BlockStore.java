@@ -223,8 +223,7 @@ public final class BlockStore implements BlockCache, AutoCloseable {
                 out.write(values.next());
             }
         } catch (IOException e) {
-            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot write block " + id.name() + " to " + dir + ": " + e,
-                    e);
+            throw LocalDirWriteFailure.of("block " + id.name() + " to", temp, e);
         }
         try {
             Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -338,7 +337,7 @@ public final class BlockStore implements BlockCache, AutoCloseable {
                     diskLevels.put(id, level);
                 }
             } catch (IOException e) {
-                throw new SpindleException(ErrorCode.IO_FAILURE, "cannot write block " + id.name() + ": " + e, e);
+                throw LocalDirWriteFailure.of("block " + id.name() + " to", file(id), e);
             }
         } else {
             throw new SpindleException(ErrorCode.INSUFFICIENT_RESOURCES, "no storage memory for block " + id.name()

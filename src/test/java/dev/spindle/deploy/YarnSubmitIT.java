@@ -507,7 +507,8 @@ class YarnSubmitIT {
         assertThat(run.stderr()).contains("final status FAILED")
                 .containsPattern("killed by YARN for using more physical memory than its container allows \\(\\S+ \\S+ "
                         + "of 256 MB physical memory used\\)")
-                .contains("raise spindle.executor.memoryOverhead");
+                .containsPattern("raise spindle.executor.memoryOverhead \\(now 128m\\) to at least \\d+[mg], "
+                        + "or spindle.executor.memory \\(now 128m\\) if the heap itself is short");
     }
 
     /** The ApplicationMaster's stderr (its log) in the NodeManagers' log directories. */

@@ -3,7 +3,9 @@ package dev.spindle.shuffle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spindle.common.ErrorCode;
 import dev.spindle.common.Pair;
+import dev.spindle.common.SpindleException;
 import dev.spindle.common.TaskAttemptId;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.plan.Accumulator;
@@ -103,6 +105,37 @@ class SerializedSorterTest {
             strings.add(Pair.of("key" + (i * 7919 % 3000), i));
         }
         assertSortedLike(strings, NATURAL.reversed(), 1 << 20, 2);
+    }
+
+    @Test
+    void aSpillToAFullDiskFailsNamingTheFileTheFreeSpaceAndTheSetting() throws IOException {
+        memory = new MemoryManager(256 << 10, 0.5);
+        // Every temporary file is a link to /dev/full, whose writes fail with ENOSPC as on a full disk.
+        List<Path> temporaries = new ArrayList<>();
+        ShuffleFiles full = new ShuffleFiles(dir, (root, purpose) -> {
+            Path file = root.resolve("tmp_" + purpose + "_" + temporaries.size());
+            temporaries.add(file);
+            return Files.createSymbolicLink(file, Path.of("/dev/full"));
+        });
+        List<Pair<Object, Object>> records = new ArrayList<>();
+        for (int i = 0; i < 60_000; i++) {
+            records.add(Pair.of("key-" + (i * 7919 % 60_000), "value " + i));
+        }
+        sorter = new SerializedSorter(NATURAL, 4 << 20, context, memory, SERIALIZER, full);
+        assertThatThrownBy(() -> {
+            for (int s = 0; s < 6; s++) {
+                sorter.add(stream(records, s * records.size() / 6, (s + 1) * records.size() / 6));
+            }
+            sorter.sorted().forEachRemaining(record -> { });
+        }).isInstanceOfSatisfying(SpindleException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.INSUFFICIENT_RESOURCES);
+            assertThat(temporaries).as("spill files asked for").hasSize(1);
+            assertThat(e.getMessage())
+                    .startsWith("cannot write shuffle spill " + temporaries.get(0) + ": no space left on device (")
+                    .containsPattern("\\(\\d+(\\.\\d)? [KMGTP]?i?B free of \\d+(\\.\\d)? [KMGTP]?i?B on \\S+ holding "
+                            + java.util.regex.Pattern.quote(dir.toString()) + "\\)")
+                    .contains("point spindle.local.dir at a disk with more room");
+        });
     }
 
     @Test

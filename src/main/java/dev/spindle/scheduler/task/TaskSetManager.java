@@ -1,11 +1,13 @@
 package dev.spindle.scheduler.task;
 
 import dev.spindle.common.ExecutorId;
+import dev.spindle.common.SpindleException;
 import dev.spindle.common.TaskAttemptId;
 import dev.spindle.plan.TaskDescription;
 import dev.spindle.plan.TaskFailure;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -14,7 +16,10 @@ import java.util.function.LongSupplier;
 /**
  * Tracks the tasks of one stage attempt: which are pending, running, done; picks a task for a free slot,
  * preferring tasks whose input is on that host (delay scheduling, up to the locality wait); counts failures
- * per task against {@code spindle.task.maxFailures}. Confined to the task scheduler's thread.
+ * per task against {@code spindle.task.maxFailures}. A task whose attempt failed on an executor is retried on
+ * another one while one is alive (as Spark does): the failure may be the executor's (a full local disk, a bad
+ * node), and the same executor is used again only when no other is left, so local mode still retries.
+ * Confined to the task scheduler's thread.
  */
 final class TaskSetManager {
     private final TaskSet taskSet;
@@ -34,6 +39,8 @@ final class TaskSetManager {
     private final int[] running;
     private final int[] failures;
     private final int[] attempts;
+    /** Per task, the executors where an attempt of it failed: avoided while another executor is alive. */
+    private final Map<Integer, Set<ExecutorId>> failedOn = new HashMap<>();
     private int succeededCount;
     private int runningCount;
     private boolean zombie;
@@ -130,18 +137,19 @@ final class TaskSetManager {
         if (zombie) {
             return Optional.empty();
         }
-        Integer index = poll(pendingByExecutor.get(executor));
+        Integer index = poll(pendingByExecutor.get(executor), executor, liveExecutors);
         if (index == null) {
-            index = poll(pendingByHost.get(host));
+            index = poll(pendingByHost.get(host), executor, liveExecutors);
         }
         if (index != null) {
             lastLocalLaunchMillis = nowMillis;
         } else {
-            index = poll(pendingNoPrefs);
+            index = poll(pendingNoPrefs, executor, liveExecutors);
         }
         if (index == null) {
             boolean waitOver = nowMillis - lastLocalLaunchMillis >= localityWaitMillis;
-            index = waitOver ? poll(pendingWithPrefs) : pollUnreachable(liveHosts, liveExecutors);
+            index = waitOver ? poll(pendingWithPrefs, executor, liveExecutors)
+                    : pollUnreachable(liveHosts, executor, liveExecutors);
         }
         return index == null ? Optional.empty() : Optional.of(launch(index));
     }
@@ -155,24 +163,45 @@ final class TaskSetManager {
         return lastLocalLaunchMillis + localityWaitMillis;
     }
 
-    private Integer poll(ArrayDeque<Integer> queue) {
+    /** The first task in {@code queue} still waiting that may run on {@code executor}; drops launched ones. */
+    private Integer poll(ArrayDeque<Integer> queue, ExecutorId executor, Set<ExecutorId> liveExecutors) {
         if (queue == null) {
             return null;
         }
-        while (!queue.isEmpty()) {
-            int index = queue.poll();
-            if (queued[index]) {
+        for (var it = queue.iterator(); it.hasNext();) {
+            int index = it.next();
+            if (!queued[index]) {
+                it.remove();
+            } else if (!avoids(index, executor, liveExecutors)) {
+                it.remove();
                 return index;
             }
         }
         return null;
     }
 
-    private Integer pollUnreachable(Set<String> liveHosts, Set<ExecutorId> liveExecutors) {
+    /** True when an attempt of the task failed on {@code executor} and some other live executor may take it. */
+    private boolean avoids(int index, ExecutorId executor, Set<ExecutorId> liveExecutors) {
+        Set<ExecutorId> failed = failedOn.get(index);
+        if (failed == null || !failed.contains(executor)) {
+            return false;
+        }
+        for (ExecutorId live : liveExecutors) {
+            if (!failed.contains(live)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Integer pollUnreachable(Set<String> liveHosts, ExecutorId executor, Set<ExecutorId> liveExecutors) {
         for (var it = pendingWithPrefs.iterator(); it.hasNext();) {
             int index = it.next();
             if (!queued[index]) {
                 it.remove();
+                continue;
+            }
+            if (avoids(index, executor, liveExecutors)) {
                 continue;
             }
             TaskSet.PendingTask task = taskSet.tasks().get(index);
@@ -219,6 +248,16 @@ final class TaskSetManager {
     }
 
     /**
+     * The failure's stack trace on lines of its own after the abort message, but none for Spindle's own errors
+     * (corrupt input, a full disk, a line over the limit): their message names the problem and the fix, and their
+     * trace stays in the job failure's chained cause, the executor's log and the event log.
+     */
+    private static String stackTraceLines(TaskFailure failure) {
+        boolean spindleError = failure.exceptionClass().equals(SpindleException.class.getName());
+        return spindleError || failure.stackTrace().isEmpty() ? "" : "\n" + failure.stackTrace();
+    }
+
+    /**
      * Records a failed attempt; re-queues the task unless it succeeded meanwhile. Returns the reason to abort
      * the whole task set when the task has now failed {@code maxFailures} times.
      */
@@ -233,6 +272,9 @@ final class TaskSetManager {
             markZombie(); // the DAG scheduler resubmits the parent stage and then this one
             return Optional.empty();
         }
+        if (failure.reason() != TaskFailure.Reason.KILLED) { // a kill says nothing about the executor
+            failedOn.computeIfAbsent(index, i -> new HashSet<>()).add(executor);
+        }
         if (failure.countsTowardsFailures()) {
             failures[index]++;
             if (failures[index] >= maxFailures) {
@@ -240,7 +282,7 @@ final class TaskSetManager {
                 return Optional.of("task " + attempt.partition() + " of stage " + taskSet.stageId() + "."
                         + taskSet.stageAttempt() + " failed " + failures[index] + " times (" + maxFailuresSetting
                         + "); most recent failure: " + attempt + " on " + executor + ": "
-                        + failure.describe() + (failure.stackTrace().isEmpty() ? "" : "\n" + failure.stackTrace()));
+                        + failure.describe() + stackTraceLines(failure));
             }
         }
         if (!queued[index] && running[index] == 0) {

@@ -1,7 +1,10 @@
 package dev.spindle.yarn.allocator;
 
+import dev.spindle.config.ConfigParsers;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.yarn.api.records.ContainerExitStatus;
@@ -9,7 +12,11 @@ import org.apache.hadoop.yarn.api.records.ContainerExitStatus;
 /** Turns a completed container's exit status and diagnostics into one line a user can act on. */
 public final class ContainerExits {
     private static final Pattern USAGE = Pattern.compile("Current usage: (.*?(?:memory used|$))", Pattern.MULTILINE);
+    private static final Pattern USED_PHYSICAL =
+            Pattern.compile("([0-9]+(?:\\.[0-9]+)?) ?([KMGTPE]?)B of \\S+ ?[KMGTPE]?B physical memory used");
     private static final int DIAGNOSTIC_LINES = 8;
+    /** Suggested memory settings are rounded up to this many MiB. */
+    private static final long ROUND_MB = 64;
 
     /** How a container ended. */
     public enum Kind { RELEASED, PREEMPTED, EXCEEDED_PHYSICAL_MEMORY, EXCEEDED_VIRTUAL_MEMORY, DISKS_FAILED,
@@ -22,10 +29,37 @@ public final class ContainerExits {
     public record Exit(Kind kind, boolean countsAsFailure, String message) {
     }
 
+    /**
+     * The executor's memory as configured, in MiB: the heap ({@code spindle.executor.memory}) and the overhead
+     * ({@code spindle.executor.memoryOverhead}, or its default), from which a memory kill suggests new values.
+     */
+    public record ExecutorMemory(long heapMb, long overheadMb) {
+        public ExecutorMemory {
+            if (heapMb <= 0 || overheadMb < 0) {
+                throw new IllegalArgumentException("heapMb=" + heapMb + " and overheadMb=" + overheadMb
+                        + " must be positive");
+            }
+        }
+    }
+
     private ContainerExits() {
     }
 
+    /**
+     * A container whose executor's memory settings are unknown (one adopted from an earlier attempt): a memory kill
+     * names the settings to raise without suggesting values.
+     */
     public static Exit classify(int exitStatus, String diagnostics, boolean releasedByUs) {
+        return classify(exitStatus, diagnostics, releasedByUs, Optional.empty());
+    }
+
+    /** A container of an executor with {@code memory}: a memory kill suggests new values of its settings. */
+    public static Exit classify(int exitStatus, String diagnostics, boolean releasedByUs, ExecutorMemory memory) {
+        return classify(exitStatus, diagnostics, releasedByUs, Optional.of(memory));
+    }
+
+    private static Exit classify(int exitStatus, String diagnostics, boolean releasedByUs,
+            Optional<ExecutorMemory> memory) {
         String detail = diagnostics == null ? "" : diagnostics.strip();
         if (releasedByUs) {
             return new Exit(Kind.RELEASED, false, "released by the ApplicationMaster");
@@ -34,8 +68,7 @@ public final class ContainerExits {
             case ContainerExitStatus.PREEMPTED -> new Exit(Kind.PREEMPTED, false, "preempted by YARN");
             case ContainerExitStatus.KILLED_EXCEEDED_PMEM -> new Exit(Kind.EXCEEDED_PHYSICAL_MEMORY, true,
                     "killed by YARN for using more physical memory than its container allows (" + usage(detail, false)
-                            + "); raise spindle.executor.memoryOverhead, or spindle.executor.memory if the heap "
-                            + "itself is short");
+                            + "); " + memoryAdvice(detail, memory));
             case ContainerExitStatus.KILLED_EXCEEDED_VMEM -> new Exit(Kind.EXCEEDED_VIRTUAL_MEMORY, true,
                     "killed by YARN for using more virtual memory than its container allows (" + usage(detail, true)
                             + "); JVMs reserve far more virtual memory than they use: raise "
@@ -53,6 +86,48 @@ public final class ContainerExits {
                     + (detail.isEmpty() ? "" : "; last lines of its diagnostics and stderr:" + System.lineSeparator()
                             + lastLines(detail)));
         };
+    }
+
+    /**
+     * What to raise after a physical-memory kill. With the settings known, the suggested overhead is the larger of
+     * twice the current overhead and what the measured use needs with a quarter of headroom ({@code 1.25 × used −
+     * heap}), rounded up to 64 MiB: memory past the heap (direct buffers, thread stacks, metaspace, native
+     * libraries) is what the overhead covers, and doubling at least ends a run of kills that creep up by a few MiB.
+     */
+    private static String memoryAdvice(String diagnostics, Optional<ExecutorMemory> memory) {
+        if (memory.isEmpty()) {
+            return "raise spindle.executor.memoryOverhead, or spindle.executor.memory if the heap itself is short";
+        }
+        long heapMb = memory.get().heapMb();
+        long overheadMb = memory.get().overheadMb();
+        OptionalLong usedMb = usedPhysicalMb(diagnostics);
+        long needed = usedMb.isPresent() ? (usedMb.getAsLong() * 5 + 3) / 4 - heapMb : 0;
+        long suggested = roundUp(Math.max(2 * overheadMb, needed), ROUND_MB);
+        return "raise spindle.executor.memoryOverhead (now " + mb(overheadMb) + ") to at least " + mb(suggested)
+                + ", or spindle.executor.memory (now " + mb(heapMb) + ") if the heap itself is short";
+    }
+
+    /**
+     * The "used" figure of "666.2 MB of 256 MB physical memory used", in whole MiB (YARN prints binary units with
+     * one decimal, so a fraction of a MiB is noise).
+     */
+    static OptionalLong usedPhysicalMb(String diagnostics) {
+        Matcher m = USED_PHYSICAL.matcher(diagnostics);
+        if (!m.find()) {
+            return OptionalLong.empty();
+        }
+        double value = Double.parseDouble(m.group(1));
+        int power = "BKMGTPE".indexOf(m.group(2).isEmpty() ? "B" : m.group(2)) - 2;
+        return OptionalLong.of(Math.round(value * Math.pow(1024, power)));
+    }
+
+    private static long roundUp(long value, long step) {
+        return (value + step - 1) / step * step;
+    }
+
+    /** {@code 384m}, or {@code 2g} for whole GiB: a value the setting accepts as written. */
+    private static String mb(long mb) {
+        return ConfigParsers.formatBytes(mb << 20);
     }
 
     private static String describeCode(int code) {

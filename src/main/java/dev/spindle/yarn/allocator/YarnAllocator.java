@@ -435,7 +435,11 @@ public final class YarnAllocator {
                 continue; // a surplus grant we released
             }
             containers.remove(id);
-            ContainerExits.Exit exit = ContainerExits.classify(status.getExitStatus(), status.getDiagnostics(), ours);
+            ContainerExits.Exit exit = active == null
+                    ? ContainerExits.classify(status.getExitStatus(), status.getDiagnostics(), ours)
+                    : ContainerExits.classify(status.getExitStatus(), status.getDiagnostics(), ours,
+                            new ContainerExits.ExecutorMemory(ContainerSizes.executorHeapMb(active.conf()),
+                                    ContainerSizes.executorOverheadMb(active.conf())));
             String line = "Executor " + id.id() + " in container " + containerId + " " + exit.message();
             if (exit.kind() == ContainerExits.Kind.RELEASED) {
                 LOG.info(line);

@@ -1,0 +1,38 @@
+package dev.spindle.scheduler.task;
+
+import dev.spindle.common.ExecutorId;
+import dev.spindle.common.TaskAttemptId;
+import dev.spindle.plan.TaskFailure;
+import dev.spindle.plan.TaskResult;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A task-set listener that records why task sets failed and ignores the rest. */
+final class RecordingListener implements TaskSetListener {
+    final List<String> taskSetFailures = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void taskStarted(TaskAttemptId attempt, ExecutorId executor, String host) {
+    }
+
+    @Override
+    public void taskSucceeded(TaskAttemptId attempt, ExecutorId executor, TaskResult result) {
+    }
+
+    @Override
+    public void taskFailed(TaskAttemptId attempt, ExecutorId executor, TaskFailure failure) {
+    }
+
+    @Override
+    public void taskSetFailed(int stageId, int stageAttempt, String reason, TaskFailure lastFailure) {
+        taskSetFailures.add(reason);
+    }
+
+    @Override
+    public void executorAdded(ExecutorId executor, String host, int cores) {
+    }
+
+    @Override
+    public void executorLost(ExecutorId executor, String reason) {
+    }
+}
