@@ -112,45 +112,69 @@ class LocalClusterExamplesTest {
         sameOutput("pagerank", PageRank::main, edges.toString(), "5");
     }
 
+    /**
+     * Reduce partition 0's first attempt holds (a marker file with its process id, then a wait for a release file)
+     * while the test kills its executor: the attempt runs again, and exactly the map outputs that executor held are
+     * computed again.
+     */
     @Test
-    void aJobSurvivesKillDashNineOfAnExecutorDuringItsShuffle() throws Exception {
+    void aJobSurvivesKillDashNineOfAnExecutorDuringItsShuffle(@TempDir Path marks) throws Exception {
         List<Integer> numbers = IntStream.range(0, 20_000).boxed().toList();
         Map<Integer, Long> expected = numbers.stream().collect(Collectors.groupingBy(n -> n % 101,
                 Collectors.counting()));
+        String dir = marks.toString();
+        List<SchedulerEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (Context ctx = new Context(SpindleConf.empty().with("spindle.master", CLUSTER)
                 .with("spindle.executor.heartbeatInterval", "500ms"))) {
-            // The reduce stage is the one with 4 tasks (the map stage has 8): kill once its tasks are fetching.
-            AtomicInteger reduceStage = new AtomicInteger(-1);
-            CountDownLatch reduceStageRunning = new CountDownLatch(1);
-            ctx.addListener(event -> {
-                if (event instanceof SchedulerEvent.StageSubmitted submitted && submitted.numTasks() == 4) {
-                    reduceStage.set(submitted.stageId());
-                } else if (event instanceof SchedulerEvent.TaskStarted started
-                        && started.stageId() == reduceStage.get()) {
-                    reduceStageRunning.countDown();
-                }
-            });
+            ctx.addListener(events::add);
             CompletableFuture<Map<Integer, Long>> job = CompletableFuture.supplyAsync(() -> ctx.parallelize(numbers, 8)
-                    .mapPartitions(it -> {
-                        Thread.sleep(250);
-                        return it;
-                    })
                     .mapToPair(n -> Pair.of(n % 101, 1L))
                     .reduceByKey(Long::sum, 4)
-                    .mapPartitions(it -> {
-                        Thread.sleep(400);
+                    .mapPartitionsWithIndex((partition, it) -> {
+                        if (partition == 0) {
+                            holdFirstAttempt(Path.of(dir));
+                        }
                         return it;
                     })
                     .collect().stream().collect(Collectors.toMap(Pair::key, Pair::value)));
-            assertThat(reduceStageRunning.await(60, TimeUnit.SECONDS)).as("the reduce stage started").isTrue();
-            List<ProcessHandle> executors = executorProcesses();
-            assertThat(executors).hasSize(2);
-            ProcessHandle victim = executors.get(0);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> job.isDone() || Files.exists(marks.resolve("pid")));
+            assertThat(job).as("the job ended before reduce partition 0 held").isNotDone();
+            long pid = Long.parseLong(Files.readString(marks.resolve("pid")));
+            ProcessHandle victim = executorProcesses().stream().filter(p -> p.pid() == pid).findFirst().orElseThrow();
             Runtime.getRuntime().exec(new String[] {"kill", "-9", Long.toString(victim.pid())}).waitFor();
             assertThat(victim.onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
+            Files.createFile(marks.resolve("release"));
             assertThat(job.get(120, TimeUnit.SECONDS)).isEqualTo(expected);
         }
+        int[] stages = events.stream().filter(e -> e instanceof SchedulerEvent.StageSubmitted)
+                .mapToInt(e -> ((SchedulerEvent.StageSubmitted) e).stageId()).distinct().toArray();
+        String lost = events.stream().filter(e -> e instanceof SchedulerEvent.ExecutorRemoved)
+                .map(e -> ((SchedulerEvent.ExecutorRemoved) e).executor().id()).findFirst().orElseThrow();
+        long mapOutputsLost = events.stream().filter(e -> e instanceof SchedulerEvent.TaskEnded t
+                && t.stageId() == stages[0] && t.failure() == null && t.executor().id().equals(lost)).count();
+        long mapTasks = events.stream().filter(e -> e instanceof SchedulerEvent.TaskStarted t
+                && t.stageId() == stages[0]).count();
+        long heldStarts = events.stream().filter(e -> e instanceof SchedulerEvent.TaskStarted t
+                && t.stageId() == stages[1] && t.partition() == 0).count();
+        assertThat(heldStarts).as("the held reduce task ran again").isGreaterThanOrEqualTo(2);
+        assertThat(mapTasks - 8).as("exactly the map outputs of the killed executor are recomputed")
+                .isEqualTo(mapOutputsLost);
         assertThat(executorProcesses()).as("executor JVMs left running").isEmpty();
+    }
+
+    /** In a task: the first caller marks its process id and waits for the test's release file; later ones go on. */
+    private static void holdFirstAttempt(Path marks) throws IOException, InterruptedException {
+        try {
+            Files.createFile(marks.resolve("held"));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return;
+        }
+        Files.writeString(marks.resolve("pid.tmp"), Long.toString(ProcessHandle.current().pid()));
+        Files.move(marks.resolve("pid.tmp"), marks.resolve("pid"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        while (!Files.exists(marks.resolve("release"))) {
+            Thread.sleep(20); // a condition checked in the task, not a window: the test releases after its kill
+        }
     }
 
     @Test
