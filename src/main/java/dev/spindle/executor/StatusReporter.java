@@ -23,8 +23,8 @@ import org.apache.logging.log4j.Logger;
 /**
  * An executor process's task statuses on their way to the driver. A result above {@code
  * spindle.task.maxDirectResultSize} stays here as a block that the driver fetches; a status whose frame would exceed
- * {@code spindle.rpc.maxFrameSize} goes as a failure that says so, with the sizes and the fix, never not at all; each
- * status carries the partitions cached, resized or dropped since the one before, in order.
+ * {@code spindle.rpc.maxFrameSize} is not dropped but replaced by a failure that says so, with the sizes and the fix;
+ * each status carries the partitions cached, resized or dropped since the one before, in order.
  */
 final class StatusReporter {
     private static final Logger LOG = LogManager.getLogger(StatusReporter.class);

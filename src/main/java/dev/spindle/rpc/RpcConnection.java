@@ -168,6 +168,11 @@ public final class RpcConnection implements AutoCloseable {
         this.attachment = value;
     }
 
+    /** The largest frame this connection sends or accepts ({@code spindle.rpc.maxFrameSize}). */
+    int maxFrameBytes() {
+        return settings.maxFrameBytes();
+    }
+
     public boolean isOpen() {
         return !closed.get();
     }
