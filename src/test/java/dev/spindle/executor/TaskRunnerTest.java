@@ -26,15 +26,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A kill reaches the task it targets only: never the next task that its thread runs, however the two overlap. */
+/**
+ * A kill reaches the task it targets only, never the next task that its thread runs however the two overlap; and a
+ * task whose status cannot be reported reports a failure instead.
+ */
 @Timeout(120)
-class TaskKillTest {
+class TaskRunnerTest {
     private static final int CYCLES = 10_000;
     private static final ClosureSerializer CLOSURES = new ClosureSerializer();
     private static final DefaultRecordSerializer RECORDS = new DefaultRecordSerializer();
 
     /** Released by each ending task as it returns; statics, because task code travels as a copy. */
     private static final Semaphore ENDING = new Semaphore(0);
+    private static final ParallelCollectionNode<Integer> NODE = new ParallelCollectionNode<>(
+            new NodeInfo(1, "parallelize", "test"), List.of(1), 1);
     /** What the next task waits for: released once the killer has stopped, so any interrupt it sent has landed. */
     private static final Semaphore KILLER_DONE = new Semaphore(0);
 
@@ -45,13 +50,8 @@ class TaskKillTest {
     void aTaskKilledWhileItEndsNeverInterruptsTheNextTaskOnItsThread() throws Exception {
         BlockingQueue<TaskStatus> statuses = new LinkedBlockingQueue<>();
         ClassLoader loader = getClass().getClassLoader();
-        ExecutorServices services = ExecutorServices.assemble(new ExecutorServices.Wiring(ExecutorId.DRIVER,
-                "localhost", -1, 1, SpindleConf.empty(), loader, CLOSURES::deserialize, RECORDS, dir,
-                shuffleId -> List.of(), files -> new LocalBlockFetcher(files, ExecutorId.DRIVER), id -> new byte[0],
-                null));
-        ParallelCollectionNode<Integer> node = new ParallelCollectionNode<>(new NodeInfo(1, "parallelize", "test"),
-                List.of(1), 1);
-        byte[] partition = CLOSURES.serializeValue(node.partitions().get(0), "partition");
+        ExecutorServices services = services(loader);
+        byte[] partition = CLOSURES.serializeValue(NODE.partitions().get(0), "partition");
         ResultFunction<Integer, Integer> ending = (context, elements) -> {
             ENDING.release();
             return 0;
@@ -67,8 +67,8 @@ class TaskKillTest {
                 return 1;
             }
         };
-        byte[] endingCode = CLOSURES.serialize(new TaskBinary.Result<>(node, ending), "ending");
-        byte[] nextCode = CLOSURES.serialize(new TaskBinary.Result<>(node, next), "next");
+        byte[] endingCode = CLOSURES.serialize(new TaskBinary.Result<>(NODE, ending, false), "ending");
+        byte[] nextCode = CLOSURES.serialize(new TaskBinary.Result<>(NODE, next, false), "next");
         try (Executor executor = new Executor(services, statuses::add)) {
             for (int cycle = 0; cycle < CYCLES; cycle++) {
                 long killed = 2L * cycle;
@@ -95,6 +95,36 @@ class TaskKillTest {
                 KILLER_DONE.drainPermits();
             }
         }
+    }
+
+    @Test
+    void aStatusTheSinkCannotTakeIsReplacedByAFailureThatSaysWhy() throws Exception {
+        ClassLoader loader = getClass().getClassLoader();
+        BlockingQueue<TaskStatus> statuses = new LinkedBlockingQueue<>();
+        TaskStatusSink refusesResults = status -> {
+            if (status.state() == TaskState.FINISHED) {
+                throw new IllegalArgumentException("cannot encode this result");
+            }
+            statuses.add(status);
+        };
+        ResultFunction<Integer, Integer> plain = (context, elements) -> 1;
+        try (Executor executor = new Executor(services(loader), refusesResults)) {
+            executor.launch(task(1, CLOSURES.serialize(new TaskBinary.Result<>(NODE, plain, false), "plain"),
+                    CLOSURES.serializeValue(NODE.partitions().get(0), "partition")));
+            TaskStatus status = statuses.poll(30, TimeUnit.SECONDS);
+            assertThat(status).isNotNull();
+            assertThat(status.state()).isEqualTo(TaskState.FAILED);
+            assertThat(status.failure().countsTowardsFailures()).isTrue();
+            assertThat(status.failure().message()).contains("FINISHED status could not be reported",
+                    "cannot encode this result");
+            org.awaitility.Awaitility.await().until(() -> executor.runningTasks() == 0);
+        }
+    }
+
+    private ExecutorServices services(ClassLoader loader) {
+        return ExecutorServices.assemble(new ExecutorServices.Wiring(ExecutorId.DRIVER, "localhost", -1, 1,
+                SpindleConf.empty(), loader, CLOSURES::deserialize, RECORDS, dir, shuffleId -> List.of(),
+                files -> new LocalBlockFetcher(files, ExecutorId.DRIVER), id -> new byte[0], null));
     }
 
     private static TaskDescription task(long taskId, byte[] code, byte[] partition) {
