@@ -253,7 +253,9 @@ public final class ExecutorProcess implements RpcHandler {
         Object body = message.getBody();
         if (body instanceof LaunchTask launch) {
             executor().launch(TaskMessages.description(launch));
-            tasksReceived.incrementAndGet(); // after launch() lists it as running: see heartbeat()
+            if (connection == driver) { // counted after launch() lists it as running: see heartbeat()
+                tasksReceived.incrementAndGet();
+            }
         } else if (body instanceof KillTask kill) {
             executor().kill(kill.getTaskId(), kill.getReason());
         } else if (fetchServer.accept(connection, message)) {
