@@ -91,8 +91,8 @@ final class StatusReporter {
      */
     static TaskStatus fitting(TaskStatus status, StatusUpdate update, int frameBytes, int maxFrameBytes,
             long maxDirectResultBytes) {
-        String over = "task " + status.taskId() + "'s status is " + frameBytes + " bytes, over spindle.rpc.maxFrameSize="
-                + maxFrameBytes;
+        String over = "task " + status.taskId() + "'s status is " + frameBytes
+                + " bytes, over spindle.rpc.maxFrameSize=" + maxFrameBytes;
         if (status.state() == TaskState.FINISHED) {
             int inline = size(update.getResultData());
             int accumulators = size(update.getAccumulators());
@@ -112,7 +112,8 @@ final class StatusReporter {
         }
         TaskFailure failure = status.failure();
         String message = over + " (raise it above " + frameBytes + " to see the whole report); the task's "
-                + "failure, cut to " + KEPT_MESSAGE_CHARS + " characters: " + cut(failure.message(), KEPT_MESSAGE_CHARS);
+                + "failure, cut to " + KEPT_MESSAGE_CHARS + " characters: "
+                + cut(failure.message(), KEPT_MESSAGE_CHARS);
         return TaskStatus.failed(status.taskId(), status.executor(), status.state(), new TaskFailure(failure.reason(),
                 failure.exceptionClass(), message, cut(failure.stackTrace(), KEPT_TRACE_CHARS), failure.fetchFailure(),
                 failure.metrics(), failure.exception()));
