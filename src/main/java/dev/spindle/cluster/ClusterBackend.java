@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.spindle.common.ExecutorId;
 import dev.spindle.common.NamedThreadFactory;
+import dev.spindle.common.SerialEvents;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
 import dev.spindle.executor.TaskMessages;
@@ -13,6 +14,7 @@ import dev.spindle.plan.TaskStatus;
 import dev.spindle.rpc.AppSecret;
 import dev.spindle.rpc.BlockFetches;
 import dev.spindle.rpc.FetchServer;
+import dev.spindle.rpc.FrameTooLargeException;
 import dev.spindle.rpc.RpcConnection;
 import dev.spindle.rpc.RpcException;
 import dev.spindle.rpc.RpcHandler;
@@ -43,6 +45,8 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -82,30 +86,20 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         }
     }
 
-    /** A registered executor. */
-    private static final class Peer {
-        final ExecutorId id;
-        final RpcConnection connection;
-        final BlockFetches fetches;
-        volatile String host = "unknown";
-        volatile int blockPort = -1;
-        volatile long lastHeardNanos = System.nanoTime();
-        volatile boolean registered;
-
-        Peer(ExecutorId id, RpcConnection connection, BlockFetches fetches) {
-            this.id = id;
-            this.connection = connection;
-            this.fetches = fetches;
-        }
-    }
-
     private final Services services;
     private final ExecutorProvisioner provisioner;
     private final RpcServer.BoundPort listenOn;
     private final RpcSettings rpc;
     private final long networkTimeoutMillis;
     private final long maxResultBytes;
-    private final Map<ExecutorId, Peer> executors = new ConcurrentHashMap<>();
+    /** Changed only by {@link #membership} events, read anywhere. */
+    private final Map<ExecutorId, ExecutorPeer> executors = new ConcurrentHashMap<>();
+    /**
+     * Registrations and losses, one at a time in the order they happen: an executor is added to {@link #executors}
+     * and announced to the scheduler in one event, and lost (removed and announced) in another, so the scheduler
+     * can never hear of a loss before the addition it undoes (and keep a ghost executor it offers tasks to forever).
+     */
+    private final SerialEvents membership = new SerialEvents(e -> LOG.error("Executor membership event failed", e));
     private final java.util.Set<ExecutorId> everRegistered = ConcurrentHashMap.newKeySet();
     private final FetchServer fetchServer;
     private final ExecutorService resultFetchers =
@@ -179,16 +173,29 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         return Math.max(2, provisioner.expectedCores());
     }
 
+    /** Called on the scheduler's events only, so each executor receives its tasks in the order they are recorded. */
     @Override
     public void launchTasks(List<TaskLaunch> launches) {
         for (TaskLaunch launch : launches) {
-            Peer peer = executors.get(launch.executor());
+            ExecutorPeer peer = executors.get(launch.executor());
+            long taskId = launch.task().taskId();
             try {
                 if (peer == null) {
                     throw new RpcException("executor " + launch.executor().id() + " is not connected");
                 }
+                peer.sending(taskId);
                 peer.connection.send(TaskMessages.launch(launch.task()));
+            } catch (FrameTooLargeException e) {
+                peer.notSent(taskId);
+                callbacks.statusUpdate(TaskStatus.failed(taskId, launch.executor(), TaskState.FAILED,
+                        TaskFailure.simple(TaskFailure.Reason.EXCEPTION, "task " + launch.task().attemptId()
+                                + " is " + e.frameBytes() + " bytes to send, over spindle.rpc.maxFrameSize="
+                                + e.maxFrameBytes() + ": broadcast large values instead of capturing them in the "
+                                + "task's functions, or raise spindle.rpc.maxFrameSize above " + e.frameBytes())));
             } catch (RpcException e) {
+                if (peer != null) {
+                    peer.notSent(taskId);
+                }
                 callbacks.statusUpdate(TaskStatus.failed(launch.task().taskId(), launch.executor(), TaskState.LOST,
                         TaskFailure.simple(TaskFailure.Reason.EXECUTOR_LOST, "cannot send the task to executor "
                                 + launch.executor().id() + ": " + e.getMessage())));
@@ -201,7 +208,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
 
     @Override
     public void killTask(long taskId, ExecutorId executor, String reason) {
-        Peer peer = executors.get(executor);
+        ExecutorPeer peer = executors.get(executor);
         if (peer != null) {
             sendQuietly(peer, KillTask.newBuilder().setTaskId(taskId).setReason(reason).build());
         }
@@ -216,10 +223,10 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
     @Override
     public void onMessage(RpcConnection connection, RpcMessage message) {
         Object body = message.getBody();
-        Peer peer = (Peer) connection.attachment();
+        ExecutorPeer peer = (ExecutorPeer) connection.attachment();
         if (peer == null) {
             if (body instanceof RegisterExecutor register) {
-                register(connection, register);
+                membership.post(() -> register(connection, register));
             } else {
                 LOG.warn("Closing connection from {}: {} before registering", connection.peer(),
                         body.getClass().getSimpleName());
@@ -238,13 +245,31 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         }
         if (body instanceof StatusUpdate update) {
             statusUpdate(peer, update);
-        } else if (body instanceof Heartbeat) {
+        } else if (body instanceof Heartbeat heartbeat) {
+            failLostStatuses(peer, heartbeat);
             sendQuietly(peer, HeartbeatResponse.newBuilder().setReregister(!peer.registered).build());
         } else {
             LOG.warn("Ignoring unexpected {} from executor {}", body.getClass().getSimpleName(), peer.id.id());
         }
     }
 
+    /**
+     * Fails the tasks whose status {@code heartbeat} shows lost (see {@link ExecutorPeer#lostStatuses}), so that they
+     * run again instead of leaving their job waiting forever.
+     */
+    private void failLostStatuses(ExecutorPeer peer, Heartbeat heartbeat) {
+        Set<Long> running = new HashSet<>();
+        heartbeat.getRunningTasks().forEach(task -> running.add(task.getTaskId()));
+        for (long taskId : peer.lostStatuses(heartbeat.getTasksReceived(), running)) {
+            String message = "executor " + peer.id.id() + " no longer runs task " + taskId + " and its status never "
+                    + "came (its heartbeat lists the tasks it runs): the status was lost, and the task runs again";
+            LOG.warn("{}", message);
+            callbacks.statusUpdate(TaskStatus.failed(taskId, peer.id, TaskState.FAILED,
+                    new TaskFailure(TaskFailure.Reason.EXCEPTION, "STATUS_LOST", message, "", null, null)));
+        }
+    }
+
+    /** A registration, as a {@link #membership} event. */
     private void register(RpcConnection connection, RegisterExecutor register) {
         ExecutorId id = new ExecutorId(register.getExecutorId().toString());
         boolean returning = register.getReturning();
@@ -284,10 +309,13 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
             }
             return;
         }
-        Peer peer = new Peer(id, connection, new BlockFetches(networkTimeoutMillis));
-        peer.host = register.getHost().toString();
-        peer.blockPort = register.getBlockPort();
+        ExecutorPeer peer = new ExecutorPeer(id, connection, new BlockFetches(networkTimeoutMillis),
+                register.getHost().toString(), register.getBlockPort());
         connection.attach(peer);
+        if (!connection.isOpen()) { // it closed before it could see the attachment: no loss would follow the add
+            LOG.warn("Executor {} disconnected while registering", id.id());
+            return;
+        }
         executors.put(id, peer);
         everRegistered.add(id);
         peer.registered = true;
@@ -302,7 +330,8 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         callbacks.executorAdded(id, register.getHost().toString(), register.getCores());
     }
 
-    private void statusUpdate(Peer peer, StatusUpdate update) {
+    private void statusUpdate(ExecutorPeer peer, StatusUpdate update) {
+        peer.statusReceived(update.getTaskId());
         CacheLocations.Location location = new CacheLocations.Location(peer.id, peer.host);
         update.getCachedAdded().forEach(p -> services.cacheLocations().added(location, p.getNodeId(), p.getPartition(),
                 p.getMemoryBytes(), p.getDiskBytes()));
@@ -321,7 +350,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
     }
 
     /** The update with its result block's bytes in place, or a failed update when the block cannot be fetched. */
-    private StatusUpdate fetchResult(Peer peer, StatusUpdate update) {
+    private StatusUpdate fetchResult(ExecutorPeer peer, StatusUpdate update) {
         FetchRequest.Builder request = FetchRequest.newBuilder().setRequestId(0).setKind(BlockKind.BLOCK)
                 .setName(update.getResultBlock());
         try (InputStream in = peer.fetches.open(peer.connection, request)) {
@@ -338,7 +367,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         }
     }
 
-    private void deliver(Peer peer, StatusUpdate update) {
+    private void deliver(ExecutorPeer peer, StatusUpdate update) {
         TaskStatus status;
         try {
             status = TaskMessages.status(update, services.classLoader());
@@ -363,7 +392,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
             ArrayList<String> holders = new ArrayList<>();
             for (CacheLocations.Location location : services.cacheLocations().of((int) request.getId(),
                     request.getStartPartition())) {
-                Peer peer = executors.get(location.executor());
+                ExecutorPeer peer = executors.get(location.executor());
                 if (peer != null && peer.blockPort > 0) {
                     holders.add(peer.id.id() + "\t" + peer.host + "\t" + peer.blockPort);
                 }
@@ -377,24 +406,26 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
     public void onClose(RpcConnection connection, String reason) {
         fetchServer.closed(connection);
         Object attachment = connection.attachment();
-        if (attachment instanceof Peer peer) {
+        if (attachment instanceof ExecutorPeer peer) {
             peer.fetches.failAll("connection to executor " + peer.id.id() + " closed: " + reason);
             lose(peer, "its connection closed (" + reason + ")");
         }
     }
 
     private void executorExited(ExecutorId id, String reason) {
-        Peer peer = executors.get(id);
-        if (peer != null) {
-            lose(peer, reason);
-        } else if (!closing && !everRegistered.contains(id)) {
-            LOG.error("Executor {} ended before it registered: {}", id.id(), reason);
-        }
+        membership.post(() -> {
+            ExecutorPeer peer = executors.get(id);
+            if (peer != null) {
+                forget(peer, reason);
+            } else if (!closing && !everRegistered.contains(id)) {
+                LOG.error("Executor {} ended before it registered: {}", id.id(), reason);
+            }
+        });
     }
 
     private void expireSilentExecutors() {
         long now = System.nanoTime();
-        for (Peer peer : executors.values()) {
+        for (ExecutorPeer peer : executors.values()) {
             long silentMillis = (now - peer.lastHeardNanos) / 1_000_000;
             if (silentMillis > networkTimeoutMillis) {
                 lose(peer, "no heartbeat for " + silentMillis + " ms (spindle.network.timeout="
@@ -405,7 +436,11 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
     }
 
     /** Forgets {@code peer} once and tells the scheduler; its tasks, shuffle output and cached blocks are gone. */
-    private void lose(Peer peer, String reason) {
+    private void lose(ExecutorPeer peer, String reason) {
+        membership.post(() -> forget(peer, reason));
+    }
+
+    private void forget(ExecutorPeer peer, String reason) {
         if (!executors.remove(peer.id, peer)) {
             return;
         }
@@ -419,7 +454,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         }
     }
 
-    private static void sendQuietly(Peer peer, org.apache.avro.specific.SpecificRecord message) {
+    private static void sendQuietly(ExecutorPeer peer, org.apache.avro.specific.SpecificRecord message) {
         try {
             peer.connection.send(message);
         } catch (RpcException e) {
@@ -433,7 +468,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
     public void close() {
         closing = true;
         timers.shutdownNow();
-        for (Peer peer : executors.values()) {
+        for (ExecutorPeer peer : executors.values()) {
             sendQuietly(peer, StopExecutor.newBuilder().setReason("the application is stopping").build());
         }
         long start = System.nanoTime();
@@ -442,6 +477,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         LOG.info("Stopped {} executors in {} ms", running, (System.nanoTime() - start) / 1_000_000);
         executors.values().forEach(peer -> peer.connection.close());
         executors.clear();
+        membership.close();
         resultFetchers.shutdownNow();
         fetchServer.close();
         RpcServer s = server;

@@ -50,8 +50,8 @@ public final class Executor implements AutoCloseable {
         try {
             threads.execute(runner);
         } catch (RejectedExecutionException e) {
-            running.remove(task.taskId());
             runner.reportRejected();
+            running.remove(task.taskId());
         }
     }
 
@@ -76,7 +76,7 @@ public final class Executor implements AutoCloseable {
         broadcastCache.clear();
     }
 
-    /** Task id -> counters so far, of the tasks running now. */
+    /** Task id -> counters so far, of the tasks running now: until each has handed its status to the sink. */
     public Map<Long, TaskMetrics> runningMetrics() {
         Map<Long, TaskMetrics> metrics = new java.util.HashMap<>();
         running.forEach((id, runner) -> metrics.put(id, runner.metrics()));

@@ -8,8 +8,6 @@ import dev.spindle.common.ErrorCode;
 import dev.spindle.common.SpindleException;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
-import dev.spindle.plan.TaskState;
-import dev.spindle.plan.TaskStatus;
 import dev.spindle.rpc.AppSecret;
 import dev.spindle.rpc.BlockFetches;
 import dev.spindle.rpc.FetchServer;
@@ -20,7 +18,6 @@ import dev.spindle.rpc.RpcServer;
 import dev.spindle.rpc.RpcSettings;
 import dev.spindle.rpc.message.BlockKind;
 import dev.spindle.rpc.message.CachedBlock;
-import dev.spindle.rpc.message.CachedPartition;
 import dev.spindle.rpc.message.ExecutorRegistered;
 import dev.spindle.rpc.message.FetchRequest;
 import dev.spindle.rpc.message.Heartbeat;
@@ -33,7 +30,6 @@ import dev.spindle.rpc.message.RegisterExecutor;
 import dev.spindle.rpc.message.RemoveCachedBlocks;
 import dev.spindle.rpc.message.RpcMessage;
 import dev.spindle.rpc.message.RunningTaskMetrics;
-import dev.spindle.rpc.message.StatusUpdate;
 import dev.spindle.rpc.message.StopExecutor;
 import dev.spindle.serde.ClosureSerializer;
 import dev.spindle.serde.DefaultRecordSerializer;
@@ -54,16 +50,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -119,9 +115,10 @@ public final class ExecutorProcess implements RpcHandler {
     private final ClosureSerializer closures = new ClosureSerializer();
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private volatile CompletableFuture<ExecutorRegistered> registration = new CompletableFuture<>();
-    private final Map<String, byte[]> resultBlocks = new ConcurrentHashMap<>();
-    /** The cached partitions the driver has been told of; guarded by {@code this}. */
-    private final CacheReport cacheReport = new CacheReport();
+    private final StatusReporter reporter;
+    private final UnaryOperator<TaskStatusSink> statusSink;
+    /** LaunchTask messages taken in on the current driver connection; each heartbeat tells the driver how many. */
+    private final AtomicLong tasksReceived = new AtomicLong();
     private final BlockFetches driverFetches;
     private final FetchServer fetchServer = new FetchServer("executor-block-server", 4, this::serve);
     private final ScheduledExecutorService timers =
@@ -136,11 +133,21 @@ public final class ExecutorProcess implements RpcHandler {
     private volatile RemoteBlockFetcher peers;
 
     public ExecutorProcess(Settings settings) {
+        this(settings, UnaryOperator.identity());
+    }
+
+    /**
+     * An executor whose task statuses go through {@code statusSink} on their way to the driver: the identity in
+     * production; a fault test drops a status there to show that the driver notices.
+     */
+    public ExecutorProcess(Settings settings, UnaryOperator<TaskStatusSink> statusSink) {
         this.settings = requireNonNull(settings, "settings is null");
+        this.statusSink = requireNonNull(statusSink, "statusSink is null");
         this.rpc = RpcSettings.from(settings.conf());
         this.networkTimeoutMillis = settings.conf().get(SpindleConfig.NETWORK_TIMEOUT).toMillis();
         this.maxDirectResultBytes = settings.conf().get(SpindleConfig.TASK_MAX_DIRECT_RESULT_SIZE);
         this.driverFetches = new BlockFetches(networkTimeoutMillis);
+        this.reporter = new StatusReporter(maxDirectResultBytes, () -> driver, () -> executor.services().blocks());
     }
 
     /** Runs until told to stop or the driver is gone; returns the exit code. */
@@ -171,7 +178,7 @@ public final class ExecutorProcess implements RpcHandler {
                     files -> peers = new RemoteBlockFetcher(settings.id(), new LocalBlockFetcher(files,
                             settings.id()), settings.secret(), rpc, networkTimeoutMillis),
                     this::broadcast, this::readCached));
-            executor = new Executor(services, this::report);
+            executor = new Executor(services, this.statusSink.apply(reporter::report));
             blockPort = blockServer.port();
             ExecutorRegistered registered = register(settings.driverHost(), settings.driverPort(), false)
                     .get(networkTimeoutMillis, TimeUnit.MILLISECONDS);
@@ -246,6 +253,9 @@ public final class ExecutorProcess implements RpcHandler {
         Object body = message.getBody();
         if (body instanceof LaunchTask launch) {
             executor().launch(TaskMessages.description(launch));
+            if (connection == driver) { // counted after launch() lists it as running: see heartbeat()
+                tasksReceived.incrementAndGet();
+            }
         } else if (body instanceof KillTask kill) {
             executor().kill(kill.getTaskId(), kill.getReason());
         } else if (fetchServer.accept(connection, message)) {
@@ -284,6 +294,7 @@ public final class ExecutorProcess implements RpcHandler {
     private CompletableFuture<ExecutorRegistered> register(String host, int port, boolean returning) {
         CompletableFuture<ExecutorRegistered> answer = new CompletableFuture<>();
         registration = answer;
+        tasksReceived.set(0);
         RpcConnection connection = RpcConnection.connect(host, port, settings.secret(), rpc, this);
         driver = connection;
         driverAddress = host + ":" + port;
@@ -294,10 +305,8 @@ public final class ExecutorProcess implements RpcHandler {
             for (MapOutputId output : executor.services().shuffleFiles().completeOutputs()) {
                 outputs.add(new HeldShuffleOutput(output.shuffleId(), output.mapTaskId()));
             }
-            synchronized (this) { // reported here, so the status updates that follow report changes from this set
-                for (CacheReport.Change held : cacheReport.reset(executor.services().blocks())) {
-                    cached.add(new HeldCachedPartition(held.nodeId(), held.partition()));
-                }
+            for (CacheReport.Change held : reporter.resetCacheReport()) {
+                cached.add(new HeldCachedPartition(held.nodeId(), held.partition()));
             }
         }
         connection.send(RegisterExecutor.newBuilder().setExecutorId(settings.id().id()).setHost(settings.host())
@@ -348,7 +357,7 @@ public final class ExecutorProcess implements RpcHandler {
                 + "(spindle.recovery.executorReconnectTimeout)", settings.id().id(), driverAddress, reason,
                 timeoutMillis);
         executor.driverLost("the driver was lost");
-        resultBlocks.clear();
+        reporter.dropResultBlocks();
         started.found().thenRun(() -> {
             synchronized (this) {
                 search = null;
@@ -365,46 +374,16 @@ public final class ExecutorProcess implements RpcHandler {
         return e;
     }
 
-    /** Reports a task's status; a large result stays here as a block that the driver fetches. */
-    private void report(TaskStatus status) {
-        String block = null;
-        if (status.state() == TaskState.FINISHED && status.result().value().length > maxDirectResultBytes) {
-            block = "result-" + status.taskId();
-            resultBlocks.put(block, status.result().value());
-        }
-        try {
-            StatusUpdate update = TaskMessages.update(status, block);
-            synchronized (this) { // the cache changes and the update that tells of them go out in order
-                reportCacheChanges(update);
-                driver.send(update);
-            }
-        } catch (RpcException e) {
-            LOG.warn("Cannot report task {} ({}) to the driver: {}", status.taskId(), status.state(), e.getMessage());
-            if (block != null) {
-                resultBlocks.remove(block);
-            }
-        }
-    }
-
-    /** Adds to {@code update} the partitions cached, resized or dropped since the previous update. */
-    private void reportCacheChanges(StatusUpdate update) {
-        List<CachedPartition> added = new ArrayList<>();
-        List<CachedPartition> removed = new ArrayList<>();
-        for (CacheReport.Change change : cacheReport.changes(executor.services().blocks())) {
-            CachedPartition partition = new CachedPartition(change.nodeId(), change.partition(),
-                    change.memoryBytes(), change.diskBytes());
-            (change.dropped() ? removed : added).add(partition);
-        }
-        update.setCachedAdded(added);
-        update.setCachedRemoved(removed);
-    }
-
     private void heartbeat() {
         Executor e = executor;
         RpcConnection d = driver;
         if (e == null || d == null || !d.isOpen()) {
             return;
         }
+        // Counted before the running tasks are listed: every task counted is then either listed or gone, and a task
+        // leaves the list only once its status is sent, ahead of this heartbeat on the same connection. So the
+        // driver may take a task it sent among the first tasksReceived, and not listed, for one whose status was lost.
+        long received = tasksReceived.get();
         List<RunningTaskMetrics> running = new ArrayList<>();
         e.runningMetrics().forEach((taskId, metrics) -> running.add(RunningTaskMetrics.newBuilder()
                 .setTaskId(taskId).setMetrics(TaskMessages.metrics(metrics)).build()));
@@ -413,7 +392,7 @@ public final class ExecutorProcess implements RpcHandler {
                 .setName(info.id().name()).setMemoryBytes(info.memoryBytes()).setDiskBytes(info.diskBytes()).build()));
         try {
             d.send(Heartbeat.newBuilder().setExecutorId(settings.id().id()).setSentAtMillis(System.currentTimeMillis())
-                    .setRunningTasks(running).setCachedBlocks(cached).build());
+                    .setRunningTasks(running).setCachedBlocks(cached).setTasksReceived(received).build());
         } catch (RpcException ex) {
             LOG.warn("Heartbeat to the driver failed: {}", ex.getMessage());
         }
@@ -456,7 +435,7 @@ public final class ExecutorProcess implements RpcHandler {
                     .orElseThrow(() -> new IOException("executor " + settings.id().id() + " does not cache " + id.name()));
         }
         if (request.getKind() == BlockKind.BLOCK && request.getName() != null) {
-            byte[] bytes = resultBlocks.remove(request.getName().toString());
+            byte[] bytes = reporter.takeResultBlock(request.getName().toString());
             if (bytes == null) {
                 throw new IOException("executor " + settings.id().id() + " holds no block " + request.getName());
             }

@@ -24,7 +24,11 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.ThreadContext;
 
-/** Runs one task attempt on an executor thread: deserialize, compute, serialize the result, report. */
+/**
+ * Runs one task attempt on an executor thread: deserialize, compute, serialize the result, report. Every attempt ends
+ * in a status handed to the sink, a failure when the one it would report cannot go; and a kill interrupts the thread
+ * only while it computes this task, never the task the thread runs next.
+ */
 final class TaskRunner implements Runnable {
     /** Looked up once: the lookup walks the platform MBean registry and costs more than a tiny task. */
     private static final List<GarbageCollectorMXBean> GC_BEANS = ManagementFactory.getGarbageCollectorMXBeans();
@@ -37,7 +41,9 @@ final class TaskRunner implements Runnable {
     private final RunningTaskContext context;
     private final LongConsumer onDone;
     private final TaskCode code;
-    private volatile Thread thread;
+    private final Object interruptLock = new Object();
+    /** The thread computing this task; null before and after, so that a kill cannot interrupt late. */
+    private Thread computing; // guarded by interruptLock
 
     TaskRunner(TaskDescription task, ExecutorServices services, TaskStatusSink sink, RunningTaskContext context,
             TaskCode code, LongConsumer onDone) {
@@ -54,22 +60,58 @@ final class TaskRunner implements Runnable {
         return context.metrics();
     }
 
+    /** Marks the task killed and interrupts its thread if it is computing the task now. */
     void kill() {
         context.kill();
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
+        synchronized (interruptLock) {
+            if (computing != null) {
+                computing.interrupt();
+            }
         }
     }
 
     void reportRejected() {
-        sink.statusUpdate(TaskStatus.failed(task.taskId(), services.id(), TaskState.KILLED,
+        report(TaskStatus.failed(task.taskId(), services.id(), TaskState.KILLED,
                 TaskFailure.simple(TaskFailure.Reason.KILLED, "executor " + services.id().id() + " is stopping")));
     }
 
+    /** Computes the task, reports its status, and only then lets the executor forget it (heartbeats list it until). */
     @Override
     public void run() {
-        thread = Thread.currentThread();
+        TaskStatus status = compute();
+        try {
+            report(status);
+        } finally {
+            onDone.accept(task.taskId());
+        }
+    }
+
+    /**
+     * Hands {@code status} to the sink; when that throws (a result or accumulator that cannot be encoded, a bug),
+     * hands it a failure that says why instead. Should that fail too, the driver finds the task missing from this
+     * executor's next heartbeat and runs it again.
+     */
+    private void report(TaskStatus status) {
+        try {
+            sink.statusUpdate(status);
+        } catch (RuntimeException | Error e) {
+            LOG.error("Cannot report {} of {}; reporting it failed instead", status.state(), task.attemptId(), e);
+            try {
+                sink.statusUpdate(TaskStatus.failed(task.taskId(), services.id(), TaskState.FAILED,
+                        TaskFailure.of(TaskFailure.Reason.EXCEPTION, new IllegalStateException("the task's "
+                                + status.state() + " status could not be reported: " + e, e), context.metrics())));
+            } catch (RuntimeException | Error again) {
+                LOG.error("Cannot report {} failed either; the driver will find it missing from the next heartbeat",
+                        task.attemptId(), again);
+            }
+        }
+    }
+
+    private TaskStatus compute() {
+        Thread thread = Thread.currentThread();
+        synchronized (interruptLock) {
+            computing = thread;
+        }
         ClassLoader previousLoader = thread.getContextClassLoader();
         thread.setContextClassLoader(services.classLoader());
         ThreadContext.put("task", Long.toString(task.taskId()));
@@ -100,11 +142,12 @@ final class TaskRunner implements Runnable {
                 LOG.debug("{} left {} bytes of execution memory acquired; released", task.attemptId(), leaked);
             }
             thread.setContextClassLoader(previousLoader);
-            Thread.interrupted(); // a kill must not leak into the next task on this thread
-            thread = null;
-            onDone.accept(task.taskId());
+            synchronized (interruptLock) {
+                computing = null;
+            }
+            Thread.interrupted(); // a kill that came while it computed must not reach the report or the next task
         }
-        sink.statusUpdate(status);
+        return status;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -200,8 +200,10 @@ public final class FetchServer implements AutoCloseable {
         /** Sends the next chunk; true when it was the last. */
         private boolean sendChunk() throws IOException {
             byte[] buffer = buffers.get();
-            int n = data.readNBytes(buffer, 0, buffer.length);
-            boolean last = n < buffer.length;
+            // Under the frame limit, or the chunk could not go and the fetch would wait for spindle.network.timeout.
+            int chunk = Math.min(buffer.length, connection.maxFrameBytes() - BlockSending.CHUNK_OVERHEAD_BYTES);
+            int n = data.readNBytes(buffer, 0, chunk);
+            boolean last = n < chunk;
             connection.send(FetchChunk.newBuilder().setRequestId(request.getRequestId())
                     .setData(ByteBuffer.wrap(buffer, 0, n)).setLast(last).build());
             return last;

@@ -168,11 +168,22 @@ public final class RpcConnection implements AutoCloseable {
         this.attachment = value;
     }
 
+    /** The largest frame this connection sends or accepts ({@code spindle.rpc.maxFrameSize}). */
+    int maxFrameBytes() {
+        return settings.maxFrameBytes();
+    }
+
     public boolean isOpen() {
         return !closed.get();
     }
 
-    /** Sends a message ({@code body} is one of the records of the {@link RpcMessage} union). */
+    /**
+     * Sends a message ({@code body} is one of the records of the {@link RpcMessage} union). Sends from any threads are
+     * written whole and in the order they return: a message sent after another's {@code send} returned arrives after
+     * it.
+     *
+     * @throws FrameTooLargeException when its frame exceeds {@code spindle.rpc.maxFrameSize}; nothing was sent
+     */
     public void send(SpecificRecord body) {
         requireNonNull(body, "body is null");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
@@ -187,8 +198,8 @@ public final class RpcConnection implements AutoCloseable {
         }
         byte[] payload = bytes.toByteArray();
         if (payload.length > settings.maxFrameBytes()) {
-            throw new RpcException(body.getClass().getSimpleName() + " of " + payload.length + " bytes exceeds "
-                    + "spindle.rpc.maxFrameSize=" + settings.maxFrameBytes());
+            throw new FrameTooLargeException(body.getClass().getSimpleName(), payload.length,
+                    settings.maxFrameBytes());
         }
         synchronized (out) {
             if (closed.get()) {
