@@ -123,6 +123,7 @@ public final class ExecutorProcess implements RpcHandler {
     /** The cached partitions the driver has been told of; guarded by {@code this}. */
     private final CacheReport cacheReport = new CacheReport();
     private final BlockFetches driverFetches;
+    private final DriverCommitAsks commitAsks;
     private final FetchServer fetchServer = new FetchServer("executor-block-server", 4, this::serve);
     private final ScheduledExecutorService timers =
             Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("executor-heartbeat", true));
@@ -141,6 +142,7 @@ public final class ExecutorProcess implements RpcHandler {
         this.networkTimeoutMillis = settings.conf().get(SpindleConfig.NETWORK_TIMEOUT).toMillis();
         this.maxDirectResultBytes = settings.conf().get(SpindleConfig.TASK_MAX_DIRECT_RESULT_SIZE);
         this.driverFetches = new BlockFetches(networkTimeoutMillis);
+        this.commitAsks = new DriverCommitAsks(() -> driver, networkTimeoutMillis);
     }
 
     /** Runs until told to stop or the driver is gone; returns the exit code. */
@@ -165,7 +167,7 @@ public final class ExecutorProcess implements RpcHandler {
                     closures::deserialize, serializer, localDir, this::mapOutputs,
                     files -> peers = new RemoteBlockFetcher(settings.id(), new LocalBlockFetcher(files,
                             settings.id()), settings.secret(), rpc, networkTimeoutMillis),
-                    this::broadcast, this::readCached));
+                    this::broadcast, this::readCached, commitAsks));
             executor = new Executor(services, this::report);
             blockPort = blockServer.port();
             ExecutorRegistered registered = register(settings.driverHost(), settings.driverPort(), false)
@@ -231,7 +233,7 @@ public final class ExecutorProcess implements RpcHandler {
     public void onMessage(RpcConnection connection, RpcMessage message) {
         lastHeardFromDriver = System.nanoTime();
         try {
-            if (driverFetches.accept(message)) {
+            if (driverFetches.accept(message) || commitAsks.accept(message)) {
                 return;
             }
         } catch (InterruptedException e) {
@@ -266,6 +268,7 @@ public final class ExecutorProcess implements RpcHandler {
             return; // a connection to an earlier driver, or one that failed to register
         }
         driverFetches.failAll("connection to the driver closed: " + reason);
+        commitAsks.failAll("connection to the driver closed: " + reason);
         registration.completeExceptionally(new RpcException("the driver closed the connection: " + reason));
         if (!settings.driverEndpointFile().isEmpty() && executor != null && !exit.isDone()) {
             awaitNextDriver(reason);

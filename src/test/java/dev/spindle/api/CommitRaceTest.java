@@ -1,0 +1,144 @@
+package dev.spindle.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spindle.common.Pair;
+import dev.spindle.config.SpindleConf;
+import dev.spindle.io.PausingFileSystem;
+import dev.spindle.plan.TaskFailure;
+import dev.spindle.scheduler.spi.SchedulerEvent;
+import dev.spindle.shuffle.FetchFailedException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two attempts of one output partition, interleaved step by step through a pausing file system: the driver lets
+ * exactly one commit, the other discards its files, and the output holds one part file per partition and nothing
+ * else (issue 16, item 2).
+ */
+@Timeout(120)
+class CommitRaceTest {
+    /** An attempt directory: {@code _attempt_STAGE.STAGEATTEMPT_PARTITION.ATTEMPT}. */
+    private static final Pattern ATTEMPT_DIR = Pattern.compile("_attempt_\\d+\\.(\\d+)_(\\d+)\\.\\d+");
+    /** The reduce partition that fails to fetch once, in the first stage attempt only. */
+    private static final AtomicBoolean FETCH_FAILED = new AtomicBoolean();
+    /** Counted down when partition 0 of the first stage attempt has written its part file. */
+    private static volatile CountDownLatch oldWritten;
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void removeHooks() {
+        PausingFileSystem.reset();
+    }
+
+    /** Stage attempt and partition of the attempt directory {@code path} lies in; null outside one. */
+    private static int[] attemptOf(org.apache.hadoop.fs.Path path) {
+        for (org.apache.hadoop.fs.Path p = path; p != null; p = p.getParent()) {
+            Matcher m = ATTEMPT_DIR.matcher(p.getName());
+            if (m.matches()) {
+                return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+            }
+        }
+        return null;
+    }
+
+    private static boolean isAttemptDir(org.apache.hadoop.fs.Path path) {
+        return ATTEMPT_DIR.matcher(path.getName()).matches();
+    }
+
+    /**
+     * The save's stage fails a fetch and is resubmitted while partition 0 of its first attempt is about to ask to
+     * commit (the kill of the old stage attempt does not stop a file system call). The old attempt is held until the new attempt of partition 0 has written its part file; it then asks to commit,
+     * is denied (its stage attempt is over), and deletes its files; only then may the new attempt ask, and it
+     * commits. Before attempt directories named the stage attempt, both attempts wrote {@code _attempt_0_0}.
+     */
+    @Test
+    void anAttemptOfAResubmittedStageIsDeniedAndOnlyTheNewAttemptCommits() throws Exception {
+        oldWritten = new CountDownLatch(1);
+        CountDownLatch newWritten = new CountDownLatch(1);
+        CountDownLatch releaseOld = new CountDownLatch(1);
+        CountDownLatch oldDiscarded = new CountDownLatch(1);
+        PausingFileSystem.install((operation, path) -> {
+            int[] attempt = attemptOf(path);
+            if (attempt == null || attempt[1] != 0 || !operation.equals("getFileStatus")) {
+                return;
+            }
+            // getFileStatus of the part file: written and closed, the commit question comes next.
+            if (attempt[0] == 0) {
+                oldWritten.countDown();
+                PausingFileSystem.awaitUninterruptibly(releaseOld, "the first stage attempt's partition 0");
+            } else {
+                newWritten.countDown();
+                PausingFileSystem.awaitUninterruptibly(oldDiscarded, "the discard of the old attempt");
+            }
+        }, (operation, path) -> {
+            int[] attempt = attemptOf(path);
+            if (operation.equals("delete") && isAttemptDir(path) && attempt[0] == 0 && attempt[1] == 0) {
+                oldDiscarded.countDown();
+            }
+        });
+        FETCH_FAILED.set(false);
+        Path out = dir.resolve("out");
+        String output = PausingFileSystem.SCHEME + "://" + out.toAbsolutePath();
+        RecordedEvents events = new RecordedEvents();
+        // local[4] tries each task once: a denied commit counted as a failure would fail the job.
+        try (Context ctx = new Context(SpindleConf.empty().with("spindle.master", "local[4]")
+                .with("spindle.hadoop.fs." + PausingFileSystem.SCHEME + ".impl", PausingFileSystem.class.getName())
+                .with("spindle.hadoop.fs." + PausingFileSystem.SCHEME + ".impl.disable.cache", "true"))) {
+            ctx.driver().listenerBus().addListener(events);
+            List<Pair<String, Integer>> words = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                words.add(Pair.of("w" + (i % 8), 1));
+            }
+            Dataset<String> counted = ctx.parallelizePairs(words, 4).reduceByKey(Integer::sum, 2)
+                    .mapPartitionsWithIndex((index, records) -> {
+                        if (index == 1 && FETCH_FAILED.compareAndSet(false, true)) {
+                            // Fails once partition 0 has written, so that the kill finds it at the commit step.
+                            PausingFileSystem.awaitUninterruptibly(oldWritten, "partition 0's part file");
+                            throw new FetchFailedException(-1, -1, "nowhere", "injected by the test", null);
+                        }
+                        return records;
+                    }).map(p -> p.key() + "=" + p.value());
+            CompletableFuture<Void> save = CompletableFuture.runAsync(() -> counted.saveAsTextFile(output));
+
+            assertThat(oldWritten.await(60, TimeUnit.SECONDS)).as("partition 0 of stage attempt 0 wrote").isTrue();
+            assertThat(newWritten.await(60, TimeUnit.SECONDS)).as("partition 0 of stage attempt 1 wrote").isTrue();
+            releaseOld.countDown();
+            save.get(60, TimeUnit.SECONDS);
+
+            assertThat(ctx.driver().commitCoordinator().denied()).as("the old attempt was denied").isEqualTo(1);
+            assertThat(ctx.driver().commitCoordinator().granted()).as("one commit per partition").isEqualTo(2);
+            events.awaitJobFinished();
+            assertThat(events.stream().filter(e -> e instanceof SchedulerEvent.TaskEnded t && t.failure() != null
+                    && t.failure().reason() == TaskFailure.Reason.COMMIT_DENIED)).hasSize(1);
+            org.awaitility.Awaitility.await().until(() -> ctx.driver().commitCoordinator().trackedStages() == 0);
+        }
+        assertThat(tree(dir)).containsExactly("out", "out/_SUCCESS", "out/part-00000", "out/part-00001");
+        List<String> lines = new ArrayList<>(Files.readAllLines(out.resolve("part-00000")));
+        lines.addAll(Files.readAllLines(out.resolve("part-00001")));
+        assertThat(lines).containsExactlyInAnyOrder("w0=5", "w1=5", "w2=5", "w3=5", "w4=5", "w5=5", "w6=5", "w7=5");
+    }
+
+    /** Every file and directory under {@code root}, relative and sorted. */
+    private static List<String> tree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            return paths.filter(p -> !p.equals(root)).map(p -> root.relativize(p).toString()).sorted().toList();
+        }
+    }
+}
