@@ -230,9 +230,9 @@ public final class Driver implements AutoCloseable {
         return dagScheduler.submitJob(node, function, partitions, results::accept, description);
     }
 
-    /** Running jobs, stages and task sets: 0 when idle (for leak checks in tests). */
+    /** Running jobs, stages and task sets, and stage attempts the commit coordinator tracks: 0 when idle (leak check). */
     public int activeSchedulerState() {
-        return dagScheduler.activeState();
+        return dagScheduler.activeState() + commits.trackedStages();
     }
 
     /** The executor-process backend when the master is local-cluster (or yarn); empty in local mode. */

@@ -233,7 +233,14 @@ public final class OutputCommitter implements Serializable {
                 deleteQuietly(fs, attemptDir, e);
                 throw e;
             }
-            if (!context.canCommit()) {
+            boolean allowed;
+            try {
+                allowed = context.canCommit();
+            } catch (RuntimeException e) { // the driver could not be asked: nothing of this attempt may stay
+                deleteQuietly(fs, attemptDir, e);
+                throw e;
+            }
+            if (!allowed) {
                 CommitDeniedException denied = new CommitDeniedException(id, output);
                 deleteQuietly(fs, attemptDir, denied);
                 throw denied;

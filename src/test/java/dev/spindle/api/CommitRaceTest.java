@@ -5,14 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.spindle.common.Pair;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.io.PausingFileSystem;
+import dev.spindle.plan.ActiveTask;
 import dev.spindle.plan.TaskFailure;
 import dev.spindle.scheduler.spi.SchedulerEvent;
 import dev.spindle.shuffle.FetchFailedException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +45,7 @@ class CommitRaceTest {
     private static final Pattern ATTEMPT_DIR = Pattern.compile("_attempt_\\d+\\.(\\d+)_(\\d+)\\.\\d+");
     /** The reduce partition that fails to fetch once, in the first stage attempt only. */
     private static final AtomicBoolean FETCH_FAILED = new AtomicBoolean();
+    private static final String[] EXPECTED = {"w0=5", "w1=5", "w2=5", "w3=5", "w4=5", "w5=5", "w6=5", "w7=5"};
     /** Counted down when partition 0 of the first stage attempt has written its part file. */
     private static volatile CountDownLatch oldWritten;
 
@@ -102,11 +112,7 @@ class CommitRaceTest {
                 .with("spindle.hadoop.fs." + PausingFileSystem.SCHEME + ".impl", PausingFileSystem.class.getName())
                 .with("spindle.hadoop.fs." + PausingFileSystem.SCHEME + ".impl.disable.cache", "true"))) {
             ctx.driver().listenerBus().addListener(events);
-            List<Pair<String, Integer>> words = new ArrayList<>();
-            for (int i = 0; i < 40; i++) {
-                words.add(Pair.of("w" + (i % 8), 1));
-            }
-            Dataset<String> counted = ctx.parallelizePairs(words, 4).reduceByKey(Integer::sum, 2)
+            Dataset<String> counted = ctx.parallelizePairs(words(), 4).reduceByKey(Integer::sum, 2)
                     .mapPartitionsWithIndex((index, records) -> {
                         if (index == 1 && FETCH_FAILED.compareAndSet(false, true)) {
                             // Fails once partition 0 has written, so that the kill finds it at the commit step.
@@ -130,15 +136,117 @@ class CommitRaceTest {
             org.awaitility.Awaitility.await().until(() -> ctx.driver().commitCoordinator().trackedStages() == 0);
         }
         assertThat(tree(dir)).containsExactly("out", "out/_SUCCESS", "out/part-00000", "out/part-00001");
-        List<String> lines = new ArrayList<>(Files.readAllLines(out.resolve("part-00000")));
-        lines.addAll(Files.readAllLines(out.resolve("part-00001")));
-        assertThat(lines).containsExactlyInAnyOrder("w0=5", "w1=5", "w2=5", "w3=5", "w4=5", "w5=5", "w6=5", "w7=5");
+        assertThat(lines(out)).containsExactlyInAnyOrder(EXPECTED);
     }
 
-    /** Every file and directory under {@code root}, relative and sorted. */
+    /**
+     * The same race in local-cluster, where executors ask the driver over RPC: partition 0 of the first stage attempt
+     * holds its last record until the resubmitted stage attempt runs, then closes its part file, asks, is denied, and
+     * discards it. Each held task waits on a socket the test answers, in the order the test chooses.
+     */
+    @Test
+    void anExecutorProcessOfAReplacedStageAttemptIsDeniedOverRpc() throws Exception {
+        Path out = dir.resolve("out");
+        RecordedEvents events = new RecordedEvents();
+        try (ServerSocket gate = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+                Context ctx = new Context(SpindleConf.empty().with("spindle.master", "local-cluster[2,1,512]"))) {
+            ctx.driver().listenerBus().addListener(events);
+            int port = gate.getLocalPort();
+            Dataset<String> counted = ctx.parallelizePairs(words(), 4).reduceByKey(Integer::sum, 2)
+                    .mapPartitionsWithIndex((index, records) -> heldInFirstStageAttempt(index, records, port))
+                    .map(p -> p.key() + "=" + p.value());
+            CompletableFuture<Void> save = CompletableFuture.runAsync(() -> counted.saveAsTextFile(out.toString()));
+            Map<Integer, Socket> held = new HashMap<>();
+            for (int i = 0; i < 2; i++) {
+                Socket task = gate.accept();
+                held.put(task.getInputStream().read(), task);
+            }
+            try {
+                held.get(1).getOutputStream().write(1); // partition 1 now fails its fetch
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> events.stream()
+                        .anyMatch(e -> e instanceof SchedulerEvent.StageSubmitted s && s.attempt() == 1));
+                held.get(0).getOutputStream().write(1); // partition 0 of attempt 0 finishes and asks
+                save.get(60, TimeUnit.SECONDS);
+            } finally {
+                for (Socket task : held.values()) {
+                    task.close();
+                }
+            }
+            assertThat(ctx.driver().commitCoordinator().denied()).as("the old attempt was denied").isEqualTo(1);
+            assertThat(ctx.driver().commitCoordinator().granted()).as("one commit per partition").isEqualTo(2);
+        }
+        assertThat(tree(dir)).containsExactly("out", "out/_SUCCESS", "out/part-00000", "out/part-00001");
+        assertThat(lines(out)).containsExactlyInAnyOrder(EXPECTED);
+    }
+
+    /**
+     * In the first stage attempt only: partition 1 fails a fetch once the test says so; partition 0 holds its last
+     * record until the test says so (and, like a task busy in a slow call, does not notice the kill meanwhile).
+     */
+    private static Iterator<Pair<String, Integer>> heldInFirstStageAttempt(int index,
+            Iterator<Pair<String, Integer>> records, int port) {
+        if (ActiveTask.current().orElseThrow().attemptId().stageAttempt() != 0) {
+            return records;
+        }
+        if (index == 1) {
+            waitForTest(port, index);
+            throw new FetchFailedException(-1, -1, "nowhere", "injected by the test", null);
+        }
+        return new Iterator<>() {
+            private boolean held;
+
+            @Override
+            public boolean hasNext() {
+                if (records.hasNext()) {
+                    return true;
+                }
+                if (!held) {
+                    held = true;
+                    waitForTest(port, index);
+                }
+                return false;
+            }
+
+            @Override
+            public Pair<String, Integer> next() {
+                return records.next();
+            }
+        };
+    }
+
+    /** Tells the test that partition {@code index} waits, and waits for its answer. */
+    private static void waitForTest(int port, int index) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.getOutputStream().write(index);
+            socket.getOutputStream().flush();
+            if (socket.getInputStream().read() < 0) {
+                throw new IOException("the test closed the connection of partition " + index);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Thread.interrupted(); // the kill of its stage attempt went unnoticed, as in a slow file system call
+    }
+
+    private static List<Pair<String, Integer>> words() {
+        List<Pair<String, Integer>> words = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            words.add(Pair.of("w" + (i % 8), 1));
+        }
+        return words;
+    }
+
+    private static List<String> lines(Path out) throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(out.resolve("part-00000")));
+        lines.addAll(Files.readAllLines(out.resolve("part-00001")));
+        return lines;
+    }
+
+    /** Every file and directory under {@code root} but checksum files, relative and sorted. */
     private static List<String> tree(Path root) throws IOException {
         try (Stream<Path> paths = Files.walk(root)) {
-            return paths.filter(p -> !p.equals(root)).map(p -> root.relativize(p).toString()).sorted().toList();
+            return paths.filter(p -> !p.equals(root) && !p.getFileName().toString().endsWith(".crc"))
+                    .map(p -> root.relativize(p).toString()).sorted().toList();
         }
     }
 }
