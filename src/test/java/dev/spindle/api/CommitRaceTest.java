@@ -6,9 +6,12 @@ import dev.spindle.common.Pair;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.io.PausingFileSystem;
 import dev.spindle.plan.ActiveTask;
+import dev.spindle.plan.TaskContext;
 import dev.spindle.plan.TaskFailure;
 import dev.spindle.scheduler.spi.SchedulerEvent;
 import dev.spindle.shuffle.FetchFailedException;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -30,6 +33,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,9 +56,19 @@ class CommitRaceTest {
     @TempDir
     Path dir;
 
+    private final RecordedEvents events = new RecordedEvents();
+    /** Where tasks held in executor JVMs tell the test that they wait, and wait for its answer. */
+    private ServerSocket gate;
+
+    @BeforeEach
+    void openGate() throws IOException {
+        gate = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+    }
+
     @AfterEach
-    void removeHooks() {
+    void removeHooksAndGate() throws IOException {
         PausingFileSystem.reset();
+        gate.close();
     }
 
     /** Stage attempt and partition of the attempt directory {@code path} lies in; null outside one. */
@@ -106,7 +120,6 @@ class CommitRaceTest {
         FETCH_FAILED.set(false);
         Path out = dir.resolve("out");
         String output = PausingFileSystem.SCHEME + "://" + out.toAbsolutePath();
-        RecordedEvents events = new RecordedEvents();
         // local[4] tries each task once: a denied commit counted as a failure would fail the job.
         try (Context ctx = new Context(SpindleConf.empty().with("spindle.master", "local[4]")
                 .with("spindle.hadoop.fs." + PausingFileSystem.SCHEME + ".impl", PausingFileSystem.class.getName())
@@ -147,11 +160,8 @@ class CommitRaceTest {
     @Test
     void anExecutorProcessOfAReplacedStageAttemptIsDeniedOverRpc() throws Exception {
         Path out = dir.resolve("out");
-        RecordedEvents events = new RecordedEvents();
-        try (ServerSocket gate = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
-                Context ctx = new Context(SpindleConf.empty().with("spindle.master", "local-cluster[2,1,512]"))) {
-            ctx.driver().listenerBus().addListener(events);
-            int port = gate.getLocalPort();
+        int port = gate.getLocalPort();
+        try (Context ctx = localCluster()) {
             Dataset<String> counted = ctx.parallelizePairs(words(), 4).reduceByKey(Integer::sum, 2)
                     .mapPartitionsWithIndex((index, records) -> heldInFirstStageAttempt(index, records, port))
                     .map(p -> p.key() + "=" + p.value());
@@ -159,7 +169,7 @@ class CommitRaceTest {
             Map<Integer, Socket> held = new HashMap<>();
             for (int i = 0; i < 2; i++) {
                 Socket task = gate.accept();
-                held.put(task.getInputStream().read(), task);
+                held.put(new DataInputStream(task.getInputStream()).readInt(), task);
             }
             try {
                 held.get(1).getOutputStream().write(1); // partition 1 now fails its fetch
@@ -177,6 +187,52 @@ class CommitRaceTest {
         }
         assertThat(tree(dir)).containsExactly("out", "out/_SUCCESS", "out/part-00000", "out/part-00001");
         assertThat(lines(out)).containsExactlyInAnyOrder(EXPECTED);
+    }
+
+    /**
+     * An attempt allowed to commit whose executor is killed before it reports: the driver gives the partition back,
+     * and the retry on the other executor commits it (were the partition still held, every retry would be denied and
+     * the job would never end).
+     */
+    @Test
+    void anAllowedAttemptWhoseExecutorDiesGivesThePartitionBack() throws Exception {
+        Path out = dir.resolve("out");
+        int port = gate.getLocalPort();
+        try (Context ctx = localCluster()) {
+            Dataset<String> lines = ctx.parallelize(List.of("a", "b", "c", "d"), 2).mapPartitionsWithIndex(
+                    (index, records) -> {
+                        TaskContext task = ActiveTask.current().orElseThrow();
+                        if (index == 0 && task.attemptId().attempt() == 0) {
+                            // Runs after the save's function committed, before the status goes to the driver.
+                            task.onCompletion(() -> waitForTest(port, (int) ProcessHandle.current().pid()));
+                        }
+                        return records;
+                    });
+            CompletableFuture<Void> save = CompletableFuture.runAsync(() -> lines.saveAsTextFile(out.toString()));
+            long pid;
+            try (Socket held = gate.accept(); DataInputStream in = new DataInputStream(held.getInputStream())) {
+                pid = in.readInt();
+                assertThat(ctx.driver().commitCoordinator().granted()).as("partition 0 was allowed").isPositive();
+                assertThat(ProcessHandle.of(pid).orElseThrow().destroyForcibly()).isTrue();
+            }
+            save.get(60, TimeUnit.SECONDS);
+
+            assertThat(ctx.driver().commitCoordinator().granted()).as("partition 0 twice, partition 1 once")
+                    .isEqualTo(3);
+            assertThat(ctx.driver().commitCoordinator().denied()).isZero();
+            events.awaitJobFinished();
+            assertThat(events.stream().filter(e -> e instanceof SchedulerEvent.TaskEnded t && t.failure() != null
+                    && t.failure().reason() == TaskFailure.Reason.EXECUTOR_LOST && t.partition() == 0)).hasSize(1);
+        }
+        assertThat(tree(dir)).containsExactly("out", "out/_SUCCESS", "out/part-00000", "out/part-00001");
+        assertThat(lines(out)).containsExactly("a", "b", "c", "d");
+    }
+
+    /** Two executor JVMs of one core each, reached over RPC; the test records the scheduler events. */
+    private Context localCluster() {
+        Context ctx = new Context(SpindleConf.empty().with("spindle.master", "local-cluster[2,1,512]"));
+        ctx.driver().listenerBus().addListener(events);
+        return ctx;
     }
 
     /**
@@ -214,13 +270,13 @@ class CommitRaceTest {
         };
     }
 
-    /** Tells the test that partition {@code index} waits, and waits for its answer. */
-    private static void waitForTest(int port, int index) {
+    /** Tells the test that the task that sends {@code id} waits, and waits for its answer. */
+    private static void waitForTest(int port, int id) {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.getOutputStream().write(index);
+            new DataOutputStream(socket.getOutputStream()).writeInt(id);
             socket.getOutputStream().flush();
             if (socket.getInputStream().read() < 0) {
-                throw new IOException("the test closed the connection of partition " + index);
+                throw new IOException("the test closed the connection of task " + id);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
