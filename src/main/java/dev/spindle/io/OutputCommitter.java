@@ -229,26 +229,36 @@ public final class OutputCommitter implements Serializable {
             FileSystem fs = fs();
             try {
                 write(fs, attemptDir, id.partition(), records, context);
-            } catch (RuntimeException | IOException e) {
-                deleteQuietly(fs, attemptDir, e);
+                if (!context.canCommit()) {
+                    throw new CommitDeniedException(id, output);
+                }
+            } catch (RuntimeException | IOException e) { // failed, denied, or the driver could not be asked
+                discard(fs, attemptDir, e);
                 throw e;
-            }
-            boolean allowed;
-            try {
-                allowed = context.canCommit();
-            } catch (RuntimeException e) { // the driver could not be asked: nothing of this attempt may stay
-                deleteQuietly(fs, attemptDir, e);
-                throw e;
-            }
-            if (!allowed) {
-                CommitDeniedException denied = new CommitDeniedException(id, output);
-                deleteQuietly(fs, attemptDir, denied);
-                throw denied;
             }
             return name;
         } catch (IOException e) {
             throw new SpindleException(ErrorCode.IO_FAILURE, "cannot write partition " + id.partition() + " of "
                     + output + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes what an attempt that does not commit wrote. An attempt that outlived its job (a killed attempt of a
+     * replaced stage attempt that went on writing) finds the output committed: writing, it made the job's temporary
+     * directory again, which it then deletes, with {@code _temporary} once that is empty (another job writing the
+     * same output may be using it).
+     */
+    private void discard(FileSystem fs, Path attemptDir, Exception cause) {
+        try {
+            fs.delete(attemptDir, true);
+            Path temporary = jobDir().getParent();
+            if (fs.exists(new Path(output, "_SUCCESS")) && fs.delete(jobDir(), true)
+                    && fs.listStatus(temporary).length == 0) {
+                fs.delete(temporary, false);
+            }
+        } catch (IOException e) {
+            cause.addSuppressed(e);
         }
     }
 
@@ -367,13 +377,5 @@ public final class OutputCommitter implements Serializable {
 
     public String output() {
         return output;
-    }
-
-    private static void deleteQuietly(FileSystem fs, Path dir, Exception cause) {
-        try {
-            fs.delete(dir, true);
-        } catch (IOException e) {
-            cause.addSuppressed(e);
-        }
     }
 }

@@ -50,8 +50,10 @@ class CommitRaceTest {
     /** The reduce partition that fails to fetch once, in the first stage attempt only. */
     private static final AtomicBoolean FETCH_FAILED = new AtomicBoolean();
     private static final String[] EXPECTED = {"w0=5", "w1=5", "w2=5", "w3=5", "w4=5", "w5=5", "w6=5", "w7=5"};
-    /** Counted down when partition 0 of the first stage attempt has written its part file. */
-    private static volatile CountDownLatch oldWritten;
+    /** Opened by the test when partition 0 of the first stage attempt is where it should be; partition 1 then fails. */
+    private static volatile CountDownLatch failFetchWhen;
+    /** Counted down when partition 0 of the first stage attempt has ended. */
+    private static volatile CountDownLatch oldEnded;
 
     @TempDir
     Path dir;
@@ -86,15 +88,50 @@ class CommitRaceTest {
         return ATTEMPT_DIR.matcher(path.getName()).matches();
     }
 
+    /** local[4] (each task tried once: a denied commit counted as a failure would fail the job) on pausefile. */
+    private Context pausingLocal() {
+        Context ctx = new Context(SpindleConf.empty().with("spindle.master", "local[4]")
+                .with("spindle.hadoop.fs." + PausingFileSystem.SCHEME + ".impl", PausingFileSystem.class.getName())
+                .with("spindle.hadoop.fs." + PausingFileSystem.SCHEME + ".impl.disable.cache", "true"));
+        ctx.driver().listenerBus().addListener(events);
+        return ctx;
+    }
+
+    private String pausingOutput() {
+        return PausingFileSystem.SCHEME + "://" + dir.resolve("out").toAbsolutePath();
+    }
+
+    /**
+     * Word counts whose reduce stage fails a fetch in its first attempt: partition 1 throws once {@link
+     * #failFetchWhen} opens; partition 0 of that attempt counts {@link #oldEnded} down when it ends.
+     */
+    private static Dataset<String> countsFailingOnce(Context ctx) {
+        FETCH_FAILED.set(false);
+        return ctx.parallelizePairs(words(), 4).reduceByKey(Integer::sum, 2)
+                .mapPartitionsWithIndex((index, records) -> {
+                    TaskContext task = ActiveTask.current().orElseThrow();
+                    if (index == 0 && task.attemptId().stageAttempt() == 0) {
+                        task.onCompletion(oldEnded::countDown);
+                    }
+                    if (index == 1 && FETCH_FAILED.compareAndSet(false, true)) {
+                        PausingFileSystem.awaitUninterruptibly(failFetchWhen, "partition 0's first attempt");
+                        throw new FetchFailedException(-1, -1, "nowhere", "injected by the test", null);
+                    }
+                    return records;
+                }).map(p -> p.key() + "=" + p.value());
+    }
+
     /**
      * The save's stage fails a fetch and is resubmitted while partition 0 of its first attempt is about to ask to
-     * commit (the kill of the old stage attempt does not stop a file system call). The old attempt is held until the new attempt of partition 0 has written its part file; it then asks to commit,
-     * is denied (its stage attempt is over), and deletes its files; only then may the new attempt ask, and it
-     * commits. Before attempt directories named the stage attempt, both attempts wrote {@code _attempt_0_0}.
+     * commit (the kill of the old stage attempt does not stop a file system call). The old attempt is held until the
+     * new attempt of partition 0 has written its part file; it then asks to commit, is denied (its stage attempt is
+     * over), and deletes its files; only then may the new attempt ask, and it commits. Before attempt directories
+     * named the stage attempt, both attempts wrote {@code _attempt_0_0}.
      */
     @Test
     void anAttemptOfAResubmittedStageIsDeniedAndOnlyTheNewAttemptCommits() throws Exception {
-        oldWritten = new CountDownLatch(1);
+        failFetchWhen = new CountDownLatch(1);
+        oldEnded = new CountDownLatch(1);
         CountDownLatch newWritten = new CountDownLatch(1);
         CountDownLatch releaseOld = new CountDownLatch(1);
         CountDownLatch oldDiscarded = new CountDownLatch(1);
@@ -105,7 +142,7 @@ class CommitRaceTest {
             }
             // getFileStatus of the part file: written and closed, the commit question comes next.
             if (attempt[0] == 0) {
-                oldWritten.countDown();
+                failFetchWhen.countDown();
                 PausingFileSystem.awaitUninterruptibly(releaseOld, "the first stage attempt's partition 0");
             } else {
                 newWritten.countDown();
@@ -117,26 +154,13 @@ class CommitRaceTest {
                 oldDiscarded.countDown();
             }
         });
-        FETCH_FAILED.set(false);
         Path out = dir.resolve("out");
-        String output = PausingFileSystem.SCHEME + "://" + out.toAbsolutePath();
-        // local[4] tries each task once: a denied commit counted as a failure would fail the job.
-        try (Context ctx = new Context(SpindleConf.empty().with("spindle.master", "local[4]")
-                .with("spindle.hadoop.fs." + PausingFileSystem.SCHEME + ".impl", PausingFileSystem.class.getName())
-                .with("spindle.hadoop.fs." + PausingFileSystem.SCHEME + ".impl.disable.cache", "true"))) {
-            ctx.driver().listenerBus().addListener(events);
-            Dataset<String> counted = ctx.parallelizePairs(words(), 4).reduceByKey(Integer::sum, 2)
-                    .mapPartitionsWithIndex((index, records) -> {
-                        if (index == 1 && FETCH_FAILED.compareAndSet(false, true)) {
-                            // Fails once partition 0 has written, so that the kill finds it at the commit step.
-                            PausingFileSystem.awaitUninterruptibly(oldWritten, "partition 0's part file");
-                            throw new FetchFailedException(-1, -1, "nowhere", "injected by the test", null);
-                        }
-                        return records;
-                    }).map(p -> p.key() + "=" + p.value());
+        try (Context ctx = pausingLocal()) {
+            Dataset<String> counted = countsFailingOnce(ctx);
+            String output = pausingOutput();
             CompletableFuture<Void> save = CompletableFuture.runAsync(() -> counted.saveAsTextFile(output));
 
-            assertThat(oldWritten.await(60, TimeUnit.SECONDS)).as("partition 0 of stage attempt 0 wrote").isTrue();
+            assertThat(failFetchWhen.await(60, TimeUnit.SECONDS)).as("partition 0 of stage attempt 0 wrote").isTrue();
             assertThat(newWritten.await(60, TimeUnit.SECONDS)).as("partition 0 of stage attempt 1 wrote").isTrue();
             releaseOld.countDown();
             save.get(60, TimeUnit.SECONDS);
@@ -150,6 +174,38 @@ class CommitRaceTest {
         }
         assertThat(tree(dir)).containsExactly("out", "out/_SUCCESS", "out/part-00000", "out/part-00001");
         assertThat(lines(out)).containsExactlyInAnyOrder(EXPECTED);
+    }
+
+    /**
+     * A killed attempt of the replaced stage attempt, held inside its first file system call until the job has
+     * committed, then goes on: it writes (making the job's temporary directory again), is denied, and deletes what it
+     * made, so that the committed output holds no {@code _temporary}.
+     */
+    @Test
+    void anAttemptThatOutlivesItsJobLeavesNoTemporaryDirectoryBehind() throws Exception {
+        failFetchWhen = new CountDownLatch(1);
+        oldEnded = new CountDownLatch(1);
+        CountDownLatch releaseOld = new CountDownLatch(1);
+        PausingFileSystem.install((operation, path) -> {
+            int[] attempt = attemptOf(path);
+            if (attempt != null && attempt[0] == 0 && attempt[1] == 0 && operation.equals("create")) {
+                failFetchWhen.countDown();
+                PausingFileSystem.awaitUninterruptibly(releaseOld, "the first stage attempt's partition 0");
+                Thread.interrupted(); // the call goes on despite the kill, as a slow file system call may
+            }
+        }, (operation, path) -> { });
+        try (Context ctx = pausingLocal()) {
+            countsFailingOnce(ctx).saveAsTextFile(pausingOutput());
+            assertThat(tree(dir)).as("committed, partition 0's first attempt still held")
+                    .containsExactly("out", "out/_SUCCESS", "out/part-00000", "out/part-00001");
+
+            releaseOld.countDown();
+            assertThat(oldEnded.await(60, TimeUnit.SECONDS)).as("the old attempt ended").isTrue();
+            assertThat(ctx.driver().commitCoordinator().denied()).as("the old attempt was denied").isEqualTo(1);
+            assertThat(ctx.driver().commitCoordinator().granted()).as("one commit per partition").isEqualTo(2);
+        }
+        assertThat(tree(dir)).containsExactly("out", "out/_SUCCESS", "out/part-00000", "out/part-00001");
+        assertThat(lines(dir.resolve("out"))).containsExactlyInAnyOrder(EXPECTED);
     }
 
     /**

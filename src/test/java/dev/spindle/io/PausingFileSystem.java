@@ -99,6 +99,12 @@ public final class PausingFileSystem extends RawLocalFileSystem {
     }
 
     @Override
+    public FSDataOutputStream create(Path f, boolean overwrite, int bufferSize, short replication, long blockSize,
+            Progressable progress) throws IOException {
+        return hooked("create", f, () -> super.create(f, overwrite, bufferSize, replication, blockSize, progress));
+    }
+
+    @Override
     public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize,
             short replication, long blockSize, Progressable progress) throws IOException {
         return hooked("create", f,
