@@ -136,7 +136,7 @@ final class TaskRunner implements Runnable {
                             metrics));
         }
         if (error instanceof CommitDeniedException) {
-            LOG.info("{}: {}", task.attemptId(), error.getMessage());
+            LOG.debug("{}: {}", task.attemptId(), error.getMessage());
             return TaskStatus.failed(task.taskId(), services.id(), TaskState.FAILED,
                     TaskFailure.of(TaskFailure.Reason.COMMIT_DENIED, error, metrics));
         }

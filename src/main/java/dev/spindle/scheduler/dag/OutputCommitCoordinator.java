@@ -14,15 +14,17 @@ import org.apache.logging.log4j.Logger;
 /**
  * The driver's arbiter of task commits (Spark's output-commit coordinator). For each running stage attempt it
  * remembers, per partition, the one task attempt allowed to commit: the first to ask. Every other attempt of that
- * partition is denied and discards its output, so that two attempts of one partition (a retry racing a slow attempt,
- * or the tasks of a stage attempt that a resubmission replaced) never both commit.
+ * partition in that stage attempt is denied and discards its output, and so is a late attempt of a stage attempt
+ * that a resubmission replaced. (An attempt allowed just before its stage attempt was replaced may still finish: the
+ * job then commits the attempt whose result it took, see {@code io.OutputCommitter#commitJob}.)
  *
  * <p>It learns what runs from scheduler events, delivered synchronously by the listener bus (see {@link
  * dev.spindle.scheduler.spi.ListenerBus#addSynchronousListener}): a submitted stage attempt replaces the stage's
  * earlier attempt, whose late asks are then denied; a completed stage attempt is forgotten; an allowed attempt that
  * fails gives its partition back, so that another attempt may commit it, and an attempt that failed is never allowed
- * afterwards. Asks arrive on executor and RPC threads and are answered at once; the state is guarded by this object's
- * monitor, which is held only for map updates (no call leaves this class while it is held).
+ * afterwards. Asks arrive on executor and RPC threads and are answered at once, and events on the scheduler threads
+ * that post them: the state is guarded by this object's monitor, held only for map updates (nothing is called, not
+ * even a logger, while it is held).
  */
 public final class OutputCommitCoordinator implements CommitArbiter, SchedulerListener {
     private static final Logger LOG = LogManager.getLogger(OutputCommitCoordinator.class);
@@ -64,13 +66,17 @@ public final class OutputCommitCoordinator implements CommitArbiter, SchedulerLi
         }
     }
 
-    synchronized void attemptFailed(int stageId, int stageAttempt, int partition, long taskId) {
-        StageAttempt stage = stages.get(stageId);
-        if (stage == null || stage.attempt != stageAttempt) {
-            return;
+    void attemptFailed(int stageId, int stageAttempt, int partition, long taskId) {
+        boolean released;
+        synchronized (this) {
+            StageAttempt stage = stages.get(stageId);
+            if (stage == null || stage.attempt != stageAttempt) {
+                return;
+            }
+            stage.failedTasks.add(taskId);
+            released = stage.allowed.remove(partition, taskId);
         }
-        stage.failedTasks.add(taskId);
-        if (stage.allowed.remove(partition, taskId)) {
+        if (released) {
             LOG.info("Task {} (stage {}.{}, partition {}) was allowed to commit and failed; another attempt may "
                     + "commit the partition", taskId, stageId, stageAttempt, partition);
         }
