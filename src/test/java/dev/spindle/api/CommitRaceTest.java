@@ -54,6 +54,8 @@ class CommitRaceTest {
     private static volatile CountDownLatch failFetchWhen;
     /** Counted down when partition 0 of the first stage attempt has ended. */
     private static volatile CountDownLatch oldEnded;
+    /** Runs when partition 0 of the first stage attempt ends (after its commit, before its status goes out). */
+    private static volatile Runnable onOldEnd;
 
     @TempDir
     Path dir;
@@ -84,6 +86,22 @@ class CommitRaceTest {
         return null;
     }
 
+    /** What a test does when an attempt has written its part file, just before it asks to commit. */
+    @FunctionalInterface
+    private interface CommitQuestion {
+        void reached(int stageAttempt, int partition) throws IOException;
+    }
+
+    /** Calls {@code question} at every attempt's commit question: the part file's getFileStatus comes just before. */
+    private static void atCommitQuestion(CommitQuestion question, PausingFileSystem.AfterHook after) {
+        PausingFileSystem.install((operation, path) -> {
+            int[] attempt = attemptOf(path);
+            if (attempt != null && operation.equals("getFileStatus")) {
+                question.reached(attempt[0], attempt[1]);
+            }
+        }, after);
+    }
+
     private static boolean isAttemptDir(org.apache.hadoop.fs.Path path) {
         return ATTEMPT_DIR.matcher(path.getName()).matches();
     }
@@ -103,7 +121,7 @@ class CommitRaceTest {
 
     /**
      * Word counts whose reduce stage fails a fetch in its first attempt: partition 1 throws once {@link
-     * #failFetchWhen} opens; partition 0 of that attempt counts {@link #oldEnded} down when it ends.
+     * #failFetchWhen} opens; partition 0 of that attempt runs {@link #onOldEnd} when it ends.
      */
     private static Dataset<String> countsFailingOnce(Context ctx) {
         FETCH_FAILED.set(false);
@@ -111,7 +129,7 @@ class CommitRaceTest {
                 .mapPartitionsWithIndex((index, records) -> {
                     TaskContext task = ActiveTask.current().orElseThrow();
                     if (index == 0 && task.attemptId().stageAttempt() == 0) {
-                        task.onCompletion(oldEnded::countDown);
+                        task.onCompletion(onOldEnd);
                     }
                     if (index == 1 && FETCH_FAILED.compareAndSet(false, true)) {
                         PausingFileSystem.awaitUninterruptibly(failFetchWhen, "partition 0's first attempt");
@@ -132,19 +150,15 @@ class CommitRaceTest {
     void anAttemptOfAResubmittedStageIsDeniedAndOnlyTheNewAttemptCommits() throws Exception {
         failFetchWhen = new CountDownLatch(1);
         oldEnded = new CountDownLatch(1);
+        onOldEnd = oldEnded::countDown;
         CountDownLatch newWritten = new CountDownLatch(1);
         CountDownLatch releaseOld = new CountDownLatch(1);
         CountDownLatch oldDiscarded = new CountDownLatch(1);
-        PausingFileSystem.install((operation, path) -> {
-            int[] attempt = attemptOf(path);
-            if (attempt == null || attempt[1] != 0 || !operation.equals("getFileStatus")) {
-                return;
-            }
-            // getFileStatus of the part file: written and closed, the commit question comes next.
-            if (attempt[0] == 0) {
+        atCommitQuestion((stageAttempt, partition) -> {
+            if (partition == 0 && stageAttempt == 0) {
                 failFetchWhen.countDown();
                 PausingFileSystem.awaitUninterruptibly(releaseOld, "the first stage attempt's partition 0");
-            } else {
+            } else if (partition == 0) {
                 newWritten.countDown();
                 PausingFileSystem.awaitUninterruptibly(oldDiscarded, "the discard of the old attempt");
             }
@@ -177,6 +191,57 @@ class CommitRaceTest {
     }
 
     /**
+     * Partition 0 of the first stage attempt is allowed to commit, then held before it reports while the stage attempt
+     * is replaced; the new attempt of partition 0 is allowed too (a new stage attempt). The old one's result arrives
+     * first and is the one the job takes: the job commits exactly its files, and the new attempt's go with
+     * {@code _temporary}.
+     */
+    @Test
+    void whenTwoStageAttemptsCommitAPartitionTheJobTakesTheAttemptWhoseResultItTook() throws Exception {
+        failFetchWhen = new CountDownLatch(1);
+        CountDownLatch releaseOld = new CountDownLatch(1);
+        onOldEnd = () -> {
+            failFetchWhen.countDown();
+            try {
+                PausingFileSystem.awaitUninterruptibly(releaseOld, "the first stage attempt's partition 0");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+        CountDownLatch newWritten = new CountDownLatch(1);
+        CountDownLatch releaseNew = new CountDownLatch(1);
+        CountDownLatch releaseLast = new CountDownLatch(1);
+        atCommitQuestion((stageAttempt, partition) -> {
+            if (stageAttempt == 1 && partition == 0) {
+                newWritten.countDown();
+                PausingFileSystem.awaitUninterruptibly(releaseNew, "the second stage attempt's partition 0");
+            } else if (stageAttempt == 1) { // the job's last partition waits until partition 0 was allowed twice
+                PausingFileSystem.awaitUninterruptibly(releaseLast, "the second stage attempt's partition 1");
+            }
+        }, (operation, path) -> { });
+        try (Context ctx = pausingLocal()) {
+            Dataset<String> counted = countsFailingOnce(ctx);
+            CompletableFuture<Void> save = CompletableFuture.runAsync(() -> counted.saveAsTextFile(pausingOutput()));
+            assertThat(newWritten.await(60, TimeUnit.SECONDS)).as("partition 0 of stage attempt 1 wrote").isTrue();
+            releaseOld.countDown();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> events.stream()
+                    .anyMatch(e -> e instanceof SchedulerEvent.TaskEnded t && t.stageAttempt() == 0
+                            && t.partition() == 0 && t.failure() == null));
+            releaseNew.countDown();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+                    .until(() -> ctx.driver().commitCoordinator().granted() == 2);
+            releaseLast.countDown();
+            save.get(60, TimeUnit.SECONDS);
+
+            assertThat(ctx.driver().commitCoordinator().granted()).as("partition 0 in each stage attempt, partition 1")
+                    .isEqualTo(3);
+            assertThat(ctx.driver().commitCoordinator().denied()).isZero();
+        }
+        assertThat(tree(dir)).containsExactly("out", "out/_SUCCESS", "out/part-00000", "out/part-00001");
+        assertThat(lines(dir.resolve("out"))).containsExactlyInAnyOrder(EXPECTED);
+    }
+
+    /**
      * A killed attempt of the replaced stage attempt, held inside its first file system call until the job has
      * committed, then goes on: it writes (making the job's temporary directory again), is denied, and deletes what it
      * made, so that the committed output holds no {@code _temporary}.
@@ -185,6 +250,7 @@ class CommitRaceTest {
     void anAttemptThatOutlivesItsJobLeavesNoTemporaryDirectoryBehind() throws Exception {
         failFetchWhen = new CountDownLatch(1);
         oldEnded = new CountDownLatch(1);
+        onOldEnd = oldEnded::countDown;
         CountDownLatch releaseOld = new CountDownLatch(1);
         PausingFileSystem.install((operation, path) -> {
             int[] attempt = attemptOf(path);
