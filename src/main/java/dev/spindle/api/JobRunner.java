@@ -66,11 +66,15 @@ final class JobRunner {
         return results;
     }
 
-    /** Runs the job of a save action, whose slot {@link Saving} holds; then the checkpoints it made due. */
-    <T, U> void runOutputJob(Node<T> node, ResultFunction<T, U> function, String action) {
-        runJob(node, function, IntStream.range(0, node.numPartitions()).boxed().toList(),
+    /**
+     * Runs the job of a save action, whose slot {@link Saving} holds; then the checkpoints it made due. Returns the
+     * results in partition order.
+     */
+    <T, U> List<U> runOutputJob(Node<T> node, ResultFunction<T, U> function, String action) {
+        List<U> results = runJob(node, function, IntStream.range(0, node.numPartitions()).boxed().toList(),
                 action + " at " + CallSites.current());
         checkpointRequested(node);
+        return results;
     }
 
     ActionJournal journal() {

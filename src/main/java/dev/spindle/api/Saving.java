@@ -36,6 +36,7 @@ final class Saving {
         switch (slot.outputHistory()) {
             case COMMITTED -> {
                 if (OutputCommitter.isCommitted(output, conf)) {
+                    OutputCommitter.settleReplaced(output, true, conf);
                     slot.replayedOutput(output);
                     return;
                 }
@@ -43,14 +44,16 @@ final class Saving {
             }
             case STARTED -> {
                 if (OutputCommitter.isCommitted(output, conf)) {
-                    // The commit completed; the attempt was lost before it journaled so.
+                    // The commit completed; the attempt was lost before it journaled so (or deleted what it replaced).
+                    OutputCommitter.settleReplaced(output, true, conf);
                     slot.outputCommitted(output);
                     slot.replayedOutput(output);
                     return;
                 }
                 slot.runs("an earlier attempt started writing " + output + " and did not commit it; its partial "
-                        + "output is deleted");
+                        + "output is deleted, and an output it was overwriting is put back");
                 OutputCommitter.deleteUncommitted(output, conf);
+                OutputCommitter.settleReplaced(output, false, conf);
             }
             case NONE -> {
             }
@@ -62,9 +65,9 @@ final class Saving {
         slot.outputStarted(output);
         OutputCommitter committer = OutputCommitter.setupJob(output, format, overwrite, conf);
         try {
-            context.jobs().runOutputJob(node, (ctx, records) -> committer.writePartition(ctx.attemptId().partition(),
-                    ctx.attemptId().attempt(), records, ctx), action);
-            committer.commitJob(node.numPartitions());
+            // Each partition's result names its committed attempt: the job commits exactly those.
+            committer.commitJob(context.jobs().runOutputJob(node, (ctx, records) -> committer.writePartition(records,
+                    ctx), action));
         } catch (RuntimeException e) {
             committer.abortJob(e);
             throw e;

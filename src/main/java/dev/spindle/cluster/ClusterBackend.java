@@ -5,9 +5,11 @@ import static java.util.Objects.requireNonNull;
 import dev.spindle.common.ExecutorId;
 import dev.spindle.common.NamedThreadFactory;
 import dev.spindle.common.SerialEvents;
+import dev.spindle.common.TaskAttemptId;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
 import dev.spindle.executor.TaskMessages;
+import dev.spindle.plan.CommitArbiter;
 import dev.spindle.plan.TaskFailure;
 import dev.spindle.plan.TaskState;
 import dev.spindle.plan.TaskStatus;
@@ -20,7 +22,9 @@ import dev.spindle.rpc.RpcException;
 import dev.spindle.rpc.RpcHandler;
 import dev.spindle.rpc.RpcServer;
 import dev.spindle.rpc.RpcSettings;
+import dev.spindle.rpc.message.AskCommit;
 import dev.spindle.rpc.message.BlockKind;
+import dev.spindle.rpc.message.CommitAnswer;
 import dev.spindle.rpc.message.ExecutorRegistered;
 import dev.spindle.rpc.message.FetchRequest;
 import dev.spindle.rpc.message.Heartbeat;
@@ -62,7 +66,8 @@ import org.apache.logging.log4j.Logger;
 /**
  * The scheduler backend for executor processes, wherever they run: an authenticated RPC server that executors
  * register with; task launches and kills sent to them; status updates back (large results fetched from the executor
- * as blocks); broadcast values and map output locations served to them; executors declared lost when their
+ * as blocks); broadcast values and map output locations served to them; their asks to commit task output
+ * answered by the driver's {@link CommitArbiter}; executors declared lost when their
  * connection drops, their process ends or they stay silent past {@code spindle.network.timeout}. Where executors
  * come from is the {@link ExecutorProvisioner}'s business.
  */
@@ -72,8 +77,9 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
     /** What the backend needs from the driver. */
     public record Services(SpindleConf conf, ClassLoader classLoader, Path localDir, String host,
             LongFunction<byte[]> broadcasts, MapOutputLocator mapOutputs, RecordSerializer serializer,
-            CacheLocations cacheLocations, ReturnedShuffleOutputs returnedOutputs) {
+            CacheLocations cacheLocations, ReturnedShuffleOutputs returnedOutputs, CommitArbiter commits) {
         public Services {
+            requireNonNull(commits, "commits is null");
             requireNonNull(returnedOutputs, "returnedOutputs is null");
             requireNonNull(cacheLocations, "cacheLocations is null");
             requireNonNull(conf, "conf is null");
@@ -245,6 +251,10 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         }
         if (body instanceof StatusUpdate update) {
             statusUpdate(peer, update);
+        } else if (body instanceof AskCommit ask) {
+            boolean allowed = services.commits().canCommit(new TaskAttemptId(ask.getTaskId(), ask.getStageId(),
+                    ask.getStageAttempt(), ask.getPartition(), ask.getAttempt()));
+            sendQuietly(peer, CommitAnswer.newBuilder().setRequestId(ask.getRequestId()).setAllowed(allowed).build());
         } else if (body instanceof Heartbeat heartbeat) {
             failLostStatuses(peer, heartbeat);
             sendQuietly(peer, HeartbeatResponse.newBuilder().setReregister(!peer.registered).build());

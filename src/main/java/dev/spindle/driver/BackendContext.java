@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.spindle.cluster.ClusterBackend;
 import dev.spindle.config.SpindleConf;
+import dev.spindle.plan.CommitArbiter;
 import dev.spindle.scheduler.spi.CacheLocations;
 import dev.spindle.scheduler.spi.ListenerBus;
 import dev.spindle.serde.ClosureSerializer;
@@ -21,10 +22,12 @@ import java.nio.file.Path;
  * @param localDir the driver's local directory (deleted when it stops)
  * @param host this machine's host name
  * @param returnedOutputs the map outputs that executors of an earlier ApplicationMaster attempt bring back
+ * @param commits the output-commit coordinator that executors ask before committing task output
  */
 public record BackendContext(SpindleConf conf, ClassLoader classLoader, Path localDir, String host, ListenerBus bus,
         MapOutputTracker tracker, CacheLocations cacheLocations, BroadcastRegistry broadcasts,
-        ClosureSerializer closures, RecordSerializer serializer, ReturnedShuffleOutputs returnedOutputs) {
+        ClosureSerializer closures, RecordSerializer serializer, ReturnedShuffleOutputs returnedOutputs,
+        CommitArbiter commits) {
     public BackendContext {
         requireNonNull(conf, "conf is null");
         requireNonNull(classLoader, "classLoader is null");
@@ -37,11 +40,12 @@ public record BackendContext(SpindleConf conf, ClassLoader classLoader, Path loc
         requireNonNull(closures, "closures is null");
         requireNonNull(serializer, "serializer is null");
         requireNonNull(returnedOutputs, "returnedOutputs is null");
+        requireNonNull(commits, "commits is null");
     }
 
     /** What a {@link ClusterBackend} needs from this driver. */
     public ClusterBackend.Services clusterServices() {
         return new ClusterBackend.Services(conf, classLoader, localDir, host, broadcasts::fetch, tracker, serializer,
-                cacheLocations, returnedOutputs);
+                cacheLocations, returnedOutputs, commits);
     }
 }

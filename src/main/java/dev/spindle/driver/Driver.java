@@ -15,6 +15,7 @@ import dev.spindle.plan.ResultFunction;
 import dev.spindle.recovery.ActionJournal;
 import dev.spindle.recovery.CheckpointFiles;
 import dev.spindle.scheduler.dag.DagScheduler;
+import dev.spindle.scheduler.dag.OutputCommitCoordinator;
 import dev.spindle.scheduler.dag.StageSerializer;
 import dev.spindle.scheduler.spi.CacheLocations;
 import dev.spindle.scheduler.spi.ListenerBus;
@@ -55,6 +56,7 @@ public final class Driver implements AutoCloseable {
     private final MapOutputTracker tracker = new MapOutputTracker();
     private final CacheLocations cacheLocations = new CacheLocations(bus);
     private final ReturnedShuffleOutputs returnedOutputs = new ReturnedShuffleOutputs();
+    private final OutputCommitCoordinator commits = new OutputCommitCoordinator();
     /** The spindle.checkpoint.dir roots the program's checkpoints went under (a program may set its own). */
     private final java.util.Set<String> checkpointRoots = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AccumulatorRegistry accumulators = new AccumulatorRegistry();
@@ -101,9 +103,10 @@ public final class Driver implements AutoCloseable {
         this.classLoader = classLoader;
         this.hosting = hosting;
         hosting.listeners().forEach(bus::addListener);
+        bus.addSynchronousListener(commits);
         this.localDir = createLocalDir(conf);
         this.backend = requireNonNull(backends.create(new BackendContext(conf, classLoader, localDir, hostFor(conf),
-                bus, tracker, cacheLocations, broadcasts, closures, serializer, returnedOutputs)),
+                bus, tracker, cacheLocations, broadcasts, closures, serializer, returnedOutputs, commits)),
                 "the backend factory returned null");
         SchedulerBackend backend = this.backend;
         MasterSpec.TaskAttempts attempts = MasterSpec.parse(conf.get(SpindleConfig.MASTER)).taskAttempts(conf);
@@ -237,14 +240,19 @@ public final class Driver implements AutoCloseable {
         return dagScheduler.submitJob(node, function, partitions, results::accept, description);
     }
 
-    /** Running jobs, stages and task sets: 0 when idle (for leak checks in tests). */
+    /** Running jobs, stages and task sets, and stage attempts the commit coordinator tracks: 0 when idle (leak check). */
     public int activeSchedulerState() {
-        return dagScheduler.activeState();
+        return dagScheduler.activeState() + commits.trackedStages();
     }
 
     /** The executor-process backend when the master is local-cluster (or yarn); empty in local mode. */
     public java.util.Optional<ClusterBackend> clusterBackend() {
         return backend instanceof ClusterBackend cluster ? java.util.Optional.of(cluster) : java.util.Optional.empty();
+    }
+
+    /** Which task attempts may commit their output (and how many were allowed and denied). */
+    public OutputCommitCoordinator commitCoordinator() {
+        return commits;
     }
 
     public ListenerBus listenerBus() {

@@ -38,7 +38,8 @@ public final class LocalBackends {
         ExecutorServices services = ExecutorServices.assemble(new ExecutorServices.Wiring(ExecutorId.DRIVER,
                 driver.host(), -1, cores, driver.conf(), driver.classLoader(), driver.closures()::deserialize,
                 driver.serializer(), driver.localDir(), driver.tracker(),
-                files -> new LocalBlockFetcher(files, ExecutorId.DRIVER), driver.broadcasts()::fetch, null));
+                files -> new LocalBlockFetcher(files, ExecutorId.DRIVER), driver.broadcasts()::fetch, null,
+                driver.commits()));
         return new Executor(services, sink);
     }
 

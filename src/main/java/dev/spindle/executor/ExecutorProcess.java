@@ -120,6 +120,7 @@ public final class ExecutorProcess implements RpcHandler {
     /** LaunchTask messages taken in on the current driver connection; each heartbeat tells the driver how many. */
     private final AtomicLong tasksReceived = new AtomicLong();
     private final BlockFetches driverFetches;
+    private final DriverCommitAsks commitAsks;
     private final FetchServer fetchServer = new FetchServer("executor-block-server", 4, this::serve);
     private final ScheduledExecutorService timers =
             Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("executor-heartbeat", true));
@@ -148,6 +149,7 @@ public final class ExecutorProcess implements RpcHandler {
         this.maxDirectResultBytes = settings.conf().get(SpindleConfig.TASK_MAX_DIRECT_RESULT_SIZE);
         this.driverFetches = new BlockFetches(networkTimeoutMillis);
         this.reporter = new StatusReporter(maxDirectResultBytes, () -> driver, () -> executor.services().blocks());
+        this.commitAsks = new DriverCommitAsks(() -> driver, networkTimeoutMillis);
     }
 
     /** Runs until told to stop or the driver is gone; returns the exit code. */
@@ -177,7 +179,7 @@ public final class ExecutorProcess implements RpcHandler {
                     closures::deserialize, serializer, localDir, this::mapOutputs,
                     files -> peers = new RemoteBlockFetcher(settings.id(), new LocalBlockFetcher(files,
                             settings.id()), settings.secret(), rpc, networkTimeoutMillis),
-                    this::broadcast, this::readCached));
+                    this::broadcast, this::readCached, commitAsks));
             executor = new Executor(services, this.statusSink.apply(reporter::report));
             blockPort = blockServer.port();
             ExecutorRegistered registered = register(settings.driverHost(), settings.driverPort(), false)
@@ -243,7 +245,7 @@ public final class ExecutorProcess implements RpcHandler {
     public void onMessage(RpcConnection connection, RpcMessage message) {
         lastHeardFromDriver = System.nanoTime();
         try {
-            if (driverFetches.accept(message)) {
+            if (driverFetches.accept(message) || commitAsks.accept(message)) {
                 return;
             }
         } catch (InterruptedException e) {
@@ -282,6 +284,7 @@ public final class ExecutorProcess implements RpcHandler {
             return; // a connection to an earlier driver, or one that failed to register
         }
         driverFetches.failAll("connection to the driver closed: " + reason);
+        commitAsks.failAll("connection to the driver closed: " + reason);
         registration.completeExceptionally(new RpcException("the driver closed the connection: " + reason));
         if (!settings.driverEndpointFile().isEmpty() && executor != null && !exit.isDone()) {
             awaitNextDriver(reason);

@@ -6,6 +6,7 @@ import dev.spindle.common.ExecutorId;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
 import dev.spindle.plan.BlockCache;
+import dev.spindle.plan.CommitArbiter;
 import dev.spindle.plan.ShuffleInput;
 import dev.spindle.serde.RecordSerializer;
 import dev.spindle.shuffle.BlockFetcher;
@@ -21,6 +22,7 @@ import java.util.function.Function;
  * Everything an executor's tasks run against, assembled by whoever starts the executor.
  *
  * @param blockPort the port of the executor's block server, -1 when it runs inside the driver
+ * @param commits the driver's output-commit coordinator, or the way to ask it
  */
 public record ExecutorServices(
         ExecutorId id,
@@ -36,7 +38,8 @@ public record ExecutorServices(
         BlockCache cache,
         ShuffleFiles shuffleFiles,
         ShuffleInput shuffleInput,
-        BroadcastSource broadcasts) {
+        BroadcastSource broadcasts,
+        CommitArbiter commits) {
 
     public ExecutorServices {
         requireNonNull(id, "id is null");
@@ -51,6 +54,7 @@ public record ExecutorServices(
         requireNonNull(shuffleFiles, "shuffleFiles is null");
         requireNonNull(shuffleInput, "shuffleInput is null");
         requireNonNull(broadcasts, "broadcasts is null");
+        requireNonNull(commits, "commits is null");
     }
 
     /**
@@ -59,7 +63,8 @@ public record ExecutorServices(
      */
     public record Wiring(ExecutorId id, String host, int blockPort, int cores, SpindleConf conf, ClassLoader classLoader,
             CodeLoader code, RecordSerializer serializer, Path localDir, MapOutputLocator mapOutputs,
-            Function<ShuffleFiles, BlockFetcher> fetcher, BroadcastSource broadcasts, RemoteBlocks remoteBlocks) {
+            Function<ShuffleFiles, BlockFetcher> fetcher, BroadcastSource broadcasts, RemoteBlocks remoteBlocks,
+            CommitArbiter commits) {
     }
 
     /**
@@ -80,6 +85,6 @@ public record ExecutorServices(
         BlockCache cache = wiring.remoteBlocks() == null ? blocks : new ClusterBlockCache(blocks, wiring.remoteBlocks());
         return new ExecutorServices(wiring.id(), wiring.host(), wiring.blockPort(), wiring.cores(), conf,
                 wiring.classLoader(), wiring.code(), wiring.serializer(), memory, blocks, cache, shuffleFiles, reader,
-                wiring.broadcasts());
+                wiring.broadcasts(), wiring.commits());
     }
 }

@@ -106,6 +106,11 @@ final class RunningTaskContext implements TaskContext {
     }
 
     @Override
+    public boolean canCommit() {
+        return services.commits().canCommit(attemptId);
+    }
+
+    @Override
     public boolean isKilled() {
         return killed;
     }

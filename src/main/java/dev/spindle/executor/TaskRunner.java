@@ -2,6 +2,7 @@ package dev.spindle.executor;
 
 import dev.spindle.common.TaskAttemptId;
 import dev.spindle.plan.ActiveTask;
+import dev.spindle.plan.CommitDeniedException;
 import dev.spindle.plan.Node;
 import dev.spindle.plan.Partition;
 import dev.spindle.plan.TaskBinary;
@@ -176,6 +177,11 @@ final class TaskRunner implements Runnable {
                     new TaskFailure(f.reason(), f.exceptionClass(), f.message(), f.stackTrace(),
                             new TaskFailure.FetchFailure(fetch.shuffleId(), fetch.mapPartition(), fetch.location()),
                             metrics));
+        }
+        if (error instanceof CommitDeniedException) {
+            LOG.debug("{}: {}", task.attemptId(), error.getMessage());
+            return TaskStatus.failed(task.taskId(), services.id(), TaskState.FAILED,
+                    TaskFailure.of(TaskFailure.Reason.COMMIT_DENIED, error, metrics));
         }
         if (context.isKilled()) {
             return TaskStatus.failed(task.taskId(), services.id(), TaskState.KILLED,

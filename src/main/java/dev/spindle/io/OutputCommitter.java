@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.spindle.common.ErrorCode;
 import dev.spindle.common.Pair;
 import dev.spindle.common.SpindleException;
+import dev.spindle.common.TaskAttemptId;
 import dev.spindle.config.SpindleConf;
+import dev.spindle.plan.CommitDeniedException;
 import dev.spindle.plan.TaskContext;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.io.OutputStream;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.Schema;
@@ -26,10 +29,12 @@ import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.util.ReflectionUtils;
 
 /**
- * The commit protocol of save actions, on any Hadoop FileSystem. Each task attempt writes into its own
- * directory under {@code OUT/_temporary/JOB/}; a successful attempt is committed by renaming that directory to
- * the partition's task directory (only the first attempt of a partition commits); job commit moves the part
- * files into {@code OUT} in partition order and writes {@code _SUCCESS}. A failed or duplicate attempt leaves
+ * The commit protocol of save actions, on any Hadoop FileSystem. Each task attempt writes into a directory of its
+ * own under {@code OUT/_temporary/JOB/}, named by its stage attempt, partition and attempt, so that no two attempts
+ * ever share one. It then asks the driver for permission to commit (see {@link dev.spindle.plan.CommitArbiter}): the
+ * first attempt of a partition to ask keeps its directory and returns its name as the task's result; any other
+ * deletes its directory and ends as denied. Job commit moves the part files of exactly the attempts whose results the
+ * job took into {@code OUT}, in partition order, and writes {@code _SUCCESS}. A failed or denied attempt leaves
  * nothing behind; a failed job leaves no output directory it created.
  *
  * <p>Serializable: it travels to executors inside the save job's task code, with the Hadoop configuration as
@@ -81,7 +86,7 @@ public final class OutputCommitter implements Serializable {
             String job = "job_" + UUID.randomUUID();
             String replaced = "";
             if (fs.exists(out)) {
-                Path aside = new Path(out.getParent(), "." + out.getName() + ".replaced-" + job);
+                Path aside = new Path(out.getParent(), asidePrefix(out) + job);
                 if (!fs.rename(out, aside)) {
                     throw new SpindleException(ErrorCode.IO_FAILURE, "cannot move the existing output " + out
                             + " aside to " + aside + " before overwriting it");
@@ -149,6 +154,48 @@ public final class OutputCommitter implements Serializable {
         }
     }
 
+    /**
+     * Settles the outputs that an interrupted overwrite of {@code outputPath} moved aside (hidden siblings named
+     * {@code .NAME.replaced-JOB}). Recovery calls it for an output its application's earlier attempt journaled as
+     * started: when that output is {@code committed}, the replaced ones are deleted, as the commit would have; when
+     * it is not (its partial output already deleted), the one replaced output is moved back, so that the rerun
+     * overwrites it again and a failed rerun leaves it in place. Several replaced outputs are left alone and named in
+     * a warning: which is the user's is not for this method to guess.
+     */
+    public static void settleReplaced(String outputPath, boolean committed, SpindleConf conf) {
+        Path out = new Path(outputPath);
+        try {
+            FileSystem fs = out.getFileSystem(HadoopConfs.from(conf));
+            String prefix = asidePrefix(out);
+            FileStatus[] replaced = fs.listStatus(out.getParent(), path -> path.getName().startsWith(prefix));
+            if (committed) {
+                for (FileStatus aside : replaced) {
+                    if (!fs.delete(aside.getPath(), true)) {
+                        LOG.warn("Cannot delete {}, the output that the committed {} replaced", aside.getPath(), out);
+                    }
+                }
+            } else if (replaced.length == 1 && !fs.exists(out)) {
+                if (!fs.rename(replaced[0].getPath(), out)) {
+                    throw new SpindleException(ErrorCode.IO_FAILURE, "cannot move the output that an interrupted "
+                            + "overwrite replaced back from " + replaced[0].getPath() + " to " + out);
+                }
+                LOG.info("Moved the output that an interrupted overwrite replaced back from {} to {}",
+                        replaced[0].getPath(), out);
+            } else if (replaced.length > 1) {
+                LOG.warn("{} outputs replaced by interrupted overwrites of {} are left as they are: {}",
+                        replaced.length, out, java.util.Arrays.stream(replaced).map(f -> f.getPath().toString())
+                                .toList());
+            }
+        } catch (IOException e) {
+            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot look for the outputs that an interrupted "
+                    + "overwrite of " + outputPath + " replaced: " + e.getMessage(), e);
+        }
+    }
+
+    private static String asidePrefix(Path out) {
+        return "." + out.getName() + ".replaced-";
+    }
+
     /** {@code outputPath} qualified by its file system, as the journal records it. */
     public static String qualify(String outputPath, SpindleConf conf) {
         Path out = new Path(outputPath);
@@ -164,36 +211,60 @@ public final class OutputCommitter implements Serializable {
         return new Path(output, "_temporary/" + jobToken);
     }
 
-    private Path taskDir(int partition) {
-        return new Path(jobDir(), "task_" + partition);
-    }
-
     private FileSystem fs() throws IOException {
         return new Path(output).getFileSystem(HadoopConfs.fromOverrides(hadoopOverrides));
     }
 
     /**
-     * Writes {@code records} as partition {@code partition}'s part file in attempt {@code attempt}'s directory,
-     * then commits the attempt. Returns the number of records written. On failure the attempt's files are
-     * deleted and the error rethrown.
+     * Writes {@code records} as the part file of the partition {@code context} computes, in the attempt's own
+     * directory, then commits the attempt if the driver allows it. Returns the name of the committed attempt
+     * directory, for {@link #commitJob}. On failure, and when the driver denies the commit, the attempt's files are
+     * deleted; a denied attempt throws {@link CommitDeniedException}.
      */
-    public long writePartition(int partition, int attempt, Iterator<?> records, TaskContext context) {
-        Path attemptDir = new Path(jobDir(), "_attempt_" + partition + "_" + attempt);
+    public String writePartition(Iterator<?> records, TaskContext context) {
+        TaskAttemptId id = context.attemptId();
+        String name = attemptDirName(id);
+        Path attemptDir = new Path(jobDir(), name);
         try {
             FileSystem fs = fs();
-            long written;
             try {
-                written = write(fs, attemptDir, partition, records, context);
-            } catch (RuntimeException | IOException e) {
-                deleteQuietly(fs, attemptDir, e);
+                write(fs, attemptDir, id.partition(), records, context);
+                if (!context.canCommit()) {
+                    throw new CommitDeniedException(id, output);
+                }
+            } catch (RuntimeException | IOException e) { // failed, denied, or the driver could not be asked
+                discard(fs, attemptDir, e);
                 throw e;
             }
-            commitTask(fs, attemptDir, partition);
-            return written;
+            return name;
         } catch (IOException e) {
-            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot write partition " + partition + " of " + output
-                    + ": " + e.getMessage(), e);
+            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot write partition " + id.partition() + " of "
+                    + output + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Deletes what an attempt that does not commit wrote. An attempt that outlived its job (a killed attempt of a
+     * replaced stage attempt that went on writing) finds the output committed: writing, it made the job's temporary
+     * directory again, which it then deletes, with {@code _temporary} once that is empty (another job writing the
+     * same output may be using it).
+     */
+    private void discard(FileSystem fs, Path attemptDir, Exception cause) {
+        try {
+            fs.delete(attemptDir, true);
+            Path temporary = jobDir().getParent();
+            if (fs.exists(new Path(output, "_SUCCESS")) && fs.delete(jobDir(), true)
+                    && fs.listStatus(temporary).length == 0) {
+                fs.delete(temporary, false);
+            }
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** Unique per stage attempt and task attempt: counters restart with each stage attempt, so both are in it. */
+    static String attemptDirName(TaskAttemptId id) {
+        return "_attempt_" + id.stageId() + "." + id.stageAttempt() + "_" + id.partition() + "." + id.attempt();
     }
 
     private long write(FileSystem fs, Path attemptDir, int partition, Iterator<?> records, TaskContext context)
@@ -249,25 +320,22 @@ public final class OutputCommitter implements Serializable {
         }
     }
 
-    /** Makes the attempt's output the partition's, unless another attempt already committed it. */
-    private void commitTask(FileSystem fs, Path attemptDir, int partition) throws IOException {
-        Path taskDir = taskDir(partition);
-        if (fs.exists(taskDir) || !fs.rename(attemptDir, taskDir)) {
-            fs.delete(attemptDir, true);
-        }
-    }
-
-    /** On the driver after every task succeeded: moves the part files into place and writes {@code _SUCCESS}. */
-    public void commitJob(int numPartitions) {
+    /**
+     * On the driver after every task succeeded: moves the part files of {@code committed} (partition p's committed
+     * attempt directory at index p, as {@link #writePartition} returned it) into place and writes {@code _SUCCESS}.
+     * Any other attempt's directory is deleted with {@code _temporary}.
+     */
+    public void commitJob(List<String> committed) {
         try {
             FileSystem fs = fs();
             Path out = new Path(output);
-            for (int p = 0; p < numPartitions; p++) {
-                Path taskDir = taskDir(p);
-                if (!fs.exists(taskDir)) {
-                    throw SpindleException.internal("partition %d of %s was never committed", p, output);
+            for (int p = 0; p < committed.size(); p++) {
+                Path attemptDir = new Path(jobDir(), requireNonNull(committed.get(p), "committed attempt is null"));
+                if (!fs.exists(attemptDir)) {
+                    throw SpindleException.internal("partition %d of %s: the directory %s of its committed attempt is "
+                            + "gone", p, output, attemptDir);
                 }
-                for (FileStatus file : fs.listStatus(taskDir)) {
+                for (FileStatus file : fs.listStatus(attemptDir)) {
                     Path target = new Path(out, file.getPath().getName());
                     if (!fs.rename(file.getPath(), target)) {
                         throw new SpindleException(ErrorCode.IO_FAILURE, "cannot move " + file.getPath() + " to " + target);
@@ -309,13 +377,5 @@ public final class OutputCommitter implements Serializable {
 
     public String output() {
         return output;
-    }
-
-    private static void deleteQuietly(FileSystem fs, Path dir, Exception cause) {
-        try {
-            fs.delete(dir, true);
-        } catch (IOException e) {
-            cause.addSuppressed(e);
-        }
     }
 }

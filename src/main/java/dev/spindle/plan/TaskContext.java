@@ -32,6 +32,12 @@ public interface TaskContext {
     /** Runs {@code listener} when the task ends, success or not (close readers, delete temp files). */
     void onCompletion(Runnable listener);
 
+    /**
+     * Asks the driver whether this attempt may commit its output (see {@link CommitArbiter}); an attempt that is
+     * denied discards what it wrote.
+     */
+    boolean canCommit();
+
     /** True once the task has been asked to stop (killed, or its job cancelled). */
     boolean isKilled();
 }

@@ -17,8 +17,11 @@ public record TaskFailure(Reason reason, String exceptionClass, String message, 
     /** The largest serialized exception carried to the driver; a larger one is described by text only. */
     static final int MAX_EXCEPTION_BYTES = 16 << 10;
 
-    /** The kind of failure, which decides whether it counts against {@code spindle.task.maxFailures}. */
-    public enum Reason { EXCEPTION, FETCH_FAILED, KILLED, EXECUTOR_LOST, RESULT_TOO_LARGE }
+    /**
+     * The kind of failure, which decides whether it counts against {@code spindle.task.maxFailures}. COMMIT_DENIED:
+     * another attempt of the partition was allowed to commit its output first (see {@link CommitArbiter}).
+     */
+    public enum Reason { EXCEPTION, FETCH_FAILED, KILLED, EXECUTOR_LOST, RESULT_TOO_LARGE, COMMIT_DENIED }
 
     /** Which map output could not be fetched. */
     public record FetchFailure(int shuffleId, int mapPartition, String location) {

@@ -4,6 +4,7 @@ import dev.spindle.common.ErrorCode;
 import dev.spindle.common.SpindleException;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.io.HadoopConfs;
+import dev.spindle.plan.CommitDeniedException;
 import dev.spindle.plan.TaskContext;
 import dev.spindle.serde.RecordSerializer;
 import java.io.IOException;
@@ -36,7 +37,12 @@ public final class CheckpointFiles {
         }
     }
 
-    /** Writes one partition (temp file, then rename); returns the number of records written. */
+    /**
+     * Writes one partition: a temp file of the attempt's own, renamed over the partition's file once the driver allows
+     * the attempt to commit (see {@link dev.spindle.plan.CommitArbiter}), so that a second attempt of the partition
+     * never deletes the file the first one committed. Returns the number of records written. A failed or denied
+     * attempt deletes its temp file.
+     */
     public static long writePartition(String dir, int nodeId, int partition, Iterator<?> records,
             String serializerClass, TaskContext context) {
         RecordSerializer serializer = serializer(serializerClass);
@@ -45,13 +51,25 @@ public final class CheckpointFiles {
         try {
             FileSystem fs = target.getFileSystem(HadoopConfs.from(context.conf()));
             long count = 0;
-            try (DataFileWriter<CheckpointEntry> out = new DataFileWriter<>(
-                    new SpecificDatumWriter<>(CheckpointEntry.class))) {
-                out.create(CheckpointEntry.getClassSchema(), fs.create(temp, true));
-                while (records.hasNext()) {
-                    out.append(new CheckpointEntry(ByteBuffer.wrap(serializer.toBytes(records.next()))));
-                    count++;
+            try {
+                try (DataFileWriter<CheckpointEntry> out = new DataFileWriter<>(
+                        new SpecificDatumWriter<>(CheckpointEntry.class))) {
+                    out.create(CheckpointEntry.getClassSchema(), fs.create(temp, true));
+                    while (records.hasNext()) {
+                        out.append(new CheckpointEntry(ByteBuffer.wrap(serializer.toBytes(records.next()))));
+                        count++;
+                    }
                 }
+                if (!context.canCommit()) {
+                    throw new CommitDeniedException(context.attemptId(), target.toString());
+                }
+            } catch (IOException | RuntimeException e) {
+                try {
+                    fs.delete(temp, false);
+                } catch (IOException deleting) {
+                    e.addSuppressed(deleting);
+                }
+                throw e;
             }
             fs.delete(target, false);
             if (!fs.rename(temp, target)) {

@@ -47,6 +47,8 @@ class ActionReplayTest {
     private org.apache.hadoop.fs.Path logDir;
     private Path input;
     private int attempt;
+    /** spindle.output.overwrite of the next attempts. */
+    private boolean overwrite;
 
     /** How the program goes this time. */
     private record Plan(int weight, String stopBefore) {
@@ -110,7 +112,8 @@ class ActionReplayTest {
         EventLogWriter writer = EventLogWriter.open(fs, logDir, APP, attempt);
         RecordedEvents events = new RecordedEvents();
         SpindleConf conf = SpindleConf.empty().with("spindle.master", "local[2]")
-                .with("spindle.checkpoint.dir", dir.resolve("checkpoints").toString());
+                .with("spindle.checkpoint.dir", dir.resolve("checkpoints").toString())
+                .with("spindle.output.overwrite", Boolean.toString(overwrite));
         Driver driver = Driver.start(conf, getClass().getClassLoader(),
                 LocalBackends.forMaster(MasterSpec.parse("local[2]")), new Driver.Hosting(APP, attempt,
                         List.of(writer, events), new ActionJournal(writer, earlier, "attempt " + (attempt - 1),
@@ -174,6 +177,31 @@ class ActionReplayTest {
 
         assertThat(runAttempt(new Plan(1, "none"), 1 << 20)).containsExactly("saveAsTextFile");
         assertThat(output()).isEqualTo(expected);
+    }
+
+    @Test
+    void anOverwriteInterruptedBeforeItsCommitPutsTheReplacedOutputBackAndReplacesItAgain() throws IOException {
+        runAttempt(new Plan(1, "none"), 1 << 20);
+        Map<String, String> expected = output();
+        // As if an overwriting save's AM died before its commit: the old output moved aside, a partial new one.
+        overwrite = true;
+        List<RecoveryRecord> records = EventLogReader.read(fs, EventLogWriter.attemptFile(logDir, APP, 1)).records();
+        fs.delete(EventLogWriter.attemptFile(logDir, APP, 1), false);
+        try (EventLogWriter log = EventLogWriter.open(fs, logDir, APP, 1)) {
+            records.stream().filter(r -> !(r instanceof RecoveryRecord.OutputCommitted)).forEach(log::record);
+        }
+        Files.writeString(dir.resolve("out/old-marker"), "the replaced output");
+        Path aside = dir.resolve(".out.replaced-job_1");
+        Files.move(dir.resolve("out"), aside);
+        Files.createDirectories(dir.resolve("out/_temporary/job_1/_attempt_3.0_0.0"));
+        Files.writeString(dir.resolve("out/_temporary/job_1/_attempt_3.0_0.0/part-00000"), "partial");
+
+        assertThat(runAttempt(new Plan(1, "none"), 1 << 20)).containsExactly("saveAsTextFile");
+        assertThat(output()).isEqualTo(expected);
+        assertThat(aside).doesNotExist();
+        try (Stream<Path> siblings = Files.list(dir)) {
+            assertThat(siblings.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("replaced"));
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spindle.config.SpindleConf;
+import dev.spindle.io.OutputCommitter;
 import dev.spindle.io.OutputGuard;
 import dev.spindle.io.RecordFormat;
 import java.io.IOException;
@@ -107,6 +108,32 @@ class OutputSafetyTest {
         assertThat(out.resolve("marker")).doesNotExist();
         assertThat(String.join("", Files.readAllLines(out.resolve("part-00000")))).contains("A B");
         assertThat(siblings()).containsExactlyInAnyOrder("in", "out");
+    }
+
+    @Test
+    void recoverySettlesTheOutputsAnInterruptedOverwriteMovedAside() throws IOException {
+        Path out = dir.resolve("out");
+        String output = out.toUri().toString();
+        SpindleConf conf = SpindleConf.empty();
+        Files.createDirectories(dir.resolve(".out.replaced-job_1"));
+        Files.writeString(dir.resolve(".out.replaced-job_1/marker"), "the old output");
+
+        // Not committed, its partial output already deleted: the replaced output comes back.
+        OutputCommitter.settleReplaced(output, false, conf);
+        assertThat(out.resolve("marker")).hasContent("the old output");
+        assertThat(siblings()).containsExactlyInAnyOrder("in", "out");
+
+        // Committed: what it replaced goes, as the commit would have deleted it.
+        Files.createDirectories(dir.resolve(".out.replaced-job_2"));
+        OutputCommitter.settleReplaced(output, true, conf);
+        assertThat(siblings()).containsExactlyInAnyOrder("in", "out");
+
+        // Two of them: which one is the user's is not guessed.
+        Files.createDirectories(dir.resolve(".out.replaced-job_3"));
+        Files.createDirectories(dir.resolve(".out.replaced-job_4"));
+        org.apache.hadoop.fs.FileUtil.fullyDelete(out.toFile());
+        OutputCommitter.settleReplaced(output, false, conf);
+        assertThat(siblings()).containsExactlyInAnyOrder("in", ".out.replaced-job_3", ".out.replaced-job_4");
     }
 
     private List<String> siblings() throws IOException {

@@ -171,7 +171,7 @@ class ClusterBackendTest {
         };
         backend = new ClusterBackend(new ClusterBackend.Services(CONF, getClass().getClassLoader(), dir, "localhost",
                 id -> new byte[0], shuffleId -> List.of(), new DefaultRecordSerializer(), new CacheLocations(),
-                new ReturnedShuffleOutputs()), provisioner, RpcServer.bind("localhost", 0));
+                new ReturnedShuffleOutputs(), attempt -> true), provisioner, RpcServer.bind("localhost", 0));
         backend.start(new BackendCallbacks() {
             @Override
             public void executorAdded(ExecutorId id, String host, int cores) {

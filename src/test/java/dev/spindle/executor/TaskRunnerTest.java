@@ -124,7 +124,7 @@ class TaskRunnerTest {
     private ExecutorServices services(ClassLoader loader) {
         return ExecutorServices.assemble(new ExecutorServices.Wiring(ExecutorId.DRIVER, "localhost", -1, 1,
                 SpindleConf.empty(), loader, CLOSURES::deserialize, RECORDS, dir, shuffleId -> List.of(),
-                files -> new LocalBlockFetcher(files, ExecutorId.DRIVER), id -> new byte[0], null));
+                files -> new LocalBlockFetcher(files, ExecutorId.DRIVER), id -> new byte[0], null, attempt -> true));
     }
 
     private static TaskDescription task(long taskId, byte[] code, byte[] partition) {

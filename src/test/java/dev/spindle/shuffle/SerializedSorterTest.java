@@ -328,6 +328,11 @@ class SerializedSorterTest {
         }
 
         @Override
+        public boolean canCommit() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public ShuffleInput shuffle() {
             throw new UnsupportedOperationException();
         }

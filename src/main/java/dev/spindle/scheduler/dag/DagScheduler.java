@@ -297,7 +297,7 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
             // Running map stages whose finished outputs vanished must rerun those partitions.
             for (Stage stage : new ArrayList<>(running)) {
                 if (stage instanceof ShuffleMapStage map && stage.pendingPartitions.isEmpty() && !map.isAvailable()) {
-                    running.remove(stage);
+                    stageFinished(stage, "map output lost with executor " + executor.id());
                     submitStage(stage);
                 }
             }
@@ -357,12 +357,12 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
             stage.pendingPartitions.remove(attempt.partition());
             if (running.contains(stage) && stage.pendingPartitions.isEmpty()
                     && stage.latestAttempt() == attempt.stageAttempt()) {
-                running.remove(stage);
                 if (mapStage.isAvailable()) {
                     stageFinished(stage, null);
                     submitWaitingChildren();
                 } else {
                     LOG.info("{} finished but some map outputs were lost meanwhile; resubmitting", stage);
+                    stageFinished(stage, "some of its map outputs were lost meanwhile");
                     submitStage(stage);
                 }
             }

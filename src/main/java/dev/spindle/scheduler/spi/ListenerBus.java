@@ -13,11 +13,16 @@ import org.apache.logging.log4j.Logger;
 /**
  * Delivers scheduler events to listeners on one thread, in order, so that a slow listener never slows
  * the schedulers. A listener that throws is logged and keeps receiving events.
+ *
+ * <p>A synchronous listener instead hears each event on the posting thread, before {@link #post} returns, and so
+ * before anything the scheduler does next: the output-commit coordinator must know a stage attempt before its first
+ * task can ask to commit. It must be quick and never block.
  */
 public final class ListenerBus implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(ListenerBus.class);
 
     private final List<SchedulerListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<SchedulerListener> synchronousListeners = new CopyOnWriteArrayList<>();
     private final ExecutorService thread = Executors.newSingleThreadExecutor(
             new NamedThreadFactory("spindle-listener-bus", true));
 
@@ -29,19 +34,27 @@ public final class ListenerBus implements AutoCloseable {
         listeners.remove(listener);
     }
 
+    /** Adds a listener called on the posting thread (see the class comment). */
+    public void addSynchronousListener(SchedulerListener listener) {
+        synchronousListeners.add(listener);
+    }
+
     public void post(SchedulerEvent event) {
+        if (!synchronousListeners.isEmpty()) {
+            deliver(synchronousListeners, event);
+        }
         if (listeners.isEmpty()) {
             return;
         }
         try {
-            thread.execute(() -> deliver(event));
+            thread.execute(() -> deliver(listeners, event));
         } catch (RejectedExecutionException e) {
             LOG.debug("Dropping {} posted after the listener bus stopped", event);
         }
     }
 
-    private void deliver(SchedulerEvent event) {
-        for (SchedulerListener listener : listeners) {
+    private static void deliver(List<SchedulerListener> to, SchedulerEvent event) {
+        for (SchedulerListener listener : to) {
             try {
                 listener.onEvent(event);
             } catch (RuntimeException e) {
