@@ -42,6 +42,7 @@ class NodeLossIT {
         Path work = Files.createDirectories(ClusterRuns.HOME.resolve("target/" + CLUSTER));
         Configuration overrides = new Configuration(false);
         overrides.set("yarn.nodemanager.resource.memory-mb", "2048");
+        overrides.set("yarn.nm.liveness-monitor.expiry-interval-ms", "5000");
         cluster = EmbeddedCluster.start(CLUSTER, work.resolve("cluster"), 2, overrides);
         Path confDir = work.resolve("conf");
         cluster.writeConfDir(confDir);
@@ -98,8 +99,9 @@ class NodeLossIT {
         output.forEach((file, bytes) -> assertThat(bytes).as(file).isEqualTo(expected.get(file)));
         List<SchedulerEvent> events = runs.events(run.applicationId());
         assertThat(ClusterRuns.executorsRemoved(events)).as("the lost node's executor").isNotEmpty();
-        assertThat(cluster.yarn().getResourceManager().getRMContext().getInactiveRMNodes())
-                .as("the ResourceManager lost the node").hasSize(1);
+        // The ResourceManager learns of the node's end from its unregistration, or from its silence.
+        Awaitility.await("the ResourceManager lost the node").atMost(Duration.ofMinutes(1))
+                .until(() -> cluster.yarn().getResourceManager().getRMContext().getInactiveRMNodes().size() == 1);
         int mapStage = ClusterRuns.stagesInSubmissionOrder(events)[0];
         assertThat(ClusterRuns.tasksStarted(events, t -> t.stageId() == mapStage))
                 .as("the held task of the lost node ran again").isGreaterThan(4);
