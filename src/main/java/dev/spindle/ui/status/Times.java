@@ -16,4 +16,14 @@ public final class Times {
     public static String format(long epochMillis) {
         return epochMillis < 0 ? null : FORMAT.format(Instant.ofEpochMilli(epochMillis));
     }
+
+    /** The epoch milliseconds of a time {@link #format} wrote; -1 for null. */
+    public static long parse(String time) {
+        return time == null ? -1 : Instant.from(FORMAT.parse(time)).toEpochMilli();
+    }
+
+    /** Milliseconds from {@code start} to {@code end}, or to {@code now} when {@code end} is null; -1 without start. */
+    public static long between(String start, String end, long now) {
+        return start == null ? -1 : (end == null ? now : parse(end)) - parse(start);
+    }
 }
