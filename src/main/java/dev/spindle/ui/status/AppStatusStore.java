@@ -158,7 +158,7 @@ public final class AppStatusStore implements SchedulerListener {
         LiveStage stage = stages.get(new StageKey(e.stageId(), e.stageAttempt()));
         if (stage != null) {
             stage.tasks.put(e.taskId(), new LiveTask(e.taskId(), e.partition(), e.attempt(), e.executor().id(),
-                    e.host(), e.time()));
+                    e.host(), e.time(), e.locality()));
             stage.activeTasks++;
             if (stage.firstTaskLaunchedTime < 0) {
                 stage.firstTaskLaunchedTime = e.time();

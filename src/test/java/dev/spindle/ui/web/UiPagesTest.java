@@ -80,6 +80,9 @@ class UiPagesTest {
         assertThat(stage).contains("Summary Metrics for 4 Completed Tasks").contains("25th percentile")
                 .contains("Shuffle Write Size").contains("Locality").contains("data-api=\"api/v1/applications/");
         assertThat(Pattern.compile("<tr><td>\\d+</td>").matcher(stage).results().count()).isEqualTo(4);
+        // Job 0 computed the cached partitions, with no preference; job 1's map stage reads them where they are.
+        assertThat(stage).contains("<td>NO_PREF</td>");
+        assertThat(page("stage?id=2&attempt=0")).contains("<td>PROCESS_LOCAL</td>").doesNotContain("<td>ANY</td>");
         assertThat(http.get("stage?id=77&attempt=0").statusCode()).isEqualTo(404);
         assertThat(http.get("stage?id=x").statusCode()).isEqualTo(400);
     }
