@@ -66,7 +66,7 @@ final class EventLogCodec {
             return new SchedulerEvent.StageCompleted(time, b.getStageId(), b.getAttempt(), b.getName(), b.getFailure());
         } else if (body instanceof TaskStarted b) {
             return new SchedulerEvent.TaskStarted(time, b.getStageId(), b.getStageAttempt(), b.getTaskId(),
-                    b.getPartition(), b.getAttempt(), new ExecutorId(b.getExecutorId()), b.getHost());
+                    b.getPartition(), b.getAttempt(), new ExecutorId(b.getExecutorId()), b.getHost(), b.getLocality());
         } else if (body instanceof TaskEnded b) {
             return new SchedulerEvent.TaskEnded(time, b.getStageId(), b.getStageAttempt(), b.getTaskId(),
                     b.getPartition(), b.getAttempt(), new ExecutorId(b.getExecutorId()), metrics(b.getMetrics()),
@@ -125,7 +125,7 @@ final class EventLogCodec {
         } else if (event instanceof SchedulerEvent.TaskStarted e) {
             return TaskStarted.newBuilder().setStageId(e.stageId()).setStageAttempt(e.stageAttempt())
                     .setTaskId(e.taskId()).setPartition(e.partition()).setAttempt(e.attempt())
-                    .setExecutorId(e.executor().id()).setHost(e.host()).build();
+                    .setExecutorId(e.executor().id()).setHost(e.host()).setLocality(e.locality()).build();
         } else if (event instanceof SchedulerEvent.TaskEnded e) {
             return TaskEnded.newBuilder().setStageId(e.stageId()).setStageAttempt(e.stageAttempt())
                     .setTaskId(e.taskId()).setPartition(e.partition()).setAttempt(e.attempt())

@@ -362,7 +362,7 @@ class EventLogTest {
                 new SchedulerEvent.JobStarted(1002, 0, "count at WordCount.java:41", List.of(0, 1)),
                 new SchedulerEvent.JobStarted(1003, 1, null, List.of()),
                 new SchedulerEvent.StageSubmitted(1004, 1, 2, "map at WordCount.java:38", 12, 0),
-                new SchedulerEvent.TaskStarted(1005, 1, 2, 42L, 11, 3, EXEC, "host-a"),
+                new SchedulerEvent.TaskStarted(1005, 1, 2, 42L, 11, 3, EXEC, "host-a", "NODE_LOCAL"),
                 new SchedulerEvent.TaskEnded(1006, 1, 2, 42L, 11, 3, EXEC, null, null),
                 new SchedulerEvent.TaskEnded(1007, 1, 2, 43L, 10, 0, EXEC, metrics(100), null),
                 new SchedulerEvent.TaskEnded(1008, 1, 2, 44L, 9, 1, EXEC, metrics(200), exception),

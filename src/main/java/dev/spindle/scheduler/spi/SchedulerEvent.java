@@ -63,8 +63,19 @@ public sealed interface SchedulerEvent {
             implements SchedulerEvent {
     }
 
+    /**
+     * A task attempt was launched.
+     *
+     * @param locality how close to its input it runs: PROCESS_LOCAL, NODE_LOCAL, NO_PREF or ANY; null when not
+     *     known (event logs written before it was recorded)
+     */
     record TaskStarted(long time, int stageId, int stageAttempt, long taskId, int partition, int attempt,
-            ExecutorId executor, String host) implements SchedulerEvent {
+            ExecutorId executor, String host, String locality) implements SchedulerEvent {
+        /** A launch of unknown locality. */
+        public TaskStarted(long time, int stageId, int stageAttempt, long taskId, int partition, int attempt,
+                ExecutorId executor, String host) {
+            this(time, stageId, stageAttempt, taskId, partition, attempt, executor, host, null);
+        }
     }
 
     /** {@code failure} is null when the task succeeded; {@code metrics} may be null for lost tasks. */
