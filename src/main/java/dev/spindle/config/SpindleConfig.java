@@ -250,6 +250,26 @@ public final class SpindleConfig {
                     + "value hidden in the UI, the REST API, the event log and log lines.")
             .checkValue(Redaction::isValidRegex, "is not a valid regular expression"));
 
+    // ---- history server ------------------------------------------------------------------
+    public static final ConfigEntry<String> HISTORY_DIR = register(string("spindle.history.dir", null,
+            "Where bin/spindle-history reads event logs, on any Hadoop FileSystem: the applications' "
+                    + "spindle.eventLog.dir. Unset: the default event log directory of the user running the server.")
+            .checkValue(v -> !v.isBlank(), "must not be blank"));
+    public static final ConfigEntry<Integer> HISTORY_UI_PORT = register(integer("spindle.history.ui.port", "18080",
+            "Port of the history server's web UI and REST API; 0 picks any free port.")
+            .checkValue(v -> v >= 0 && v <= 65535, "must be between 0 and 65535"));
+    public static final ConfigEntry<Duration> HISTORY_MAX_AGE = register(duration("spindle.history.maxAge", "7d",
+            "The history server deletes the event logs of applications last written longer ago than this.")
+            .checkValue(v -> v.toMinutes() >= 1, "must be at least 1min"));
+    public static final ConfigEntry<Duration> HISTORY_CLEANER_INTERVAL = register(duration(
+            "spindle.history.cleaner.interval", "1h", "How often the history server looks for event logs past "
+                    + "spindle.history.maxAge.")
+            .checkValue(v -> v.toSeconds() >= 1, "must be at least 1s"));
+    public static final ConfigEntry<Integer> HISTORY_RETAINED_APPLICATIONS = register(integer(
+            "spindle.history.retainedApplications", "50", "Applications whose pages the history server keeps in "
+                    + "memory (rebuilt from their event logs, most recently viewed first); others are rebuilt on view.")
+            .checkValue(v -> v > 0, "must be positive"));
+
     private SpindleConfig() {
     }
 

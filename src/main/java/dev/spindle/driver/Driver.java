@@ -13,8 +13,10 @@ import dev.spindle.config.SpindleConfig;
 import dev.spindle.plan.AccumulatorRegistry;
 import dev.spindle.plan.Node;
 import dev.spindle.plan.ResultFunction;
+import dev.spindle.io.HadoopConfs;
 import dev.spindle.recovery.ActionJournal;
 import dev.spindle.recovery.CheckpointFiles;
+import dev.spindle.recovery.EventLogWriter;
 import dev.spindle.scheduler.dag.DagScheduler;
 import dev.spindle.scheduler.dag.OutputCommitCoordinator;
 import dev.spindle.scheduler.dag.StageSerializer;
@@ -76,6 +78,8 @@ public final class Driver implements AutoCloseable {
     private final ConsoleProgressBar progressBar;
     private final SchedulerBackend backend;
     private final Hosting hosting;
+    /** Closed after the driver: a local application's event log. */
+    private final AutoCloseable owned;
     /** Null when {@code spindle.ui.enabled} is false. */
     private final UiServer ui;
 
@@ -117,8 +121,10 @@ public final class Driver implements AutoCloseable {
         }
     }
 
-    private Driver(SpindleConf conf, ClassLoader classLoader, BackendFactory backends, Hosting hosting) {
+    private Driver(SpindleConf conf, ClassLoader classLoader, BackendFactory backends, Hosting hosting,
+            AutoCloseable owned) {
         this.conf = conf;
+        this.owned = owned;
         this.classLoader = classLoader;
         this.hosting = hosting;
         hosting.listeners().forEach(bus::addListener);
@@ -176,8 +182,47 @@ public final class Driver implements AutoCloseable {
      */
     public static Driver start(SpindleConf conf, ClassLoader classLoader) {
         requireNonNull(conf, "conf is null");
-        return start(conf, classLoader, LocalBackends.forMaster(MasterSpec.parse(conf.get(SpindleConfig.MASTER))),
-                Hosting.local());
+        conf.validate();
+        Hosting local = Hosting.local();
+        EventLogWriter eventLog = localEventLog(conf, local.applicationId());
+        Hosting hosting = eventLog == null ? local : new Hosting(local.applicationId(), 1, List.of(eventLog),
+                local.journal(), false, local.uiFilters(), true);
+        try {
+            return start(conf, classLoader, LocalBackends.forMaster(MasterSpec.parse(conf.get(SpindleConfig.MASTER))),
+                    hosting, eventLog == null ? () -> { } : eventLog);
+        } catch (RuntimeException e) {
+            if (eventLog != null) {
+                eventLog.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The event log of a local application when {@code spindle.eventLog.enabled=true} (off by default in local
+     * modes), for the history server: {@code spindle.eventLog.dir}, else the default directory on the default file
+     * system. Null when disabled.
+     */
+    private static EventLogWriter localEventLog(SpindleConf conf, String applicationId) {
+        if (!conf.getOptional(SpindleConfig.EVENT_LOG_ENABLED).orElse(false)) {
+            return null;
+        }
+        org.apache.hadoop.conf.Configuration hadoop = HadoopConfs.from(conf);
+        try {
+            org.apache.hadoop.fs.Path dir;
+            org.apache.hadoop.fs.FileSystem fs;
+            if (conf.getOptional(SpindleConfig.EVENT_LOG_DIR).isPresent()) {
+                dir = new org.apache.hadoop.fs.Path(conf.get(SpindleConfig.EVENT_LOG_DIR));
+                fs = dir.getFileSystem(hadoop);
+            } else {
+                fs = org.apache.hadoop.fs.FileSystem.get(hadoop);
+                dir = EventLogWriter.defaultDir(fs);
+            }
+            return EventLogWriter.open(fs, dir, applicationId, 1);
+        } catch (IOException e) {
+            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot open the event log directory (spindle.eventLog.dir="
+                    + conf.getOptional(SpindleConfig.EVENT_LOG_DIR).orElse("<unset>") + "): " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -185,12 +230,18 @@ public final class Driver implements AutoCloseable {
      * provides. The caller closes the driver.
      */
     public static Driver start(SpindleConf conf, ClassLoader classLoader, BackendFactory backends, Hosting hosting) {
+        return start(conf, classLoader, backends, hosting, () -> { });
+    }
+
+    /** As above; {@code owned} is closed after the driver, once every event reached the listeners. */
+    private static Driver start(SpindleConf conf, ClassLoader classLoader, BackendFactory backends, Hosting hosting,
+            AutoCloseable owned) {
         requireNonNull(conf, "conf is null");
         requireNonNull(classLoader, "classLoader is null");
         requireNonNull(backends, "backends is null");
         requireNonNull(hosting, "hosting is null");
         conf.validate();
-        Driver driver = new Driver(conf, classLoader, backends, hosting);
+        Driver driver = new Driver(conf, classLoader, backends, hosting, owned);
         try {
             driver.dagScheduler.start();
         } catch (RuntimeException e) {
@@ -362,7 +413,7 @@ public final class Driver implements AutoCloseable {
                 ui.close();
             }
         };
-        for (AutoCloseable part : new AutoCloseable[] {dagScheduler, progressBar, bus, closeUi}) {
+        for (AutoCloseable part : new AutoCloseable[] {dagScheduler, progressBar, bus, closeUi, owned}) {
             try {
                 part.close();
             } catch (Exception e) {

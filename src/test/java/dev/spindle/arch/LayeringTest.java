@@ -51,7 +51,7 @@ class LayeringTest {
         allow("api", "common", "config", "function", "plan", "serde", "io", "recovery", "driver", "scheduler.spi");
         allow("yarn", "common", "config", "rpc", "cluster", "driver", "scheduler.spi", "recovery", "io");
         allow("deploy", "common", "config", "driver", "ui", "yarn");
-        allow("history", "common", "config", "recovery", "scheduler.spi", "ui");
+        allow("history", "common", "config", "io", "recovery", "scheduler.spi", "ui");
         allow("examples", "common", "function", "api");
     }
 

@@ -81,6 +81,11 @@ class SpindleConfigTest {
         DEFAULTS.put("spindle.ui.retainedStages", "1000");
         DEFAULTS.put("spindle.ui.retainedTasks", "100000");
         DEFAULTS.put("spindle.redaction.regex", "(?i)secret|password|passwd|token|credential|key");
+        DEFAULTS.put("spindle.history.dir", null);
+        DEFAULTS.put("spindle.history.ui.port", "18080");
+        DEFAULTS.put("spindle.history.maxAge", "7d");
+        DEFAULTS.put("spindle.history.cleaner.interval", "1h");
+        DEFAULTS.put("spindle.history.retainedApplications", "50");
     }
 
     @Test

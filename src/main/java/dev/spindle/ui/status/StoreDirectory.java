@@ -13,8 +13,24 @@ public interface StoreDirectory {
     /** Every application with a store, newest first. */
     List<AppStatusStore> stores();
 
-    /** The store of application {@code appId}. */
+    /** The store of application {@code appId} (of its latest attempt). */
     Optional<AppStatusStore> store(String appId);
+
+    /** The store of attempt {@code attemptId} of application {@code appId}. */
+    default Optional<AppStatusStore> store(String appId, String attemptId) {
+        return store(appId).filter(store -> store.application().map(app -> app.attempts().stream()
+                .anyMatch(attempt -> attempt.attemptId().equals(attemptId))).orElse(false));
+    }
+
+    /** Every application, newest first, with all its attempts; the history server answers without replaying. */
+    default List<ApiModel.ApplicationInfo> applications() {
+        return stores().stream().flatMap(store -> store.application().stream()).toList();
+    }
+
+    /** Application {@code appId} with all its attempts. */
+    default Optional<ApiModel.ApplicationInfo> application(String appId) {
+        return store(appId).flatMap(AppStatusStore::application);
+    }
 
     /** A directory of the one application {@code store} describes (once its start event arrived). */
     static StoreDirectory single(AppStatusStore store) {

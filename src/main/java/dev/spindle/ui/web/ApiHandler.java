@@ -52,11 +52,15 @@ public final class ApiHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        handle(exchange, exchange.getRequestURI().getPath());
+    }
+
+    /** Answers {@code path} (from {@link #PREFIX} on), which a mount point may have taken from a longer one. */
+    void handle(HttpExchange exchange, String path) throws IOException {
         try {
             if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
                 throw new Failure(405, exchange.getRequestMethod() + " is not supported; the API is read-only (GET)");
             }
-            String path = exchange.getRequestURI().getPath();
             String rest = path.length() > PREFIX.length() ? path.substring(PREFIX.length()) : "";
             List<String> segments = new ArrayList<>(Arrays.asList(rest.split("/")));
             segments.removeIf(String::isEmpty);
@@ -76,24 +80,26 @@ public final class ApiHandler implements HttpHandler {
             throw notFound("unknown resource; the API lives under /api/v1/applications");
         }
         if (segments.size() == 1) {
-            List<ApplicationInfo> apps = new ArrayList<>();
-            directory.stores().forEach(store -> store.application().ifPresent(apps::add));
-            return apps;
+            return directory.applications();
         }
         String appId = segments.get(1);
-        AppStatusStore store = directory.store(appId).orElseThrow(() -> notFound("no such application: " + appId));
-        ApplicationInfo app = store.application().orElseThrow(() -> notFound("no such application: " + appId));
+        ApplicationInfo app = directory.application(appId).orElseThrow(() -> notFound("no such application: "
+                + appId));
         List<String> rest = segments.subList(2, segments.size());
-        if (!rest.isEmpty() && !RESOURCES.contains(rest.get(0))) {
-            String attemptId = rest.get(0);
-            if (app.attempts().stream().noneMatch(a -> a.attemptId().equals(attemptId))) {
-                throw notFound("unknown resource or attempt '" + attemptId + "' of application " + appId
-                        + "; resources: " + RESOURCES);
-            }
-            rest = rest.subList(1, rest.size());
-        }
         if (rest.isEmpty()) {
             return app;
+        }
+        AppStatusStore store;
+        if (!RESOURCES.contains(rest.get(0))) {
+            String attemptId = rest.get(0);
+            store = directory.store(appId, attemptId).orElseThrow(() -> notFound("unknown resource or attempt '"
+                    + attemptId + "' of application " + appId + "; resources: " + RESOURCES));
+            rest = rest.subList(1, rest.size());
+            if (rest.isEmpty()) {
+                return store.application().orElseThrow();
+            }
+        } else {
+            store = directory.store(appId).orElseThrow(() -> notFound("no such application: " + appId));
         }
         return resource(store, appId, rest, query);
     }

@@ -31,7 +31,11 @@ final class PageHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        String path = exchange.getRequestURI().getPath();
+        handle(exchange, exchange.getRequestURI().getPath());
+    }
+
+    /** Answers {@code path} ({@code /<page>}), which a mount point may have taken from a longer one. */
+    void handle(HttpExchange exchange, String path) throws IOException {
         String page = path.substring(path.lastIndexOf('/') + 1);
         try {
             if (path.equals("/")) {

@@ -15,7 +15,12 @@ final class StaticHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        String name = exchange.getRequestURI().getPath().substring(PREFIX.length());
+        handle(exchange, exchange.getRequestURI().getPath());
+    }
+
+    /** Serves {@code path} ({@link #PREFIX}{@code <file>}), which a mount point may have taken from a longer one. */
+    void handle(HttpExchange exchange, String path) throws IOException {
+        String name = path.substring(PREFIX.length());
         String type = TYPES.get(name.substring(name.lastIndexOf('.') + 1));
         if (!name.matches("[a-z0-9-]+\\.[a-z]+") || type == null) {
             Responses.error(exchange, 404, "no such static file: " + name);

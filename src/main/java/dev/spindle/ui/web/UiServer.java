@@ -72,15 +72,28 @@ public final class UiServer implements AutoCloseable {
      * @throws SpindleException when no port of the range is free
      */
     public static UiServer start(Binding binding, StoreDirectory directory, List<Filter> filters) {
-        requireNonNull(binding, "binding is null");
         requireNonNull(directory, "directory is null");
+        return start(binding, filters, new PageHandler(directory), new ApiHandler(directory));
+    }
+
+    /**
+     * Starts the history server's UI: the list of {@code directory}'s applications at the root, each application's
+     * pages under {@code history/<appId>/}, and the REST API over all of them.
+     */
+    public static UiServer startHistory(Binding binding, StoreDirectory directory, List<Filter> filters) {
+        requireNonNull(directory, "directory is null");
+        return start(binding, filters, new HistoryHandler(directory), new ApiHandler(directory));
+    }
+
+    private static UiServer start(Binding binding, List<Filter> filters, HttpHandler root, ApiHandler api) {
+        requireNonNull(binding, "binding is null");
         List<Filter> chain = List.copyOf(requireNonNull(filters, "filters is null"));
         HttpServer server = bind(binding);
         ExecutorService threads = Executors.newFixedThreadPool(THREADS, new NamedThreadFactory("spindle-ui", true));
         server.setExecutor(threads);
-        add(server, ApiHandler.PREFIX, new ApiHandler(directory), chain);
+        add(server, ApiHandler.PREFIX, api, chain);
         add(server, StaticHandler.PREFIX, new StaticHandler(), chain);
-        add(server, "/", new PageHandler(directory), chain);
+        add(server, "/", root, chain);
         server.start();
         URI uri = URI.create("http://" + binding.advertisedHost() + ":" + server.getAddress().getPort());
         LOG.info("Web UI listening on {}:{}", binding.bindHost(), server.getAddress().getPort());
