@@ -78,7 +78,7 @@ final class EventLogCodec {
             return new SchedulerEvent.ExecutorRemoved(time, new ExecutorId(b.getExecutorId()), b.getReason());
         } else if (body instanceof BlockUpdated b) {
             return new SchedulerEvent.BlockUpdated(time, new ExecutorId(b.getExecutorId()), b.getNodeId(),
-                    b.getPartition(), b.getMemoryBytes(), b.getDiskBytes());
+                    b.getPartition(), b.getMemoryBytes(), b.getDiskBytes(), b.getDatasetName(), b.getNumPartitions());
         } else if (body instanceof ActionCompleted b) {
             return new RecoveryRecord.ActionCompleted(b.getSequence(), b.getFingerprint(), b.getDescription(),
                     bytes(b.getResultData()), b.getResultBytes(), b.getNotLoggedReason());
@@ -138,7 +138,8 @@ final class EventLogCodec {
             return ExecutorRemoved.newBuilder().setExecutorId(e.executor().id()).setReason(e.reason()).build();
         } else if (event instanceof SchedulerEvent.BlockUpdated e) {
             return BlockUpdated.newBuilder().setExecutorId(e.executor().id()).setNodeId(e.nodeId())
-                    .setPartition(e.partition()).setMemoryBytes(e.memoryBytes()).setDiskBytes(e.diskBytes()).build();
+                    .setPartition(e.partition()).setMemoryBytes(e.memoryBytes()).setDiskBytes(e.diskBytes())
+                    .setDatasetName(e.datasetName()).setNumPartitions(e.numPartitions()).build();
         }
         throw SpindleException.internal("event log cannot encode %s", event);
     }

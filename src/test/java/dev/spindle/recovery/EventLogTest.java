@@ -369,7 +369,7 @@ class EventLogTest {
                 new SchedulerEvent.TaskEnded(1009, 1, 2, 45L, 8, 2, new ExecutorId("driver"), null, fetch),
                 new SchedulerEvent.StageCompleted(1010, 1, 2, "map at WordCount.java:38", "fetch failure: x"),
                 new SchedulerEvent.StageCompleted(1011, 1, 3, "map at WordCount.java:38", null),
-                new SchedulerEvent.BlockUpdated(1012, EXEC, 6, 3, 4096, 0),
+                new SchedulerEvent.BlockUpdated(1012, EXEC, 6, 3, 4096, 0, "map at WordCount.java:40", 12),
                 new SchedulerEvent.BlockUpdated(1013, EXEC, 6, 3, 0, 0),
                 new SchedulerEvent.JobFinished(1014, 0, true, null),
                 new SchedulerEvent.JobFinished(1015, 1, false, "stage 1 failed 4 times"),

@@ -110,11 +110,21 @@ public sealed interface SchedulerEvent {
     /**
      * A cached partition of dataset {@code nodeId} was stored on, or removed from ({@code memoryBytes} and
      * {@code diskBytes} both 0), an executor.
+     *
+     * @param datasetName the dataset's operation and call site; empty when unknown
+     * @param numPartitions the dataset's partition count; 0 when unknown
      */
-    record BlockUpdated(long time, ExecutorId executor, int nodeId, int partition, long memoryBytes, long diskBytes)
-            implements SchedulerEvent {
+    record BlockUpdated(long time, ExecutorId executor, int nodeId, int partition, long memoryBytes, long diskBytes,
+            String datasetName, int numPartitions) implements SchedulerEvent {
         public BlockUpdated {
             requireNonNull(executor, "executor is null");
+            requireNonNull(datasetName, "datasetName is null");
+        }
+
+        /** A change to a partition of a dataset of unknown name and size. */
+        public BlockUpdated(long time, ExecutorId executor, int nodeId, int partition, long memoryBytes,
+                long diskBytes) {
+            this(time, executor, nodeId, partition, memoryBytes, diskBytes, "", 0);
         }
 
         public boolean removed() {

@@ -106,8 +106,9 @@ public final class ApiModel {
             Map<String, String> executorLogs) {
     }
 
-    /** A cached dataset ({@code id} is its lineage node); Spark's {@code numPartitions} is not known from the events. */
-    public record RddStorageInfo(int id, String name, int numCachedPartitions,
+    /** A cached dataset ({@code id} is its lineage node); {@code numPartitions} is absent when the events lack it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RddStorageInfo(int id, String name, Integer numPartitions, int numCachedPartitions,
             long memoryUsed, long diskUsed, List<RddDataDistribution> dataDistribution) {
     }
 

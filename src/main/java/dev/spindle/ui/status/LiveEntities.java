@@ -176,6 +176,8 @@ final class LiveEntities {
     /** A cached dataset: bytes in memory and on disk of each cached (partition, executor). */
     static final class LiveRdd {
         final int id;
+        String name = "";
+        int numPartitions;
         final Map<BlockKey, long[]> blocks = new HashMap<>();
 
         LiveRdd(int id) {

@@ -116,11 +116,13 @@ class AppStatusStoreTest {
     @Test
     void tracksCachedBlocksPerDatasetAndExecutor() {
         AppStatusStore store = runJob(new StoreLimits(10, 10, 100));
-        store.onEvent(new SchedulerEvent.BlockUpdated(70, E1, 5, 0, 100, 0));
+        store.onEvent(new SchedulerEvent.BlockUpdated(70, E1, 5, 0, 100, 0, "map at Wc.java:7", 4));
         store.onEvent(new SchedulerEvent.BlockUpdated(71, E2, 5, 1, 50, 7));
         store.onEvent(new SchedulerEvent.BlockUpdated(72, E2, 5, 1, 60, 0));
         var rdd = store.rdd(5).orElseThrow();
         assertThat(rdd.numCachedPartitions()).isEqualTo(2);
+        assertThat(rdd.numPartitions()).isEqualTo(4);
+        assertThat(rdd.name()).isEqualTo("map at Wc.java:7");
         assertThat(rdd.memoryUsed()).isEqualTo(160);
         assertThat(rdd.diskUsed()).isZero();
         store.onEvent(new SchedulerEvent.BlockUpdated(73, E1, 5, 0, 0, 0));
