@@ -2,6 +2,7 @@ package dev.spindle.driver;
 
 import static java.util.Objects.requireNonNull;
 
+import com.sun.net.httpserver.Filter;
 import dev.spindle.cluster.ClusterBackend;
 import dev.spindle.common.Clock;
 import dev.spindle.common.ErrorCode;
@@ -12,8 +13,10 @@ import dev.spindle.config.SpindleConfig;
 import dev.spindle.plan.AccumulatorRegistry;
 import dev.spindle.plan.Node;
 import dev.spindle.plan.ResultFunction;
+import dev.spindle.io.HadoopConfs;
 import dev.spindle.recovery.ActionJournal;
 import dev.spindle.recovery.CheckpointFiles;
+import dev.spindle.recovery.EventLogWriter;
 import dev.spindle.scheduler.dag.DagScheduler;
 import dev.spindle.scheduler.dag.OutputCommitCoordinator;
 import dev.spindle.scheduler.dag.StageSerializer;
@@ -27,10 +30,16 @@ import dev.spindle.serde.DefaultRecordSerializer;
 import dev.spindle.serde.RecordSerializer;
 import dev.spindle.shuffle.MapOutputTracker;
 import dev.spindle.shuffle.ReturnedShuffleOutputs;
+import dev.spindle.scheduler.spi.SchedulerEvent;
 import dev.spindle.ui.ConsoleProgressBar;
+import dev.spindle.ui.status.AppStatusStore;
+import dev.spindle.ui.status.StoreDirectory;
+import dev.spindle.ui.status.StoreLimits;
+import dev.spindle.ui.web.UiServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -69,6 +78,10 @@ public final class Driver implements AutoCloseable {
     private final ConsoleProgressBar progressBar;
     private final SchedulerBackend backend;
     private final Hosting hosting;
+    /** Closed after the driver: a local application's event log. */
+    private final AutoCloseable owned;
+    /** Null when {@code spindle.ui.enabled} is false. */
+    private final UiServer ui;
 
     /**
      * What the driver's host provides besides the configuration and the backend.
@@ -80,30 +93,44 @@ public final class Driver implements AutoCloseable {
      * @param checkpointsOutliveDriver true when the application's checkpoints must survive this driver (the
      *     ApplicationMaster's, whose next attempt reads them back; the AM deletes them when the application ends);
      *     false: the driver deletes them when it stops
+     * @param uiFilters run before every request to the web UI (the ApplicationMaster's redirect to YARN's proxy)
+     * @param announcesApplication true when the driver itself posts the application's start and end events (local
+     *     modes); false when its host does (the ApplicationMaster, which knows the attempt and the final status)
      */
     public record Hosting(String applicationId, int attempt, List<SchedulerListener> listeners, ActionJournal journal,
-            boolean checkpointsOutliveDriver) {
+            boolean checkpointsOutliveDriver, List<Filter> uiFilters, boolean announcesApplication) {
         public Hosting {
             requireNonNull(applicationId, "applicationId is null");
             SpindleException.checkArgument(attempt > 0, "attempt %d must be positive", attempt);
             listeners = List.copyOf(listeners);
             requireNonNull(journal, "journal is null");
+            uiFilters = List.copyOf(uiFilters);
+        }
+
+        /** A hosting whose host announces the application and adds no filter to the web UI. */
+        public Hosting(String applicationId, int attempt, List<SchedulerListener> listeners, ActionJournal journal,
+                boolean checkpointsOutliveDriver) {
+            this(applicationId, attempt, listeners, journal, checkpointsOutliveDriver, List.of(), false);
         }
 
         /** A driver of its own: a fresh local application id, no event log, no recovery. */
         public static Hosting local() {
             return new Hosting("local-" + System.currentTimeMillis() + "-"
                     + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(0x10000, 0x100000)),
-                    1, List.of(), ActionJournal.disabled(), false);
+                    1, List.of(), ActionJournal.disabled(), false, List.of(), true);
         }
     }
 
-    private Driver(SpindleConf conf, ClassLoader classLoader, BackendFactory backends, Hosting hosting) {
+    private Driver(SpindleConf conf, ClassLoader classLoader, BackendFactory backends, Hosting hosting,
+            AutoCloseable owned) {
         this.conf = conf;
+        this.owned = owned;
         this.classLoader = classLoader;
         this.hosting = hosting;
         hosting.listeners().forEach(bus::addListener);
         bus.addSynchronousListener(commits);
+        // First: when its port range is taken, the driver fails before it made anything else.
+        this.ui = startUi(conf, hosting, bus);
         this.localDir = createLocalDir(conf);
         this.backend = requireNonNull(backends.create(new BackendContext(conf, classLoader, localDir, hostFor(conf),
                 bus, tracker, cacheLocations, broadcasts, closures, serializer, returnedOutputs, commits)),
@@ -133,13 +160,69 @@ public final class Driver implements AutoCloseable {
     }
 
     /**
+     * The web UI, fed by its own status store, when {@code spindle.ui.enabled}: on the loopback address in local
+     * modes, on every interface on YARN (the ResourceManager's proxy must reach it).
+     */
+    private static UiServer startUi(SpindleConf conf, Hosting hosting, ListenerBus bus) {
+        if (!conf.get(SpindleConfig.UI_ENABLED)) {
+            return null;
+        }
+        AppStatusStore store = new AppStatusStore(StoreLimits.from(conf));
+        bus.addListener(store);
+        boolean yarn = MasterSpec.parse(conf.get(SpindleConfig.MASTER)).kind() == MasterSpec.Kind.YARN;
+        String loopback = InetAddress.getLoopbackAddress().getHostAddress();
+        UiServer.Binding binding = UiServer.Binding.of(conf, yarn ? "0.0.0.0" : loopback,
+                yarn ? localHostName() : loopback);
+        return UiServer.start(binding, StoreDirectory.single(store), hosting.uiFilters());
+    }
+
+    /**
      * Validates {@code conf} and starts a driver whose executors come from the local backend its master names
      * ({@code local[N]} or {@code local-cluster[E,C,MB]}); the caller closes it.
      */
     public static Driver start(SpindleConf conf, ClassLoader classLoader) {
         requireNonNull(conf, "conf is null");
-        return start(conf, classLoader, LocalBackends.forMaster(MasterSpec.parse(conf.get(SpindleConfig.MASTER))),
-                Hosting.local());
+        conf.validate();
+        Hosting local = Hosting.local();
+        EventLogWriter eventLog = localEventLog(conf, local.applicationId());
+        Hosting hosting = eventLog == null ? local : new Hosting(local.applicationId(), 1, List.of(eventLog),
+                local.journal(), false, local.uiFilters(), true);
+        try {
+            return start(conf, classLoader, LocalBackends.forMaster(MasterSpec.parse(conf.get(SpindleConfig.MASTER))),
+                    hosting, eventLog == null ? () -> { } : eventLog);
+        } catch (RuntimeException e) {
+            if (eventLog != null) {
+                eventLog.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The event log of a local application when {@code spindle.eventLog.enabled=true} (off by default in local
+     * modes), for the history server: {@code spindle.eventLog.dir}, else the default directory on the default file
+     * system. Null when disabled.
+     */
+    private static EventLogWriter localEventLog(SpindleConf conf, String applicationId) {
+        if (!conf.getOptional(SpindleConfig.EVENT_LOG_ENABLED).orElse(false)) {
+            return null;
+        }
+        org.apache.hadoop.conf.Configuration hadoop = HadoopConfs.from(conf);
+        try {
+            org.apache.hadoop.fs.Path dir;
+            org.apache.hadoop.fs.FileSystem fs;
+            if (conf.getOptional(SpindleConfig.EVENT_LOG_DIR).isPresent()) {
+                dir = new org.apache.hadoop.fs.Path(conf.get(SpindleConfig.EVENT_LOG_DIR));
+                fs = dir.getFileSystem(hadoop);
+            } else {
+                fs = org.apache.hadoop.fs.FileSystem.get(hadoop);
+                dir = EventLogWriter.defaultDir(fs);
+            }
+            return EventLogWriter.open(fs, dir, applicationId, 1);
+        } catch (IOException e) {
+            throw new SpindleException(ErrorCode.IO_FAILURE, "cannot open the event log directory (spindle.eventLog.dir="
+                    + conf.getOptional(SpindleConfig.EVENT_LOG_DIR).orElse("<unset>") + "): " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -147,12 +230,18 @@ public final class Driver implements AutoCloseable {
      * provides. The caller closes the driver.
      */
     public static Driver start(SpindleConf conf, ClassLoader classLoader, BackendFactory backends, Hosting hosting) {
+        return start(conf, classLoader, backends, hosting, () -> { });
+    }
+
+    /** As above; {@code owned} is closed after the driver, once every event reached the listeners. */
+    private static Driver start(SpindleConf conf, ClassLoader classLoader, BackendFactory backends, Hosting hosting,
+            AutoCloseable owned) {
         requireNonNull(conf, "conf is null");
         requireNonNull(classLoader, "classLoader is null");
         requireNonNull(backends, "backends is null");
         requireNonNull(hosting, "hosting is null");
         conf.validate();
-        Driver driver = new Driver(conf, classLoader, backends, hosting);
+        Driver driver = new Driver(conf, classLoader, backends, hosting, owned);
         try {
             driver.dagScheduler.start();
         } catch (RuntimeException e) {
@@ -165,6 +254,12 @@ public final class Driver implements AutoCloseable {
         }
         LOG.info("Driver of {} started (master {}, local dir {})", conf.get(SpindleConfig.APP_NAME),
                 conf.get(SpindleConfig.MASTER), driver.localDir);
+        driver.uiUri().ifPresent(uri -> LOG.info("Spindle UI at {}", uri));
+        if (hosting.announcesApplication()) {
+            driver.bus.post(new SchedulerEvent.ApplicationStarted(System.currentTimeMillis(), hosting.applicationId(),
+                    hosting.attempt(), conf.get(SpindleConfig.APP_NAME), System.getProperty("user.name", "unknown"),
+                    conf.asMap()));
+        }
         return driver;
     }
 
@@ -200,6 +295,11 @@ public final class Driver implements AutoCloseable {
 
     public SpindleConf conf() {
         return conf;
+    }
+
+    /** The web UI's root ({@code http://host:port}), for the tracking URL; empty when the UI is disabled. */
+    public java.util.Optional<URI> uiUri() {
+        return ui == null ? java.util.Optional.empty() : java.util.Optional.of(ui.uri());
     }
 
     /** The application this driver runs: a YARN application id, or {@code local-...}. */
@@ -305,7 +405,15 @@ public final class Driver implements AutoCloseable {
     @Override
     public void close() {
         RuntimeException failure = null;
-        for (AutoCloseable part : new AutoCloseable[] {dagScheduler, progressBar, bus}) {
+        if (hosting.announcesApplication()) {
+            bus.post(new SchedulerEvent.ApplicationEnded(System.currentTimeMillis(), "SUCCEEDED", ""));
+        }
+        AutoCloseable closeUi = () -> {
+            if (ui != null) {
+                ui.close();
+            }
+        };
+        for (AutoCloseable part : new AutoCloseable[] {dagScheduler, progressBar, bus, closeUi, owned}) {
             try {
                 part.close();
             } catch (Exception e) {

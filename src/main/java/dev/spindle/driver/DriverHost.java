@@ -91,8 +91,7 @@ public final class DriverHost {
         requireNonNull(submitted, "submitted is null");
         return new DriverHost("spindle-submit", (programConf, loader) -> {
             SpindleConf conf = submitted.withAll(programConf);
-            Driver driver = Driver.start(conf, loader,
-                    LocalBackends.forMaster(MasterSpec.parse(conf.get(SpindleConfig.MASTER))), Driver.Hosting.local());
+            Driver driver = Driver.start(conf, loader);
             return new SimpleLease(driver, conf, driver::close);
         });
     }

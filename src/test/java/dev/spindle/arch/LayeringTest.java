@@ -44,13 +44,14 @@ class LayeringTest {
         allow("scheduler.dag", "common", "config", "plan", "serde", "shuffle", "recovery", "scheduler.task",
                 "scheduler.spi");
         allow("executor", "common", "config", "plan", "serde", "storage", "shuffle", "io", "rpc");
-        allow("ui", "common", "config", "scheduler.spi");
+        allow("ui", "common", "config", "plan", "scheduler.spi"); // plan: the task metrics and failures events carry
         allow("cluster", "common", "config", "plan", "serde", "rpc", "shuffle", "executor", "scheduler.spi");
         allow("driver", "common", "config", "plan", "serde", "storage", "shuffle", "io", "recovery", "executor", "rpc",
                 "scheduler.spi", "scheduler.task", "scheduler.dag", "ui", "cluster");
         allow("api", "common", "config", "function", "plan", "serde", "io", "recovery", "driver", "scheduler.spi");
         allow("yarn", "common", "config", "rpc", "cluster", "driver", "scheduler.spi", "recovery", "io");
         allow("deploy", "common", "config", "driver", "ui", "yarn");
+        allow("history", "common", "config", "io", "recovery", "scheduler.spi", "ui");
         allow("examples", "common", "function", "api");
     }
 

@@ -130,11 +130,12 @@ public final class TaskScheduler implements BackendCallbacks, AutoCloseable {
     }
 
     @Override
-    public void executorAdded(ExecutorId executor, String host, int cores) {
+    public void executorAdded(ExecutorId executor, String host, int cores, long maxMemoryBytes,
+            Map<String, String> logUrls) {
         post(() -> {
             executors.put(executor, new ExecutorSlots(executor, host, cores, new int[] {cores}));
             LOG.info("Executor {} on {} with {} cores registered", executor.id(), host, cores);
-            listener.executorAdded(executor, host, cores);
+            listener.executorAdded(executor, host, cores, maxMemoryBytes, logUrls);
             assign();
         });
     }
@@ -246,7 +247,8 @@ public final class TaskScheduler implements BackendCallbacks, AutoCloseable {
                         slots.free()[0]--;
                         running.put(description.taskId(), new RunningTask(manager, description.attemptId(), slots.id()));
                         launches.add(new TaskLaunch(slots.id(), description));
-                        listener.taskStarted(description.attemptId(), slots.id(), slots.host());
+                        listener.taskStarted(description.attemptId(), slots.id(), slots.host(),
+                                manager.locality(description.attemptId(), slots.id(), slots.host()));
                         progress = true;
                         break;
                     }

@@ -4,10 +4,12 @@ import dev.spindle.common.ExecutorId;
 import dev.spindle.common.TaskAttemptId;
 import dev.spindle.plan.TaskFailure;
 import dev.spindle.plan.TaskResult;
+import java.util.Map;
 
 /** What the task scheduler reports to the DAG scheduler; called on the task scheduler's thread. */
 public interface TaskSetListener {
-    void taskStarted(TaskAttemptId attempt, ExecutorId executor, String host);
+    /** {@code locality}: PROCESS_LOCAL, NODE_LOCAL, NO_PREF or ANY (see {@code TaskSetManager#locality}). */
+    void taskStarted(TaskAttemptId attempt, ExecutorId executor, String host, String locality);
 
     void taskSucceeded(TaskAttemptId attempt, ExecutorId executor, TaskResult result);
 
@@ -17,7 +19,7 @@ public interface TaskSetListener {
     /** The stage attempt cannot succeed (a task failed {@code spindle.task.maxFailures} times). */
     void taskSetFailed(int stageId, int stageAttempt, String reason, TaskFailure lastFailure);
 
-    void executorAdded(ExecutorId executor, String host, int cores);
+    void executorAdded(ExecutorId executor, String host, int cores, long maxMemoryBytes, Map<String, String> logUrls);
 
     void executorLost(ExecutorId executor, String reason);
 }

@@ -12,7 +12,7 @@ final class RecordingListener implements TaskSetListener {
     final List<String> taskSetFailures = new CopyOnWriteArrayList<>();
 
     @Override
-    public void taskStarted(TaskAttemptId attempt, ExecutorId executor, String host) {
+    public void taskStarted(TaskAttemptId attempt, ExecutorId executor, String host, String locality) {
     }
 
     @Override
@@ -29,7 +29,8 @@ final class RecordingListener implements TaskSetListener {
     }
 
     @Override
-    public void executorAdded(ExecutorId executor, String host, int cores) {
+    public void executorAdded(ExecutorId executor, String host, int cores, long maxMemoryBytes,
+            java.util.Map<String, String> logUrls) {
     }
 
     @Override
