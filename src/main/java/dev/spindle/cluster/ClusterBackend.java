@@ -337,7 +337,8 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         connection.send(ExecutorRegistered.newBuilder().setAccepted(true).build());
         LOG.info("Executor {} registered from {} ({} cores, {} MiB heap, blocks on port {})", id.id(),
                 connection.peer(), register.getCores(), register.getMemoryBytes() >> 20, register.getBlockPort());
-        callbacks.executorAdded(id, register.getHost().toString(), register.getCores());
+        callbacks.executorAdded(id, register.getHost().toString(), register.getCores(), register.getMemoryBytes(),
+                Map.of());
     }
 
     private void statusUpdate(ExecutorPeer peer, StatusUpdate update) {

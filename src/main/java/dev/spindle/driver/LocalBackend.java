@@ -11,6 +11,7 @@ import dev.spindle.scheduler.spi.CacheLocations;
 import dev.spindle.scheduler.spi.SchedulerBackend;
 import dev.spindle.scheduler.spi.TaskLaunch;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -39,7 +40,7 @@ final class LocalBackend implements SchedulerBackend {
             reportCacheChanges();
             callbacks.statusUpdate(status);
         });
-        callbacks.executorAdded(ExecutorId.DRIVER, host, cores);
+        callbacks.executorAdded(ExecutorId.DRIVER, host, cores, Runtime.getRuntime().maxMemory(), Map.of());
     }
 
     /** The partitions the task cached or dropped, as an executor process reports them with its task's status. */

@@ -72,7 +72,8 @@ final class EventLogCodec {
                     b.getPartition(), b.getAttempt(), new ExecutorId(b.getExecutorId()), metrics(b.getMetrics()),
                     failure(b.getFailure()));
         } else if (body instanceof ExecutorAdded b) {
-            return new SchedulerEvent.ExecutorAdded(time, new ExecutorId(b.getExecutorId()), b.getHost(), b.getCores());
+            return new SchedulerEvent.ExecutorAdded(time, new ExecutorId(b.getExecutorId()), b.getHost(), b.getCores(),
+                    b.getMaxMemoryBytes(), b.getLogUrls());
         } else if (body instanceof ExecutorRemoved b) {
             return new SchedulerEvent.ExecutorRemoved(time, new ExecutorId(b.getExecutorId()), b.getReason());
         } else if (body instanceof BlockUpdated b) {
@@ -132,7 +133,7 @@ final class EventLogCodec {
                     .setFailure(failure(e.failure())).build();
         } else if (event instanceof SchedulerEvent.ExecutorAdded e) {
             return ExecutorAdded.newBuilder().setExecutorId(e.executor().id()).setHost(e.host()).setCores(e.cores())
-                    .build();
+                    .setMaxMemoryBytes(e.maxMemoryBytes()).setLogUrls(e.logUrls()).build();
         } else if (event instanceof SchedulerEvent.ExecutorRemoved e) {
             return ExecutorRemoved.newBuilder().setExecutorId(e.executor().id()).setReason(e.reason()).build();
         } else if (event instanceof SchedulerEvent.BlockUpdated e) {

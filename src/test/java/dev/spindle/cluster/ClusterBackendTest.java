@@ -174,7 +174,8 @@ class ClusterBackendTest {
                 new ReturnedShuffleOutputs(), attempt -> true), provisioner, RpcServer.bind("localhost", 0));
         backend.start(new BackendCallbacks() {
             @Override
-            public void executorAdded(ExecutorId id, String host, int cores) {
+            public void executorAdded(ExecutorId id, String host, int cores, long maxMemoryBytes,
+                    java.util.Map<String, String> logUrls) {
                 whileAdding.run();
                 membership.add("added " + id.id());
             }

@@ -357,7 +357,8 @@ class EventLogTest {
         return List.of(
                 new SchedulerEvent.ApplicationStarted(1000, APP, 2, "word count", "alice",
                         Map.of("spindle.master", "yarn", "spindle.executor.memory", "2g")),
-                new SchedulerEvent.ExecutorAdded(1001, EXEC, "host-a", 4),
+                new SchedulerEvent.ExecutorAdded(1001, EXEC, "host-a", 4, 3L << 30,
+                        Map.of("stdout", "http://nm-a:8042/node/containerlogs/c_1/alice/stdout")),
                 new SchedulerEvent.JobStarted(1002, 0, "count at WordCount.java:41", List.of(0, 1)),
                 new SchedulerEvent.JobStarted(1003, 1, null, List.of()),
                 new SchedulerEvent.StageSubmitted(1004, 1, 2, "map at WordCount.java:38", 12, 0),

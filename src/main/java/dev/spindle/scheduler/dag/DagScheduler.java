@@ -278,8 +278,9 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
     }
 
     @Override
-    public void executorAdded(ExecutorId executor, String host, int cores) {
-        services.bus().post(new SchedulerEvent.ExecutorAdded(now(), executor, host, cores));
+    public void executorAdded(ExecutorId executor, String host, int cores, long maxMemoryBytes,
+            Map<String, String> logUrls) {
+        services.bus().post(new SchedulerEvent.ExecutorAdded(now(), executor, host, cores, maxMemoryBytes, logUrls));
     }
 
     @Override

@@ -72,7 +72,25 @@ public sealed interface SchedulerEvent {
             ExecutorId executor, TaskMetrics metrics, TaskFailure failure) implements SchedulerEvent {
     }
 
-    record ExecutorAdded(long time, ExecutorId executor, String host, int cores) implements SchedulerEvent {
+    /**
+     * An executor registered.
+     *
+     * @param maxMemoryBytes the executor JVM's maximum heap; 0 when unknown
+     * @param logUrls links to the executor's logs by name (YARN: {@code stdout}, {@code stderr} on the NodeManager's
+     *     page); empty when the backend has none
+     */
+    record ExecutorAdded(long time, ExecutorId executor, String host, int cores, long maxMemoryBytes,
+            Map<String, String> logUrls) implements SchedulerEvent {
+        public ExecutorAdded {
+            requireNonNull(executor, "executor is null");
+            requireNonNull(host, "host is null");
+            logUrls = Collections.unmodifiableMap(new TreeMap<>(Map.copyOf(requireNonNull(logUrls, "logUrls is null"))));
+        }
+
+        /** An executor of unknown memory and without log links. */
+        public ExecutorAdded(long time, ExecutorId executor, String host, int cores) {
+            this(time, executor, host, cores, 0, Map.of());
+        }
     }
 
     record ExecutorRemoved(long time, ExecutorId executor, String reason) implements SchedulerEvent {

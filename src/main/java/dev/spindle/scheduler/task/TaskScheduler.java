@@ -130,11 +130,12 @@ public final class TaskScheduler implements BackendCallbacks, AutoCloseable {
     }
 
     @Override
-    public void executorAdded(ExecutorId executor, String host, int cores) {
+    public void executorAdded(ExecutorId executor, String host, int cores, long maxMemoryBytes,
+            Map<String, String> logUrls) {
         post(() -> {
             executors.put(executor, new ExecutorSlots(executor, host, cores, new int[] {cores}));
             LOG.info("Executor {} on {} with {} cores registered", executor.id(), host, cores);
-            listener.executorAdded(executor, host, cores);
+            listener.executorAdded(executor, host, cores, maxMemoryBytes, logUrls);
             assign();
         });
     }

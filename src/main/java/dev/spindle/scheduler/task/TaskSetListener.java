@@ -4,6 +4,7 @@ import dev.spindle.common.ExecutorId;
 import dev.spindle.common.TaskAttemptId;
 import dev.spindle.plan.TaskFailure;
 import dev.spindle.plan.TaskResult;
+import java.util.Map;
 
 /** What the task scheduler reports to the DAG scheduler; called on the task scheduler's thread. */
 public interface TaskSetListener {
@@ -17,7 +18,7 @@ public interface TaskSetListener {
     /** The stage attempt cannot succeed (a task failed {@code spindle.task.maxFailures} times). */
     void taskSetFailed(int stageId, int stageAttempt, String reason, TaskFailure lastFailure);
 
-    void executorAdded(ExecutorId executor, String host, int cores);
+    void executorAdded(ExecutorId executor, String host, int cores, long maxMemoryBytes, Map<String, String> logUrls);
 
     void executorLost(ExecutorId executor, String reason);
 }

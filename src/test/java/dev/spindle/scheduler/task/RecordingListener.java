@@ -29,7 +29,8 @@ final class RecordingListener implements TaskSetListener {
     }
 
     @Override
-    public void executorAdded(ExecutorId executor, String host, int cores) {
+    public void executorAdded(ExecutorId executor, String host, int cores, long maxMemoryBytes,
+            java.util.Map<String, String> logUrls) {
     }
 
     @Override
