@@ -131,7 +131,9 @@ public final class ApplicationMaster {
                         + ")");
         try {
             if (amrm.isInState(org.apache.hadoop.service.Service.STATE.STARTED)) {
-                amrm.unregisterApplicationMaster(outcome.status(), outcome.diagnostics(), "");
+                // The application's link leads to its history from now on, or to the ResourceManager's page.
+                amrm.unregisterApplicationMaster(outcome.status(), outcome.diagnostics(),
+                        TrackingUrls.afterEnd(launch.conf(), launch.applicationId()));
             }
         } finally {
             if (!launch.conf().get(SpindleConfig.YARN_PRESERVE_STAGING_FILES)) {
@@ -160,7 +162,7 @@ public final class ApplicationMaster {
         RpcServer.BoundPort rpcPort = RpcServer.bind(host, 0);
         EventLogWriter eventLog = null;
         try (URLClassLoader loader = applicationLoader(launch.applicationJars())) {
-            allocator.adopt(register(amrm, host, rpcPort.port()));
+            allocator.adopt(register(amrm, host, rpcPort.port(), TrackingUrls.NONE));
             AttemptJournal journal = AttemptJournal.open(fs, launch);
             eventLog = journal.writer();
             JobProgress progress = new JobProgress();
@@ -201,16 +203,18 @@ public final class ApplicationMaster {
     }
 
     /**
-     * Starts the ResourceManager client and registers with the driver's RPC address; returns the executor
-     * containers that earlier attempts left running.
+     * Starts the ResourceManager client and registers with the driver's RPC address and the tracking URL (the UI the
+     * ResourceManager's proxy serves; {@link TrackingUrls#NONE} for none); returns the executor containers that
+     * earlier attempts left running.
      */
-    private List<Container> register(AMRMClientAsync<ContainerRequest> amrm, String host, int rpcPort) {
+    private List<Container> register(AMRMClientAsync<ContainerRequest> amrm, String host, int rpcPort,
+            String trackingUrl) {
         amrm.init(yarnConf);
         amrm.start();
         try {
-            var response = amrm.registerApplicationMaster(host, rpcPort, "");
-            LOG.info("Registered with the ResourceManager as {}:{}; the largest container is {}", host, rpcPort,
-                    response.getMaximumResourceCapability());
+            var response = amrm.registerApplicationMaster(host, rpcPort, trackingUrl);
+            LOG.info("Registered with the ResourceManager as {}:{}, tracking URL {}; the largest container is {}", host,
+                    rpcPort, trackingUrl.isEmpty() ? "(none)" : trackingUrl, response.getMaximumResourceCapability());
             return response.getContainersFromPreviousAttempts();
         } catch (YarnException | IOException e) {
             throw new IllegalStateException("cannot register the ApplicationMaster with the ResourceManager: " + e, e);
