@@ -29,7 +29,9 @@ import org.apache.logging.log4j.Logger;
  * The ResourceManager's web UI, and the web proxy inside it that serves {@code /proxy/<appId>/}, listen on a real
  * port: MiniYARNCluster would give it port 0, which the ResourceManager then puts into every tracking URL, so a free
  * port is chosen before it starts ({@code yarn.resourcemanager.webapp.address} with port 0 in the overrides, or
- * unset, means "choose one"; another host, such as {@code 127.0.0.2}, is kept).
+ * unset, means "choose one"). The ResourceManager's HTML pages ({@code /cluster/...}) answer 404 here: the web UIs of
+ * one JVM share Guice's static filter pipeline, which the NodeManager started last owns. Its REST API
+ * ({@code /ws/v1/cluster}) and the proxy do not go through Guice and work.
  * Used by the YARN integration tests and by {@code bin/spindle-minicluster}, which writes a {@code HADOOP_CONF_DIR}.
  */
 public final class EmbeddedCluster implements AutoCloseable {
@@ -71,7 +73,8 @@ public final class EmbeddedCluster implements AutoCloseable {
         if (overrides != null) {
             overrides.forEach(e -> conf.set(e.getKey(), e.getValue()));
         }
-        fixResourceManagerAddresses(conf);
+        fixResourceManagerAddresses(conf, overrides == null ? null
+                : overrides.get(YarnConfiguration.RM_WEBAPP_ADDRESS));
         Files.createDirectories(baseDir);
         MiniDFSCluster dfs = new MiniDFSCluster.Builder(conf, baseDir.resolve("dfs").toFile()).numDataNodes(1)
                 .build();
@@ -96,17 +99,17 @@ public final class EmbeddedCluster implements AutoCloseable {
      * to port 0 after the ResourceManager has computed its proxy address, and every tracking URL says port 0. With
      * {@code yarn.minicluster.fixed.ports} MiniYARNCluster leaves the addresses alone, so its other RPC addresses are
      * set here to port 0 as it would set them (the servers write their real ports back), and the web address to a
-     * port free now on its host.
+     * port free now on its host, unless {@code webAddress} (from the overrides) names a port.
      */
-    private static void fixResourceManagerAddresses(Configuration conf) throws IOException {
+    private static void fixResourceManagerAddresses(Configuration conf, String webAddress) throws IOException {
         String host = MiniYARNCluster.getHostname();
         conf.setBoolean(YarnConfiguration.YARN_MINICLUSTER_FIXED_PORTS, true);
         for (String key : List.of(YarnConfiguration.RM_ADDRESS, YarnConfiguration.RM_ADMIN_ADDRESS,
                 YarnConfiguration.RM_SCHEDULER_ADDRESS, YarnConfiguration.RM_RESOURCE_TRACKER_ADDRESS)) {
             conf.set(key, host + ":0");
         }
-        InetSocketAddress web = NetUtils.createSocketAddr(conf.get(YarnConfiguration.RM_WEBAPP_ADDRESS, host + ":0"),
-                0, YarnConfiguration.RM_WEBAPP_ADDRESS);
+        InetSocketAddress web = NetUtils.createSocketAddr(webAddress == null ? host + ":0" : webAddress, 0,
+                YarnConfiguration.RM_WEBAPP_ADDRESS);
         String webHost = web.getHostString().equals("0.0.0.0") ? host : web.getHostString();
         int port = web.getPort() != 0 ? web.getPort() : freePort(webHost);
         conf.set(YarnConfiguration.RM_WEBAPP_ADDRESS, webHost + ":" + port);
