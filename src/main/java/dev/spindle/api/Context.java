@@ -189,6 +189,11 @@ public final class Context implements AutoCloseable {
         return driver;
     }
 
+    /** The web UI's address ({@code http://host:port}), as Spark's {@code uiWebUrl}; empty when spindle.ui.enabled is false. */
+    public Optional<String> uiWebUrl() {
+        return Optional.ofNullable(driver.uiUri().map(java.net.URI::toString).orElse(null));
+    }
+
     JobRunner jobs() {
         checkOpen();
         return jobs;

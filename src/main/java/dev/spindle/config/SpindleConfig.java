@@ -231,6 +231,30 @@ public final class SpindleConfig {
             "spindle.ui.consoleProgress.interval", "200ms", "How often the console progress bar is redrawn.")
             .checkValue(v -> v.toMillis() >= 10 && v.compareTo(Duration.ofMinutes(1)) <= 0,
                     "must be between 10ms and 1min"));
+    public static final ConfigEntry<Boolean> UI_ENABLED = bool("spindle.ui.enabled", "true",
+            "Serve the web UI and its REST API (/api/v1) from the driver. On YARN it is the application's tracking URL.");
+    public static final ConfigEntry<Integer> UI_PORT = register(integer("spindle.ui.port", "4040",
+            "Port of the web UI. When it is taken, the next ports are tried, up to spindle.ui.portMaxRetries of them; "
+                    + "0 picks any free port.")
+            .checkValue(v -> v >= 0 && v <= 65535, "must be between 0 and 65535"));
+    public static final ConfigEntry<Integer> UI_PORT_MAX_RETRIES = register(integer("spindle.ui.portMaxRetries", "16",
+            "How many ports above spindle.ui.port the web UI tries when the port is taken.")
+            .checkValue(v -> v >= 0 && v <= 1000, "must be between 0 and 1000"));
+    public static final ConfigEntry<Integer> UI_RETAINED_JOBS = register(integer("spindle.ui.retainedJobs", "1000",
+            "Finished jobs the UI and REST API remember; older ones are forgotten first. Running jobs are always kept.")
+            .checkValue(v -> v > 0, "must be positive"));
+    public static final ConfigEntry<Integer> UI_RETAINED_STAGES = register(integer("spindle.ui.retainedStages", "1000",
+            "Finished stage attempts the UI and REST API remember, with their tasks; older ones are forgotten first. "
+                    + "Active stage attempts are always kept.")
+            .checkValue(v -> v > 0, "must be positive"));
+    public static final ConfigEntry<Integer> UI_RETAINED_TASKS = register(integer("spindle.ui.retainedTasks", "100000",
+            "Task attempts the UI remembers per stage attempt; beyond it the oldest finished ones are dropped from the "
+                    + "task table (the stage's totals still count them).")
+            .checkValue(v -> v > 0, "must be positive"));
+    public static final ConfigEntry<String> REDACTION_REGEX = register(string("spindle.redaction.regex",
+            Redaction.DEFAULT_REGEX, "Settings whose key contains a match of this Java regular expression have their "
+                    + "value hidden in the UI, the REST API, the event log and log lines.")
+            .checkValue(Redaction::isValidRegex, "is not a valid regular expression"));
 
     private SpindleConfig() {
     }

@@ -2,6 +2,7 @@ package dev.spindle.driver;
 
 import static java.util.Objects.requireNonNull;
 
+import com.sun.net.httpserver.Filter;
 import dev.spindle.cluster.ClusterBackend;
 import dev.spindle.common.Clock;
 import dev.spindle.common.ErrorCode;
@@ -27,10 +28,16 @@ import dev.spindle.serde.DefaultRecordSerializer;
 import dev.spindle.serde.RecordSerializer;
 import dev.spindle.shuffle.MapOutputTracker;
 import dev.spindle.shuffle.ReturnedShuffleOutputs;
+import dev.spindle.scheduler.spi.SchedulerEvent;
 import dev.spindle.ui.ConsoleProgressBar;
+import dev.spindle.ui.status.AppStatusStore;
+import dev.spindle.ui.status.StoreDirectory;
+import dev.spindle.ui.status.StoreLimits;
+import dev.spindle.ui.web.UiServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -69,6 +76,8 @@ public final class Driver implements AutoCloseable {
     private final ConsoleProgressBar progressBar;
     private final SchedulerBackend backend;
     private final Hosting hosting;
+    /** Null when {@code spindle.ui.enabled} is false. */
+    private final UiServer ui;
 
     /**
      * What the driver's host provides besides the configuration and the backend.
@@ -80,21 +89,31 @@ public final class Driver implements AutoCloseable {
      * @param checkpointsOutliveDriver true when the application's checkpoints must survive this driver (the
      *     ApplicationMaster's, whose next attempt reads them back; the AM deletes them when the application ends);
      *     false: the driver deletes them when it stops
+     * @param uiFilters run before every request to the web UI (the ApplicationMaster's redirect to YARN's proxy)
+     * @param announcesApplication true when the driver itself posts the application's start and end events (local
+     *     modes); false when its host does (the ApplicationMaster, which knows the attempt and the final status)
      */
     public record Hosting(String applicationId, int attempt, List<SchedulerListener> listeners, ActionJournal journal,
-            boolean checkpointsOutliveDriver) {
+            boolean checkpointsOutliveDriver, List<Filter> uiFilters, boolean announcesApplication) {
         public Hosting {
             requireNonNull(applicationId, "applicationId is null");
             SpindleException.checkArgument(attempt > 0, "attempt %d must be positive", attempt);
             listeners = List.copyOf(listeners);
             requireNonNull(journal, "journal is null");
+            uiFilters = List.copyOf(uiFilters);
+        }
+
+        /** A hosting whose host announces the application and adds no filter to the web UI. */
+        public Hosting(String applicationId, int attempt, List<SchedulerListener> listeners, ActionJournal journal,
+                boolean checkpointsOutliveDriver) {
+            this(applicationId, attempt, listeners, journal, checkpointsOutliveDriver, List.of(), false);
         }
 
         /** A driver of its own: a fresh local application id, no event log, no recovery. */
         public static Hosting local() {
             return new Hosting("local-" + System.currentTimeMillis() + "-"
                     + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(0x10000, 0x100000)),
-                    1, List.of(), ActionJournal.disabled(), false);
+                    1, List.of(), ActionJournal.disabled(), false, List.of(), true);
         }
     }
 
@@ -104,6 +123,8 @@ public final class Driver implements AutoCloseable {
         this.hosting = hosting;
         hosting.listeners().forEach(bus::addListener);
         bus.addSynchronousListener(commits);
+        // First: when its port range is taken, the driver fails before it made anything else.
+        this.ui = startUi(conf, hosting, bus);
         this.localDir = createLocalDir(conf);
         this.backend = requireNonNull(backends.create(new BackendContext(conf, classLoader, localDir, hostFor(conf),
                 bus, tracker, cacheLocations, broadcasts, closures, serializer, returnedOutputs, commits)),
@@ -130,6 +151,23 @@ public final class Driver implements AutoCloseable {
                 listener -> new TaskScheduler(backend, listener, settings, Clock.SYSTEM));
         this.progressBar = ConsoleProgressBar.create(conf);
         bus.addListener(progressBar);
+    }
+
+    /**
+     * The web UI, fed by its own status store, when {@code spindle.ui.enabled}: on the loopback address in local
+     * modes, on every interface on YARN (the ResourceManager's proxy must reach it).
+     */
+    private static UiServer startUi(SpindleConf conf, Hosting hosting, ListenerBus bus) {
+        if (!conf.get(SpindleConfig.UI_ENABLED)) {
+            return null;
+        }
+        AppStatusStore store = new AppStatusStore(StoreLimits.from(conf));
+        bus.addListener(store);
+        boolean yarn = MasterSpec.parse(conf.get(SpindleConfig.MASTER)).kind() == MasterSpec.Kind.YARN;
+        String loopback = InetAddress.getLoopbackAddress().getHostAddress();
+        UiServer.Binding binding = UiServer.Binding.of(conf, yarn ? "0.0.0.0" : loopback,
+                yarn ? localHostName() : loopback);
+        return UiServer.start(binding, StoreDirectory.single(store), hosting.uiFilters());
     }
 
     /**
@@ -165,6 +203,12 @@ public final class Driver implements AutoCloseable {
         }
         LOG.info("Driver of {} started (master {}, local dir {})", conf.get(SpindleConfig.APP_NAME),
                 conf.get(SpindleConfig.MASTER), driver.localDir);
+        driver.uiUri().ifPresent(uri -> LOG.info("Spindle UI at {}", uri));
+        if (hosting.announcesApplication()) {
+            driver.bus.post(new SchedulerEvent.ApplicationStarted(System.currentTimeMillis(), hosting.applicationId(),
+                    hosting.attempt(), conf.get(SpindleConfig.APP_NAME), System.getProperty("user.name", "unknown"),
+                    conf.asMap()));
+        }
         return driver;
     }
 
@@ -200,6 +244,11 @@ public final class Driver implements AutoCloseable {
 
     public SpindleConf conf() {
         return conf;
+    }
+
+    /** The web UI's root ({@code http://host:port}), for the tracking URL; empty when the UI is disabled. */
+    public java.util.Optional<URI> uiUri() {
+        return ui == null ? java.util.Optional.empty() : java.util.Optional.of(ui.uri());
     }
 
     /** The application this driver runs: a YARN application id, or {@code local-...}. */
@@ -305,7 +354,15 @@ public final class Driver implements AutoCloseable {
     @Override
     public void close() {
         RuntimeException failure = null;
-        for (AutoCloseable part : new AutoCloseable[] {dagScheduler, progressBar, bus}) {
+        if (hosting.announcesApplication()) {
+            bus.post(new SchedulerEvent.ApplicationEnded(System.currentTimeMillis(), "SUCCEEDED", ""));
+        }
+        AutoCloseable closeUi = () -> {
+            if (ui != null) {
+                ui.close();
+            }
+        };
+        for (AutoCloseable part : new AutoCloseable[] {dagScheduler, progressBar, bus, closeUi}) {
             try {
                 part.close();
             } catch (Exception e) {

@@ -142,6 +142,13 @@ public final class TaskMetrics implements Serializable {
         return resultBytes;
     }
 
+    /** Adds every counter of {@code other} to this one's (a stage's totals). */
+    public void add(TaskMetrics other) {
+        for (Counter counter : COUNTERS) {
+            counter.add().accept(this, counter.get().applyAsLong(other));
+        }
+    }
+
     /** Every counter by name, for messages that leave the process. */
     public Map<String, Long> toMap() {
         Map<String, Long> values = new LinkedHashMap<>();

@@ -44,7 +44,7 @@ class LayeringTest {
         allow("scheduler.dag", "common", "config", "plan", "serde", "shuffle", "recovery", "scheduler.task",
                 "scheduler.spi");
         allow("executor", "common", "config", "plan", "serde", "storage", "shuffle", "io", "rpc");
-        allow("ui", "common", "config", "scheduler.spi");
+        allow("ui", "common", "config", "plan", "scheduler.spi"); // plan: the task metrics and failures events carry
         allow("cluster", "common", "config", "plan", "serde", "rpc", "shuffle", "executor", "scheduler.spi");
         allow("driver", "common", "config", "plan", "serde", "storage", "shuffle", "io", "recovery", "executor", "rpc",
                 "scheduler.spi", "scheduler.task", "scheduler.dag", "ui", "cluster");

@@ -75,6 +75,13 @@ class SpindleConfigTest {
         DEFAULTS.put("spindle.files", "");
         DEFAULTS.put("spindle.ui.showConsoleProgress", "true");
         DEFAULTS.put("spindle.ui.consoleProgress.interval", "200ms");
+        DEFAULTS.put("spindle.ui.enabled", "true");
+        DEFAULTS.put("spindle.ui.port", "4040");
+        DEFAULTS.put("spindle.ui.portMaxRetries", "16");
+        DEFAULTS.put("spindle.ui.retainedJobs", "1000");
+        DEFAULTS.put("spindle.ui.retainedStages", "1000");
+        DEFAULTS.put("spindle.ui.retainedTasks", "100000");
+        DEFAULTS.put("spindle.redaction.regex", "(?i)secret|password|passwd|token|credential|key");
     }
 
     @Test
@@ -149,6 +156,8 @@ class SpindleConfigTest {
         "spindle.yarn.tags            | ok,ünïcode | spindle.yarn.tags=ok,ünïcode has a tag longer than 100 characters or not in ASCII",
         "spindle.yarn.report.interval | 0ms   | spindle.yarn.report.interval=0ms must be between 100ms and 10min",
         "spindle.ui.consoleProgress.interval | 2h | spindle.ui.consoleProgress.interval=2h must be between 10ms and 1min",
+        "spindle.ui.port              | 70000 | spindle.ui.port=70000 must be between 0 and 65535",
+        "spindle.redaction.regex      | (a    | spindle.redaction.regex=(a is not a valid regular expression",
         "spindle.recovery.executorReconnectTimeout | 0s | spindle.recovery.executorReconnectTimeout=0s must be between 1s and 1d",
         "spindle.yarn.attemptFailuresValidityInterval | 0s | spindle.yarn.attemptFailuresValidityInterval=0s must be at least 1s",
         "spindle.locality.wait        | 2h    | spindle.locality.wait=2h must be at most 1h",
