@@ -195,8 +195,9 @@ public final class EmbeddedCluster implements AutoCloseable {
             LOG.fatal("Cannot write the cluster's configuration into {}", confDir, e);
             System.exit(1);
         }
-        System.out.println("spindle-minicluster: ready, HADOOP_CONF_DIR=" + confDir + ", ResourceManager UI "
-                + cluster.resourceManagerWebUrl());
+        System.out.println("spindle-minicluster: ready, HADOOP_CONF_DIR=" + confDir + ", ResourceManager web "
+                + cluster.resourceManagerWebUrl() + " (applications' tracking URLs go through its proxy; its REST API "
+                + "is under /ws/v1/cluster)");
         System.out.flush();
         new java.util.concurrent.CountDownLatch(1).await();
     }
