@@ -66,7 +66,7 @@ final class EventLogCodec {
             return new SchedulerEvent.StageCompleted(time, b.getStageId(), b.getAttempt(), b.getName(), b.getFailure());
         } else if (body instanceof TaskStarted b) {
             return new SchedulerEvent.TaskStarted(time, b.getStageId(), b.getStageAttempt(), b.getTaskId(),
-                    b.getPartition(), b.getAttempt(), new ExecutorId(b.getExecutorId()), b.getHost());
+                    b.getPartition(), b.getAttempt(), new ExecutorId(b.getExecutorId()), b.getHost(), b.getLocality());
         } else if (body instanceof TaskEnded b) {
             return new SchedulerEvent.TaskEnded(time, b.getStageId(), b.getStageAttempt(), b.getTaskId(),
                     b.getPartition(), b.getAttempt(), new ExecutorId(b.getExecutorId()), metrics(b.getMetrics()),
@@ -78,7 +78,7 @@ final class EventLogCodec {
             return new SchedulerEvent.ExecutorRemoved(time, new ExecutorId(b.getExecutorId()), b.getReason());
         } else if (body instanceof BlockUpdated b) {
             return new SchedulerEvent.BlockUpdated(time, new ExecutorId(b.getExecutorId()), b.getNodeId(),
-                    b.getPartition(), b.getMemoryBytes(), b.getDiskBytes());
+                    b.getPartition(), b.getMemoryBytes(), b.getDiskBytes(), b.getDatasetName(), b.getNumPartitions());
         } else if (body instanceof ActionCompleted b) {
             return new RecoveryRecord.ActionCompleted(b.getSequence(), b.getFingerprint(), b.getDescription(),
                     bytes(b.getResultData()), b.getResultBytes(), b.getNotLoggedReason());
@@ -125,7 +125,7 @@ final class EventLogCodec {
         } else if (event instanceof SchedulerEvent.TaskStarted e) {
             return TaskStarted.newBuilder().setStageId(e.stageId()).setStageAttempt(e.stageAttempt())
                     .setTaskId(e.taskId()).setPartition(e.partition()).setAttempt(e.attempt())
-                    .setExecutorId(e.executor().id()).setHost(e.host()).build();
+                    .setExecutorId(e.executor().id()).setHost(e.host()).setLocality(e.locality()).build();
         } else if (event instanceof SchedulerEvent.TaskEnded e) {
             return TaskEnded.newBuilder().setStageId(e.stageId()).setStageAttempt(e.stageAttempt())
                     .setTaskId(e.taskId()).setPartition(e.partition()).setAttempt(e.attempt())
@@ -138,7 +138,8 @@ final class EventLogCodec {
             return ExecutorRemoved.newBuilder().setExecutorId(e.executor().id()).setReason(e.reason()).build();
         } else if (event instanceof SchedulerEvent.BlockUpdated e) {
             return BlockUpdated.newBuilder().setExecutorId(e.executor().id()).setNodeId(e.nodeId())
-                    .setPartition(e.partition()).setMemoryBytes(e.memoryBytes()).setDiskBytes(e.diskBytes()).build();
+                    .setPartition(e.partition()).setMemoryBytes(e.memoryBytes()).setDiskBytes(e.diskBytes())
+                    .setDatasetName(e.datasetName()).setNumPartitions(e.numPartitions()).build();
         }
         throw SpindleException.internal("event log cannot encode %s", event);
     }

@@ -242,9 +242,9 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
     }
 
     @Override
-    public void taskStarted(TaskAttemptId attempt, ExecutorId executor, String host) {
+    public void taskStarted(TaskAttemptId attempt, ExecutorId executor, String host, String locality) {
         services.bus().post(new SchedulerEvent.TaskStarted(now(), attempt.stageId(), attempt.stageAttempt(),
-                attempt.taskId(), attempt.partition(), attempt.attempt(), executor, host));
+                attempt.taskId(), attempt.partition(), attempt.attempt(), executor, host, locality));
     }
 
     @Override

@@ -66,6 +66,7 @@ final class Lineage {
             return Preference.NONE;
         }
         if (node.storageLevel() != StorageLevel.NONE) {
+            cache.describe(node.id(), node.info().operation() + " at " + node.info().callSite(), node.numPartitions());
             List<CacheLocations.Location> cached = cache.of(node.id(), partition);
             if (!cached.isEmpty()) {
                 return new Preference(cached.stream().map(CacheLocations.Location::host).distinct().toList(),

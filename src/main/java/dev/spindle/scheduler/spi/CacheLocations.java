@@ -21,7 +21,12 @@ public final class CacheLocations {
         }
     }
 
+    /** What the UI shows of a persisted dataset: its name and partition count. */
+    private record Description(String name, int numPartitions) {
+    }
+
     private final Map<Long, Set<Location>> byPartition = new ConcurrentHashMap<>();
+    private final Map<Integer, Description> descriptions = new ConcurrentHashMap<>();
     /** Where a BlockUpdated event goes for every change; null: nowhere. */
     private final ListenerBus bus;
     /**
@@ -44,6 +49,14 @@ public final class CacheLocations {
         this.bus = bus;
     }
 
+    /**
+     * Names persisted dataset {@code nodeId} and tells its partition count, for the {@link SchedulerEvent.BlockUpdated}
+     * events of its partitions; the first description of a dataset stays.
+     */
+    public void describe(int nodeId, String name, int numPartitions) {
+        descriptions.putIfAbsent(nodeId, new Description(requireNonNull(name, "name is null"), numPartitions));
+    }
+
     /** {@code location} caches the partition, in {@code memoryBytes} of memory and {@code diskBytes} on disk. */
     public void added(Location location, int nodeId, int partition, long memoryBytes, long diskBytes) {
         byPartition.computeIfAbsent(key(nodeId, partition), k -> ConcurrentHashMap.newKeySet()).add(location);
@@ -60,8 +73,9 @@ public final class CacheLocations {
 
     private void post(ExecutorId executor, int nodeId, int partition, long memoryBytes, long diskBytes) {
         if (bus != null) {
+            Description description = descriptions.getOrDefault(nodeId, new Description("", 0));
             bus.post(new SchedulerEvent.BlockUpdated(System.currentTimeMillis(), executor, nodeId, partition,
-                    memoryBytes, diskBytes));
+                    memoryBytes, diskBytes, description.name(), description.numPartitions()));
         }
     }
 

@@ -63,8 +63,19 @@ public sealed interface SchedulerEvent {
             implements SchedulerEvent {
     }
 
+    /**
+     * A task attempt was launched.
+     *
+     * @param locality how close to its input it runs: PROCESS_LOCAL, NODE_LOCAL, NO_PREF or ANY; null when not
+     *     known (event logs written before it was recorded)
+     */
     record TaskStarted(long time, int stageId, int stageAttempt, long taskId, int partition, int attempt,
-            ExecutorId executor, String host) implements SchedulerEvent {
+            ExecutorId executor, String host, String locality) implements SchedulerEvent {
+        /** A launch of unknown locality. */
+        public TaskStarted(long time, int stageId, int stageAttempt, long taskId, int partition, int attempt,
+                ExecutorId executor, String host) {
+            this(time, stageId, stageAttempt, taskId, partition, attempt, executor, host, null);
+        }
     }
 
     /** {@code failure} is null when the task succeeded; {@code metrics} may be null for lost tasks. */
@@ -99,11 +110,21 @@ public sealed interface SchedulerEvent {
     /**
      * A cached partition of dataset {@code nodeId} was stored on, or removed from ({@code memoryBytes} and
      * {@code diskBytes} both 0), an executor.
+     *
+     * @param datasetName the dataset's operation and call site; empty when unknown
+     * @param numPartitions the dataset's partition count; 0 when unknown
      */
-    record BlockUpdated(long time, ExecutorId executor, int nodeId, int partition, long memoryBytes, long diskBytes)
-            implements SchedulerEvent {
+    record BlockUpdated(long time, ExecutorId executor, int nodeId, int partition, long memoryBytes, long diskBytes,
+            String datasetName, int numPartitions) implements SchedulerEvent {
         public BlockUpdated {
             requireNonNull(executor, "executor is null");
+            requireNonNull(datasetName, "datasetName is null");
+        }
+
+        /** A change to a partition of a dataset of unknown name and size. */
+        public BlockUpdated(long time, ExecutorId executor, int nodeId, int partition, long memoryBytes,
+                long diskBytes) {
+            this(time, executor, nodeId, partition, memoryBytes, diskBytes, "", 0);
         }
 
         public boolean removed() {

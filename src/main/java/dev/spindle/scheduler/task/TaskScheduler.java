@@ -247,7 +247,8 @@ public final class TaskScheduler implements BackendCallbacks, AutoCloseable {
                         slots.free()[0]--;
                         running.put(description.taskId(), new RunningTask(manager, description.attemptId(), slots.id()));
                         launches.add(new TaskLaunch(slots.id(), description));
-                        listener.taskStarted(description.attemptId(), slots.id(), slots.host());
+                        listener.taskStarted(description.attemptId(), slots.id(), slots.host(),
+                                manager.locality(description.attemptId(), slots.id(), slots.host()));
                         progress = true;
                         break;
                     }

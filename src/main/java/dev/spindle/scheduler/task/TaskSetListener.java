@@ -8,7 +8,8 @@ import java.util.Map;
 
 /** What the task scheduler reports to the DAG scheduler; called on the task scheduler's thread. */
 public interface TaskSetListener {
-    void taskStarted(TaskAttemptId attempt, ExecutorId executor, String host);
+    /** {@code locality}: PROCESS_LOCAL, NODE_LOCAL, NO_PREF or ANY (see {@code TaskSetManager#locality}). */
+    void taskStarted(TaskAttemptId attempt, ExecutorId executor, String host, String locality);
 
     void taskSucceeded(TaskAttemptId attempt, ExecutorId executor, TaskResult result);
 

@@ -226,6 +226,21 @@ final class TaskSetManager {
         return new TaskDescription(id, taskSet.jobId(), taskSet.kind(), taskSet.taskBinary(), task.partitionBytes());
     }
 
+    /**
+     * How close to its input {@code attempt} runs on {@code executor} at {@code host}, as Spark names it:
+     * PROCESS_LOCAL (the executor caches its input), NODE_LOCAL (its input is on the host), NO_PREF (no preference)
+     * or ANY.
+     */
+    String locality(TaskAttemptId attempt, ExecutorId executor, String host) {
+        TaskSet.PendingTask task = taskSet.tasks().get(indexOf(attempt));
+        if (task.preferredExecutors().contains(executor)) {
+            return "PROCESS_LOCAL";
+        } else if (task.preferredHosts().contains(host)) {
+            return "NODE_LOCAL";
+        }
+        return task.preferredExecutors().isEmpty() && task.preferredHosts().isEmpty() ? "NO_PREF" : "ANY";
+    }
+
     private int indexOf(TaskAttemptId attempt) {
         Integer index = indexByPartition.get(attempt.partition());
         if (index == null) {

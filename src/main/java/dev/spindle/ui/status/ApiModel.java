@@ -52,7 +52,7 @@ public final class ApiModel {
 
     /**
      * One task attempt. {@code status}: RUNNING, SUCCESS, FAILED or KILLED; {@code duration} is absent while it runs;
-     * {@code taskLocality} is absent: the scheduler's events do not tell it yet.
+     * {@code taskLocality}: PROCESS_LOCAL, NODE_LOCAL, NO_PREF or ANY, absent in event logs that did not record it.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TaskData(long taskId, int index, int attempt, int partitionId, String launchTime, Long duration,
@@ -106,8 +106,9 @@ public final class ApiModel {
             Map<String, String> executorLogs) {
     }
 
-    /** A cached dataset ({@code id} is its lineage node); Spark's {@code numPartitions} is not known from the events. */
-    public record RddStorageInfo(int id, String name, int numCachedPartitions,
+    /** A cached dataset ({@code id} is its lineage node); {@code numPartitions} is absent when the events lack it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RddStorageInfo(int id, String name, Integer numPartitions, int numCachedPartitions,
             long memoryUsed, long diskUsed, List<RddDataDistribution> dataDistribution) {
     }
 

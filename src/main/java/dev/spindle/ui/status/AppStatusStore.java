@@ -158,7 +158,7 @@ public final class AppStatusStore implements SchedulerListener {
         LiveStage stage = stages.get(new StageKey(e.stageId(), e.stageAttempt()));
         if (stage != null) {
             stage.tasks.put(e.taskId(), new LiveTask(e.taskId(), e.partition(), e.attempt(), e.executor().id(),
-                    e.host(), e.time()));
+                    e.host(), e.time(), e.locality()));
             stage.activeTasks++;
             if (stage.firstTaskLaunchedTime < 0) {
                 stage.firstTaskLaunchedTime = e.time();
@@ -243,6 +243,12 @@ public final class AppStatusStore implements SchedulerListener {
 
     private void blockUpdated(SchedulerEvent.BlockUpdated e) {
         LiveRdd rdd = rdds.computeIfAbsent(e.nodeId(), LiveRdd::new);
+        if (!e.datasetName().isEmpty()) {
+            rdd.name = e.datasetName();
+        }
+        if (e.numPartitions() > 0) {
+            rdd.numPartitions = e.numPartitions();
+        }
         BlockKey key = new BlockKey(e.partition(), e.executor().id());
         long[] old = e.removed() ? rdd.blocks.remove(key) : rdd.blocks.put(key, new long[] {e.memoryBytes(),
                 e.diskBytes()});
@@ -422,7 +428,8 @@ public final class AppStatusStore implements SchedulerListener {
             distribution.add(new RddDataDistribution(executor == null ? executorId : executor.host, (int) sums[0],
                     sums[1], sums[2]));
         });
-        return new RddStorageInfo(rdd.id, "dataset " + rdd.id, partitions.size(), memory, disk, distribution);
+        return new RddStorageInfo(rdd.id, rdd.name.isEmpty() ? "dataset " + rdd.id : rdd.name,
+                rdd.numPartitions > 0 ? rdd.numPartitions : null, partitions.size(), memory, disk, distribution);
     }
 
     /** The resolved configuration, secrets redacted by {@code spindle.redaction.regex}. */

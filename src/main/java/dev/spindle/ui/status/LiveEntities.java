@@ -112,18 +112,21 @@ final class LiveEntities {
         final String executorId;
         final String host;
         final long launchTime;
+        final String locality;
         String status = "RUNNING";
         long finishTime = -1;
         String errorMessage;
         TaskMetrics metrics;
 
-        LiveTask(long taskId, int index, int attempt, String executorId, String host, long launchTime) {
+        LiveTask(long taskId, int index, int attempt, String executorId, String host, long launchTime,
+                String locality) {
             this.taskId = taskId;
             this.index = index;
             this.attempt = attempt;
             this.executorId = executorId;
             this.host = host;
             this.launchTime = launchTime;
+            this.locality = locality;
         }
 
         /** The run time the executor measured, else the time between the events; -1 while it runs. */
@@ -173,6 +176,8 @@ final class LiveEntities {
     /** A cached dataset: bytes in memory and on disk of each cached (partition, executor). */
     static final class LiveRdd {
         final int id;
+        String name = "";
+        int numPartitions;
         final Map<BlockKey, long[]> blocks = new HashMap<>();
 
         LiveRdd(int id) {

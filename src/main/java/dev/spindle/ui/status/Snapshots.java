@@ -49,7 +49,7 @@ final class Snapshots {
         long duration = task.duration();
         LiveExecutor executor = executors.get(task.executorId);
         return new TaskData(task.taskId, task.index, task.attempt, task.index, Times.format(task.launchTime),
-                duration < 0 ? null : duration, task.executorId, task.host, task.status, null, false,
+                duration < 0 ? null : duration, task.executorId, task.host, task.status, task.locality, false,
                 task.errorMessage, task.metrics == null ? null : metrics(task.metrics),
                 executor == null ? Map.of() : executor.logUrls);
     }

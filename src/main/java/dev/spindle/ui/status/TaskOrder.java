@@ -20,6 +20,7 @@ public enum TaskOrder {
     EXECUTOR(Comparator.comparing(t -> t.executorId)),
     HOST(Comparator.comparing(t -> t.host)),
     STATUS(Comparator.comparing(t -> t.status)),
+    LOCALITY(Comparator.comparing(t -> t.locality == null ? "" : t.locality)),
     LAUNCH(Comparator.comparingLong(t -> t.launchTime)),
     GC(metric(TaskMetrics::gcTimeMillis)),
     INPUT(metric(TaskMetrics::bytesRead)),

@@ -92,7 +92,10 @@ final class Pages {
     static String storage(AppStatusStore store) {
         List<String> rows = new ArrayList<>();
         for (RddStorageInfo rdd : store.storage()) {
-            rows.add(row(String.valueOf(rdd.id()), escape(rdd.name()), String.valueOf(rdd.numCachedPartitions()),
+            String cached = rdd.numPartitions() == null ? String.valueOf(rdd.numCachedPartitions())
+                    : rdd.numCachedPartitions() + " of " + rdd.numPartitions() + " (" + Math.round(100.0
+                            * rdd.numCachedPartitions() / rdd.numPartitions()) + "%)";
+            rows.add(row(String.valueOf(rdd.id()), escape(rdd.name()), cached,
                     bytes(rdd.memoryUsed()), bytes(rdd.diskUsed()), String.valueOf(rdd.dataDistribution().size())));
         }
         if (rows.isEmpty()) {

@@ -25,7 +25,7 @@ final class StagePage {
     private static final List<Double> QUARTILES = List.of(0.0, 0.25, 0.5, 0.75, 1.0);
     /** Task table columns and the {@code sortBy} each sorts with ({@code null}: not sortable). */
     private static final String[][] COLUMNS = {
-        {"Index", "index"}, {"Task Id", "ID"}, {"Attempt", "attempt"}, {"Status", "status"}, {"Locality", null},
+        {"Index", "index"}, {"Task Id", "ID"}, {"Attempt", "attempt"}, {"Status", "status"}, {"Locality", "locality"},
         {"Executor", "executor"}, {"Host", "host"}, {"Launch Time", "launch"}, {"Duration", "runtime"},
         {"GC Time", "gc"}, {"Input", "input"}, {"Shuffle Read", "shuffleRead"}, {"Shuffle Write", "shuffleWrite"},
         {"Spill (Disk)", "spill"}, {"Errors", "error"},

@@ -12,7 +12,7 @@ final class RecordingListener implements TaskSetListener {
     final List<String> taskSetFailures = new CopyOnWriteArrayList<>();
 
     @Override
-    public void taskStarted(TaskAttemptId attempt, ExecutorId executor, String host) {
+    public void taskStarted(TaskAttemptId attempt, ExecutorId executor, String host, String locality) {
     }
 
     @Override

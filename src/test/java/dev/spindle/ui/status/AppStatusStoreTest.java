@@ -33,7 +33,7 @@ class AppStatusStoreTest {
         store.onEvent(new SchedulerEvent.ExecutorAdded(2, E2, "h2", 2));
         store.onEvent(new SchedulerEvent.JobStarted(3, 0, "count at Wc.java:9", List.of(0, 1)));
         store.onEvent(new SchedulerEvent.StageSubmitted(4, 0, 0, "map", 3, 0));
-        store.onEvent(new SchedulerEvent.TaskStarted(5, 0, 0, 10, 0, 0, E1, "h1"));
+        store.onEvent(new SchedulerEvent.TaskStarted(5, 0, 0, 10, 0, 0, E1, "h1", "NODE_LOCAL"));
         store.onEvent(new SchedulerEvent.TaskStarted(5, 0, 0, 11, 1, 0, E2, "h2"));
         store.onEvent(new SchedulerEvent.TaskStarted(5, 0, 0, 12, 2, 0, E2, "h2"));
         store.onEvent(new SchedulerEvent.TaskEnded(20, 0, 0, 10, 0, 0, E1, metrics(30, 3, 100), null));
@@ -83,6 +83,8 @@ class AppStatusStoreTest {
         assertThat(store.taskList(0, 0, 1, 2, TaskOrder.parse("ID")).orElseThrow())
                 .extracting(TaskData::taskId).containsExactly(11L, 12L);
         assertThat(byRuntime.get(1).errorMessage()).contains("IllegalStateException: bad row");
+        assertThat(byRuntime.get(0).taskLocality()).isEqualTo("NODE_LOCAL");
+        assertThat(byRuntime.get(1).taskLocality()).as("not recorded").isNull();
         assertThat(store.taskList(7, 0, 0, 10, TaskOrder.parse("ID"))).isEmpty();
         assertThatThrownBy(() -> TaskOrder.parse("colour")).hasMessageContaining("sortBy=colour is not a task order");
     }
@@ -114,11 +116,13 @@ class AppStatusStoreTest {
     @Test
     void tracksCachedBlocksPerDatasetAndExecutor() {
         AppStatusStore store = runJob(new StoreLimits(10, 10, 100));
-        store.onEvent(new SchedulerEvent.BlockUpdated(70, E1, 5, 0, 100, 0));
+        store.onEvent(new SchedulerEvent.BlockUpdated(70, E1, 5, 0, 100, 0, "map at Wc.java:7", 4));
         store.onEvent(new SchedulerEvent.BlockUpdated(71, E2, 5, 1, 50, 7));
         store.onEvent(new SchedulerEvent.BlockUpdated(72, E2, 5, 1, 60, 0));
         var rdd = store.rdd(5).orElseThrow();
         assertThat(rdd.numCachedPartitions()).isEqualTo(2);
+        assertThat(rdd.numPartitions()).isEqualTo(4);
+        assertThat(rdd.name()).isEqualTo("map at Wc.java:7");
         assertThat(rdd.memoryUsed()).isEqualTo(160);
         assertThat(rdd.diskUsed()).isZero();
         store.onEvent(new SchedulerEvent.BlockUpdated(73, E1, 5, 0, 0, 0));
