@@ -27,7 +27,9 @@ record WebProxy(List<String> hostPorts, String scheme, String applicationId) {
     WebProxy {
         hostPorts = List.copyOf(hostPorts);
         if (hostPorts.isEmpty()) {
-            throw new IllegalArgumentException("no web proxy address for " + applicationId);
+            throw new IllegalArgumentException("the YARN configuration names no web proxy for " + applicationId
+                    + ": set yarn.web-proxy.address, or yarn.resourcemanager.webapp.address (per ResourceManager id "
+                    + "under HA)");
         }
         requireNonNull(scheme, "scheme is null");
         requireNonNull(applicationId, "applicationId is null");
@@ -43,8 +45,13 @@ record WebProxy(List<String> hostPorts, String scheme, String applicationId) {
         } else if (HAUtil.isHAEnabled(conf)) {
             for (String rmId : HAUtil.getRMHAIds(conf)) {
                 String address = conf.getTrimmed(HAUtil.addSuffix(webKey, rmId));
+                String host = conf.getTrimmed(HAUtil.addSuffix(YarnConfiguration.RM_HOSTNAME, rmId));
                 if (address != null) {
                     addresses.add(address);
+                } else if (host != null) {
+                    // As YARN does: the ResourceManager's host name with the default web port.
+                    addresses.add(host + ":" + (https ? YarnConfiguration.DEFAULT_RM_WEBAPP_HTTPS_PORT
+                            : YarnConfiguration.DEFAULT_RM_WEBAPP_PORT));
                 }
             }
         } else {

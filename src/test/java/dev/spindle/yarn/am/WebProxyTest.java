@@ -1,6 +1,7 @@
 package dev.spindle.yarn.am;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
@@ -38,5 +39,26 @@ class WebProxyTest {
         WebProxy proxy = WebProxy.of(conf, APP);
         assertThat(proxy.hosts()).containsExactly("rm-a.example", "rm-b.example");
         assertThat(proxy.uriBase()).isEqualTo("https://rm-a.example:8090/proxy/" + APP);
+    }
+
+    @Test
+    void underHaAResourceManagerNamedOnlyByItsHostUsesTheDefaultWebPort() {
+        Configuration conf = new Configuration(false);
+        conf.set("yarn.resourcemanager.ha.enabled", "true");
+        conf.set("yarn.resourcemanager.ha.rm-ids", "rm1,rm2");
+        conf.set("yarn.resourcemanager.hostname.rm1", "rm-a.example");
+        conf.set("yarn.resourcemanager.webapp.address.rm2", "rm-b.example:18088");
+        WebProxy proxy = WebProxy.of(conf, APP);
+        assertThat(proxy.hostPorts()).containsExactly("rm-a.example:8088", "rm-b.example:18088");
+    }
+
+    @Test
+    void noProxyAtAllNamesTheSettings() {
+        Configuration conf = new Configuration(false);
+        conf.set("yarn.resourcemanager.ha.enabled", "true");
+        conf.set("yarn.resourcemanager.ha.rm-ids", "rm1");
+        assertThatThrownBy(() -> WebProxy.of(conf, APP)).hasMessageContaining(APP)
+                .hasMessageContaining("yarn.web-proxy.address")
+                .hasMessageContaining("yarn.resourcemanager.webapp.address");
     }
 }
