@@ -1,5 +1,6 @@
 package dev.spindle.yarn.am;
 
+import com.sun.net.httpserver.Filter;
 import dev.spindle.cluster.ClusterBackend;
 import dev.spindle.common.ErrorCode;
 import dev.spindle.common.SpindleException;
@@ -178,11 +179,11 @@ public final class ApplicationMaster {
                 listeners.add(eventLog);
             }
             // Users reach the UI through the ResourceManager's proxy only, behind the cluster's authentication.
-            WebProxy proxy = WebProxy.of(yarnConf, launch.applicationId());
+            List<Filter> uiFilters = driverConf.get(SpindleConfig.UI_ENABLED)
+                    ? List.of(WebProxy.of(yarnConf, launch.applicationId()).filter()) : List.of();
             Driver driver = Driver.start(driverConf, loader, parts -> new ClusterBackend(parts.clusterServices(),
                     allocator.provisioner(parts.conf()), rpcPort), new Driver.Hosting(launch.applicationId(),
-                    launch.attempt().getAttemptId(), listeners, journal.actions(), true, List.of(proxy.filter()),
-                    false));
+                    launch.attempt().getAttemptId(), listeners, journal.actions(), true, uiFilters, false));
             try {
                 publishTrackingUrl(amrm, driver.uiUri());
                 // Executors kept from an earlier attempt look for the driver here; started ones read argv.
