@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
@@ -38,8 +39,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * a word count holds its first map task on a marker: from the ResourceManager's page of the application through the
  * tracking URL and the web proxy to the running stage, the executors and a container log, and the environment with
  * its secret redacted; and a request that skips the proxy is sent to it. Screenshots of every page land in
- * {@code target/web-ui-it/screenshots}. (After the application ends the link should lead to the history server, which
- * does not exist yet: not tested.)
+ * {@code target/web-ui-it/screenshots}. After the end the ResourceManager holds the history server's URL of the
+ * application as its link ({@code spindle.history.ui.address}); that the page there shows the application needs the
+ * history server, which does not exist yet, and is not tested.
  *
  * <p>One NodeManager: the web UIs of one JVM share Guice's filter pipeline, which the server started last owns, so
  * only its container log pages work; with one NodeManager that is the one running every container. For the same
@@ -114,14 +116,15 @@ class WebUiIT {
     void duringAJobTheResourceManagersLinkLeadsThroughTheProxyToTheLiveUi() throws Exception {
         String name = "web-ui";
         CompletableFuture<Run> run = CompletableFuture.supplyAsync(() -> runs.submit("--num-executors", "2",
-                "--name", name, "--conf", "spindle.test.password=" + SECRET, "--class", "it.FaultJob",
+                "--name", name, "--conf", "spindle.test.password=" + SECRET, "--conf",
+                "spindle.history.ui.address=history.example:18080", "--class", "it.FaultJob",
                 appJar.toString(), runs.hdfs("/in/words.txt"), runs.hdfs("/out/" + name),
                 runs.hdfs("/markers/" + name), "kill-map"));
+        ApplicationId appId;
         try {
             awaitHeld(name, "map-0", run);
-            ApplicationReport report = runningApplication(name);
-            String appId = report.getApplicationId().toString();
-            URI proxied = trackingUrlOnTheResourceManagersPage(appId);
+            appId = runningApplication(name).getApplicationId();
+            URI proxied = trackingUrlOnTheResourceManagersPage(appId.toString());
 
             browser.get(proxied.toString());
             screenshot("2-jobs");
@@ -175,6 +178,9 @@ class WebUiIT {
         }
         Run done = run.get(5, TimeUnit.MINUTES);
         assertThat(done.exitCode()).as(done.stderr()).isZero();
+        assertThat(yarn.getApplicationReport(appId).getOriginalTrackingUrl())
+                .as("the link after the end: the history server's page of the application")
+                .isEqualTo("http://history.example:18080/history/" + appId + "/");
     }
 
     /**
