@@ -338,7 +338,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         LOG.info("Executor {} registered from {} ({} cores, {} MiB heap, blocks on port {})", id.id(),
                 connection.peer(), register.getCores(), register.getMemoryBytes() >> 20, register.getBlockPort());
         callbacks.executorAdded(id, register.getHost().toString(), register.getCores(), register.getMemoryBytes(),
-                Map.of());
+                register.getLogUrls());
     }
 
     private void statusUpdate(ExecutorPeer peer, StatusUpdate update) {

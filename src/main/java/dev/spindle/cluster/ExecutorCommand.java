@@ -2,6 +2,7 @@ package dev.spindle.cluster;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.spindle.executor.ContainerLogUrls;
 import dev.spindle.executor.ExecutorMain;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,6 +27,8 @@ public record ExecutorCommand(String java, int heapMb, String classPath, String 
         int cores, String secretFile, String confFile, String localDir) {
     /** See {@link ExecutorMain#DRIVER_ENDPOINT_FILE_ENV}. */
     public static final String DRIVER_ENDPOINT_FILE_ENV = ExecutorMain.DRIVER_ENDPOINT_FILE_ENV;
+    /** See {@link ContainerLogUrls#NM_WEB_SCHEME_ENV}. */
+    public static final String NM_WEB_SCHEME_ENV = ContainerLogUrls.NM_WEB_SCHEME_ENV;
 
     public static final String MAIN_CLASS = "dev.spindle.executor.ExecutorMain";
 

@@ -146,6 +146,12 @@ public final class SpindleConfig {
                     + "DIR/<appId>/attempt-<n>.avro. Unset: .spindle/events in the home directory of the user on the "
                     + "default file system (/user/<user>/.spindle/events on HDFS).")
             .checkValue(v -> !v.isBlank(), NOT_BLANK));
+    public static final ConfigEntry<String> HISTORY_UI_ADDRESS = register(string("spindle.history.ui.address", null,
+            "Address of the history server's web UI (host:port, or http://host:port or https://host:port). On YARN "
+                    + "the ApplicationMaster gives the ResourceManager ADDRESS/history/<appId>/ as the final tracking "
+                    + "URL when it unregisters, so the application's link leads to its history after it ends. Unset: "
+                    + "the link leads to the ResourceManager's own page of the application.")
+            .checkValue(v -> !v.isBlank() && !v.strip().contains(" "), "must be host:port or a URL without spaces"));
     public static final ConfigEntry<Long> RECOVERY_MAX_RESULT_BYTES = register(bytes("spindle.recovery.maxResultBytes",
             "64m", "Largest serialized action result written to the event log for replay; a larger result is not "
                     + "logged, and its action runs again after an ApplicationMaster restart.")

@@ -86,7 +86,7 @@ public final class ExecutorMain {
                 positive("--driver port", driver.substring(colon + 1)),
                 secretInCredentials ? secretFromCredentials() : AppSecret.readFrom(Path.of(values.get("--secret-file"))),
                 SpindleConf.fromFile(Path.of(values.get("--conf-file"))), Path.of(values.get("--local-dir")),
-                System.getenv().getOrDefault("CONTAINER_ID", ""),
+                System.getenv().getOrDefault("CONTAINER_ID", ""), ContainerLogUrls.fromEnvironment(System.getenv()),
                 System.getenv().getOrDefault(DRIVER_ENDPOINT_FILE_ENV, ""));
     }
 

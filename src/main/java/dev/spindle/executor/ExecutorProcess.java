@@ -50,6 +50,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -84,12 +85,14 @@ public final class ExecutorProcess implements RpcHandler {
      * How the process was started.
      *
      * @param containerId the YARN container it runs in; empty outside YARN
+     * @param logUrls the pages of its logs by file name ({@link ContainerLogUrls}); empty outside YARN
      * @param driverEndpointFile where a new ApplicationMaster attempt publishes its driver's address (see
      *     {@link DriverEndpointFile}); empty when the driver cannot come back (local-cluster), and the executor
      *     then exits with its driver
      */
     public record Settings(ExecutorId id, String host, int cores, String driverHost, int driverPort, AppSecret secret,
-            SpindleConf conf, Path localRoot, String containerId, String driverEndpointFile) {
+            SpindleConf conf, Path localRoot, String containerId, Map<String, String> logUrls,
+            String driverEndpointFile) {
         public Settings {
             requireNonNull(id, "id is null");
             requireNonNull(host, "host is null");
@@ -98,12 +101,13 @@ public final class ExecutorProcess implements RpcHandler {
             requireNonNull(conf, "conf is null");
             requireNonNull(localRoot, "localRoot is null");
             requireNonNull(containerId, "containerId is null");
+            logUrls = Map.copyOf(logUrls);
             requireNonNull(driverEndpointFile, "driverEndpointFile is null");
         }
 
         public Settings(ExecutorId id, String host, int cores, String driverHost, int driverPort, AppSecret secret,
                 SpindleConf conf, Path localRoot) {
-            this(id, host, cores, driverHost, driverPort, secret, conf, localRoot, "", "");
+            this(id, host, cores, driverHost, driverPort, secret, conf, localRoot, "", Map.of(), "");
         }
     }
 
@@ -315,6 +319,7 @@ public final class ExecutorProcess implements RpcHandler {
         connection.send(RegisterExecutor.newBuilder().setExecutorId(settings.id().id()).setHost(settings.host())
                 .setBlockPort(blockPort).setCores(settings.cores())
                 .setMemoryBytes(Runtime.getRuntime().maxMemory()).setContainerId(settings.containerId())
+                .setLogUrls(settings.logUrls())
                 .setReturning(returning).setShuffleOutputs(outputs).setCachedPartitions(cached).build());
         return answer;
     }

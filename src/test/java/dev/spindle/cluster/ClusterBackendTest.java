@@ -50,6 +50,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class ClusterBackendTest {
     private static final ExecutorId EXECUTOR = new ExecutorId("1");
+    private static final Map<String, String> LOG_URLS = Map.of(
+            "stdout", "http://nm:8042/node/containerlogs/container_1_0001_01_000002/alice/stdout",
+            "stderr", "http://nm:8042/node/containerlogs/container_1_0001_01_000002/alice/stderr");
     private static final SpindleConf CONF = SpindleConf.empty().with("spindle.rpc.maxFrameSize", "64k")
             .with("spindle.task.maxDirectResultSize", "32k");
 
@@ -62,6 +65,7 @@ class ClusterBackendTest {
     private final BlockingQueue<Object> toExecutor = new LinkedBlockingQueue<>();
     /** Runs inside executorAdded before it is recorded: where a test holds the registration. */
     private Runnable whileAdding = () -> { };
+    private final BlockingQueue<Map<String, String>> addedLogUrls = new LinkedBlockingQueue<>();
     private ClusterBackend backend;
     private RpcConnection executor;
 
@@ -95,6 +99,13 @@ class ClusterBackendTest {
         assertThat(seen).as("a loss before the addition would leave the scheduler a ghost executor")
                 .containsExactly("added 1", "lost 1");
         assertThat(backend.registeredExecutors()).isZero();
+    }
+
+    @Test
+    void theLogPagesAnExecutorRegistersWithReachTheScheduler() throws Exception {
+        start();
+        connectAndRegister();
+        assertThat(addedLogUrls.poll(30, TimeUnit.SECONDS)).isEqualTo(LOG_URLS);
     }
 
     @Test
@@ -177,6 +188,7 @@ class ClusterBackendTest {
             public void executorAdded(ExecutorId id, String host, int cores, long maxMemoryBytes,
                     java.util.Map<String, String> logUrls) {
                 whileAdding.run();
+                addedLogUrls.add(logUrls);
                 membership.add("added " + id.id());
             }
 
@@ -206,7 +218,7 @@ class ClusterBackendTest {
                     }
                 });
         executor.send(RegisterExecutor.newBuilder().setExecutorId(EXECUTOR.id()).setHost("localhost")
-                .setBlockPort(1).setCores(1).setMemoryBytes(1L << 30).build());
+                .setBlockPort(1).setCores(1).setMemoryBytes(1L << 30).setLogUrls(LOG_URLS).build());
     }
 
     /** Sends a heartbeat and waits for its answer, by which time the backend has reconciled it. */

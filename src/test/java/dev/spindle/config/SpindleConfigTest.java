@@ -55,6 +55,7 @@ class SpindleConfigTest {
         DEFAULTS.put("spindle.files.maxLineLength", "64m");
         DEFAULTS.put("spindle.eventLog.enabled", null);
         DEFAULTS.put("spindle.eventLog.dir", null);
+        DEFAULTS.put("spindle.history.ui.address", null);
         DEFAULTS.put("spindle.recovery.maxResultBytes", "64m");
         DEFAULTS.put("spindle.recovery.executorReconnectTimeout", "120s");
         DEFAULTS.put("spindle.rpc.maxFrameSize", "128m");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spindle.recovery.EventLogReader;
 import dev.spindle.scheduler.spi.SchedulerEvent;
+import dev.spindle.yarn.mini.EmbeddedCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.yarn.client.api.YarnClient;
 
 /**
  * Submitting applications to an embedded cluster and reading back what they did: their output, their event logs,
@@ -50,6 +52,21 @@ final class ClusterRuns {
     ClusterRuns(FileSystem fs, Path confDir) {
         this.fs = fs;
         this.confDir = confDir;
+    }
+
+    /** Runs on {@code cluster}, whose client configuration is written into {@code work/conf} for them. */
+    static ClusterRuns on(EmbeddedCluster cluster, Path work) throws IOException {
+        Path confDir = work.resolve("conf");
+        cluster.writeConfDir(confDir);
+        return new ClusterRuns(cluster.fileSystem(), confDir);
+    }
+
+    /** A started client of the cluster's ResourceManager; the caller stops it. */
+    static YarnClient yarnClient(EmbeddedCluster cluster) {
+        YarnClient yarn = YarnClient.createYarnClient();
+        yarn.init(cluster.clientConf());
+        yarn.start();
+        return yarn;
     }
 
     String hdfs(String path) {

@@ -56,13 +56,9 @@ class FaultTableIT {
     static void startCluster() throws Exception {
         Path work = Files.createDirectories(ClusterRuns.HOME.resolve("target/" + CLUSTER));
         cluster = EmbeddedCluster.start(CLUSTER, work.resolve("cluster"), 2, new Configuration(false));
-        Path confDir = work.resolve("conf");
-        cluster.writeConfDir(confDir);
         fs = cluster.fileSystem();
-        runs = new ClusterRuns(fs, confDir);
-        yarn = YarnClient.createYarnClient();
-        yarn.init(cluster.clientConf());
-        yarn.start();
+        runs = ClusterRuns.on(cluster, work);
+        yarn = ClusterRuns.yarnClient(cluster);
         try (var out = fs.create(new org.apache.hadoop.fs.Path("/in/words.txt"))) {
             out.write(text().getBytes(StandardCharsets.UTF_8));
         }

@@ -44,6 +44,7 @@ import org.apache.hadoop.yarn.api.records.Resource;
 import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
 import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
 import org.apache.hadoop.yarn.client.api.async.NMClientAsync;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.security.AMRMTokenIdentifier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -372,6 +373,8 @@ public final class YarnAllocator {
         Map<String, String> env = new HashMap<>(command.environment());
         env.put(ExecutorCommand.DRIVER_ENDPOINT_FILE_ENV, settings.fs().makeQualified(
                 new Path(settings.stagingDir(), DriverEndpointFile.NAME)).toString());
+        env.put(ExecutorCommand.NM_WEB_SCHEME_ENV, YarnConfiguration.useHttps(settings.hadoopConf()) ? "https"
+                : "http");
         env.put(ApplicationConstants.Environment.CLASSPATH.name(),
                 settings.staged().classPath(true, YarnConfs.applicationClassPath(settings.hadoopConf())));
         String javaHome = System.getenv(ApplicationConstants.Environment.JAVA_HOME.name());

@@ -1,5 +1,6 @@
 package dev.spindle.yarn.am;
 
+import com.sun.net.httpserver.Filter;
 import dev.spindle.cluster.ClusterBackend;
 import dev.spindle.common.ErrorCode;
 import dev.spindle.common.SpindleException;
@@ -19,11 +20,13 @@ import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -131,7 +134,9 @@ public final class ApplicationMaster {
                         + ")");
         try {
             if (amrm.isInState(org.apache.hadoop.service.Service.STATE.STARTED)) {
-                amrm.unregisterApplicationMaster(outcome.status(), outcome.diagnostics(), "");
+                // The application's link leads to its history from now on, or to the ResourceManager's page.
+                amrm.unregisterApplicationMaster(outcome.status(), outcome.diagnostics(),
+                        TrackingUrls.afterEnd(launch.conf(), launch.applicationId()));
             }
         } finally {
             if (!launch.conf().get(SpindleConfig.YARN_PRESERVE_STAGING_FILES)) {
@@ -156,6 +161,10 @@ public final class ApplicationMaster {
             // deletes whatever way the attempt ends, rather than /tmp.
             driverConf = driverConf.with(SpindleConfig.LOCAL_DIR, workDir.resolve("spindle-local").toString());
         }
+        if (!driverConf.contains(SpindleConfig.UI_PORT)) {
+            // The node runs other containers, other AMs among them: any free port, which the tracking URL names.
+            driverConf = driverConf.with(SpindleConfig.UI_PORT, "0");
+        }
         String host = Driver.localHostName();
         RpcServer.BoundPort rpcPort = RpcServer.bind(host, 0);
         EventLogWriter eventLog = null;
@@ -169,10 +178,14 @@ public final class ApplicationMaster {
             if (eventLog != null) {
                 listeners.add(eventLog);
             }
+            // Users reach the UI through the ResourceManager's proxy only, behind the cluster's authentication.
+            List<Filter> uiFilters = driverConf.get(SpindleConfig.UI_ENABLED)
+                    ? List.of(WebProxy.of(yarnConf, launch.applicationId()).filter()) : List.of();
             Driver driver = Driver.start(driverConf, loader, parts -> new ClusterBackend(parts.clusterServices(),
                     allocator.provisioner(parts.conf()), rpcPort), new Driver.Hosting(launch.applicationId(),
-                    launch.attempt().getAttemptId(), listeners, journal.actions(), true));
+                    launch.attempt().getAttemptId(), listeners, journal.actions(), true, uiFilters, false));
             try {
+                publishTrackingUrl(amrm, driver.uiUri());
                 // Executors kept from an earlier attempt look for the driver here; started ones read argv.
                 DriverEndpointFile.write(fs, new Path(launch.stagingDir(),
                         DriverEndpointFile.NAME), new DriverEndpointFile(host, rpcPort.port(),
@@ -201,19 +214,32 @@ public final class ApplicationMaster {
     }
 
     /**
-     * Starts the ResourceManager client and registers with the driver's RPC address; returns the executor
-     * containers that earlier attempts left running.
+     * Starts the ResourceManager client and registers with the driver's RPC address, and no tracking URL yet (see
+     * {@link #publishTrackingUrl}); returns the executor containers that earlier attempts left running.
      */
     private List<Container> register(AMRMClientAsync<ContainerRequest> amrm, String host, int rpcPort) {
         amrm.init(yarnConf);
         amrm.start();
         try {
-            var response = amrm.registerApplicationMaster(host, rpcPort, "");
+            var response = amrm.registerApplicationMaster(host, rpcPort, TrackingUrls.NONE);
             LOG.info("Registered with the ResourceManager as {}:{}; the largest container is {}", host, rpcPort,
                     response.getMaximumResourceCapability());
             return response.getContainersFromPreviousAttempts();
         } catch (YarnException | IOException e) {
             throw new IllegalStateException("cannot register the ApplicationMaster with the ResourceManager: " + e, e);
+        }
+    }
+
+    /**
+     * Points the application's link in the ResourceManager at the driver's UI, which starts after the registration
+     * (the allocator, which the driver's backend uses at once, needs the registration first); the URL goes with the
+     * next heartbeat, and until then the link leads to the ResourceManager's own page.
+     */
+    private static void publishTrackingUrl(AMRMClientAsync<ContainerRequest> amrm, Optional<URI> ui) {
+        String url = TrackingUrls.live(ui);
+        if (!url.equals(TrackingUrls.NONE)) {
+            amrm.updateTrackingUrl(url);
+            LOG.info("Tracking URL: the UI at {}, through the ResourceManager's proxy", url);
         }
     }
 

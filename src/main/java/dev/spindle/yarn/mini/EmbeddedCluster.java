@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.hadoop.net.NetUtils;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.server.MiniYARNCluster;
 import org.apache.hadoop.yarn.server.nodemanager.NodeManager;
@@ -22,6 +26,12 @@ import org.apache.logging.log4j.Logger;
  * HDFS (MiniDFSCluster, one DataNode) and YARN (MiniYARNCluster: a ResourceManager and N NodeManagers) in this JVM,
  * configured as measured on these machines (see shared/NOTES-hadoop.md): the capacity scheduler with one queue,
  * 256 MB allocation steps, physical-memory enforcement on and the virtual-memory check off, fast container kills.
+ * The ResourceManager's web UI, and the web proxy inside it that serves {@code /proxy/<appId>/}, listen on a real
+ * port: MiniYARNCluster would give it port 0, which the ResourceManager then puts into every tracking URL, so a free
+ * port is chosen before it starts ({@code yarn.resourcemanager.webapp.address} with port 0 in the overrides, or
+ * unset, means "choose one"). The ResourceManager's HTML pages ({@code /cluster/...}) answer 404 here: the web UIs of
+ * one JVM share Guice's static filter pipeline, which the NodeManager started last owns. Its REST API
+ * ({@code /ws/v1/cluster}) and the proxy do not go through Guice and work.
  * Used by the YARN integration tests and by {@code bin/spindle-minicluster}, which writes a {@code HADOOP_CONF_DIR}.
  */
 public final class EmbeddedCluster implements AutoCloseable {
@@ -63,6 +73,8 @@ public final class EmbeddedCluster implements AutoCloseable {
         if (overrides != null) {
             overrides.forEach(e -> conf.set(e.getKey(), e.getValue()));
         }
+        fixResourceManagerAddresses(conf, overrides == null ? null
+                : overrides.get(YarnConfiguration.RM_WEBAPP_ADDRESS));
         Files.createDirectories(baseDir);
         MiniDFSCluster dfs = new MiniDFSCluster.Builder(conf, baseDir.resolve("dfs").toFile()).numDataNodes(1)
                 .build();
@@ -72,13 +84,46 @@ public final class EmbeddedCluster implements AutoCloseable {
             MiniYARNCluster yarn = new MiniYARNCluster(name, 1, nodeManagers, 1, 1);
             yarn.init(conf);
             yarn.start();
-            LOG.info("Embedded cluster up: HDFS at {}, ResourceManager at {}", dfs.getURI(),
-                    yarn.getConfig().get(YarnConfiguration.RM_ADDRESS));
+            LOG.info("Embedded cluster up: HDFS at {}, ResourceManager at {}, its web UI at http://{}", dfs.getURI(),
+                    yarn.getConfig().get(YarnConfiguration.RM_ADDRESS),
+                    yarn.getConfig().get(YarnConfiguration.RM_WEBAPP_ADDRESS));
             return new EmbeddedCluster(dfs, yarn, nodeManagers);
         } catch (IOException | RuntimeException e) {
             dfs.shutdown();
             throw e;
         }
+    }
+
+    /**
+     * Gives the ResourceManager's web UI a real port, which MiniYARNCluster cannot: left to itself it binds the web UI
+     * to port 0 after the ResourceManager has computed its proxy address, and every tracking URL says port 0. With
+     * {@code yarn.minicluster.fixed.ports} MiniYARNCluster leaves the addresses alone, so its other RPC addresses are
+     * set here to port 0 as it would set them (the servers write their real ports back), and the web address to a
+     * port free now on its host, unless {@code webAddress} (from the overrides) names a port.
+     */
+    private static void fixResourceManagerAddresses(Configuration conf, String webAddress) throws IOException {
+        String host = MiniYARNCluster.getHostname();
+        conf.setBoolean(YarnConfiguration.YARN_MINICLUSTER_FIXED_PORTS, true);
+        for (String key : List.of(YarnConfiguration.RM_ADDRESS, YarnConfiguration.RM_ADMIN_ADDRESS,
+                YarnConfiguration.RM_SCHEDULER_ADDRESS, YarnConfiguration.RM_RESOURCE_TRACKER_ADDRESS)) {
+            conf.set(key, host + ":0");
+        }
+        InetSocketAddress web = NetUtils.createSocketAddr(webAddress == null ? host + ":0" : webAddress, 0,
+                YarnConfiguration.RM_WEBAPP_ADDRESS);
+        String webHost = web.getHostString().equals("0.0.0.0") ? host : web.getHostString();
+        int port = web.getPort() != 0 ? web.getPort() : freePort(webHost);
+        conf.set(YarnConfiguration.RM_WEBAPP_ADDRESS, webHost + ":" + port);
+    }
+
+    private static int freePort(String host) throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** The address of the ResourceManager's web UI and of its web proxy: {@code http://host:port}. */
+    public String resourceManagerWebUrl() {
+        return "http://" + yarn.getConfig().get(YarnConfiguration.RM_WEBAPP_ADDRESS);
     }
 
     /** The configuration clients use: HDFS as the default file system, the ResourceManager's real addresses. */
@@ -150,7 +195,9 @@ public final class EmbeddedCluster implements AutoCloseable {
             LOG.fatal("Cannot write the cluster's configuration into {}", confDir, e);
             System.exit(1);
         }
-        System.out.println("spindle-minicluster: ready, HADOOP_CONF_DIR=" + confDir);
+        System.out.println("spindle-minicluster: ready, HADOOP_CONF_DIR=" + confDir + ", ResourceManager web "
+                + cluster.resourceManagerWebUrl() + " (applications' tracking URLs go through its proxy; its REST API "
+                + "is under /ws/v1/cluster)");
         System.out.flush();
         new java.util.concurrent.CountDownLatch(1).await();
     }
