@@ -3,6 +3,8 @@ package dev.spindle.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spindle.deploy.ClusterRuns.Run;
+import dev.spindle.config.SpindleConf;
+import dev.spindle.history.HistoryServer;
 import dev.spindle.yarn.mini.EmbeddedCluster;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -40,8 +42,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * tracking URL and the web proxy to the running stage, the executors and a container log, and the environment with
  * its secret redacted; and a request that skips the proxy is sent to it. Screenshots of every page land in
  * {@code target/web-ui-it/screenshots}. After the end the ResourceManager holds the history server's URL of the
- * application as its link ({@code spindle.history.ui.address}); that the page there shows the application needs the
- * history server, which does not exist yet, and is not tested.
+ * application as its link ({@code spindle.history.ui.address}), and the same proxied URL shows the application's
+ * pages as the history server (started here over the cluster's event logs) rebuilds them.
  *
  * <p>One NodeManager: the web UIs of one JVM share Guice's filter pipeline, which the server started last owns, so
  * only its container log pages work; with one NodeManager that is the one running every container. For the same
@@ -61,6 +63,7 @@ class WebUiIT {
     private static YarnClient yarn;
     private static Path appJar;
     private static ChromeDriver browser;
+    private static HistoryServer history;
 
     @BeforeAll
     static void start() throws Exception {
@@ -77,6 +80,9 @@ class WebUiIT {
             out.write(text.toString().getBytes(StandardCharsets.UTF_8));
         }
         appJar = TestJars.build(WORK, "fault-job.jar", FaultJobs.sources());
+        history = HistoryServer.start(SpindleConf.empty().with("spindle.history.ui.port", "0")
+                .with("spindle.history.dir", fs.makeQualified(new org.apache.hadoop.fs.Path(fs.getHomeDirectory(),
+                        ".spindle/events")).toString()));
         browser = startBrowser();
     }
 
@@ -104,6 +110,9 @@ class WebUiIT {
         if (browser != null) {
             browser.quit();
         }
+        if (history != null) {
+            history.close();
+        }
         if (yarn != null) {
             yarn.stop();
         }
@@ -117,7 +126,7 @@ class WebUiIT {
         String name = "web-ui";
         CompletableFuture<Run> run = CompletableFuture.supplyAsync(() -> runs.submit("--num-executors", "2",
                 "--name", name, "--conf", "spindle.test.password=" + SECRET, "--conf",
-                "spindle.history.ui.address=history.example:18080", "--class", "it.FaultJob",
+                "spindle.history.ui.address=" + history.uri().getAuthority(), "--class", "it.FaultJob",
                 appJar.toString(), runs.hdfs("/in/words.txt"), runs.hdfs("/out/" + name),
                 runs.hdfs("/markers/" + name), "kill-map"));
         ApplicationId appId;
@@ -180,7 +189,19 @@ class WebUiIT {
         assertThat(done.exitCode()).as(done.stderr()).isZero();
         assertThat(yarn.getApplicationReport(appId).getOriginalTrackingUrl())
                 .as("the link after the end: the history server's page of the application")
-                .isEqualTo("http://history.example:18080/history/" + appId + "/");
+                .isEqualTo(history.uri() + "/history/" + appId + "/");
+
+        // The same link, through the proxy, now shows the history server's pages of the application.
+        URI proxied = URI.create(cluster.resourceManagerWebUrl() + "/proxy/" + appId + "/");
+        browser.get(proxied.toString());
+        screenshot("8-history-jobs");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Jobs");
+        assertThat(browser.findElement(By.cssSelector("table.jobs tbody")).getText()).contains("SUCCEEDED")
+                .doesNotContain("RUNNING");
+        browser.get(proxied + "environment");
+        screenshot("9-history-environment");
+        assertThat(browser.findElement(By.cssSelector("table.environment")).getText())
+                .contains("spindle.app.name " + name).doesNotContain(SECRET);
     }
 
     /**
