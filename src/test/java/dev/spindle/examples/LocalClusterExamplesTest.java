@@ -141,7 +141,10 @@ class LocalClusterExamplesTest {
                     .until(() -> job.isDone() || Files.exists(marks.resolve("pid")));
             assertThat(job).as("the job ended before reduce partition 0 held").isNotDone();
             long pid = Long.parseLong(Files.readString(marks.resolve("pid")));
-            ProcessHandle victim = executorProcesses().stream().filter(p -> p.pid() == pid).findFirst().orElseThrow();
+            // The executor JVM that runs the held task: a child of this JVM (its command line may be unreadable).
+            ProcessHandle victim = ProcessHandle.current().descendants().filter(p -> p.pid() == pid).findFirst()
+                    .orElseThrow(() -> new AssertionError("process " + pid + " of the held task is no executor "
+                            + "started by this test"));
             Runtime.getRuntime().exec(new String[] {"kill", "-9", Long.toString(victim.pid())}).waitFor();
             assertThat(victim.onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
             Files.createFile(marks.resolve("release"));
