@@ -118,54 +118,6 @@ class AmRecoveryIT {
             }
             """;
 
-    /**
-     * HDFS under the scheme {@code pausehdfs}, whose job commit stops in attempt 1: after moving the first part file
-     * into the output directory, the ApplicationMaster's thread creates a marker and blocks until it is killed.
-     */
-    private static final String PAUSING_FS = """
-            package it;
-
-            import java.io.IOException;
-            import java.net.URI;
-            import org.apache.hadoop.conf.Configuration;
-            import org.apache.hadoop.fs.Path;
-
-            public class PausingFs extends org.apache.hadoop.hdfs.DistributedFileSystem {
-                private URI uri;
-
-                @Override
-                public String getScheme() {
-                    return "pausehdfs";
-                }
-
-                @Override
-                public void initialize(URI name, Configuration conf) throws IOException {
-                    uri = URI.create("pausehdfs://" + name.getAuthority());
-                    super.initialize(URI.create("hdfs://" + name.getAuthority()), conf);
-                }
-
-                @Override
-                public URI getUri() {
-                    return uri;
-                }
-
-                @Override
-                public boolean rename(Path src, Path dst) throws IOException {
-                    boolean moved = super.rename(src, dst);
-                    boolean jobCommit = src.toString().contains("/_temporary/")
-                            && !dst.toString().contains("/_temporary/") && dst.getName().startsWith("part-");
-                    if (jobCommit && createNewFile(new Path("/markers/" + dst.getParent().getName() + "/commit"))) {
-                        try {
-                            new java.util.concurrent.CountDownLatch(1).await(); // until the AM is killed
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                    return moved;
-                }
-            }
-            """;
-
     private static Path work;
     private static EmbeddedCluster cluster;
     private static FileSystem fs;
@@ -203,7 +155,7 @@ class AmRecoveryIT {
             out.write(text.toString().getBytes(StandardCharsets.UTF_8));
         }
         appJar = TestJars.build(work, "three-actions.jar", Map.of("it.ThreeActions", PROGRAM, "it.PausingFs",
-                PAUSING_FS));
+                FaultJobs.PAUSING_FS));
         Run clean = submit("clean", "none", "same");
         assertThat(clean.exitCode()).as(clean.stderr()).isZero();
         cleanOutput = output("clean");
