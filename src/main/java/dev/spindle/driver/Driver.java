@@ -207,18 +207,10 @@ public final class Driver implements AutoCloseable {
         if (!conf.getOptional(SpindleConfig.EVENT_LOG_ENABLED).orElse(false)) {
             return null;
         }
-        org.apache.hadoop.conf.Configuration hadoop = HadoopConfs.from(conf);
         try {
-            org.apache.hadoop.fs.Path dir;
-            org.apache.hadoop.fs.FileSystem fs;
-            if (conf.getOptional(SpindleConfig.EVENT_LOG_DIR).isPresent()) {
-                dir = new org.apache.hadoop.fs.Path(conf.get(SpindleConfig.EVENT_LOG_DIR));
-                fs = dir.getFileSystem(hadoop);
-            } else {
-                fs = org.apache.hadoop.fs.FileSystem.get(hadoop);
-                dir = EventLogWriter.defaultDir(fs);
-            }
-            return EventLogWriter.open(fs, dir, applicationId, 1);
+            EventLogWriter.Location logs = EventLogWriter.locate(conf.getOptional(SpindleConfig.EVENT_LOG_DIR),
+                    HadoopConfs.from(conf));
+            return EventLogWriter.open(logs.fs(), logs.dir(), applicationId, 1);
         } catch (IOException e) {
             throw new SpindleException(ErrorCode.IO_FAILURE, "cannot open the event log directory (spindle.eventLog.dir="
                     + conf.getOptional(SpindleConfig.EVENT_LOG_DIR).orElse("<unset>") + "): " + e.getMessage(), e);

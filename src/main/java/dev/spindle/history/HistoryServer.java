@@ -22,7 +22,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.logging.log4j.LogManager;
@@ -50,22 +49,15 @@ public final class HistoryServer implements AutoCloseable {
     /** Starts serving the event logs {@code conf} names. */
     public static HistoryServer start(SpindleConf conf) {
         requireNonNull(conf, "conf is null");
-        Configuration hadoop = HadoopConfs.from(conf);
-        Path dir;
-        FileSystem fs;
+        EventLogWriter.Location logs;
         try {
-            if (conf.getOptional(SpindleConfig.HISTORY_DIR).isPresent()) {
-                dir = new Path(conf.get(SpindleConfig.HISTORY_DIR));
-                fs = dir.getFileSystem(hadoop);
-            } else {
-                fs = FileSystem.get(hadoop);
-                dir = EventLogWriter.defaultDir(fs);
-            }
-            dir = fs.makeQualified(dir);
+            logs = EventLogWriter.locate(conf.getOptional(SpindleConfig.HISTORY_DIR), HadoopConfs.from(conf));
         } catch (IOException e) {
             throw new SpindleException(ErrorCode.IO_FAILURE, "cannot open the history directory (spindle.history.dir="
                     + conf.getOptional(SpindleConfig.HISTORY_DIR).orElse("<unset>") + "): " + e.getMessage(), e);
         }
+        FileSystem fs = logs.fs();
+        Path dir = logs.dir();
         EventLogCatalog catalog = new EventLogCatalog(fs, dir, System::currentTimeMillis);
         HistoryStores stores = new HistoryStores(catalog, StoreLimits.from(conf),
                 conf.get(SpindleConfig.HISTORY_RETAINED_APPLICATIONS));

@@ -83,6 +83,28 @@ public final class EventLogWriter implements SchedulerListener, ActionJournal.Lo
         return new Path(fs.getHomeDirectory(), ".spindle/events");
     }
 
+    /** An event log directory, qualified, and the file system it lies on. */
+    public record Location(FileSystem fs, Path dir) {
+    }
+
+    /**
+     * The directory {@code configured} names, on its own file system; unset, {@link #defaultDir} on the default
+     * file system of {@code hadoop}.
+     */
+    public static Location locate(java.util.Optional<String> configured, org.apache.hadoop.conf.Configuration hadoop)
+            throws IOException {
+        FileSystem fs;
+        Path dir;
+        if (configured.isPresent()) {
+            dir = new Path(configured.get());
+            fs = dir.getFileSystem(hadoop);
+        } else {
+            fs = FileSystem.get(hadoop);
+            dir = defaultDir(fs);
+        }
+        return new Location(fs, fs.makeQualified(dir));
+    }
+
     /** The event log file of one attempt. */
     public static Path attemptFile(Path eventLogDir, String appId, int attempt) {
         return new Path(new Path(eventLogDir, appId), EventLogReader.FILE_PREFIX + attempt + EventLogReader.FILE_SUFFIX);

@@ -2,6 +2,7 @@ package dev.spindle.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spindle.deploy.ClusterRuns.Run;
 import dev.spindle.yarn.mini.EmbeddedCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -42,9 +43,6 @@ class YarnSubmitIT {
     private static Path confDir;
     private static Path localInput;
 
-    private record Run(int exitCode, String stderr) {
-    }
-
     @BeforeAll
     static void startCluster() throws IOException {
         work = Files.createDirectories(HOME.resolve("target/yarn-submit-it"));
@@ -78,20 +76,9 @@ class YarnSubmitIT {
     }
 
     private static Run submit(String... args) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Map<String, String> env = new HashMap<>();
-        env.put("HADOOP_CONF_DIR", confDir.toString());
-        env.put("SPINDLE_HOME", HOME.toString());
-        List<String> all = new ArrayList<>(List.of("--master", "yarn", "--driver-memory", "512m",
-                "--executor-memory", "512m", "--num-executors", "2", "--conf", "spindle.yarn.report.interval=200ms"));
+        List<String> all = new ArrayList<>(List.of("--num-executors", "2"));
         all.addAll(List.of(args));
-        int code;
-        try (PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = new Submitter(System.out, errStream, env).run(all.toArray(new String[0]));
-        }
-        String stderr = err.toString(StandardCharsets.UTF_8);
-        System.err.println(stderr);
-        return new Run(code, stderr);
+        return new ClusterRuns(fs, confDir).submit(all.toArray(new String[0]));
     }
 
     private static Path spindleJar() throws IOException {
