@@ -21,7 +21,7 @@ class BlockEventsTest {
     void cachingAndUnpersistingPostOneEventPerPartition() {
         try (Context ctx = Context.local(2)) {
             RecordedEvents events = new RecordedEvents();
-            ctx.addListener(events);
+            events.listenTo(ctx);
             Dataset<Integer> data = ctx.parallelize(IntStream.range(0, 1000).boxed().toList(), 4).map(x -> x * 2)
                     .cache();
             assertThat(data.count()).isEqualTo(1000);

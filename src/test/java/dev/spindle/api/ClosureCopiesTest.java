@@ -120,7 +120,7 @@ class ClosureCopiesTest {
         Files.write(input, IntStream.range(0, 3000).mapToObj(i -> "w" + (i % 7) + " x" + (i % 3)).toList());
         RecordedEvents events = new RecordedEvents();
         try (Context context = new Context(SpindleConf.empty().with("spindle.master", "local[1]"))) {
-            context.addListener(events);
+            events.listenTo(context);
             Probe probe = new Probe(1);
             PROBES_READ.set(0);
             PairDataset<String, Integer> counts = context.textFile(input.toString(), 6)

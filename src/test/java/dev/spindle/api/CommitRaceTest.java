@@ -111,7 +111,7 @@ class CommitRaceTest {
         Context ctx = new Context(SpindleConf.empty().with("spindle.master", "local[4]")
                 .with("spindle.hadoop.fs." + PausingFileSystem.SCHEME + ".impl", PausingFileSystem.class.getName())
                 .with("spindle.hadoop.fs." + PausingFileSystem.SCHEME + ".impl.disable.cache", "true"));
-        ctx.driver().listenerBus().addListener(events);
+        events.listenTo(ctx);
         return ctx;
     }
 
@@ -353,7 +353,7 @@ class CommitRaceTest {
     /** Two executor JVMs of one core each, reached over RPC; the test records the scheduler events. */
     private Context localCluster() {
         Context ctx = new Context(SpindleConf.empty().with("spindle.master", "local-cluster[2,1,512]"));
-        ctx.driver().listenerBus().addListener(events);
+        events.listenTo(ctx);
         return ctx;
     }
 

@@ -39,7 +39,7 @@ class FetchFlowControlTest {
         List<String> outcomes;
         try (Context context = new Context(SpindleConf.empty().with("spindle.master", "local-cluster[2,2,1024]")
                 .with("spindle.network.timeout", "5s").with("spindle.executor.heartbeatInterval", "500ms"))) {
-            context.addListener(events);
+            events.listenTo(context);
             outcomes = context.parallelize(List.of(0), 1)
                     .flatMap(ignored -> bigRecords(marks))
                     .mapToPair(record -> record)

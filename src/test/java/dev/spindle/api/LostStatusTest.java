@@ -93,7 +93,7 @@ class LostStatusTest {
             CompletableFuture<List<Integer>> result = new CompletableFuture<>();
             DriverHost.of(driver, "the test").run(() -> {
                 try (Context ctx = new Context(SpindleConf.empty())) {
-                    ctx.addListener(events);
+                    events.listenTo(ctx);
                     result.complete(ctx.parallelize(List.of(1, 2, 3, 4), 2).map(x -> x * 10).collect());
                 }
             });

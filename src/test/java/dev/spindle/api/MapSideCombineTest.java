@@ -24,7 +24,7 @@ class MapSideCombineTest {
     @BeforeAll
     static void start() {
         ctx = new Context(SpindleConf.empty().with("spindle.master", "local[2]"));
-        ctx.addListener(EVENTS);
+        EVENTS.listenTo(ctx);
     }
 
     @AfterAll

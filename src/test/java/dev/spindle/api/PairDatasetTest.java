@@ -26,7 +26,7 @@ class PairDatasetTest {
     @BeforeAll
     static void start() {
         ctx = Context.local(2);
-        ctx.addListener(EVENTS);
+        EVENTS.listenTo(ctx);
     }
 
     @AfterAll

@@ -32,7 +32,7 @@ class SchedulingTest {
     @BeforeAll
     static void start() {
         ctx = new Context(SpindleConf.empty().with("spindle.master", "local[2]").with("spindle.task.maxFailures", "3"));
-        ctx.addListener(EVENTS);
+        EVENTS.listenTo(ctx);
     }
 
     @AfterAll

@@ -21,7 +21,7 @@ class ShuffleSpillTest {
     @BeforeAll
     static void start() {
         ctx = new Context(SpindleConf.empty().with("spindle.master", "local[2]").with("spindle.memory.size", "2m"));
-        ctx.addListener(EVENTS);
+        EVENTS.listenTo(ctx);
     }
 
     @AfterAll

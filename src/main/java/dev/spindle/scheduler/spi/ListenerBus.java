@@ -3,10 +3,12 @@ package dev.spindle.scheduler.spi;
 import dev.spindle.common.NamedThreadFactory;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -60,6 +62,20 @@ public final class ListenerBus implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("Listener {} failed on {}", listener, event, e);
             }
+        }
+    }
+
+    /**
+     * Returns once every event posted before this call has reached the (asynchronous) listeners, or after
+     * {@code timeoutMillis}; false then, or when the bus has stopped. An action's own events are all posted before it
+     * returns, so a caller that waits here after it sees all of them.
+     */
+    public boolean awaitDelivered(long timeoutMillis) throws InterruptedException {
+        try {
+            thread.submit(() -> { }).get(timeoutMillis, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (RejectedExecutionException | ExecutionException | TimeoutException e) {
+            return false;
         }
     }
 
