@@ -88,7 +88,7 @@ class NodeLossIT {
                 .findFirst().orElseThrow().nodeManager();
         ContainerJvm victim = held.stream().filter(j -> j.nodeManager() != amNode).findFirst()
                 .orElseThrow(() -> new AssertionError("no executor off the AM's node: " + held));
-        cluster.yarn().getNodeManager(victim.nodeManager()).stop();
+        cluster.stopNodeManager(victim.nodeManager());
         victim.process().onExit().get(2, TimeUnit.MINUTES);
         fs.createNewFile(new org.apache.hadoop.fs.Path(markers, "release"));
 
@@ -101,7 +101,7 @@ class NodeLossIT {
         assertThat(ClusterRuns.executorsRemoved(events)).as("the lost node's executor").isNotEmpty();
         // The ResourceManager learns of the node's end from its unregistration, or from its silence.
         Awaitility.await("the ResourceManager lost the node").atMost(Duration.ofMinutes(1))
-                .until(() -> cluster.yarn().getResourceManager().getRMContext().getInactiveRMNodes().size() == 1);
+                .until(() -> cluster.resourceManager().getRMContext().getInactiveRMNodes().size() == 1);
         int mapStage = ClusterRuns.stagesInSubmissionOrder(events)[0];
         assertThat(ClusterRuns.tasksStarted(events, t -> t.stageId() == mapStage))
                 .as("the held task of the lost node ran again").isGreaterThan(4);

@@ -68,7 +68,7 @@ class WebUiIT {
     @BeforeAll
     static void start() throws Exception {
         Files.createDirectories(SCREENSHOTS);
-        cluster = EmbeddedCluster.start(CLUSTER, WORK.resolve("cluster"), 1, new Configuration(false));
+        cluster = EmbeddedCluster.start(CLUSTER, WORK.resolve("cluster"), 2, new Configuration(false));
         fs = cluster.fileSystem();
         runs = ClusterRuns.on(cluster, WORK);
         yarn = ClusterRuns.yarnClient(cluster);
@@ -159,11 +159,18 @@ class WebUiIT {
             screenshot("4-executors");
             List<WebElement> executors = browser.findElements(By.cssSelector("table.executors tbody tr"));
             assertThat(executors).hasSize(2).allSatisfy(row -> assertThat(row.getText()).contains("Active"));
-            WebElement stderr = executors.get(0).findElement(By.linkText("stderr"));
-            assertThat(stderr.getAttribute("href")).contains("/node/containerlogs/container_");
-            stderr.click();
-            screenshot("5-executor-stderr");
-            assertThat(browser.findElement(By.tagName("body")).getText()).contains("registered with the driver");
+            // Each link opens its own NodeManager's page of its own container (the two NodeManagers run in JVMs of
+            // their own: in one JVM, every NodeManager's pages were the last one's).
+            List<String> stderrLinks = executors.stream()
+                    .map(row -> row.findElement(By.linkText("stderr")).getAttribute("href")).toList();
+            assertThat(stderrLinks).allSatisfy(href -> assertThat(href).contains("/node/containerlogs/container_"));
+            for (int i = 0; i < stderrLinks.size(); i++) {
+                browser.get(stderrLinks.get(i));
+                screenshot("5-executor-" + i + "-stderr");
+                String container = stderrLinks.get(i).replaceFirst(".*/(container_[^/]+)/.*", "$1");
+                assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Logs for " + container);
+                assertThat(browser.findElement(By.tagName("body")).getText()).contains("registered with the driver");
+            }
 
             browser.get(proxied + "environment");
             screenshot("6-environment");
@@ -205,16 +212,16 @@ class WebUiIT {
     }
 
     /**
-     * Opens the ResourceManager's page of the application and returns its tracking URL, once the ApplicationMaster
-     * has published its UI: the proxy's address on the ResourceManager's real web port.
+     * Opens the ResourceManager's page of the application, once the ApplicationMaster has published its UI, and
+     * returns the address its tracking link leads to: the proxy's, on the ResourceManager's real web port.
      */
     private static URI trackingUrlOnTheResourceManagersPage(String appId) throws Exception {
         URI rmWeb = URI.create(cluster.resourceManagerWebUrl());
-        browser.get(rmWeb + "/ws/v1/cluster/apps/" + appId);
+        browser.get(rmWeb + "/cluster/app/" + appId);
         screenshot("1-resourcemanager-application");
-        // The browser asks for XML, and shows the document: the element's text is the link.
-        URI tracking = URI.create((String) browser.executeScript(
-                "return document.getElementsByTagName('trackingUrl')[0].textContent"));
+        assertThat(browser.getTitle()).contains(appId);
+        WebElement link = browser.findElement(By.linkText("ApplicationMaster"));
+        URI tracking = URI.create(link.getAttribute("href"));
         assertThat(tracking.getPort()).as("the ResourceManager's real web port").isEqualTo(rmWeb.getPort());
         assertThat(tracking.getPath()).isEqualTo("/proxy/" + appId + "/");
         return tracking;

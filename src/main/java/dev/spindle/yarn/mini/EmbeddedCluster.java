@@ -12,36 +12,42 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.hadoop.net.NetUtils;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.server.MiniYARNCluster;
-import org.apache.hadoop.yarn.server.nodemanager.NodeManager;
+import org.apache.hadoop.yarn.api.records.NodeState;
+import org.apache.hadoop.yarn.server.resourcemanager.ResourceManager;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * HDFS (MiniDFSCluster, one DataNode) and YARN (MiniYARNCluster: a ResourceManager and N NodeManagers) in this JVM,
- * configured as measured on these machines (see shared/NOTES-hadoop.md): the capacity scheduler with one queue,
- * 256 MB allocation steps, physical-memory enforcement on and the virtual-memory check off, fast container kills.
- * The ResourceManager's web UI, and the web proxy inside it that serves {@code /proxy/<appId>/}, listen on a real
- * port: MiniYARNCluster would give it port 0, which the ResourceManager then puts into every tracking URL, so a free
- * port is chosen before it starts ({@code yarn.resourcemanager.webapp.address} with port 0 in the overrides, or
- * unset, means "choose one"). The ResourceManager's HTML pages ({@code /cluster/...}) answer 404 here: the web UIs of
- * one JVM share Guice's static filter pipeline, which the NodeManager started last owns. Its REST API
- * ({@code /ws/v1/cluster}) and the proxy do not go through Guice and work.
+ * HDFS (MiniDFSCluster, one DataNode) and YARN (a MiniYARNCluster ResourceManager in this JVM, and N NodeManagers,
+ * each in a JVM of its own: see {@link NodeManagerProcess}), configured as measured on these machines (see
+ * shared/NOTES-hadoop.md): the capacity scheduler with one queue, 256 MB allocation steps, physical-memory
+ * enforcement on and the virtual-memory check off, fast container kills. The ResourceManager's web UI, and the web
+ * proxy inside it that serves {@code /proxy/<appId>/}, listen on a real port: MiniYARNCluster would give it port 0,
+ * which the ResourceManager then puts into every tracking URL, so a free port is chosen before it starts
+ * ({@code yarn.resourcemanager.webapp.address} with port 0 in the overrides, or unset, means "choose one").
+ * The NodeManagers' directories are MiniYARNCluster's ({@code <name>-localDir-nm-<i>_0}, {@code -logDir-nm-}) under
+ * its work directory, and each offers {@code yarn.nodemanager.resource.memory-mb} from the overrides, else
+ * {@code yarn.minicluster.yarn.nodemanager.resource.memory-mb} (4096).
  * Used by the YARN integration tests and by {@code bin/spindle-minicluster}, which writes a {@code HADOOP_CONF_DIR}.
  */
 public final class EmbeddedCluster implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(EmbeddedCluster.class);
 
+    private static final long NODE_MANAGER_START_SECONDS = 120;
+    private static final long NODE_MANAGER_STOP_SECONDS = 30;
+
     private final MiniDFSCluster dfs;
     private final MiniYARNCluster yarn;
-    private final int nodeManagers;
+    private final List<NodeManagerProcess> nodeManagers;
 
-    private EmbeddedCluster(MiniDFSCluster dfs, MiniYARNCluster yarn, int nodeManagers) {
+    private EmbeddedCluster(MiniDFSCluster dfs, MiniYARNCluster yarn, List<NodeManagerProcess> nodeManagers) {
         this.dfs = dfs;
         this.yarn = yarn;
         this.nodeManagers = nodeManagers;
@@ -81,17 +87,91 @@ public final class EmbeddedCluster implements AutoCloseable {
         try {
             dfs.waitActive();
             conf.set(FileSystem.FS_DEFAULT_NAME_KEY, dfs.getURI().toString());
-            MiniYARNCluster yarn = new MiniYARNCluster(name, 1, nodeManagers, 1, 1);
+            MiniYARNCluster yarn = new MiniYARNCluster(name, 1, 0, 1, 1);
             yarn.init(conf);
             yarn.start();
-            LOG.info("Embedded cluster up: HDFS at {}, ResourceManager at {}, its web UI at http://{}", dfs.getURI(),
-                    yarn.getConfig().get(YarnConfiguration.RM_ADDRESS),
-                    yarn.getConfig().get(YarnConfiguration.RM_WEBAPP_ADDRESS));
-            return new EmbeddedCluster(dfs, yarn, nodeManagers);
+            List<NodeManagerProcess> started = new ArrayList<>();
+            try {
+                int memoryMb = overrides != null && overrides.get(YarnConfiguration.NM_PMEM_MB) != null
+                        ? overrides.getInt(YarnConfiguration.NM_PMEM_MB, 0)
+                        : conf.getInt(YarnConfiguration.YARN_MINICLUSTER_NM_PMEM_MB,
+                                YarnConfiguration.DEFAULT_YARN_MINICLUSTER_NM_PMEM_MB);
+                for (int i = 0; i < nodeManagers; i++) {
+                    started.add(NodeManagerProcess.launch(i, nodeManagerConf(yarn, i, memoryMb),
+                            yarn.getTestWorkDir().toPath()));
+                }
+                awaitRegistered(yarn, started);
+            } catch (IOException | RuntimeException e) {
+                started.forEach(nm -> nm.stop(NODE_MANAGER_STOP_SECONDS));
+                yarn.stop();
+                throw e;
+            }
+            LOG.info("Embedded cluster up: HDFS at {}, ResourceManager at {}, its web UI at http://{}, {} NodeManagers",
+                    dfs.getURI(), yarn.getConfig().get(YarnConfiguration.RM_ADDRESS),
+                    yarn.getConfig().get(YarnConfiguration.RM_WEBAPP_ADDRESS), nodeManagers);
+            return new EmbeddedCluster(dfs, yarn, started);
         } catch (IOException | RuntimeException e) {
             dfs.shutdown();
             throw e;
         }
+    }
+
+    /** The cluster's configuration (with the ResourceManager's real addresses) plus NodeManager {@code i}'s own. */
+    private static Configuration nodeManagerConf(MiniYARNCluster yarn, int i, int memoryMb) throws IOException {
+        Configuration conf = new YarnConfiguration(yarn.getConfig());
+        conf.unset("net.topology.node.switch.mapping.impl");
+        String prefix = yarn.getName() + "-";
+        conf.set(YarnConfiguration.NM_LOCAL_DIRS, nodeDir(yarn, prefix + "localDir-nm-" + i + "_0"));
+        conf.set(YarnConfiguration.NM_LOG_DIRS, nodeDir(yarn, prefix + "logDir-nm-" + i + "_0"));
+        conf.set(YarnConfiguration.NM_REMOTE_APP_LOG_DIR, nodeDir(yarn, prefix + "remoteLogDir-nm-" + i));
+        conf.setInt(YarnConfiguration.NM_PMEM_MB, memoryMb);
+        // The ResourceManager lives in this JVM: when it cannot be reached the cluster is gone, and a NodeManager
+        // that outlived this process (SIGKILL) must not spend the default 15 minutes trying to unregister before it
+        // kills its containers and ends.
+        conf.setLong(YarnConfiguration.NM_RESOURCEMANAGER_CONNECT_MAX_WAIT_MS, 30_000);
+        conf.setLong(YarnConfiguration.NM_RESOURCEMANAGER_CONNECT_RETRY_INTERVAL_MS, 1_000);
+        String host = MiniYARNCluster.getHostname();
+        for (String key : List.of(YarnConfiguration.NM_ADDRESS, YarnConfiguration.NM_LOCALIZER_ADDRESS,
+                YarnConfiguration.NM_WEBAPP_ADDRESS, YarnConfiguration.NM_COLLECTOR_SERVICE_ADDRESS)) {
+            conf.set(key, host + ":0");
+        }
+        return conf;
+    }
+
+    private static String nodeDir(MiniYARNCluster yarn, String name) throws IOException {
+        Path dir = yarn.getTestWorkDir().toPath().resolve(name).toAbsolutePath();
+        Files.createDirectories(dir);
+        return dir.toString();
+    }
+
+    /** Waits until every NodeManager runs and the ResourceManager counts it; fails fast when one exits. */
+    private static void awaitRegistered(MiniYARNCluster yarn, List<NodeManagerProcess> nodeManagers)
+            throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(NODE_MANAGER_START_SECONDS);
+        while (runningNodes(yarn) < nodeManagers.size()) {
+            for (NodeManagerProcess nm : nodeManagers) {
+                if (!nm.isAlive()) {
+                    throw new IOException("A NodeManager of the embedded cluster did not start: "
+                            + nm.exitDescription());
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException(runningNodes(yarn) + " of " + nodeManagers.size() + " NodeManagers registered "
+                        + "with the ResourceManager within " + NODE_MANAGER_START_SECONDS + " s; "
+                        + nodeManagers.get(nodeManagers.size() - 1).exitDescription());
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the NodeManagers to register", e);
+            }
+        }
+    }
+
+    private static long runningNodes(MiniYARNCluster yarn) {
+        return yarn.getResourceManager().getRMContext().getRMNodes().values().stream()
+                .filter(node -> node.getState() == NodeState.RUNNING).count();
     }
 
     /**
@@ -138,8 +218,17 @@ public final class EmbeddedCluster implements AutoCloseable {
         return dfs.getFileSystem();
     }
 
-    public MiniYARNCluster yarn() {
-        return yarn;
+    /** The ResourceManager (in this JVM). */
+    public ResourceManager resourceManager() {
+        return yarn.getResourceManager();
+    }
+
+    /**
+     * Stops NodeManager {@code index} as an operator would: it kills its containers and unregisters, and its JVM
+     * ends. The directories it used stay.
+     */
+    public void stopNodeManager(int index) {
+        nodeManagers.get(index).stop(NODE_MANAGER_STOP_SECONDS);
     }
 
     /** Writes {@code core-site.xml}, {@code hdfs-site.xml} and {@code yarn-site.xml} into {@code dir}. */
@@ -158,9 +247,8 @@ public final class EmbeddedCluster implements AutoCloseable {
     @Override
     public void close() {
         List<CompletableFuture<Void>> stops = new ArrayList<>();
-        for (int i = 0; i < nodeManagers; i++) {
-            NodeManager nm = yarn.getNodeManager(i);
-            stops.add(CompletableFuture.runAsync(nm::stop));
+        for (NodeManagerProcess nm : nodeManagers) {
+            stops.add(CompletableFuture.runAsync(() -> nm.stop(NODE_MANAGER_STOP_SECONDS)));
         }
         stops.forEach(CompletableFuture::join);
         yarn.stop();
@@ -196,8 +284,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             System.exit(1);
         }
         System.out.println("spindle-minicluster: ready, HADOOP_CONF_DIR=" + confDir + ", ResourceManager web "
-                + cluster.resourceManagerWebUrl() + " (applications' tracking URLs go through its proxy; its REST API "
-                + "is under /ws/v1/cluster)");
+                + cluster.resourceManagerWebUrl() + " (applications' tracking URLs go through its proxy)");
         System.out.flush();
         new java.util.concurrent.CountDownLatch(1).await();
     }
