@@ -159,6 +159,31 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         provisioner.pendingTasksByHost(tasksPerHost);
     }
 
+    @Override
+    public boolean requestTotalExecutors(int total) {
+        return provisioner.requestTotal(total);
+    }
+
+    /**
+     * Forgets the executor without reporting a loss (the scheduler released it), tells it to stop, and has the
+     * provisioner give its process or container back.
+     */
+    @Override
+    public void releaseExecutor(ExecutorId executor, String reason) {
+        membership.post(() -> {
+            ExecutorPeer peer = executors.get(executor);
+            if (peer == null || !executors.remove(executor, peer)) {
+                return;
+            }
+            peer.registered = false;
+            services.cacheLocations().executorLost(peer.id);
+            services.returnedOutputs().executorLost(peer.id);
+            LOG.info("Releasing executor {}: {}", executor.id(), reason);
+            sendQuietly(peer, StopExecutor.newBuilder().setReason(reason).build());
+            provisioner.release(executor, reason);
+        });
+    }
+
     /** The driver's RPC port. */
     public int port() {
         return listenOn.port();

@@ -53,6 +53,22 @@ public interface ExecutorProvisioner extends AutoCloseable {
     /** Ends executor {@code id} now (it stopped answering). */
     void kill(ExecutorId id);
 
+    /**
+     * Keeps this many executors running or starting (dynamic allocation): starts more when fewer are, withdraws
+     * requests not yet granted when more are; ends no running executor. False when this provisioner cannot.
+     */
+    default boolean requestTotal(int total) {
+        return false;
+    }
+
+    /**
+     * Gives executor {@code id} back (dynamic allocation released it, and it was told to stop): its end is no
+     * failure, is not reported through {@link Callbacks#executorExited}, and it is not replaced.
+     */
+    default void release(ExecutorId id, String reason) {
+        kill(id);
+    }
+
     /** Ends every executor still running, after giving them a short time to exit on their own. */
     @Override
     void close();

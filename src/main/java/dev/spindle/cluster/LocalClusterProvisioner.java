@@ -22,6 +22,8 @@ import org.apache.logging.log4j.Logger;
  * {@code local-cluster[E,C,MB]}: E executor JVMs on this machine, C task threads and MB MiB of heap each, launched
  * with the same {@link ExecutorCommand} as YARN containers. Each executor's stdout and stderr go to files in its own
  * directory (as a container's logs do). An executor that ends unexpectedly is replaced, up to a limit of failures.
+ * With dynamic allocation it starts fewer and follows {@link #requestTotal} up to E, and a released executor's JVM
+ * ends without being replaced.
  * A shutdown hook destroys the executors if the driver JVM exits without closing the backend; and each executor also
  * exits by itself when its driver connection drops.
  */
@@ -34,6 +36,7 @@ public final class LocalClusterProvisioner implements ExecutorProvisioner {
     }
 
     private final int executors;
+    private final int initial;
     private final int cores;
     private final Path root;
     private final Function<Launch, ExecutorCommand> commands;
@@ -41,6 +44,9 @@ public final class LocalClusterProvisioner implements ExecutorProvisioner {
     private final Map<ExecutorId, Launched> running = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger(1);
     private final AtomicInteger failures = new AtomicInteger();
+    private final java.util.Set<ExecutorId> released = ConcurrentHashMap.newKeySet();
+    /** Executors to keep running or starting; guarded by this. */
+    private int target;
     private final Thread shutdownHook = new Thread(this::destroyAll, "spindle-local-cluster-shutdown");
     private volatile boolean closing;
     private volatile DriverEndpoint endpoint;
@@ -55,7 +61,17 @@ public final class LocalClusterProvisioner implements ExecutorProvisioner {
      * @param commands builds the command of one executor
      */
     public LocalClusterProvisioner(int executors, int cores, Path root, Function<Launch, ExecutorCommand> commands) {
+        this(executors, executors, cores, root, commands);
+    }
+
+    /**
+     * @param initial how many to start with (dynamic allocation; at most {@code executors}, which bounds
+     *     {@link #requestTotal})
+     */
+    public LocalClusterProvisioner(int executors, int initial, int cores, Path root,
+            Function<Launch, ExecutorCommand> commands) {
         this.executors = executors;
+        this.initial = Math.min(initial, executors);
         this.cores = cores;
         this.root = requireNonNull(root, "root is null");
         this.commands = requireNonNull(commands, "commands is null");
@@ -67,9 +83,32 @@ public final class LocalClusterProvisioner implements ExecutorProvisioner {
         this.endpoint = requireNonNull(endpoint, "endpoint is null");
         this.callbacks = requireNonNull(callbacks, "callbacks is null");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        for (int i = 0; i < executors; i++) {
+        requestTotal(initial);
+    }
+
+    @Override
+    public synchronized boolean requestTotal(int total) {
+        target = Math.min(total, executors);
+        int starting = target - (running.size() - released.size());
+        for (int i = 0; i < starting && !closing; i++) {
             launch();
         }
+        return true;
+    }
+
+    @Override
+    public void release(ExecutorId id, String reason) {
+        Launched launched = running.get(id);
+        if (launched == null || !released.add(id)) {
+            return;
+        }
+        LOG.info("Executor {} (pid {}) released: {}", id.id(), launched.process().pid(), reason);
+        // It was told to stop and exits by itself; one that does not within 10 s is ended.
+        launched.process().onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(timeout -> {
+            LOG.warn("Released executor {} did not exit within 10 s; killing it", id.id());
+            launched.process().destroyForcibly();
+            return null;
+        });
     }
 
     private void launch() {
@@ -98,6 +137,10 @@ public final class LocalClusterProvisioner implements ExecutorProvisioner {
         if (running.remove(launched.id()) == null || closing) {
             return;
         }
+        if (released.remove(launched.id())) {
+            LOG.info("Released executor {} exited with code {}", launched.id().id(), launched.process().exitValue());
+            return;
+        }
         int code = launched.process().exitValue();
         String reason = "executor process " + launched.process().pid() + " exited with code " + code
                 + (code > 128 ? " (signal " + (code - 128) + ")" : "") + stderrTail(launched.dir());
@@ -106,14 +149,16 @@ public final class LocalClusterProvisioner implements ExecutorProvisioner {
         failed(reason);
     }
 
-    /** Counts a failure: starts a replacement, or gives up past the limit. */
-    private void failed(String lastReason) {
+    /** Counts a failure: starts a replacement while fewer than the target run, or gives up past the limit. */
+    private synchronized void failed(String lastReason) {
         if (closing) {
             return;
         }
         int failed = failures.incrementAndGet();
         if (failed < maxFailures) {
-            launch();
+            if (running.size() - released.size() < target) {
+                launch();
+            }
         } else {
             callbacks.gaveUp(failed + " executor processes failed, the limit for local-cluster[" + executors + ","
                     + cores + ",...] is " + maxFailures + "; the last: " + lastReason);

@@ -162,6 +162,48 @@ public final class SpindleConfig {
             .checkValue(v -> v.toMillis() >= 1_000 && v.compareTo(Duration.ofDays(1)) <= 0,
                     "must be between 1s and 1d"));
 
+    // ---- dynamic allocation ----------------------------------------------------------------
+    public static final ConfigEntry<Boolean> DYNAMIC_ALLOCATION_ENABLED = bool("spindle.dynamicAllocation.enabled",
+            "false", "Grow and shrink the number of executors with the load (local-cluster and YARN): more when "
+                    + "tasks wait, fewer when executors sit idle. Executors then range between minExecutors and "
+                    + "maxExecutors instead of spindle.executor.instances.");
+    public static final ConfigEntry<Integer> DYNAMIC_ALLOCATION_MIN_EXECUTORS = register(integer(
+            "spindle.dynamicAllocation.minExecutors", "0", "Executors dynamic allocation never goes below.")
+            .checkValue(v -> v >= 0, "must not be negative"));
+    public static final ConfigEntry<Integer> DYNAMIC_ALLOCATION_MAX_EXECUTORS = register(integer(
+            "spindle.dynamicAllocation.maxExecutors", null, "Executors dynamic allocation never goes above. Unset: "
+                    + "no limit but what the cluster gives (local-cluster[E,...]: E).")
+            .checkValue(v -> v > 0, "must be positive"));
+    public static final ConfigEntry<Integer> DYNAMIC_ALLOCATION_INITIAL_EXECUTORS = register(integer(
+            "spindle.dynamicAllocation.initialExecutors", null, "Executors asked for at start. Unset: "
+                    + "minExecutors, or spindle.executor.instances (--num-executors) when that is set and larger.")
+            .checkValue(v -> v >= 0, "must not be negative"));
+    public static final ConfigEntry<Duration> DYNAMIC_ALLOCATION_BACKLOG_TIMEOUT = register(duration(
+            "spindle.dynamicAllocation.schedulerBacklogTimeout", "1s", "How long tasks wait for a slot before more "
+                    + "executors are asked for.")
+            .checkValue(v -> v.toMillis() > 0, "must be positive"));
+    public static final ConfigEntry<Duration> DYNAMIC_ALLOCATION_SUSTAINED_BACKLOG_TIMEOUT = register(duration(
+            "spindle.dynamicAllocation.sustainedSchedulerBacklogTimeout", "1s", "While tasks keep waiting, how often "
+                    + "the request grows again (by 1, 2, 4, ... executors).")
+            .checkValue(v -> v.toMillis() > 0, "must be positive"));
+    public static final ConfigEntry<Duration> DYNAMIC_ALLOCATION_EXECUTOR_IDLE_TIMEOUT = register(duration(
+            "spindle.dynamicAllocation.executorIdleTimeout", "60s", "An executor that ran no task for this long is "
+                    + "released (down to minExecutors).")
+            .checkValue(v -> v.toMillis() > 0, "must be positive"));
+    public static final ConfigEntry<Duration> DYNAMIC_ALLOCATION_CACHED_IDLE_TIMEOUT = register(duration(
+            "spindle.dynamicAllocation.cachedExecutorIdleTimeout", null, "The idle timeout of an executor holding "
+                    + "cached partitions. Unset: such executors are kept.")
+            .checkValue(v -> v.toMillis() > 0, "must be positive"));
+    public static final ConfigEntry<Double> DYNAMIC_ALLOCATION_RATIO = register(decimal(
+            "spindle.dynamicAllocation.executorAllocationRatio", "1.0", "The share of the executors the waiting and "
+                    + "running tasks could use that is asked for: 1.0 asks for one slot per task, 0.5 for half as "
+                    + "many.")
+            .checkValue(v -> v > 0 && v <= 1, "must be above 0 and at most 1"));
+    public static final ConfigEntry<Boolean> DYNAMIC_ALLOCATION_SHUFFLE_TRACKING = bool(
+            "spindle.dynamicAllocation.shuffleTracking.enabled", "true", "Keep an executor that holds shuffle output "
+                    + "a later stage may still read (until no dataset can reach that shuffle any more), so that "
+                    + "releasing it never forces map tasks to run again.");
+
     // ---- network ---------------------------------------------------------------------------
     public static final ConfigEntry<Long> RPC_MAX_FRAME_SIZE = register(bytes("spindle.rpc.maxFrameSize", "128m",
             "Largest RPC message between driver and executors; a bigger frame closes the connection. Task results "
@@ -303,6 +345,19 @@ public final class SpindleConfig {
                             EXECUTOR_HEARTBEAT_INTERVAL.defaultValue()), NETWORK_TIMEOUT.key(),
                     conf.asMap().getOrDefault(NETWORK_TIMEOUT.key(), NETWORK_TIMEOUT.defaultValue()));
         }
+        int min = conf.get(DYNAMIC_ALLOCATION_MIN_EXECUTORS);
+        java.util.Optional<Integer> max = conf.getOptional(DYNAMIC_ALLOCATION_MAX_EXECUTORS);
+        if (max.isPresent() && max.get() < min) {
+            throw dev.spindle.common.SpindleException.invalidArgument("%s=%d is below %s=%d; raise the maximum or "
+                    + "lower the minimum", DYNAMIC_ALLOCATION_MAX_EXECUTORS.key(), max.get(),
+                    DYNAMIC_ALLOCATION_MIN_EXECUTORS.key(), min);
+        }
+        java.util.Optional<Integer> initial = conf.getOptional(DYNAMIC_ALLOCATION_INITIAL_EXECUTORS);
+        if (initial.isPresent() && (initial.get() < min || max.isPresent() && initial.get() > max.get())) {
+            throw dev.spindle.common.SpindleException.invalidArgument("%s=%d must lie between %s=%d and %s=%s",
+                    DYNAMIC_ALLOCATION_INITIAL_EXECUTORS.key(), initial.get(), DYNAMIC_ALLOCATION_MIN_EXECUTORS.key(),
+                    min, DYNAMIC_ALLOCATION_MAX_EXECUTORS.key(), max.map(String::valueOf).orElse("<unset>"));
+        }
         long direct = conf.get(TASK_MAX_DIRECT_RESULT_SIZE);
         long frame = conf.get(RPC_MAX_FRAME_SIZE);
         if (direct >= frame) {
@@ -313,6 +368,20 @@ public final class SpindleConfig {
                             TASK_MAX_DIRECT_RESULT_SIZE.defaultValue()), RPC_MAX_FRAME_SIZE.key(),
                     conf.asMap().getOrDefault(RPC_MAX_FRAME_SIZE.key(), RPC_MAX_FRAME_SIZE.defaultValue()));
         }
+    }
+
+    /**
+     * The executors to start with: with dynamic allocation, {@code initialExecutors}, else the larger of
+     * {@code minExecutors} and an explicitly set {@code spindle.executor.instances}; without it,
+     * {@code spindle.executor.instances}.
+     */
+    public static int initialExecutors(SpindleConf conf) {
+        if (!conf.get(DYNAMIC_ALLOCATION_ENABLED)) {
+            return conf.get(EXECUTOR_INSTANCES);
+        }
+        int min = conf.get(DYNAMIC_ALLOCATION_MIN_EXECUTORS);
+        return conf.getOptional(DYNAMIC_ALLOCATION_INITIAL_EXECUTORS).orElseGet(() -> Math.max(min,
+                conf.asMap().containsKey(EXECUTOR_INSTANCES.key()) ? conf.get(EXECUTOR_INSTANCES) : 0));
     }
 
     /** Keys under this prefix are Hadoop settings passed through: {@code spindle.hadoop.fs.s3a.endpoint} and so on. */

@@ -17,6 +17,8 @@ import dev.spindle.io.HadoopConfs;
 import dev.spindle.recovery.ActionJournal;
 import dev.spindle.recovery.CheckpointFiles;
 import dev.spindle.recovery.EventLogWriter;
+import dev.spindle.scheduler.alloc.AllocationPolicy;
+import dev.spindle.scheduler.alloc.ExecutorAllocationManager;
 import dev.spindle.scheduler.dag.DagScheduler;
 import dev.spindle.scheduler.dag.OutputCommitCoordinator;
 import dev.spindle.scheduler.dag.StageSerializer;
@@ -82,6 +84,8 @@ public final class Driver implements AutoCloseable {
     private final AutoCloseable owned;
     /** Null when {@code spindle.ui.enabled} is false. */
     private final UiServer ui;
+    /** Null without dynamic allocation. */
+    private final ExecutorAllocationManager allocation;
 
     /**
      * What the driver's host provides besides the configuration and the backend.
@@ -136,6 +140,7 @@ public final class Driver implements AutoCloseable {
                 bus, tracker, cacheLocations, broadcasts, closures, serializer, returnedOutputs, commits)),
                 "the backend factory returned null");
         SchedulerBackend backend = this.backend;
+        TaskScheduler[] taskScheduler = new TaskScheduler[1];
         MasterSpec.TaskAttempts attempts = MasterSpec.parse(conf.get(SpindleConfig.MASTER)).taskAttempts(conf);
         TaskScheduler.Settings settings = new TaskScheduler.Settings(attempts.attempts(),
                 conf.get(SpindleConfig.LOCALITY_WAIT).toMillis(), (long) (hosting.attempt() - 1) << 40,
@@ -154,9 +159,46 @@ public final class Driver implements AutoCloseable {
                 }, serializer, accumulators, bus, classLoader,
                         conf.get(SpindleConfig.DRIVER_MAX_RESULT_SIZE), Clock.SYSTEM, cacheLocations,
                         new JournaledShuffles(hosting.journal(), returnedOutputs, broadcasts::fetch)),
-                listener -> new TaskScheduler(backend, listener, settings, Clock.SYSTEM));
+                listener -> taskScheduler[0] = new TaskScheduler(backend, listener, settings, Clock.SYSTEM));
+        this.allocation = allocationManager(conf, backend, taskScheduler[0]);
+        if (allocation != null) {
+            bus.addListener(allocation);
+        }
         this.progressBar = ConsoleProgressBar.create(conf);
         bus.addListener(progressBar);
+    }
+
+    /**
+     * The dynamic allocation manager when {@code spindle.dynamicAllocation.enabled} and the master runs executor
+     * processes (local-cluster, whose E bounds it, or YARN); null otherwise.
+     */
+    private static ExecutorAllocationManager allocationManager(SpindleConf conf, SchedulerBackend backend,
+            TaskScheduler tasks) {
+        if (!conf.get(SpindleConfig.DYNAMIC_ALLOCATION_ENABLED)) {
+            return null;
+        }
+        MasterSpec master = MasterSpec.parse(conf.get(SpindleConfig.MASTER));
+        AllocationPolicy policy;
+        if (master.kind() == MasterSpec.Kind.LOCAL_CLUSTER) {
+            policy = AllocationPolicy.from(conf, master.coresPerExecutor(), master.executors());
+        } else if (master.kind() == MasterSpec.Kind.YARN) {
+            policy = AllocationPolicy.from(conf, conf.get(SpindleConfig.EXECUTOR_CORES), Integer.MAX_VALUE);
+        } else {
+            LOG.warn("spindle.dynamicAllocation.enabled=true is ignored with --master {}: its tasks run in the "
+                    + "driver's JVM; use local-cluster[E,C,MB] or yarn", conf.get(SpindleConfig.MASTER));
+            return null;
+        }
+        return new ExecutorAllocationManager(policy, new ExecutorAllocationManager.Client() {
+            @Override
+            public void requestTotalExecutors(int total) {
+                backend.requestTotalExecutors(total);
+            }
+
+            @Override
+            public void releaseIfIdle(java.util.Map<dev.spindle.common.ExecutorId, String> executors) {
+                tasks.releaseIfIdle(executors);
+            }
+        }, Clock.SYSTEM);
     }
 
     /**
@@ -236,6 +278,9 @@ public final class Driver implements AutoCloseable {
         Driver driver = new Driver(conf, classLoader, backends, hosting, owned);
         try {
             driver.dagScheduler.start();
+            if (driver.allocation != null) {
+                driver.allocation.start();
+            }
         } catch (RuntimeException e) {
             try {
                 driver.close();
@@ -405,7 +450,13 @@ public final class Driver implements AutoCloseable {
                 ui.close();
             }
         };
-        for (AutoCloseable part : new AutoCloseable[] {dagScheduler, progressBar, bus, closeUi, owned}) {
+        AutoCloseable closeAllocation = () -> {
+            if (allocation != null) {
+                allocation.close();
+            }
+        };
+        for (AutoCloseable part : new AutoCloseable[] {closeAllocation, dagScheduler, progressBar, bus, closeUi,
+                owned}) {
             try {
                 part.close();
             } catch (Exception e) {

@@ -56,7 +56,9 @@ public final class LocalBackends {
         }
         String javaOptions = (sharedClassArchiveOption() + " "
                 + driver.conf().get(SpindleConfig.EXECUTOR_EXTRA_JAVA_OPTIONS)).strip();
-        return new LocalClusterProvisioner(master.executors(), master.coresPerExecutor(),
+        int initial = driver.conf().get(SpindleConfig.DYNAMIC_ALLOCATION_ENABLED)
+                ? SpindleConfig.initialExecutors(driver.conf()) : master.executors();
+        return new LocalClusterProvisioner(master.executors(), initial, master.coresPerExecutor(),
                 driver.localDir().resolve("executors"), launch -> new ExecutorCommand(java,
                         master.memoryMbPerExecutor(), classPath, javaOptions, properties, launch.driver().host(),
                         launch.driver().port(), launch.executorId(), driver.host(), master.coresPerExecutor(),

@@ -61,7 +61,7 @@ final class EventLogCodec {
             return new SchedulerEvent.JobFinished(time, b.getJobId(), b.getSucceeded(), b.getFailure());
         } else if (body instanceof StageSubmitted b) {
             return new SchedulerEvent.StageSubmitted(time, b.getStageId(), b.getAttempt(), b.getName(),
-                    b.getNumTasks(), b.getJobId());
+                    b.getNumTasks(), b.getJobId(), b.getShuffleId());
         } else if (body instanceof StageCompleted b) {
             return new SchedulerEvent.StageCompleted(time, b.getStageId(), b.getAttempt(), b.getName(), b.getFailure());
         } else if (body instanceof TaskStarted b) {
@@ -118,7 +118,7 @@ final class EventLogCodec {
                     .build();
         } else if (event instanceof SchedulerEvent.StageSubmitted e) {
             return StageSubmitted.newBuilder().setStageId(e.stageId()).setAttempt(e.attempt()).setName(e.name())
-                    .setNumTasks(e.numTasks()).setJobId(e.jobId()).build();
+                    .setNumTasks(e.numTasks()).setJobId(e.jobId()).setShuffleId(e.shuffleId()).build();
         } else if (event instanceof SchedulerEvent.StageCompleted e) {
             return StageCompleted.newBuilder().setStageId(e.stageId()).setAttempt(e.attempt()).setName(e.name())
                     .setFailure(e.failure()).build();

@@ -32,9 +32,15 @@ public final class ContainerSizes {
         return conf.getOptional(entry).map(bytes -> bytes >> 20).orElse(Math.max(MIN_OVERHEAD_MB, heapMb / 10));
     }
 
-    /** {@code spindle.executor.maxFailures}, else twice the executors, at least 3. */
+    /**
+     * {@code spindle.executor.maxFailures}, else twice the executors (with dynamic allocation: its maximum, or its
+     * initial count when unbounded), at least 3.
+     */
     public static int executorMaxFailures(SpindleConf conf) {
-        return conf.getOptional(SpindleConfig.EXECUTOR_MAX_FAILURES)
-                .orElse(Math.max(3, 2 * conf.get(SpindleConfig.EXECUTOR_INSTANCES)));
+        int executors = conf.get(SpindleConfig.DYNAMIC_ALLOCATION_ENABLED)
+                ? conf.getOptional(SpindleConfig.DYNAMIC_ALLOCATION_MAX_EXECUTORS)
+                        .orElse(SpindleConfig.initialExecutors(conf))
+                : conf.get(SpindleConfig.EXECUTOR_INSTANCES);
+        return conf.getOptional(SpindleConfig.EXECUTOR_MAX_FAILURES).orElse(Math.max(3, 2 * executors));
     }
 }

@@ -43,11 +43,12 @@ class LayeringTest {
         allow("scheduler.task", "common", "config", "plan", "scheduler.spi");
         allow("scheduler.dag", "common", "config", "plan", "serde", "shuffle", "recovery", "scheduler.task",
                 "scheduler.spi");
+        allow("scheduler.alloc", "common", "config", "plan", "scheduler.spi");
         allow("executor", "common", "config", "plan", "serde", "storage", "shuffle", "io", "rpc");
         allow("ui", "common", "config", "plan", "scheduler.spi"); // plan: the task metrics and failures events carry
         allow("cluster", "common", "config", "plan", "serde", "rpc", "shuffle", "executor", "scheduler.spi");
         allow("driver", "common", "config", "plan", "serde", "storage", "shuffle", "io", "recovery", "executor", "rpc",
-                "scheduler.spi", "scheduler.task", "scheduler.dag", "ui", "cluster");
+                "scheduler.spi", "scheduler.task", "scheduler.dag", "scheduler.alloc", "ui", "cluster");
         allow("api", "common", "config", "function", "plan", "serde", "io", "recovery", "driver", "scheduler.spi");
         allow("yarn", "common", "config", "rpc", "cluster", "driver", "scheduler.spi", "recovery", "io", "ui");
         allow("deploy", "common", "config", "driver", "ui", "yarn");

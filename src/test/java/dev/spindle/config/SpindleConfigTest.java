@@ -58,6 +58,16 @@ class SpindleConfigTest {
         DEFAULTS.put("spindle.history.ui.address", null);
         DEFAULTS.put("spindle.recovery.maxResultBytes", "64m");
         DEFAULTS.put("spindle.recovery.executorReconnectTimeout", "120s");
+        DEFAULTS.put("spindle.dynamicAllocation.enabled", "false");
+        DEFAULTS.put("spindle.dynamicAllocation.minExecutors", "0");
+        DEFAULTS.put("spindle.dynamicAllocation.maxExecutors", null);
+        DEFAULTS.put("spindle.dynamicAllocation.initialExecutors", null);
+        DEFAULTS.put("spindle.dynamicAllocation.schedulerBacklogTimeout", "1s");
+        DEFAULTS.put("spindle.dynamicAllocation.sustainedSchedulerBacklogTimeout", "1s");
+        DEFAULTS.put("spindle.dynamicAllocation.executorIdleTimeout", "60s");
+        DEFAULTS.put("spindle.dynamicAllocation.cachedExecutorIdleTimeout", null);
+        DEFAULTS.put("spindle.dynamicAllocation.executorAllocationRatio", "1.0");
+        DEFAULTS.put("spindle.dynamicAllocation.shuffleTracking.enabled", "true");
         DEFAULTS.put("spindle.rpc.maxFrameSize", "128m");
         DEFAULTS.put("spindle.rpc.handshakeTimeout", "10s");
         DEFAULTS.put("spindle.rpc.connectTimeout", "30s");

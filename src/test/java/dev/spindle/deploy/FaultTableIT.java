@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.spindle.deploy.ClusterRuns.ContainerJvm;
 import dev.spindle.deploy.ClusterRuns.Run;
 import dev.spindle.scheduler.spi.SchedulerEvent;
-import dev.spindle.yarn.mini.EmbeddedCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -45,7 +43,7 @@ class FaultTableIT {
     private static final int MAP_TASKS = 4;
     private static final int REDUCE_TASKS = 4;
 
-    private static EmbeddedCluster cluster;
+    private static TestCluster cluster;
     private static FileSystem fs;
     private static ClusterRuns runs;
     private static YarnClient yarn;
@@ -54,15 +52,14 @@ class FaultTableIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        Path work = Files.createDirectories(ClusterRuns.HOME.resolve("target/" + CLUSTER));
-        cluster = EmbeddedCluster.start(CLUSTER, work.resolve("cluster"), 2, new Configuration(false));
-        fs = cluster.fileSystem();
-        runs = ClusterRuns.on(cluster, work);
-        yarn = ClusterRuns.yarnClient(cluster);
+        cluster = TestCluster.start(CLUSTER, 2, new Configuration(false));
+        fs = cluster.fs;
+        runs = cluster.runs;
+        yarn = cluster.yarn;
         try (var out = fs.create(new org.apache.hadoop.fs.Path("/in/words.txt"))) {
             out.write(text().getBytes(StandardCharsets.UTF_8));
         }
-        appJar = TestJars.build(work, "fault-job.jar", FaultJobs.sources());
+        appJar = TestJars.build(cluster.work, "fault-job.jar", FaultJobs.sources());
         Run clean = run("clean", "none");
         assertThat(clean.exitCode()).as(clean.stderr()).isZero();
         cleanOutput = runs.files("/out/clean");
@@ -72,12 +69,7 @@ class FaultTableIT {
 
     @AfterAll
     static void stopCluster() {
-        if (yarn != null) {
-            yarn.stop();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+        TestCluster.close(cluster);
     }
 
     private static String text() {

@@ -232,7 +232,7 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
         running.add(stage);
         LOG.info("Submitting {} attempt {} with {} tasks", stage, attempt, partitions.size());
         services.bus().post(new SchedulerEvent.StageSubmitted(now(), stage.id(), attempt, stage.name(),
-                partitions.size(), jobId));
+                partitions.size(), jobId, stage instanceof ShuffleMapStage map ? map.dependency().shuffleId() : -1));
         if (partitions.isEmpty()) {
             stageFinished(stage, null);
             submitWaitingChildren();

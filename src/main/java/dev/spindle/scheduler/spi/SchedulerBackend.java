@@ -24,9 +24,21 @@ public interface SchedulerBackend extends AutoCloseable {
     /** Drops the cached partitions of lineage node {@code nodeId} on every executor (unpersist). */
     void removeCachedBlocks(int nodeId);
 
-    /** Asks for this many executors in total (dynamic allocation); false when the backend cannot. */
+    /**
+     * Asks for this many executors in total (dynamic allocation): more are started when fewer run, requests not yet
+     * granted are withdrawn when more are asked for than this; running executors above it stay until released.
+     * False when the backend cannot change its executors.
+     */
     default boolean requestTotalExecutors(int total) {
         return false;
+    }
+
+    /**
+     * Ends an executor the scheduler no longer offers tasks to and that runs none (dynamic allocation releases it):
+     * it stops by itself, its resources go back to the cluster, and its end counts as no failure. The scheduler has
+     * already forgotten it, so the backend reports no loss for it.
+     */
+    default void releaseExecutor(ExecutorId executor, String reason) {
     }
 
     /**

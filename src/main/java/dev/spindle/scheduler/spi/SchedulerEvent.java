@@ -54,8 +54,18 @@ public sealed interface SchedulerEvent {
     record JobFinished(long time, int jobId, boolean succeeded, String failure) implements SchedulerEvent {
     }
 
-    record StageSubmitted(long time, int stageId, int attempt, String name, int numTasks, int jobId)
+    /**
+     * A stage attempt was submitted with its missing tasks.
+     *
+     * @param shuffleId the shuffle a map stage writes; -1 for a result stage (and in event logs written before it
+     *     was recorded)
+     */
+    record StageSubmitted(long time, int stageId, int attempt, String name, int numTasks, int jobId, int shuffleId)
             implements SchedulerEvent {
+        /** A result stage's submission. */
+        public StageSubmitted(long time, int stageId, int attempt, String name, int numTasks, int jobId) {
+            this(time, stageId, attempt, name, numTasks, jobId, -1);
+        }
     }
 
     /** {@code failure} is null when every task of the stage attempt succeeded. */

@@ -159,6 +159,30 @@ public final class TaskScheduler implements BackendCallbacks, AutoCloseable {
         });
     }
 
+    /**
+     * Releases each of {@code executors} (with its reason) that runs no task now, in one scheduler event: no task can
+     * be launched on it between the check and its release, and a busy executor is left alone. A released executor
+     * gets no more tasks; the backend ends it; the listener hears of its removal, not of a failure.
+     */
+    public void releaseIfIdle(Map<ExecutorId, String> executors) {
+        post(() -> {
+            for (Map.Entry<ExecutorId, String> entry : executors.entrySet()) {
+                ExecutorSlots slots = this.executors.get(entry.getKey());
+                if (slots == null) {
+                    continue;
+                }
+                if (slots.free()[0] != slots.cores()) {
+                    LOG.info("Not releasing executor {}: it runs {} task(s) now", entry.getKey().id(),
+                            slots.cores() - slots.free()[0]);
+                    continue;
+                }
+                this.executors.remove(entry.getKey());
+                backend.releaseExecutor(entry.getKey(), entry.getValue());
+                listener.executorLost(entry.getKey(), entry.getValue());
+            }
+        });
+    }
+
     @Override
     public void backendFailed(String reason) {
         post(() -> {

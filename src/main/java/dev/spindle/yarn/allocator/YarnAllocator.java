@@ -108,6 +108,9 @@ public final class YarnAllocator {
     private record Active(ExecutorProvisioner.DriverEndpoint endpoint, ExecutorProvisioner.Callbacks callbacks,
             SpindleConf conf, Resource resource, int target, int maxFailures, LocalResource executorConf,
             int[] failures) {
+        Active withTarget(int newTarget) {
+            return new Active(endpoint, callbacks, conf, resource, newTarget, maxFailures, executorConf, failures);
+        }
     }
 
     public YarnAllocator(Settings settings) {
@@ -202,7 +205,7 @@ public final class YarnAllocator {
             Resource resource = Resource.newInstance(
                     ContainerSizes.executorHeapMb(conf) + ContainerSizes.executorOverheadMb(conf),
                     conf.get(SpindleConfig.EXECUTOR_CORES));
-            int target = conf.get(SpindleConfig.EXECUTOR_INSTANCES);
+            int target = SpindleConfig.initialExecutors(conf);
             synchronized (YarnAllocator.this) {
                 gaveUp = false;
                 active = new Active(endpoint, callbacks, conf, resource, target,
@@ -222,7 +225,34 @@ public final class YarnAllocator {
 
         @Override
         public int expectedCores() {
-            return conf.get(SpindleConfig.EXECUTOR_INSTANCES) * conf.get(SpindleConfig.EXECUTOR_CORES);
+            return SpindleConfig.initialExecutors(conf) * conf.get(SpindleConfig.EXECUTOR_CORES);
+        }
+
+        @Override
+        public boolean requestTotal(int total) {
+            synchronized (YarnAllocator.this) {
+                if (active == null) {
+                    return false;
+                }
+                if (total != active.target()) {
+                    LOG.info("Executor target {} -> {}: {} running or launching, {} requested", active.target(), total,
+                            containers.size() + adopted.size(), pending.size());
+                    active = active.withTarget(total);
+                    reconcile();
+                }
+                return true;
+            }
+        }
+
+        @Override
+        public void release(ExecutorId id, String reason) {
+            synchronized (YarnAllocator.this) {
+                Container container = containers.get(id);
+                if (container != null) {
+                    LOG.info("Releasing the container {} of executor {}: {}", container.getId(), id.id(), reason);
+                    releaseContainer(container.getId());
+                }
+            }
         }
 
         @Override
@@ -252,7 +282,7 @@ public final class YarnAllocator {
                 Container container = containers.get(id);
                 if (container != null) {
                     LOG.info("Releasing the container {} of executor {}", container.getId(), id.id());
-                    release(container.getId());
+                    releaseContainer(container.getId());
                 }
             }
         }
@@ -265,7 +295,7 @@ public final class YarnAllocator {
                     amrm.removeContainerRequest(pending.poll());
                 }
                 for (Container container : containers.values()) {
-                    release(container.getId());
+                    releaseContainer(container.getId());
                 }
             }
         }
@@ -291,7 +321,7 @@ public final class YarnAllocator {
     /** Brings outstanding requests to the target minus the executors running or launching. Holds this. */
     private void reconcile() {
         int target = active == null || gaveUp ? 0 : active.target();
-        int missing = target - containers.size() - adopted.size() - pending.size();
+        int missing = target - liveContainers() - adopted.size() - pending.size();
         if (missing > 0 && !pendingTasksByHost.isEmpty()) {
             LOG.info("Requesting {} executor container(s) preferring hosts {}", missing,
                     java.util.Arrays.toString(containerRequest(active.resource(), pendingTasksByHost).getNodes()
@@ -306,6 +336,17 @@ public final class YarnAllocator {
             amrm.removeContainerRequest(pending.pollLast());
         }
         adjustHeartbeat();
+    }
+
+    /** Executor containers launched and not released (a released one counts until YARN reports its end). */
+    private int liveContainers() {
+        int live = 0;
+        for (Container container : containers.values()) {
+            if (!released.contains(container.getId())) {
+                live++;
+            }
+        }
+        return live;
     }
 
     /**
@@ -326,14 +367,14 @@ public final class YarnAllocator {
         amrm.setHeartbeatInterval(pending.isEmpty() ? IDLE_HEARTBEAT_MILLIS : EAGER_HEARTBEAT_MILLIS);
     }
 
-    private void release(ContainerId id) {
+    private void releaseContainer(ContainerId id) {
         released.add(id);
         amrm.releaseAssignedContainer(id);
     }
 
     private synchronized void allocated(List<Container> granted) {
         for (Container container : granted) {
-            if (active == null || gaveUp || containers.size() + adopted.size() >= active.target()) {
+            if (active == null || gaveUp || liveContainers() + adopted.size() >= active.target()) {
                 LOG.info("Releasing surplus container {} on {}", container.getId(), container.getNodeId());
                 amrm.releaseAssignedContainer(container.getId());
                 continue;

@@ -12,6 +12,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 final class FakeBackend implements SchedulerBackend {
     final LinkedBlockingQueue<TaskLaunch> launches = new LinkedBlockingQueue<>();
     final LinkedBlockingQueue<Map<String, Integer>> pendingByHost = new LinkedBlockingQueue<>();
+    final LinkedBlockingQueue<ExecutorId> released = new LinkedBlockingQueue<>();
 
     @Override
     public void start(BackendCallbacks callbacks) {
@@ -38,6 +39,11 @@ final class FakeBackend implements SchedulerBackend {
     @Override
     public void pendingTasksByHost(Map<String, Integer> tasksPerHost) {
         pendingByHost.add(tasksPerHost);
+    }
+
+    @Override
+    public void releaseExecutor(ExecutorId executor, String reason) {
+        released.add(executor);
     }
 
     @Override

@@ -7,9 +7,11 @@ import dev.spindle.plan.TaskResult;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A task-set listener that records why task sets failed and ignores the rest. */
+/** A task-set listener that records task set and task failures and lost executors, and ignores the rest. */
 final class RecordingListener implements TaskSetListener {
     final List<String> taskSetFailures = new CopyOnWriteArrayList<>();
+    final List<String> executorsLost = new CopyOnWriteArrayList<>();
+    final List<TaskFailure> taskFailures = new CopyOnWriteArrayList<>();
 
     @Override
     public void taskStarted(TaskAttemptId attempt, ExecutorId executor, String host, String locality) {
@@ -21,6 +23,7 @@ final class RecordingListener implements TaskSetListener {
 
     @Override
     public void taskFailed(TaskAttemptId attempt, ExecutorId executor, TaskFailure failure) {
+        taskFailures.add(failure);
     }
 
     @Override
@@ -35,5 +38,6 @@ final class RecordingListener implements TaskSetListener {
 
     @Override
     public void executorLost(ExecutorId executor, String reason) {
+        executorsLost.add(executor.id() + ": " + reason);
     }
 }

@@ -2,47 +2,29 @@ package dev.spindle.scheduler.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.spindle.common.Clock;
 import dev.spindle.common.ExecutorId;
 import dev.spindle.plan.TaskFailure;
-import dev.spindle.plan.TaskKind;
 import dev.spindle.plan.TaskState;
 import dev.spindle.plan.TaskStatus;
 import dev.spindle.scheduler.spi.TaskLaunch;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A failed task is retried on another executor while one is alive (a full local disk or a bad node fails every
  * attempt there), and on the same executor when it is the only one left.
  */
-class RetryPlacementTest {
+class RetryPlacementTest extends SchedulerHarness {
     private static final ExecutorId E1 = new ExecutorId("1");
     private static final ExecutorId E2 = new ExecutorId("2");
     private static final ExecutorId E3 = new ExecutorId("3");
 
-    private final FakeBackend backend = new FakeBackend();
     private final LinkedBlockingQueue<TaskLaunch> launches = backend.launches;
-    private final RecordingListener listener = new RecordingListener();
 
-    private final TaskScheduler scheduler = new TaskScheduler(backend, listener, new TaskScheduler.Settings(4, 0),
-            Clock.SYSTEM);
-
-    @AfterEach
-    void close() {
-        scheduler.close();
-    }
-
-    private void submit(int tasks) {
-        List<TaskSet.PendingTask> pending = new ArrayList<>();
-        for (int p = 0; p < tasks; p++) {
-            pending.add(new TaskSet.PendingTask(p, new byte[0], List.of()));
-        }
-        scheduler.submit(new TaskSet(1, 0, 0, TaskKind.RESULT, new byte[0], pending));
+    RetryPlacementTest() {
+        super(4);
     }
 
     private TaskLaunch nextLaunch() throws InterruptedException {
@@ -64,11 +46,6 @@ class RetryPlacementTest {
         List<TaskLaunch> running = List.of(nextLaunch(), nextLaunch());
         assertThat(running).extracting(TaskLaunch::executor).containsExactly(E1, E2);
         return running;
-    }
-
-    /** Every event posted so far has run: the scheduler's events are serial. */
-    private void settle() {
-        assertThat(scheduler.activeTaskSets()).isNotNegative();
     }
 
     @Test

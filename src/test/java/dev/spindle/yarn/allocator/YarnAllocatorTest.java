@@ -193,6 +193,40 @@ class YarnAllocatorTest {
     }
 
     @Test
+    void aDynamicTargetGrowsWithdrawsUngrantedRequestsAndReleasedExecutorsAreNeitherFailuresNorReplaced()
+            throws IOException {
+        YarnAllocator allocator = allocator(1);
+        FakeRm rm = new FakeRm(allocator.rmCallbacks());
+        FakeNm nm = new FakeNm(allocator.nmCallbacks());
+        allocator.attach(rm, nm);
+        ExecutorProvisioner provisioner = start(allocator, Map.of("spindle.dynamicAllocation.enabled", "true",
+                "spindle.dynamicAllocation.minExecutors", "1", "spindle.executor.memory", "1g"));
+        assertThat(rm.requests).as("the minimum to start with").hasSize(1);
+        Container a = container(2, "nm1");
+        allocator.rmCallbacks().onContainersAllocated(List.of(a));
+        assertThat(rm.requests).isEmpty();
+
+        assertThat(provisioner.requestTotal(5)).isTrue();
+        assertThat(rm.requests).hasSize(4);
+        Container b = container(3, "nm2");
+        allocator.rmCallbacks().onContainersAllocated(List.of(b));
+        assertThat(rm.requests).hasSize(3);
+        // The backlog is gone before the rest is granted: the requests go, no grant comes only to be released.
+        assertThat(provisioner.requestTotal(1)).isTrue();
+        assertThat(rm.requests).isEmpty();
+        assertThat(rm.released).isEmpty();
+        assertThat(allocator.liveExecutors()).as("running executors above the target stay").isEqualTo(2);
+
+        provisioner.release(new ExecutorId("2"), "released by dynamic allocation (idle for 60000 ms)");
+        assertThat(rm.released).containsExactly(b.getId());
+        allocator.rmCallbacks().onContainersCompleted(List.of(completed(b, ContainerExitStatus.ABORTED, "")));
+        assertThat(exited).as("no loss reported for a released executor").isEmpty();
+        assertThat(rm.requests).as("not replaced: one runs, the target is one").isEmpty();
+        assertThat(gaveUp).isEmpty();
+        assertThat(allocator.liveExecutors()).isEqualTo(1);
+    }
+
+    @Test
     void keepsTheTargetReleasesSurplusReplacesFailuresAndGivesUpPastTheLimit() throws IOException {
         YarnAllocator allocator = allocator(1);
         FakeRm rm = new FakeRm(allocator.rmCallbacks());
