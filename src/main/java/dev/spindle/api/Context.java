@@ -144,7 +144,9 @@ public final class Context implements AutoCloseable {
     public <T> Broadcast<T> broadcast(T value) {
         requireNonNull(value, "broadcast value is null");
         byte[] bytes = driver.closures().serialize(value, "broadcast value of type " + value.getClass().getName());
-        return new Broadcast<>(driver.broadcasts().register(bytes), value);
+        Broadcast<T> handle = new Broadcast<>(driver.broadcasts().register(bytes), value);
+        driver.broadcastCreated(handle, handle.id());
+        return handle;
     }
 
     /** Stops shipping {@code broadcast}; tasks that still read it fail. */

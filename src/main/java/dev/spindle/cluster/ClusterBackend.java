@@ -31,7 +31,9 @@ import dev.spindle.rpc.message.Heartbeat;
 import dev.spindle.rpc.message.HeartbeatResponse;
 import dev.spindle.rpc.message.KillTask;
 import dev.spindle.rpc.message.RegisterExecutor;
+import dev.spindle.rpc.message.RemoveBroadcast;
 import dev.spindle.rpc.message.RemoveCachedBlocks;
+import dev.spindle.rpc.message.RemoveShuffle;
 import dev.spindle.rpc.message.RpcMessage;
 import dev.spindle.rpc.message.StatusUpdate;
 import dev.spindle.rpc.message.StopExecutor;
@@ -249,6 +251,17 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
     public void removeCachedBlocks(int nodeId) {
         services.cacheLocations().removeNode(nodeId);
         executors.values().forEach(peer -> sendQuietly(peer, RemoveCachedBlocks.newBuilder().setNodeId(nodeId).build()));
+    }
+
+    @Override
+    public void removeShuffle(int shuffleId) {
+        executors.values().forEach(peer -> sendQuietly(peer, RemoveShuffle.newBuilder().setShuffleId(shuffleId)
+                .build()));
+    }
+
+    @Override
+    public void removeBroadcast(long id) {
+        executors.values().forEach(peer -> sendQuietly(peer, RemoveBroadcast.newBuilder().setBroadcastId(id).build()));
     }
 
     @Override

@@ -204,6 +204,12 @@ public final class SpindleConfig {
                     + "a later stage may still read (until no dataset can reach that shuffle any more), so that "
                     + "releasing it never forces map tasks to run again.");
 
+    public static final ConfigEntry<Duration> CLEANER_PERIODIC_GC_INTERVAL = register(duration(
+            "spindle.cleaner.periodicGC.interval", "30min", "How often the driver runs a garbage collection, so that "
+                    + "the shuffles and broadcast values no dataset reaches any more are cleaned up even when its heap "
+                    + "never fills.")
+            .checkValue(v -> v.toSeconds() >= 1, "must be at least 1s"));
+
     // ---- network ---------------------------------------------------------------------------
     public static final ConfigEntry<Long> RPC_MAX_FRAME_SIZE = register(bytes("spindle.rpc.maxFrameSize", "128m",
             "Largest RPC message between driver and executors; a bigger frame closes the connection. Task results "

@@ -86,6 +86,7 @@ public final class Driver implements AutoCloseable {
     private final UiServer ui;
     /** Null without dynamic allocation. */
     private final ExecutorAllocationManager allocation;
+    private final ContextCleaner cleaner = new ContextCleaner(this::cleanShuffle, this::cleanBroadcast);
 
     /**
      * What the driver's host provides besides the configuration and the backend.
@@ -158,7 +159,8 @@ public final class Driver implements AutoCloseable {
                     }
                 }, serializer, accumulators, bus, classLoader,
                         conf.get(SpindleConfig.DRIVER_MAX_RESULT_SIZE), Clock.SYSTEM, cacheLocations,
-                        new JournaledShuffles(hosting.journal(), returnedOutputs, broadcasts::fetch)),
+                        new JournaledShuffles(hosting.journal(), returnedOutputs, broadcasts::fetch),
+                        dep -> cleaner.registerShuffle(dep, dep.shuffleId())),
                 listener -> taskScheduler[0] = new TaskScheduler(backend, listener, settings, Clock.SYSTEM));
         this.allocation = allocationManager(conf, backend, taskScheduler[0]);
         if (allocation != null) {
@@ -278,6 +280,7 @@ public final class Driver implements AutoCloseable {
         Driver driver = new Driver(conf, classLoader, backends, hosting, owned);
         try {
             driver.dagScheduler.start();
+            driver.cleaner.start(conf.get(SpindleConfig.CLEANER_PERIODIC_GC_INTERVAL));
             if (driver.allocation != null) {
                 driver.allocation.start();
             }
@@ -455,8 +458,8 @@ public final class Driver implements AutoCloseable {
                 allocation.close();
             }
         };
-        for (AutoCloseable part : new AutoCloseable[] {closeAllocation, dagScheduler, progressBar, bus, closeUi,
-                owned}) {
+        for (AutoCloseable part : new AutoCloseable[] {cleaner, closeAllocation, dagScheduler, progressBar, bus,
+                closeUi, owned}) {
             try {
                 part.close();
             } catch (Exception e) {
@@ -475,6 +478,31 @@ public final class Driver implements AutoCloseable {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /** Shuffle {@code shuffleId} can no longer be read: forgets it and deletes its files everywhere. */
+    private void cleanShuffle(int shuffleId) {
+        dagScheduler.removeShuffle(shuffleId);
+        backend.removeShuffle(shuffleId);
+        if (allocation != null) {
+            allocation.shuffleRemoved(shuffleId);
+        }
+    }
+
+    /** Broadcast {@code id} can no longer be read: drops its value here and on every executor. */
+    private void cleanBroadcast(long id) {
+        broadcasts.remove(id);
+        backend.removeBroadcast(id);
+    }
+
+    /** Cleans up broadcast value {@code id} once {@code handle} is no longer reachable. */
+    public void broadcastCreated(Object handle, long id) {
+        cleaner.registerBroadcast(handle, id);
+    }
+
+    /** Shuffles whose state the driver holds now (for leak checks in tests and diagnostics). */
+    public int shuffleState() {
+        return dagScheduler.shuffleState();
     }
 
     /** Deletes {@code <root>/<applicationId>} for each of {@code roots}: the application's checkpoints. */

@@ -47,6 +47,11 @@ final class JournaledShuffles implements ShuffleRecovery {
     }
 
     @Override
+    public void shuffleRemoved(int shuffleId) {
+        fingerprints.remove(shuffleId);
+    }
+
+    @Override
     public void jobSubmitting(Node<?> node) {
         if (!active()) {
             return;

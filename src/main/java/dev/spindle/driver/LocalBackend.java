@@ -83,6 +83,22 @@ final class LocalBackend implements SchedulerBackend {
     }
 
     @Override
+    public void removeShuffle(int shuffleId) {
+        Executor e = executor;
+        if (e != null) {
+            e.removeShuffle(shuffleId);
+        }
+    }
+
+    @Override
+    public void removeBroadcast(long id) {
+        Executor e = executor;
+        if (e != null) {
+            e.removeBroadcast(id);
+        }
+    }
+
+    @Override
     public void close() {
         Executor e = executor;
         if (e != null) {

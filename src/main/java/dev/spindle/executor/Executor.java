@@ -76,6 +76,20 @@ public final class Executor implements AutoCloseable {
         broadcastCache.clear();
     }
 
+    /** Deletes the files of shuffle {@code shuffleId}: no dataset of the driver can read it any more. */
+    public void removeShuffle(int shuffleId) {
+        try {
+            services.shuffleFiles().removeShuffle(shuffleId);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not delete the files of shuffle {}: {}", shuffleId, e.getMessage());
+        }
+    }
+
+    /** Forgets broadcast value {@code id}: no task of the driver will read it any more. */
+    public void removeBroadcast(long id) {
+        broadcastCache.remove(id);
+    }
+
     /** Task id -> counters so far, of the tasks running now: until each has handed its status to the sink. */
     public Map<Long, TaskMetrics> runningMetrics() {
         Map<Long, TaskMetrics> metrics = new java.util.HashMap<>();

@@ -30,6 +30,8 @@ import dev.spindle.rpc.message.RegisterExecutor;
 import dev.spindle.rpc.message.RemoveCachedBlocks;
 import dev.spindle.rpc.message.RpcMessage;
 import dev.spindle.rpc.message.RunningTaskMetrics;
+import dev.spindle.rpc.message.RemoveBroadcast;
+import dev.spindle.rpc.message.RemoveShuffle;
 import dev.spindle.rpc.message.StopExecutor;
 import dev.spindle.serde.ClosureSerializer;
 import dev.spindle.serde.DefaultRecordSerializer;
@@ -268,6 +270,10 @@ public final class ExecutorProcess implements RpcHandler {
             return;
         } else if (body instanceof RemoveCachedBlocks remove) {
             executor().services().blocks().remove(remove.getNodeId());
+        } else if (body instanceof RemoveShuffle remove) {
+            executor().removeShuffle(remove.getShuffleId());
+        } else if (body instanceof RemoveBroadcast remove) {
+            executor().removeBroadcast(remove.getBroadcastId());
         } else if (body instanceof ExecutorRegistered registered) {
             registration.complete(registered);
         } else if (body instanceof HeartbeatResponse response) {

@@ -24,6 +24,11 @@ public final class MapOutputTracker implements MapOutputLocator {
         shuffles.remove(shuffleId);
     }
 
+    /** Shuffles registered now. */
+    public int shuffleCount() {
+        return shuffles.size();
+    }
+
     public void registerMapOutput(int shuffleId, MapStatus status) {
         MapStatus[] outputs = outputs(shuffleId);
         synchronized (outputs) {

@@ -69,7 +69,7 @@ class DynamicAllocationTest {
     }
 
     @Test
-    void withShuffleTrackingAnExecutorHoldingShuffleOutputIsKeptAndTheNextActionRunsNoMapTask() {
+    void withShuffleTrackingAnExecutorHoldingLiveShuffleOutputIsKeptUntilTheShuffleIsCleanedUp() {
         RecordedEvents events = new RecordedEvents();
         try (Context ctx = new Context(dynamic(2, true).with("spindle.dynamicAllocation.initialExecutors", "1"));
                 CapturedLog log = new CapturedLog()) {
@@ -84,6 +84,16 @@ class DynamicAllocationTest {
             assertThat(events.stream().filter(e -> e instanceof SchedulerEvent.StageSubmitted s && s.shuffleId() >= 0))
                     .as("no map stage ran again").isEmpty();
             assertThat(removed(events)).as("no executor was released").isEmpty();
+
+            // Once no dataset reaches the shuffle, the cleaner deletes it and its executors become releasable.
+            counts = null;
+            Awaitility.await("the shuffle cleaned up and its executors released").atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> {
+                        System.gc();
+                        return !removed(events).isEmpty() && ctx.driver().shuffleState() == 0;
+                    });
+            assertThat(removed(events)).allSatisfy(reason ->
+                    assertThat(reason).startsWith("released by dynamic allocation (idle for "));
         }
     }
 

@@ -52,8 +52,10 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
     /** What the DAG scheduler works with. */
     public record Services(MapOutputTracker tracker, StageSerializer stageSerializer, RecordSerializer results,
             AccumulatorRegistry accumulators, ListenerBus bus, ClassLoader classLoader, long maxResultBytes,
-            Clock clock, CacheLocations cacheLocations, ShuffleRecovery shuffleRecovery) {
+            Clock clock, CacheLocations cacheLocations, ShuffleRecovery shuffleRecovery,
+            java.util.function.Consumer<dev.spindle.plan.ShuffleDependency<?, ?, ?>> newShuffles) {
         public Services {
+            requireNonNull(newShuffles, "newShuffles is null");
             requireNonNull(shuffleRecovery, "shuffleRecovery is null");
             requireNonNull(cacheLocations, "cacheLocations is null");
             requireNonNull(tracker, "tracker is null");
@@ -188,6 +190,7 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
                     services.tracker());
             if (!services.tracker().containsShuffle(dep.shuffleId())) {
                 services.tracker().registerShuffle(dep.shuffleId(), dep.parent().numPartitions());
+                services.newShuffles().accept(dep);
                 for (MapStatus kept : services.shuffleRecovery().shuffleRegistered(dep)) {
                     services.tracker().registerMapOutput(dep.shuffleId(), kept);
                     succeededMapPartitions.computeIfAbsent(dep.shuffleId(), s -> new HashSet<>())
@@ -488,8 +491,37 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
                 waiting.remove(stage);
                 failed.remove(stage);
                 stages.remove(stage.id());
+                // Its output stays in the tracker for later jobs, which make a new stage for it; the stage, and the
+                // lineage it holds, are not kept, so the shuffle can be cleaned up once no dataset reaches it.
+                if (stage instanceof ShuffleMapStage map) {
+                    shuffleStages.remove(map.dependency().shuffleId(), map);
+                }
             }
         }
+    }
+
+    /**
+     * Forgets shuffle {@code shuffleId}, which no dataset can reach any more (the driver's cleaner saw its dependency
+     * collected): its map output locations and what recovery journaled of it. The caller deletes the files.
+     */
+    public void removeShuffle(int shuffleId) {
+        post(() -> {
+            if (shuffleStages.containsKey(shuffleId)) {
+                LOG.warn("Not removing shuffle {}: a running job still uses it", shuffleId);
+                return;
+            }
+            services.tracker().unregisterShuffle(shuffleId);
+            succeededMapPartitions.remove(shuffleId);
+            services.shuffleRecovery().shuffleRemoved(shuffleId);
+        });
+    }
+
+    /** Shuffles whose state the scheduler and the map output tracker hold now (for leak checks in tests). */
+    public int shuffleState() {
+        CompletableFuture<Integer> size = new CompletableFuture<>();
+        post(() -> size.complete(Math.max(services.tracker().shuffleCount(), succeededMapPartitions.size())
+                + shuffleStages.size()));
+        return size.join();
     }
 
     /** Active jobs + waiting, running and failed stages: 0 when idle (leak check for tests). */

@@ -23,6 +23,10 @@ public interface ShuffleRecovery {
     /** A map task's output is registered. */
     void mapOutputRegistered(int shuffleId, MapStatus status);
 
+    /** Shuffle {@code shuffleId} was cleaned up: nothing will read it again. */
+    default void shuffleRemoved(int shuffleId) {
+    }
+
     /** No recovery: nothing journaled, nothing reused. */
     static ShuffleRecovery none() {
         return new ShuffleRecovery() {

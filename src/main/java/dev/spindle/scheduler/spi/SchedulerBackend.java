@@ -24,6 +24,14 @@ public interface SchedulerBackend extends AutoCloseable {
     /** Drops the cached partitions of lineage node {@code nodeId} on every executor (unpersist). */
     void removeCachedBlocks(int nodeId);
 
+    /** Deletes the map output of shuffle {@code shuffleId} on every executor: no dataset can read it any more. */
+    default void removeShuffle(int shuffleId) {
+    }
+
+    /** Drops broadcast value {@code id} from every executor: no task will read it any more. */
+    default void removeBroadcast(long id) {
+    }
+
     /**
      * Asks for this many executors in total (dynamic allocation): more are started when fewer run, requests not yet
      * granted are withdrawn when more are asked for than this; running executors above it stay until released.
