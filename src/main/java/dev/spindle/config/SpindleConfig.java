@@ -120,6 +120,14 @@ public final class SpindleConfig {
             "Directory for shuffle files, spills and disk-cached blocks. Unset: the JVM's temp directory "
                     + "(in YARN containers, the container's local dirs).")
             .checkValue(v -> !v.isBlank(), NOT_BLANK));
+    public static final ConfigEntry<Boolean> SHUFFLE_SERVICE_ENABLED = bool("spindle.shuffle.service.enabled", "false",
+            "On YARN: executors write map output where their NodeManager's shuffle service (the spindle_shuffle "
+                    + "auxiliary service, see the README) serves it, also after they end; a released or lost executor "
+                    + "then costs no map task while its node lives.");
+    public static final ConfigEntry<Integer> SHUFFLE_SERVICE_PORT = register(integer("spindle.shuffle.service.port",
+            "7447", "Port of the NodeManagers' shuffle service, when YARN does not tell containers (it does for "
+                    + "services it runs).")
+            .checkValue(v -> v > 0 && v <= 65535, "must be between 1 and 65535"));
 
     // ---- storage, checkpoints, files ---------------------------------------------------
     public static final ConfigEntry<String> CHECKPOINT_DIR = register(string("spindle.checkpoint.dir", null,

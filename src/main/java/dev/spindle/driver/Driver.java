@@ -160,7 +160,7 @@ public final class Driver implements AutoCloseable {
                 }, serializer, accumulators, bus, classLoader,
                         conf.get(SpindleConfig.DRIVER_MAX_RESULT_SIZE), Clock.SYSTEM, cacheLocations,
                         new JournaledShuffles(hosting.journal(), returnedOutputs, broadcasts::fetch),
-                        dep -> cleaner.registerShuffle(dep, dep.shuffleId())),
+                        dep -> cleaner.registerShuffle(dep, dep.shuffleId()), shuffleService(conf)),
                 listener -> taskScheduler[0] = new TaskScheduler(backend, listener, settings, Clock.SYSTEM));
         this.allocation = allocationManager(conf, backend, taskScheduler[0]);
         if (allocation != null) {
@@ -168,6 +168,21 @@ public final class Driver implements AutoCloseable {
         }
         this.progressBar = ConsoleProgressBar.create(conf);
         bus.addListener(progressBar);
+    }
+
+    /**
+     * Whether map output is served by the NodeManagers' shuffle service: only on YARN, whose NodeManagers run it.
+     */
+    private static boolean shuffleService(SpindleConf conf) {
+        if (!conf.get(SpindleConfig.SHUFFLE_SERVICE_ENABLED)) {
+            return false;
+        }
+        if (MasterSpec.parse(conf.get(SpindleConfig.MASTER)).kind() != MasterSpec.Kind.YARN) {
+            throw SpindleException.invalidArgument("spindle.shuffle.service.enabled=true needs --master yarn: the "
+                    + "shuffle service runs in YARN's NodeManagers; remove the setting for --master %s",
+                    conf.get(SpindleConfig.MASTER));
+        }
+        return true;
     }
 
     /**
@@ -185,6 +200,9 @@ public final class Driver implements AutoCloseable {
             policy = AllocationPolicy.from(conf, master.coresPerExecutor(), master.executors());
         } else if (master.kind() == MasterSpec.Kind.YARN) {
             policy = AllocationPolicy.from(conf, conf.get(SpindleConfig.EXECUTOR_CORES), Integer.MAX_VALUE);
+            if (conf.get(SpindleConfig.SHUFFLE_SERVICE_ENABLED)) {
+                policy = policy.withShuffleService();
+            }
         } else {
             LOG.warn("spindle.dynamicAllocation.enabled=true is ignored with --master {}: its tasks run in the "
                     + "driver's JVM; use local-cluster[E,C,MB] or yarn", conf.get(SpindleConfig.MASTER));

@@ -180,12 +180,31 @@ public final class ExecutorProcess implements RpcHandler {
                 }
             });
             ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            int mapOutputPort = blockServer.port();
+            Path shuffleDir = null;
+            if (settings.conf().get(SpindleConfig.SHUFFLE_SERVICE_ENABLED)) {
+                // Map output goes where the NodeManager's shuffle service serves it, also after this executor ends.
+                Map<String, String> env = System.getenv();
+                try {
+                    shuffleDir = ShuffleServiceClient.directory(env, settings.id());
+                    mapOutputPort = ShuffleServiceClient.port(env, settings.conf());
+                    ShuffleServiceClient.register(settings.host(), mapOutputPort, settings.secret(), rpc,
+                            settings.id(), shuffleDir, networkTimeoutMillis);
+                } catch (SpindleException e) {
+                    LOG.error("Executor {} cannot use the shuffle service (spindle.shuffle.service.enabled=true): {}. "
+                            + "Is the spindle_shuffle auxiliary service configured in the NodeManagers (see the "
+                            + "README)?", settings.id().id(), e.getMessage());
+                    return EXIT_BAD_ARGUMENTS;
+                }
+                LOG.info("Executor {} writes map output into {}, served by the shuffle service on port {}",
+                        settings.id().id(), shuffleDir, mapOutputPort);
+            }
             ExecutorServices services = ExecutorServices.assemble(new ExecutorServices.Wiring(settings.id(),
-                    settings.host(), blockServer.port(), settings.cores(), settings.conf(), loader,
+                    settings.host(), mapOutputPort, settings.cores(), settings.conf(), loader,
                     closures::deserialize, serializer, localDir, this::mapOutputs,
                     files -> peers = new RemoteBlockFetcher(settings.id(), new LocalBlockFetcher(files,
                             settings.id()), settings.secret(), rpc, networkTimeoutMillis),
-                    this::broadcast, this::readCached, commitAsks));
+                    this::broadcast, this::readCached, commitAsks, shuffleDir));
             executor = new Executor(services, this.statusSink.apply(reporter::report));
             blockPort = blockServer.port();
             ExecutorRegistered registered = register(settings.driverHost(), settings.driverPort(), false)

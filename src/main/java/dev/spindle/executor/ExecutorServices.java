@@ -61,10 +61,24 @@ public record ExecutorServices(
      * Where an executor is and how it reaches the rest of the application; {@code remoteBlocks} is null for the
      * executor inside the driver (there is no other to read from).
      */
+    /**
+     * How one executor's services are built.
+     *
+     * @param blockPort the port its map output is served from: its block server's, or its NodeManager's shuffle
+     *     service's; -1 inside the driver
+     * @param shuffleDir where its map output goes; null: {@code localDir/shuffle}
+     */
     public record Wiring(ExecutorId id, String host, int blockPort, int cores, SpindleConf conf, ClassLoader classLoader,
             CodeLoader code, RecordSerializer serializer, Path localDir, MapOutputLocator mapOutputs,
             Function<ShuffleFiles, BlockFetcher> fetcher, BroadcastSource broadcasts, RemoteBlocks remoteBlocks,
-            CommitArbiter commits) {
+            CommitArbiter commits, Path shuffleDir) {
+        public Wiring(ExecutorId id, String host, int blockPort, int cores, SpindleConf conf, ClassLoader classLoader,
+                CodeLoader code, RecordSerializer serializer, Path localDir, MapOutputLocator mapOutputs,
+                Function<ShuffleFiles, BlockFetcher> fetcher, BroadcastSource broadcasts, RemoteBlocks remoteBlocks,
+                CommitArbiter commits) {
+            this(id, host, blockPort, cores, conf, classLoader, code, serializer, localDir, mapOutputs, fetcher,
+                    broadcasts, remoteBlocks, commits, null);
+        }
     }
 
     /**
@@ -79,7 +93,8 @@ public record ExecutorServices(
                 conf.get(SpindleConfig.MEMORY_STORAGE_FRACTION));
         BlockStore blocks = new BlockStore(memory, wiring.serializer(), wiring.localDir().resolve("blocks"),
                 wiring.classLoader());
-        ShuffleFiles shuffleFiles = new ShuffleFiles(wiring.localDir().resolve("shuffle"));
+        ShuffleFiles shuffleFiles = new ShuffleFiles(wiring.shuffleDir() != null ? wiring.shuffleDir()
+                : wiring.localDir().resolve("shuffle"));
         ShuffleReader reader = new ShuffleReader(wiring.mapOutputs(), wiring.fetcher().apply(shuffleFiles), memory,
                 wiring.serializer(), shuffleFiles, conf.get(SpindleConfig.REDUCER_MAX_BYTES_IN_FLIGHT));
         BlockCache cache = wiring.remoteBlocks() == null ? blocks : new ClusterBlockCache(blocks, wiring.remoteBlocks());

@@ -39,6 +39,11 @@ public final class FetchServer implements AutoCloseable {
     public interface BlockSource {
         /** The block {@code request} names; the message of an exception goes back to the requester. */
         InputStream open(FetchRequest request) throws IOException;
+
+        /** As {@link #open(FetchRequest)}, for a source that serves each client its own blocks. */
+        default InputStream open(RpcConnection connection, FetchRequest request) throws IOException {
+            return open(request);
+        }
     }
 
     private final BlockSource source;
@@ -159,7 +164,7 @@ public final class FetchServer implements AutoCloseable {
             boolean over = false;
             try {
                 if (data == null) {
-                    data = source.open(request);
+                    data = source.open(connection, request);
                 }
                 for (int sent = 0; !over && sent < CHUNKS_PER_TURN; sent++) {
                     synchronized (this) {

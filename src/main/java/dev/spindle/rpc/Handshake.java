@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  *
  * Only fixed-size byte strings cross the wire; the secret never does, and a replayed proof is useless against a
- * fresh nonce. The server proves itself too, so an executor never talks to an impostor driver. A server that
+ * fresh nonce. A server shared by several applications (the NodeManager's shuffle service) tries each secret it
+ * knows against the client's proof: the one that matches names the client's application. The server proves itself too, so an executor never talks to an impostor driver. A server that
  * already has as many unauthenticated connections as it allows greets with {@link #BUSY} instead and closes.
  *
  * <p>Both sides read straight from the socket, exactly the bytes of the handshake (no buffer that could swallow
@@ -45,11 +47,11 @@ final class Handshake {
     }
 
     /**
-     * Runs the server side, finishing by {@code deadlineNanos} ({@link System#nanoTime()}); false when the peer
-     * failed to authenticate (the caller closes the socket). Throws {@link SocketTimeoutException} past the
-     * deadline.
+     * Runs the server side, finishing by {@code deadlineNanos} ({@link System#nanoTime()}), for a client that knows one
+     * of {@code secrets}: returns that secret, or null when the peer failed to authenticate (the caller closes the
+     * socket). Throws {@link SocketTimeoutException} past the deadline.
      */
-    static boolean accept(Socket socket, AppSecret secret, long deadlineNanos) throws IOException {
+    static AppSecret accept(Socket socket, Collection<AppSecret> secrets, long deadlineNanos) throws IOException {
         InputStream in = socket.getInputStream();
         OutputStream out = socket.getOutputStream();
         byte[] serverNonce = nonce();
@@ -57,16 +59,18 @@ final class Handshake {
         out.flush();
         byte[] magic = readFully(socket, in, MAGIC.length, deadlineNanos);
         if (!Arrays.equals(magic, MAGIC)) {
-            return false;
+            return null;
         }
         byte[] clientNonce = readFully(socket, in, NONCE, deadlineNanos);
         byte[] proof = readFully(socket, in, MAC, deadlineNanos);
-        if (!MessageDigest.isEqual(proof, secret.mac(CLIENT, serverNonce, clientNonce))) {
-            return false;
+        for (AppSecret secret : secrets) {
+            if (MessageDigest.isEqual(proof, secret.mac(CLIENT, serverNonce, clientNonce))) {
+                out.write(secret.mac(SERVER, serverNonce, clientNonce));
+                out.flush();
+                return secret;
+            }
         }
-        out.write(secret.mac(SERVER, serverNonce, clientNonce));
-        out.flush();
-        return true;
+        return null;
     }
 
     /** Tells a peer the server is busy; the caller closes the socket. */

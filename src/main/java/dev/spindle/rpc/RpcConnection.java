@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
@@ -49,6 +50,7 @@ public final class RpcConnection implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile RpcHandler handler;
     private volatile Object attachment;
+    private volatile AppSecret authenticatedWith;
     private BinaryEncoder encoder;
     /** The reader thread's: no length or count inside a frame may claim more than the frame. */
     private final FrameDecoder decoder = new FrameDecoder();
@@ -122,19 +124,25 @@ public final class RpcConnection implements AutoCloseable {
         }
     }
 
-    /** Server side: authenticates an accepted socket; null (socket closed, refusal logged) when that fails. */
-    static RpcConnection accept(Socket socket, AppSecret secret, RpcSettings settings,
+    /**
+     * Server side: authenticates an accepted socket with one of {@code secrets}; null (socket closed, refusal logged)
+     * when that fails. The connection remembers the secret it was authenticated with.
+     */
+    static RpcConnection accept(Socket socket, Collection<AppSecret> secrets, RpcSettings settings,
             IntFunction<byte[]> frameBuffers) {
         String peer = String.valueOf(socket.getRemoteSocketAddress());
         try {
             socket.setTcpNoDelay(true);
-            if (!Handshake.accept(socket, secret, deadline(settings))) {
+            AppSecret secret = Handshake.accept(socket, secrets, deadline(settings));
+            if (secret == null) {
                 LOG.warn("Refused connection from {}: authentication failed (wrong or missing application secret)",
                         peer);
                 closeQuietly(socket);
                 return null;
             }
-            return new RpcConnection(socket, settings, frameBuffers);
+            RpcConnection connection = new RpcConnection(socket, settings, frameBuffers);
+            connection.authenticatedWith = secret;
+            return connection;
         } catch (SocketTimeoutException e) {
             LOG.warn("Refused connection from {}: no authentication within {} ms (spindle.rpc.handshakeTimeout)",
                     peer, settings.handshakeTimeoutMillis());
@@ -143,6 +151,11 @@ public final class RpcConnection implements AutoCloseable {
         }
         closeQuietly(socket);
         return null;
+    }
+
+    /** The secret the peer proved it knows (on the server side; null on the client side). */
+    public AppSecret authenticatedWith() {
+        return authenticatedWith;
     }
 
     private static long deadline(RpcSettings settings) {

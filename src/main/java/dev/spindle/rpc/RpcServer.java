@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -37,7 +39,8 @@ public final class RpcServer implements AutoCloseable {
     static final String HANDSHAKE_THREAD_PREFIX = "spindle-rpc-handshake-";
 
     private final ServerSocket serverSocket;
-    private final AppSecret secret;
+    /** The secrets a client may prove it knows: one application's, or every application a shared service serves. */
+    private final Supplier<Collection<AppSecret>> secrets;
     private final RpcSettings settings;
     private final RpcHandler handler;
     private final IntFunction<byte[]> frameBuffers;
@@ -51,10 +54,10 @@ public final class RpcServer implements AutoCloseable {
     /** The accept thread's: whether the last connection was refused as excess (to log a flood once, not per peer). */
     private boolean refusing;
 
-    private RpcServer(ServerSocket serverSocket, AppSecret secret, RpcSettings settings, RpcHandler handler,
-            IntFunction<byte[]> frameBuffers) {
+    private RpcServer(ServerSocket serverSocket, Supplier<Collection<AppSecret>> secrets, RpcSettings settings,
+            RpcHandler handler, IntFunction<byte[]> frameBuffers) {
         this.serverSocket = serverSocket;
-        this.secret = secret;
+        this.secrets = secrets;
         this.settings = settings;
         this.handler = handler;
         this.frameBuffers = frameBuffers;
@@ -119,12 +122,28 @@ public final class RpcServer implements AutoCloseable {
     /** As {@link #start(BoundPort, AppSecret, RpcSettings, RpcHandler)}, frame payloads coming from {@code frameBuffers}. */
     static RpcServer start(BoundPort bound, AppSecret secret, RpcSettings settings, RpcHandler handler,
             IntFunction<byte[]> frameBuffers) {
-        requireNonNull(bound, "bound is null");
         requireNonNull(secret, "secret is null");
+        List<AppSecret> only = List.of(secret);
+        return start(bound, () -> only, settings, handler, frameBuffers);
+    }
+
+    /**
+     * Serves clients of several applications on {@code bound}: a client must know one of {@code secrets} (asked
+     * anew at each connection), and its connection remembers which ({@link RpcConnection#authenticatedWith}).
+     */
+    public static RpcServer startShared(BoundPort bound, Supplier<Collection<AppSecret>> secrets,
+            RpcSettings settings, RpcHandler handler) {
+        return start(bound, secrets, settings, handler, byte[]::new);
+    }
+
+    private static RpcServer start(BoundPort bound, Supplier<Collection<AppSecret>> secrets, RpcSettings settings,
+            RpcHandler handler, IntFunction<byte[]> frameBuffers) {
+        requireNonNull(bound, "bound is null");
+        requireNonNull(secrets, "secrets is null");
         requireNonNull(settings, "settings is null");
         requireNonNull(handler, "handler is null");
         requireNonNull(frameBuffers, "frameBuffers is null");
-        RpcServer server = new RpcServer(bound.socket, secret, settings, handler, frameBuffers);
+        RpcServer server = new RpcServer(bound.socket, secrets, settings, handler, frameBuffers);
         new NamedThreadFactory("spindle-rpc-accept", true).newThread(server::acceptLoop).start();
         LOG.info("RPC server listening on {}", bound.socket.getLocalSocketAddress());
         return server;
@@ -191,7 +210,7 @@ public final class RpcServer implements AutoCloseable {
     }
 
     private void authenticate(Socket socket) {
-        RpcConnection connection = RpcConnection.accept(socket, secret, settings, frameBuffers);
+        RpcConnection connection = RpcConnection.accept(socket, secrets.get(), settings, frameBuffers);
         if (connection == null) {
             return;
         }

@@ -70,11 +70,16 @@ public final class MapOutputTracker implements MapOutputLocator {
 
     /** Forgets every map output on {@code executor}; returns the shuffles that lost some. */
     public List<Integer> removeOutputsOnExecutor(ExecutorId executor) {
+        return removeOutputs(status -> status.location().equals(executor));
+    }
+
+    /** Forgets every output that {@code lost} matches; returns the shuffles affected. */
+    private List<Integer> removeOutputs(java.util.function.Predicate<MapStatus> lost) {
         List<Integer> affected = new ArrayList<>();
         shuffles.forEach((shuffleId, outputs) -> {
             synchronized (outputs) {
                 for (int i = 0; i < outputs.length; i++) {
-                    if (outputs[i] != null && outputs[i].location().equals(executor)) {
+                    if (outputs[i] != null && lost.test(outputs[i])) {
                         outputs[i] = null;
                         if (!affected.contains(shuffleId)) {
                             affected.add(shuffleId);
@@ -84,6 +89,28 @@ public final class MapOutputTracker implements MapOutputLocator {
             }
         });
         return affected;
+    }
+
+    /**
+     * Forgets every output on the host of {@code executor}'s outputs (with a shuffle service, a failed fetch from it
+     * means the node's service, and so every output on it, is gone); returns the shuffles affected.
+     */
+    public List<Integer> removeOutputsOnHostOf(ExecutorId executor) {
+        String host = null;
+        for (MapStatus[] outputs : shuffles.values()) {
+            synchronized (outputs) {
+                for (MapStatus status : outputs) {
+                    if (status != null && status.location().equals(executor)) {
+                        host = status.host();
+                    }
+                }
+            }
+        }
+        if (host == null) {
+            return List.of();
+        }
+        String lostHost = host;
+        return removeOutputs(status -> status.host().equals(lostHost));
     }
 
     public List<Integer> missingMapPartitions(int shuffleId) {

@@ -56,7 +56,7 @@ public final class RemoteBlockFetcher implements BlockFetcher, AutoCloseable {
                     "executor " + status.location().id() + " serves no blocks (port " + status.port() + ")", null);
         }
         FetchRequest.Builder request = FetchRequest.newBuilder().setRequestId(0).setKind(BlockKind.SHUFFLE)
-                .setShuffleId(shuffleId).setMapTaskId(status.mapTaskId())
+                .setShuffleId(shuffleId).setMapTaskId(status.mapTaskId()).setExecutorId(status.location().id())
                 .setStartPartition(startPartition).setEndPartition(endPartition);
         try {
             Peer peer = peer(status.host(), status.port());

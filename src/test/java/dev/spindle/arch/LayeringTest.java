@@ -50,7 +50,7 @@ class LayeringTest {
         allow("driver", "common", "config", "plan", "serde", "storage", "shuffle", "io", "recovery", "executor", "rpc",
                 "scheduler.spi", "scheduler.task", "scheduler.dag", "scheduler.alloc", "ui", "cluster");
         allow("api", "common", "config", "function", "plan", "serde", "io", "recovery", "driver", "scheduler.spi");
-        allow("yarn", "common", "config", "rpc", "cluster", "driver", "scheduler.spi", "recovery", "io", "ui");
+        allow("yarn", "common", "config", "rpc", "cluster", "driver", "scheduler.spi", "recovery", "io", "ui", "shuffle");
         allow("deploy", "common", "config", "driver", "ui", "yarn");
         allow("history", "common", "config", "io", "recovery", "scheduler.spi", "ui");
         allow("examples", "common", "function", "api");

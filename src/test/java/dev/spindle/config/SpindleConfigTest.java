@@ -49,6 +49,8 @@ class SpindleConfigTest {
         DEFAULTS.put("spindle.shuffle.file.buffer", "64k");
         DEFAULTS.put("spindle.reducer.maxBytesInFlight", "48m");
         DEFAULTS.put("spindle.local.dir", null);
+        DEFAULTS.put("spindle.shuffle.service.enabled", "false");
+        DEFAULTS.put("spindle.shuffle.service.port", "7447");
         DEFAULTS.put("spindle.checkpoint.dir", null);
         DEFAULTS.put("spindle.output.overwrite", "false");
         DEFAULTS.put("spindle.files.maxPartitionBytes", "128m");

@@ -50,7 +50,7 @@ class SpindleSubmitScriptIT {
     private static Path appJar() throws IOException {
         try (Stream<Path> jars = Files.list(HOME.resolve("target"))) {
             return jars.filter(p -> p.getFileName().toString().matches("spindle-.*\\.jar"))
-                    .filter(p -> !p.getFileName().toString().matches(".*-(sources|examples|yarn)\\.jar"))
+                    .filter(p -> !p.getFileName().toString().matches(".*-(sources|examples|yarn|shuffle-service)\\.jar"))
                     .findFirst().orElseThrow(() -> new AssertionError("run mvn package first"));
         }
     }

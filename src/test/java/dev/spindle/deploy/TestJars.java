@@ -55,4 +55,16 @@ final class TestJars {
         }
         return jar;
     }
+
+    /** The shuffle service jar {@code mvn package} built (integration tests run after it). */
+    static Path shuffleServiceJar() throws IOException {
+        try (var jars = Files.newDirectoryStream(ClusterRuns.HOME.resolve("target"),
+                "spindle-*-shuffle-service.jar")) {
+            for (Path jar : jars) {
+                return jar;
+            }
+        }
+        throw new AssertionError("no target/spindle-*-shuffle-service.jar: run the integration tests through "
+                + "mvn verify, which builds it first");
+    }
 }

@@ -84,7 +84,7 @@ class YarnSubmitIT {
     private static Path spindleJar() throws IOException {
         try (Stream<Path> jars = Files.list(HOME.resolve("target"))) {
             return jars.filter(p -> p.getFileName().toString().matches("spindle-[0-9].*\\.jar"))
-                    .filter(p -> !p.getFileName().toString().matches(".*-(sources|examples|yarn)\\.jar"))
+                    .filter(p -> !p.getFileName().toString().matches(".*-(sources|examples|yarn|shuffle-service)\\.jar"))
                     .findFirst().orElseThrow(() -> new AssertionError("run mvn package first"));
         }
     }

@@ -22,6 +22,12 @@ public record AllocationPolicy(int min, int max, int initial, long backlogMillis
                 slotsPerExecutor);
     }
 
+    /** The policy with the NodeManagers' shuffle service serving map output: no executor is kept for its output. */
+    public AllocationPolicy withShuffleService() {
+        return new AllocationPolicy(min, max, initial, backlogMillis, sustainedMillis, idleMillis, cachedIdleMillis,
+                ratio, false, slotsPerExecutor);
+    }
+
     /**
      * The policy {@code conf} sets, for executors of {@code slotsPerExecutor} task slots on a cluster that can run at
      * most {@code clusterMax} of them ({@link Integer#MAX_VALUE} when it does not say).

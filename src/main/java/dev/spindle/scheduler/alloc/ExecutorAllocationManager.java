@@ -103,6 +103,12 @@ public final class ExecutorAllocationManager implements SchedulerListener, AutoC
     private final Set<ExecutorId> releasing = new HashSet<>();
     private final Set<Integer> removedShuffles = new HashSet<>();
     private int target;
+    /**
+     * Until the first stage is submitted (or an idle timeout has passed), the initial target stands: the program
+     * has not asked for anything yet, and dropping the initial executors only to ask for them again costs time.
+     */
+    private boolean initializing = true;
+    private final long startedAt;
     private long addTime = NOT_SET;
     /** When tasks began to wait without a break. */
     private long backlogSince = NOT_SET;
@@ -113,6 +119,7 @@ public final class ExecutorAllocationManager implements SchedulerListener, AutoC
         this.client = requireNonNull(client, "client is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.target = policy.initial();
+        this.startedAt = clock.nanos() / 1_000_000;
     }
 
     /** Starts deciding, every {@value #TICK_MILLIS} ms. */
@@ -137,6 +144,7 @@ public final class ExecutorAllocationManager implements SchedulerListener, AutoC
     public synchronized void onEvent(SchedulerEvent event) {
         long now = clock.nanos() / 1_000_000;
         if (event instanceof SchedulerEvent.StageSubmitted e) {
+            initializing = false;
             stages.put(new StageKey(e.stageId(), e.attempt()), new StageLoad(e.numTasks(), e.shuffleId()));
         } else if (event instanceof SchedulerEvent.StageCompleted e) {
             stages.remove(new StageKey(e.stageId(), e.attempt()));
@@ -227,7 +235,10 @@ public final class ExecutorAllocationManager implements SchedulerListener, AutoC
             addTime = now + policy.backlogMillis();
             backlogSince = now;
         }
-        if (maxNeeded < target) {
+        if (now - startedAt >= policy.idleMillis()) {
+            initializing = false;
+        }
+        if (maxNeeded < target && !initializing) {
             int lowered = Math.max(maxNeeded, policy.min());
             toAdd = 1;
             if (lowered != target) {

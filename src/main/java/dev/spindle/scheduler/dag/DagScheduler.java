@@ -53,7 +53,8 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
     public record Services(MapOutputTracker tracker, StageSerializer stageSerializer, RecordSerializer results,
             AccumulatorRegistry accumulators, ListenerBus bus, ClassLoader classLoader, long maxResultBytes,
             Clock clock, CacheLocations cacheLocations, ShuffleRecovery shuffleRecovery,
-            java.util.function.Consumer<dev.spindle.plan.ShuffleDependency<?, ?, ?>> newShuffles) {
+            java.util.function.Consumer<dev.spindle.plan.ShuffleDependency<?, ?, ?>> newShuffles,
+            boolean shuffleService) {
         public Services {
             requireNonNull(newShuffles, "newShuffles is null");
             requireNonNull(shuffleRecovery, "shuffleRecovery is null");
@@ -290,6 +291,11 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
     public void executorLost(ExecutorId executor, String reason) {
         services.bus().post(new SchedulerEvent.ExecutorRemoved(now(), executor, reason));
         post(() -> {
+            if (services.shuffleService()) {
+                LOG.info("The map output of executor {} stays available from its node's shuffle service",
+                        executor.id());
+                return;
+            }
             var shuffles = services.tracker().removeOutputsOnExecutor(executor);
             if (!shuffles.isEmpty()) {
                 LOG.warn("Map output of shuffles {} lost with executor {}; it will be recomputed", shuffles,
@@ -398,7 +404,14 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
         // than one per reduce-stage attempt. mapPartition < 0 means the task could not even learn where the
         // outputs are; the map stage is resubmitted anyway and reruns whatever the tracker no longer has.
         if (fetch.mapPartition() >= 0) {
-            services.tracker().removeShuffleOutputsOnExecutor(fetch.shuffleId(), new ExecutorId(fetch.location()));
+            if (services.shuffleService()) {
+                // The node's shuffle service failed to serve it: every output on that node is suspect.
+                var lost = services.tracker().removeOutputsOnHostOf(new ExecutorId(fetch.location()));
+                lost.forEach(succeededMapPartitions::remove);
+            } else {
+                services.tracker().removeShuffleOutputsOnExecutor(fetch.shuffleId(),
+                        new ExecutorId(fetch.location()));
+            }
         }
         if (mapStage != null) {
             var done = succeededMapPartitions.get(fetch.shuffleId());

@@ -12,6 +12,7 @@ import dev.spindle.rpc.AppSecret;
 import dev.spindle.yarn.ContainerSizes;
 import dev.spindle.yarn.StagedResources;
 import dev.spindle.yarn.YarnConfs;
+import dev.spindle.yarn.shuffle.ShuffleService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -422,8 +423,12 @@ public final class YarnAllocator {
         env.put(ApplicationConstants.Environment.JAVA_HOME.name(),
                 conf.getOptional(SpindleConfig.YARN_JAVA_HOME).orElse(javaHome != null ? javaHome
                         : System.getProperty("java.home")));
-        return ContainerLaunchContext.newInstance(resources, env, List.of(shellCommand(command.commandLine())), null,
-                executorTokens(), null);
+        // The NodeManager's shuffle service learns the application's secret from here (and refuses to start the
+        // container when it does not run the service: a misconfigured cluster fails at once, naming it).
+        Map<String, ByteBuffer> serviceData = conf.get(SpindleConfig.SHUFFLE_SERVICE_ENABLED)
+                ? Map.of(ShuffleService.NAME, ByteBuffer.wrap(settings.secret().bytes())) : null;
+        return ContainerLaunchContext.newInstance(resources, env, List.of(shellCommand(command.commandLine())),
+                serviceData, executorTokens(), null);
     }
 
     /**

@@ -37,7 +37,7 @@ final class SpindleJars {
         }
         List<Path> own = jarsIn(home.resolve("target")).stream()
                 .filter(p -> p.getFileName().toString().startsWith("spindle-"))
-                .filter(p -> !p.getFileName().toString().matches(".*-(sources|tests|javadoc|examples|yarn)\\.jar"))
+                .filter(p -> !p.getFileName().toString().matches(".*-(sources|tests|javadoc|examples|yarn|shuffle-service)\\.jar"))
                 .toList();
         List<Path> deps = jarsIn(home.resolve("target").resolve("lib"));
         if (own.size() == 1 && !deps.isEmpty()) {

@@ -2,6 +2,7 @@ package dev.spindle.yarn.mini;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.spindle.yarn.shuffle.ShuffleService;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -18,8 +19,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.hadoop.net.NetUtils;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
-import org.apache.hadoop.yarn.server.MiniYARNCluster;
 import org.apache.hadoop.yarn.api.records.NodeState;
+import org.apache.hadoop.yarn.server.MiniYARNCluster;
 import org.apache.hadoop.yarn.server.resourcemanager.ResourceManager;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -34,12 +35,17 @@ import org.apache.logging.log4j.Logger;
  * ({@code yarn.resourcemanager.webapp.address} with port 0 in the overrides, or unset, means "choose one").
  * The NodeManagers' directories are MiniYARNCluster's ({@code <name>-localDir-nm-<i>_0}, {@code -logDir-nm-}) under
  * its work directory, and each offers {@code yarn.nodemanager.resource.memory-mb} from the overrides, else
- * {@code yarn.minicluster.yarn.nodemanager.resource.memory-mb} (4096).
+ * {@code yarn.minicluster.yarn.nodemanager.resource.memory-mb} (4096), and runs Spindle's shuffle service.
  * Used by the YARN integration tests and by {@code bin/spindle-minicluster}, which writes a {@code HADOOP_CONF_DIR}.
  */
 public final class EmbeddedCluster implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(EmbeddedCluster.class);
 
+    /**
+     * Override naming the shuffle service jar ({@code mvn package} builds it) for the NodeManagers to run it from,
+     * without Spindle's other classes, as a real node does; unset: they run it from this JVM's class path.
+     */
+    public static final String SHUFFLE_SERVICE_JAR_KEY = "spindle.minicluster.shuffleServiceJar";
     private static final long NODE_MANAGER_START_SECONDS = 120;
     private static final long NODE_MANAGER_STOP_SECONDS = 30;
 
@@ -96,9 +102,12 @@ public final class EmbeddedCluster implements AutoCloseable {
                         ? overrides.getInt(YarnConfiguration.NM_PMEM_MB, 0)
                         : conf.getInt(YarnConfiguration.YARN_MINICLUSTER_NM_PMEM_MB,
                                 YarnConfiguration.DEFAULT_YARN_MINICLUSTER_NM_PMEM_MB);
+                Path workDir = yarn.getTestWorkDir().toPath();
+                String serviceJar = conf.get(SHUFFLE_SERVICE_JAR_KEY);
+                String classPath = serviceJar == null ? System.getProperty("java.class.path")
+                        : NodeManagerProcess.classPathWithServiceJar(Path.of(serviceJar), workDir);
                 for (int i = 0; i < nodeManagers; i++) {
-                    started.add(NodeManagerProcess.launch(i, nodeManagerConf(yarn, i, memoryMb),
-                            yarn.getTestWorkDir().toPath()));
+                    started.add(NodeManagerProcess.launch(i, nodeManagerConf(yarn, i, memoryMb), workDir, classPath));
                 }
                 awaitRegistered(yarn, started);
             } catch (IOException | RuntimeException e) {
@@ -130,6 +139,11 @@ public final class EmbeddedCluster implements AutoCloseable {
         // kills its containers and ends.
         conf.setLong(YarnConfiguration.NM_RESOURCEMANAGER_CONNECT_MAX_WAIT_MS, 30_000);
         conf.setLong(YarnConfiguration.NM_RESOURCEMANAGER_CONNECT_RETRY_INTERVAL_MS, 1_000);
+        // Spindle's shuffle service, on a port of its own per NodeManager (YARN tells each container its node's).
+        conf.set(YarnConfiguration.NM_AUX_SERVICES, ShuffleService.NAME);
+        conf.set(String.format(YarnConfiguration.NM_AUX_SERVICE_FMT, ShuffleService.NAME),
+                ShuffleService.class.getName());
+        conf.setInt(ShuffleService.PORT_KEY, 0);
         String host = MiniYARNCluster.getHostname();
         for (String key : List.of(YarnConfiguration.NM_ADDRESS, YarnConfiguration.NM_LOCALIZER_ADDRESS,
                 YarnConfiguration.NM_WEBAPP_ADDRESS, YarnConfiguration.NM_COLLECTOR_SERVICE_ADDRESS)) {
@@ -257,6 +271,29 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
 
     /**
+     * Overrides that run the NodeManagers' shuffle service from the jar {@code mvn package} built next to the jar
+     * this class came from (a built checkout); null when there is none.
+     */
+    private static Configuration shuffleServiceJarNextToThisOne() {
+        try {
+            Path own = Path.of(EmbeddedCluster.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            String name = own.getFileName().toString();
+            if (!name.endsWith(".jar")) {
+                return null;
+            }
+            Path jar = own.resolveSibling(name.substring(0, name.length() - 4) + "-shuffle-service.jar");
+            if (!Files.isRegularFile(jar)) {
+                return null;
+            }
+            Configuration overrides = new Configuration(false);
+            overrides.set(SHUFFLE_SERVICE_JAR_KEY, jar.toString());
+            return overrides;
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
      * {@code EmbeddedCluster CONF_DIR [BASE_DIR]}: starts the clusters, writes their configuration into CONF_DIR,
      * prints a ready line, and runs until the process is told to stop (SIGTERM), when it stops them cleanly.
      */
@@ -269,7 +306,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         Path baseDir = Path.of(args.length > 1 ? args[1] : "target/spindle-minicluster").toAbsolutePath();
         EmbeddedCluster cluster;
         try {
-            cluster = start("spindle-minicluster", baseDir, 2, null);
+            cluster = start("spindle-minicluster", baseDir, 2, shuffleServiceJarNextToThisOne());
         } catch (IOException | RuntimeException | LinkageError e) {
             // HDFS and YARN leave non-daemon threads behind: exit, or the failed JVM would linger.
             LOG.fatal("The embedded cluster did not start", e);

@@ -51,6 +51,11 @@ final class NodeManagerProcess {
      * directories and ports), its configuration file and its log in {@code dir}.
      */
     static NodeManagerProcess launch(int index, Configuration conf, Path dir) throws IOException {
+        return launch(index, conf, dir, System.getProperty("java.class.path"));
+    }
+
+    /** As {@link #launch(int, Configuration, Path)}, the NodeManager's classes from {@code classPath}. */
+    static NodeManagerProcess launch(int index, Configuration conf, Path dir, String classPath) throws IOException {
         requireNonNull(conf, "conf is null");
         Files.createDirectories(dir);
         Path confFile = dir.resolve("nm-" + index + "-site.xml");
@@ -64,12 +69,42 @@ final class NodeManagerProcess {
         if (logConfig != null) {
             command.add("-Dlog4j2.configurationFile=" + logConfig);
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), NodeManagerProcess.class.getName(),
+        command.addAll(List.of("-cp", classPath, NodeManagerProcess.class.getName(),
                 confFile.toString()));
         Process process = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         LOG.info("Started NodeManager {} (pid {}), its log in {}", index, process.pid(), log);
         return new NodeManagerProcess(index, process, log);
+    }
+
+    /**
+     * A class path for NodeManagers that run Spindle's shuffle service from {@code serviceJar} alone, as on a real
+     * node: this JVM's class path (the test class path under Maven's test runners) without Spindle's own classes,
+     * plus the jar, plus this class (copied under {@code dir}), which starts the NodeManager.
+     */
+    static String classPathWithServiceJar(Path serviceJar, Path dir) throws IOException {
+        String full = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Path launcher = dir.resolve("nodemanager-launcher");
+        String name = NodeManagerProcess.class.getName().replace('.', '/') + ".class";
+        Path target = launcher.resolve(name);
+        Files.createDirectories(target.getParent());
+        try (InputStream in = NodeManagerProcess.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("cannot read " + name + " from this JVM's class path");
+            }
+            Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        List<String> entries = new ArrayList<>(List.of(launcher.toString()));
+        for (String entry : full.split(java.io.File.pathSeparator)) {
+            Path path = Path.of(entry);
+            boolean spindles = Files.isDirectory(path) ? Files.isDirectory(path.resolve("dev/spindle"))
+                    : path.getFileName().toString().startsWith("spindle-");
+            if (!entry.isBlank() && !spindles) {
+                entries.add(entry);
+            }
+        }
+        entries.add(serviceJar.toAbsolutePath().toString());
+        return String.join(java.io.File.pathSeparator, entries);
     }
 
     int index() {

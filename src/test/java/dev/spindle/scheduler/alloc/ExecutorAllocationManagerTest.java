@@ -90,6 +90,24 @@ class ExecutorAllocationManagerTest {
     }
 
     @Test
+    void theInitialTargetStandsUntilTheFirstStageOrAnIdleTimeout() {
+        ExecutorAllocationManager manager = manager(0, 10, 3, true, Long.MAX_VALUE, 1.0);
+        manager.tick();
+        clock.advance(IDLE - 1);
+        manager.tick();
+        assertThat(manager.target()).as("nothing asked yet: the initial executors stay wanted").isEqualTo(3);
+        manager.onEvent(new SchedulerEvent.StageSubmitted(0, 1, 0, "map", 2, 0, 0));
+        manager.tick();
+        assertThat(manager.target()).as("2 tasks of 2 slots need 1").isEqualTo(1);
+
+        ExecutorAllocationManager idle = manager(0, 10, 3, true, Long.MAX_VALUE, 1.0);
+        idle.tick();
+        clock.advance(IDLE);
+        idle.tick();
+        assertThat(idle.target()).as("no program asks within an idle timeout").isZero();
+    }
+
+    @Test
     void aFailedTaskWaitsAgainAndCountsAsBacklog() {
         ExecutorAllocationManager manager = manager(0, 10);
         manager.onEvent(new SchedulerEvent.StageSubmitted(0, 1, 0, "map", 1, 0, 0));
@@ -212,6 +230,19 @@ class ExecutorAllocationManagerTest {
         clock.advance(IDLE);
         manager.tick();
         assertThat(client.releases).hasSize(1);
+    }
+
+    @Test
+    void withTheShuffleServiceMapOutputKeepsNoExecutor() {
+        current = new ExecutorAllocationManager(new AllocationPolicy(0, 10, 1, 1_000, 1_000, IDLE, Long.MAX_VALUE,
+                1.0, true, 2).withShuffleService(), client, clock);
+        ExecutorId one = added(1);
+        current.onEvent(new SchedulerEvent.StageSubmitted(0, 1, 0, "map", 1, 0, 5));
+        ended(1, 0, started(1, 0, one), one, null);
+        current.onEvent(new SchedulerEvent.StageCompleted(0, 1, 0, "map", null));
+        clock.advance(IDLE);
+        current.tick();
+        assertThat(client.releases).as("its node's service serves the output").hasSize(1);
     }
 
     @Test
