@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.spindle.deploy.ClusterRuns.Run;
 import dev.spindle.scheduler.spi.SchedulerEvent;
 import dev.spindle.yarn.mini.EmbeddedCluster;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
@@ -186,6 +189,76 @@ class DynamicAllocationIT {
         executors.forEach(ClusterRuns::kill);
         List<SchedulerEvent> events = readAgainWithoutMapTasks(name, markers, app, run);
         assertThat(ClusterRuns.executorsRemoved(events)).as("both killed executors").hasSize(2);
+    }
+
+    @Test
+    void theMinimumAndMaximumHoldWhileASecondApplicationCompetesForTheQueue() throws Exception {
+        // The other application holds six of the cluster's eight 1 GB containers (its AM and five executors).
+        String other = "competitor";
+        CompletableFuture<Run> otherRun = submit(other, "wide", "spindle.executor.instances=5");
+        ApplicationReport otherApp = awaitRunning(other, otherRun);
+        awaitContainers(otherApp, 6, new CopyOnWriteArrayList<>(), otherRun);
+
+        String name = "competing";
+        CompletableFuture<Run> run = submit(name, "wide", "spindle.dynamicAllocation.enabled=true",
+                "spindle.dynamicAllocation.minExecutors=1", "spindle.dynamicAllocation.maxExecutors=3",
+                "spindle.dynamicAllocation.schedulerBacklogTimeout=200ms",
+                "spindle.dynamicAllocation.sustainedSchedulerBacklogTimeout=200ms");
+        List<Integer> seen = new CopyOnWriteArrayList<>();
+        try {
+            ApplicationReport app = awaitRunning(name, run);
+            awaitContainers(app, 2, seen, run);
+            marker(name, "start");
+            // Its 200 tasks wait for more executors than the queue has room for: it keeps its minimum meanwhile.
+            Awaitility.await("the backlog seen").atMost(Duration.ofMinutes(1)).until(() -> amLog(app)
+                    .contains("Executor target 1 -> "));
+            assertThat(usedContainers(app)).as("the minimum, while the queue is full").isEqualTo(2);
+            // The other application ends; the queue has room, and the executors grow to the maximum.
+            for (String marker : List.of("start", "open", "finish")) {
+                marker(other, marker);
+            }
+            assertThat(otherRun.get(3, TimeUnit.MINUTES).exitCode()).isZero();
+            awaitContainers(app, 4, seen, run);
+            marker(name, "open");
+            Awaitility.await("the count").atMost(Duration.ofMinutes(2))
+                    .until(() -> run.isDone() || fs.exists(new org.apache.hadoop.fs.Path("/markers/" + name,
+                            "counted-200")));
+        } finally {
+            for (String marker : List.of("start", "open", "finish")) {
+                marker(other, marker);
+                marker(name, marker);
+            }
+        }
+        Run done = run.get(3, TimeUnit.MINUTES);
+        assertThat(done.exitCode()).as(done.stderr()).isZero();
+        List<SchedulerEvent> events = runs.events(yarn.getApplications().stream()
+                .filter(a -> a.getName().equals(name)).findFirst().orElseThrow().getApplicationId().toString());
+        int alive = 0;
+        int most = 0;
+        for (SchedulerEvent event : events) {
+            if (event instanceof SchedulerEvent.ExecutorAdded) {
+                most = Math.max(most, ++alive);
+            } else if (event instanceof SchedulerEvent.ExecutorRemoved) {
+                alive--;
+            }
+        }
+        assertThat(most).as("executors at once: the maximum").isEqualTo(3);
+        assertThat(seen).as("containers the ResourceManager counted").contains(2, 4);
+    }
+
+    private static int usedContainers(ApplicationReport app) throws Exception {
+        return yarn.getApplicationReport(app.getApplicationId()).getApplicationResourceUsageReport()
+                .getNumUsedContainers();
+    }
+
+    /** The ApplicationMaster's stderr so far (the first attempt's container log). */
+    private static String amLog(ApplicationReport app) throws IOException {
+        String container = "container_" + app.getApplicationId().toString().substring("application_".length())
+                + "_01_000001";
+        try (Stream<Path> files = Files.walk(ClusterRuns.HOME.resolve("target/test/data/" + CLUSTER))) {
+            Path log = files.filter(f -> f.endsWith(Path.of(container, "stderr"))).findFirst().orElse(null);
+            return log == null ? "" : Files.readString(log);
+        }
     }
 
     private static void awaitFirstCount(String markers, CompletableFuture<Run> run) {

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A NodeManager stopped mid-job (a lost node): its executor's running task and map outputs are redone elsewhere,
- * and the output is byte-identical to a fault-free run. Each NodeManager offers 2 GiB, room for two 1 GiB
+ * and the output is byte-identical to a fault-free run. The applications use the NodeManagers' shuffle service,
+ * which goes with its node: the outputs it served are redone too. Each NodeManager offers 2 GiB, room for two 1 GiB
  * containers, so one of the application's two executors always runs on the node without the ApplicationMaster.
  */
 @Timeout(600)
@@ -67,6 +68,7 @@ class NodeLossIT {
 
     private static Run run(String name, String mode) {
         return runs.submit("--num-executors", "2", "--name", name, "--conf", "spindle.executor.heartbeatInterval=1s",
+                "--conf", "spindle.shuffle.service.enabled=true",
                 "--class", "it.FaultJob", appJar.toString(), runs.hdfs("/in/words.txt"), runs.hdfs("/out/" + name),
                 runs.hdfs("/markers/" + name), mode);
     }

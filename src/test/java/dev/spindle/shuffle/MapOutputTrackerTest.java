@@ -1,0 +1,39 @@
+package dev.spindle.shuffle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spindle.common.ExecutorId;
+import org.junit.jupiter.api.Test;
+
+class MapOutputTrackerTest {
+    private static MapStatus on(String executor, String host, int mapPartition) {
+        return new MapStatus(new ExecutorId(executor), host, 7447, mapPartition, mapPartition, new long[] {1});
+    }
+
+    @Test
+    void anExecutorsLossForgetsItsOutputsOnly() {
+        MapOutputTracker tracker = new MapOutputTracker();
+        tracker.registerShuffle(0, 3);
+        tracker.registerMapOutput(0, on("1", "node-a", 0));
+        tracker.registerMapOutput(0, on("2", "node-a", 1));
+        tracker.registerMapOutput(0, on("3", "node-b", 2));
+        assertThat(tracker.removeOutputsOnExecutor(new ExecutorId("1"))).containsExactly(0);
+        assertThat(tracker.missingMapPartitions(0)).containsExactly(0);
+    }
+
+    /** With the shuffle service, one failed fetch from a node's service loses every output on that node. */
+    @Test
+    void aLostHostForgetsEveryOutputServedFromIt() {
+        MapOutputTracker tracker = new MapOutputTracker();
+        tracker.registerShuffle(0, 3);
+        tracker.registerShuffle(1, 1);
+        tracker.registerMapOutput(0, on("1", "node-a", 0));
+        tracker.registerMapOutput(0, on("2", "node-a", 1));
+        tracker.registerMapOutput(0, on("3", "node-b", 2));
+        tracker.registerMapOutput(1, on("2", "node-a", 0));
+        assertThat(tracker.removeOutputsOnHostOf(new ExecutorId("1"))).containsExactlyInAnyOrder(0, 1);
+        assertThat(tracker.missingMapPartitions(0)).containsExactly(0, 1);
+        assertThat(tracker.missingMapPartitions(1)).containsExactly(0);
+        assertThat(tracker.removeOutputsOnHostOf(new ExecutorId("9"))).as("an executor with no output").isEmpty();
+    }
+}
