@@ -157,6 +157,23 @@ class DynamicAllocationIT {
     }
 
     @Test
+    void withoutTheServiceIdleExecutorsHoldingLiveShuffleOutputAreKept() throws Exception {
+        String name = "shuffle-held";
+        String markers = runs.hdfs("/markers/" + name);
+        CompletableFuture<Run> run = submit(name, "shuffle", "spindle.dynamicAllocation.enabled=true",
+                "spindle.dynamicAllocation.initialExecutors=2", "spindle.dynamicAllocation.maxExecutors=2",
+                "spindle.dynamicAllocation.executorIdleTimeout=2s");
+        ApplicationReport app = awaitRunning(name, run);
+        awaitFirstCount(markers, run);
+        // Idle past the timeout, an executor holding the live shuffle's map output stays.
+        Awaitility.await("an executor kept for its map output").atMost(Duration.ofMinutes(1))
+                .until(() -> amLog(app).contains("(shuffle-held: it holds map output of live shuffle(s) [0])"));
+        assertThat(usedContainers(app)).as("the AM and at least one executor").isGreaterThanOrEqualTo(2);
+        List<SchedulerEvent> events = readAgainWithoutMapTasks(name, markers, app, run);
+        assertThat(ClusterRuns.failedTasks(events)).as("no fetch failed").isEmpty();
+    }
+
+    @Test
     void withTheShuffleServiceReleasedExecutorsMapOutputIsServedAndNoMapTaskRunsAgain() throws Exception {
         String name = "service-release";
         String markers = runs.hdfs("/markers/" + name);
