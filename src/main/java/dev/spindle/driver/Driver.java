@@ -6,6 +6,7 @@ import com.sun.net.httpserver.Filter;
 import dev.spindle.cluster.ClusterBackend;
 import dev.spindle.common.Clock;
 import dev.spindle.common.ErrorCode;
+import dev.spindle.common.LocalFiles;
 import dev.spindle.common.SpindleException;
 import dev.spindle.config.MasterSpec;
 import dev.spindle.config.SpindleConf;
@@ -39,17 +40,14 @@ import dev.spindle.ui.status.StoreDirectory;
 import dev.spindle.ui.status.StoreLimits;
 import dev.spindle.ui.web.UiServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
-import java.util.stream.Stream;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -535,18 +533,9 @@ public final class Driver implements AutoCloseable {
     }
 
     private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
+        try {
+            LocalFiles.deleteRecursively(dir);
+        } catch (IOException e) {
             LOG.warn("Could not delete local dir {}: {}", dir, e.getMessage());
         }
     }

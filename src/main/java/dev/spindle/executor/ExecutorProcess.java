@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.spindle.common.ExecutorId;
 import dev.spindle.common.NamedThreadFactory;
 import dev.spindle.common.ErrorCode;
+import dev.spindle.common.LocalFiles;
 import dev.spindle.common.SpindleException;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
@@ -46,11 +47,9 @@ import dev.spindle.storage.BlockId;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,7 +62,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -552,18 +550,9 @@ public final class ExecutorProcess implements RpcHandler {
     }
 
     private static void deleteRecursively(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
+        try {
+            LocalFiles.deleteRecursively(dir);
+        } catch (IOException e) {
             LOG.warn("Could not delete local dir {}: {}", dir, e.getMessage());
         }
     }

@@ -1,5 +1,6 @@
 package dev.spindle.yarn.shuffle;
 
+import dev.spindle.common.LocalFiles;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.rpc.AppSecret;
 import dev.spindle.rpc.FetchServer;
@@ -18,10 +19,8 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.yarn.server.api.ApplicationInitializationContext;
 import org.apache.hadoop.yarn.server.api.ApplicationTerminationContext;
@@ -210,16 +209,10 @@ public final class ShuffleService extends AuxiliaryService {
     }
 
     private static void deleteQuietly(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    LOG.debug("Cannot delete {}: {}", path, e.toString());
-                }
-            });
+        try {
+            LocalFiles.deleteRecursively(dir);
         } catch (IOException e) {
-            LOG.debug("Cannot delete {}: {}", dir, e.toString());
+            LOG.warn("Cannot delete {}: {}", dir, e.toString());
         }
     }
 }
