@@ -166,6 +166,11 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         return provisioner.requestTotal(total);
     }
 
+    @Override
+    public int executorLimit() {
+        return provisioner.executorLimit();
+    }
+
     /**
      * Forgets the executor without reporting a loss (the scheduler released it), tells it to stop, and has the
      * provisioner give its process or container back.

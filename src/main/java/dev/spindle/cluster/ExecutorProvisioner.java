@@ -62,6 +62,14 @@ public interface ExecutorProvisioner extends AutoCloseable {
     }
 
     /**
+     * The most executors the cluster could give now, those running or starting included (YARN: its containers plus
+     * what the queue's headroom can hold); {@link Integer#MAX_VALUE} when it does not say.
+     */
+    default int executorLimit() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
      * Gives executor {@code id} back (dynamic allocation released it, and it was told to stop): its end is no
      * failure, is not reported through {@link Callbacks#executorExited}, and it is not replaced.
      */

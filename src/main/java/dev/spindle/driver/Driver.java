@@ -216,6 +216,11 @@ public final class Driver implements AutoCloseable {
             public void releaseIfIdle(java.util.Map<dev.spindle.common.ExecutorId, String> executors) {
                 tasks.releaseIfIdle(executors);
             }
+
+            @Override
+            public int executorLimit() {
+                return backend.executorLimit();
+            }
         }, Clock.SYSTEM);
     }
 

@@ -226,9 +226,10 @@ class DynamicAllocationIT {
             ApplicationReport app = awaitRunning(name, run);
             awaitContainers(app, 2, seen, run);
             marker(name, "start");
-            // Its 200 tasks wait for more executors than the queue has room for: it keeps its minimum meanwhile.
+            // Its 200 tasks want more executors than the queue has room for: it asks for none the queue cannot
+            // give (the headroom YARN reports) and keeps its minimum meanwhile.
             Awaitility.await("the backlog seen").atMost(Duration.ofMinutes(1)).until(() -> amLog(app)
-                    .contains("Executor target 1 -> "));
+                    .contains("Executor target stays 1: 200 task(s) waiting want 3 executor(s), the queue can give 1"));
             assertThat(usedContainers(app)).as("the minimum, while the queue is full").isEqualTo(2);
             // The other application ends; the queue has room, and the executors grow to the maximum.
             for (String marker : List.of("start", "open", "finish")) {

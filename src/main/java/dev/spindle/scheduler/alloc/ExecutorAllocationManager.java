@@ -27,7 +27,8 @@ import org.apache.logging.log4j.Logger;
  * <ul>
  *   <li><b>Ramp up.</b> Once tasks have waited {@code schedulerBacklogTimeout}, the target rises by 1, then by 2, 4, 8
  *       ... every {@code sustainedSchedulerBacklogTimeout} while they still wait, capped at the executors the load
- *       could use (waiting + running tasks × ratio ÷ slots per executor) and at the maximum.</li>
+ *       could use (waiting + running tasks × ratio ÷ slots per executor), at the maximum, and at what the cluster
+ *       could give now ({@link Client#executorLimit}: on YARN, the queue's headroom).</li>
  *   <li><b>Shrink.</b> When the load needs fewer executors than the target, the target drops at once (never below
  *       the minimum); the backend cancels the requests it no longer needs.</li>
  *   <li><b>Release.</b> An executor that ran no task for {@code executorIdleTimeout} is released, down to the
@@ -53,6 +54,14 @@ public final class ExecutorAllocationManager implements SchedulerListener, AutoC
          * launches; the others are left alone. The value is the reason, for the log and the executor-removed event.
          */
         void releaseIfIdle(Map<ExecutorId, String> executors);
+
+        /**
+         * The most executors the cluster could give the application now, those it runs included (YARN: its
+         * containers plus what the queue's headroom holds); {@link Integer#MAX_VALUE} when the cluster does not say.
+         */
+        default int executorLimit() {
+            return Integer.MAX_VALUE;
+        }
     }
 
     private record StageKey(int stageId, int attempt) {
@@ -113,6 +122,8 @@ public final class ExecutorAllocationManager implements SchedulerListener, AutoC
     /** When tasks began to wait without a break. */
     private long backlogSince = NOT_SET;
     private int toAdd = 1;
+    /** The cluster's limit last logged as holding the target back, or -1. */
+    private int loggedLimit = -1;
 
     public ExecutorAllocationManager(AllocationPolicy policy, Client client, Clock clock) {
         this.policy = requireNonNull(policy, "policy is null");
@@ -212,21 +223,30 @@ public final class ExecutorAllocationManager implements SchedulerListener, AutoC
     }
 
     /** One decision: moves the target with the load, then releases executors idle past their timeout. */
-    synchronized void tick() {
-        long now = clock.nanos() / 1_000_000;
-        updateTarget(now);
-        releaseIdle(now);
+    void tick() {
+        // Asked outside this lock: the cluster's side takes its own.
+        int limit = client.executorLimit();
+        synchronized (this) {
+            long now = clock.nanos() / 1_000_000;
+            updateTarget(now, limit);
+            releaseIdle(now);
+        }
     }
 
-    private void updateTarget(long now) {
+    /**
+     * Moves the target with the load. {@code limit} is what the cluster could give now: the target does not rise
+     * past it (asking for executors the queue cannot hold only keeps requests waiting), but never drops because of
+     * it, nor below the minimum.
+     */
+    private void updateTarget(long now, int limit) {
         int pending = 0;
         int running = 0;
         for (StageLoad stage : stages.values()) {
             pending += stage.pending();
             running += stage.running.size();
         }
-        int maxNeeded = Math.min(policy.max(), (int) Math.ceil((pending + running) * policy.ratio()
-                / policy.slotsPerExecutor()));
+        int needed = (int) Math.ceil((pending + running) * policy.ratio() / policy.slotsPerExecutor());
+        int maxNeeded = Math.min(policy.max(), needed);
         if (pending == 0) {
             addTime = NOT_SET;
             backlogSince = NOT_SET;
@@ -247,11 +267,18 @@ public final class ExecutorAllocationManager implements SchedulerListener, AutoC
             }
         } else if (addTime != NOT_SET && now >= addTime) {
             int from = Math.max(target, executors.size() - releasing.size());
-            int raised = Math.max(policy.min(), Math.min(maxNeeded, from + toAdd));
+            int ceiling = Math.min(maxNeeded, Math.max(target, limit));
+            if (ceiling < maxNeeded && from >= ceiling && limit != loggedLimit) {
+                loggedLimit = limit;
+                LOG.info("Executor target stays {}: {} task(s) waiting want {} executor(s), the queue can give {} now",
+                        target, pending, maxNeeded, limit);
+            }
+            int raised = Math.max(policy.min(), Math.min(ceiling, from + toAdd));
             if (raised > target) {
                 int added = raised - from;
                 changeTarget(raised, "backlog: " + pending + " task(s) waiting, for " + (now - backlogSince)
-                        + " ms");
+                        + " ms" + (raised == ceiling && ceiling < maxNeeded ? "; the queue can give " + limit : ""));
+                loggedLimit = -1;
                 toAdd = added == toAdd ? toAdd * 2 : 1;
             } else {
                 toAdd = 1;

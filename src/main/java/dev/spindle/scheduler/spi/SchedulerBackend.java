@@ -42,6 +42,14 @@ public interface SchedulerBackend extends AutoCloseable {
     }
 
     /**
+     * The most executors the cluster could give the application now, those running included; for dynamic
+     * allocation not to ask for more than the queue can hold. {@link Integer#MAX_VALUE} when it does not say.
+     */
+    default int executorLimit() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
      * Ends an executor the scheduler no longer offers tasks to and that runs none (dynamic allocation releases it):
      * it stops by itself, its resources go back to the cluster, and its end counts as no failure. The scheduler has
      * already forgotten it, so the backend reports no loss for it.

@@ -246,6 +246,13 @@ public final class YarnAllocator {
         }
 
         @Override
+        public int executorLimit() {
+            synchronized (YarnAllocator.this) {
+                return active == null ? Integer.MAX_VALUE : obtainable(amrm.getAvailableResources());
+            }
+        }
+
+        @Override
         public void release(ExecutorId id, String reason) {
             synchronized (YarnAllocator.this) {
                 Container container = containers.get(id);
@@ -337,6 +344,22 @@ public final class YarnAllocator {
             amrm.removeContainerRequest(pending.pollLast());
         }
         adjustHeartbeat();
+    }
+
+    /**
+     * The executor containers this application could hold now: those it has (launched or adopted) plus as many as
+     * fit in the queue's {@code headroom} (the last heartbeat's; null before the first: no limit). Counted in
+     * memory, which every YARN scheduler accounts for, with a granted container's size (the scheduler rounds asks
+     * up). Holds this.
+     */
+    private int obtainable(Resource headroom) {
+        if (headroom == null) {
+            return Integer.MAX_VALUE;
+        }
+        long size = containers.values().stream().findAny().map(c -> c.getResource().getMemorySize())
+                .orElse(active.resource().getMemorySize());
+        long fit = Math.max(0, headroom.getMemorySize()) / Math.max(1, size);
+        return (int) Math.min(Integer.MAX_VALUE, liveContainers() + adopted.size() + fit);
     }
 
     /** Executor containers launched and not released (a released one counts until YARN reports its end). */

@@ -53,6 +53,42 @@ class ExecutorAllocationManagerTest {
     }
 
     @Test
+    void theTargetRisesNoHigherThanTheQueueCanGiveAndFollowsItWhenItHasRoomAgain() {
+        ExecutorAllocationManager manager = manager(1, Integer.MAX_VALUE);
+        client.limit = 2;
+        manager.onEvent(new SchedulerEvent.StageSubmitted(0, 1, 0, "map", 200, 0, 0));
+        try (CapturedLog log = new CapturedLog()) {
+            for (int second = 1; second <= 4; second++) {
+                clock.advance(1_000);
+                manager.tick();
+            }
+            assertThat(manager.target()).as("unbounded maximum, but the queue holds 2").isEqualTo(2);
+            assertThat(log.text().lines()).filteredOn(m -> m.contains("the queue can give 2"))
+                    .as("the raise it limited, then once that it holds the target").hasSize(2);
+        }
+        client.limit = 1;
+        clock.advance(1_000);
+        manager.tick();
+        assertThat(manager.target()).as("a queue filled by others lowers no target").isEqualTo(2);
+        client.limit = 6;
+        for (int second = 1; second <= 3; second++) {
+            clock.advance(1_000);
+            manager.tick();
+        }
+        assertThat(client.targets).as("the ramp starts again from one").containsExactly(2, 3, 5, 6);
+
+        ExecutorAllocationManager full = manager(3, 10);
+        client.targets.clear();
+        client.limit = 0;
+        full.onEvent(new SchedulerEvent.StageSubmitted(1, 2, 0, "map", 200, 1, 0));
+        for (int second = 1; second <= 3; second++) {
+            clock.advance(1_000);
+            full.tick();
+        }
+        assertThat(full.target()).as("the minimum, even when the queue has no room").isEqualTo(3);
+    }
+
+    @Test
     void theRampIsCappedByWhatTheWaitingAndRunningTasksCanUseTimesTheRatio() {
         ExecutorAllocationManager manager = manager(0, 100, 0, true, Long.MAX_VALUE, 0.5);
         manager.onEvent(new SchedulerEvent.StageSubmitted(0, 1, 0, "map", 12, 0, 0));
@@ -287,6 +323,12 @@ class ExecutorAllocationManagerTest {
     private static final class RecordingClient implements ExecutorAllocationManager.Client {
         final List<Integer> targets = new ArrayList<>();
         final List<Map<ExecutorId, String>> releases = new ArrayList<>();
+        int limit = Integer.MAX_VALUE;
+
+        @Override
+        public int executorLimit() {
+            return limit;
+        }
 
         @Override
         public void requestTotalExecutors(int total) {

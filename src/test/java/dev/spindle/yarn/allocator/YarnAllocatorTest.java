@@ -49,6 +49,7 @@ class YarnAllocatorTest {
     private static final class FakeRm extends AMRMClientAsync<ContainerRequest> {
         final List<ContainerRequest> requests = new ArrayList<>();
         final List<ContainerId> released = new ArrayList<>();
+        Resource headroom;
 
         FakeRm(AbstractCallbackHandler handler) {
             super(1000, handler);
@@ -90,7 +91,7 @@ class YarnAllocatorTest {
 
         @Override
         public Resource getAvailableResources() {
-            return null;
+            return headroom;
         }
 
         @Override
@@ -224,6 +225,22 @@ class YarnAllocatorTest {
         assertThat(rm.requests).as("not replaced: one runs, the target is one").isEmpty();
         assertThat(gaveUp).isEmpty();
         assertThat(allocator.liveExecutors()).isEqualTo(1);
+    }
+
+    @Test
+    void theExecutorLimitIsTheContainersHeldPlusWhatTheQueuesHeadroomHoldsAtTheGrantedSize() throws IOException {
+        YarnAllocator allocator = allocator(1);
+        FakeRm rm = new FakeRm(allocator.rmCallbacks());
+        allocator.attach(rm, new FakeNm(allocator.nmCallbacks()));
+        ExecutorProvisioner provisioner = start(allocator, Map.of("spindle.dynamicAllocation.enabled", "true",
+                "spindle.dynamicAllocation.minExecutors", "2", "spindle.executor.memory", "512m"));
+        assertThat(provisioner.executorLimit()).as("no heartbeat yet: no limit").isEqualTo(Integer.MAX_VALUE);
+        // Asked 512 + 384 MB; the scheduler rounds that up to 1024 MB, which the granted containers show.
+        allocator.rmCallbacks().onContainersAllocated(List.of(container(2, "nm1"), container(3, "nm2")));
+        rm.headroom = Resource.newInstance(3 * 1024 + 512, 1);
+        assertThat(provisioner.executorLimit()).as("2 held + 3 that fit").isEqualTo(5);
+        rm.headroom = Resource.newInstance(-100, 0);
+        assertThat(provisioner.executorLimit()).as("a queue over its share").isEqualTo(2);
     }
 
     @Test
