@@ -180,7 +180,8 @@ public final class SpindleConfig {
             .checkValue(v -> v >= 0, "must not be negative"));
     public static final ConfigEntry<Integer> DYNAMIC_ALLOCATION_MAX_EXECUTORS = register(integer(
             "spindle.dynamicAllocation.maxExecutors", null, "Executors dynamic allocation never goes above. Unset: "
-                    + "no limit but what the cluster gives (local-cluster[E,...]: E).")
+                    + "no limit but what the cluster gives (local-cluster[E,...]: E). On YARN the target also rises no "
+                    + "higher than the queue's headroom can hold.")
             .checkValue(v -> v > 0, "must be positive"));
     public static final ConfigEntry<Integer> DYNAMIC_ALLOCATION_INITIAL_EXECUTORS = register(integer(
             "spindle.dynamicAllocation.initialExecutors", null, "Executors asked for at start. Unset: "

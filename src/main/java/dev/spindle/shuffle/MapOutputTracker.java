@@ -92,25 +92,28 @@ public final class MapOutputTracker implements MapOutputLocator {
     }
 
     /**
-     * Forgets every output on the host of {@code executor}'s outputs (with a shuffle service, a failed fetch from it
-     * means the node's service, and so every output on it, is gone); returns the shuffles affected.
+     * Forgets every output served from where {@code executor}'s outputs are (with a shuffle service, the address of
+     * its node's service: a failed fetch from it means the service, and so every output it served, is gone; other
+     * nodes of the same host name, as in an embedded cluster, have services of their own); returns the shuffles
+     * affected.
      */
-    public List<Integer> removeOutputsOnHostOf(ExecutorId executor) {
-        String host = null;
+    public List<Integer> removeOutputsServedWith(ExecutorId executor) {
+        MapStatus served = null;
         for (MapStatus[] outputs : shuffles.values()) {
             synchronized (outputs) {
                 for (MapStatus status : outputs) {
                     if (status != null && status.location().equals(executor)) {
-                        host = status.host();
+                        served = status;
                     }
                 }
             }
         }
-        if (host == null) {
+        if (served == null) {
             return List.of();
         }
-        String lostHost = host;
-        return removeOutputs(status -> status.host().equals(lostHost));
+        String host = served.host();
+        int port = served.port();
+        return removeOutputs(status -> status.host().equals(host) && status.port() == port);
     }
 
     public List<Integer> missingMapPartitions(int shuffleId) {

@@ -43,12 +43,17 @@ class DynamicAllocationIT {
      * whose tasks each wait for {@code MARKERS/open}; writes {@code MARKERS/counted-<n>} and waits for
      * {@code MARKERS/finish}. {@code shuffle}: counts a shuffle of 4 map and 2 reduce tasks
      * ({@code MARKERS/counted-<keys>}), and once {@code MARKERS/again} exists reads it again
-     * ({@code MARKERS/read-<sum>}).
+     * ({@code MARKERS/read-<sum>}). {@code thousand}: runs 1,000 jobs, each a new shuffle of a cached dataset with a
+     * new broadcast value, while one shuffle stays reachable; writes {@code MARKERS/state-<peak>-<last>} (the driver's
+     * per-shuffle state, most at every 100th job and once the unreachable ones are cleaned), waits for
+     * {@code MARKERS/again}, then counts the kept shuffle again ({@code MARKERS/kept-<keys>}).
      */
     private static final String PROGRAM = """
             package it;
 
+            import dev.spindle.api.Broadcast;
             import dev.spindle.api.Context;
+            import dev.spindle.api.Dataset;
             import dev.spindle.api.PairDataset;
             import dev.spindle.common.Pair;
             import java.util.stream.Collectors;
@@ -71,6 +76,8 @@ class DynamicAllocationIT {
                                     }).count();
                             fs.createNewFile(new Path(markers, "counted-" + count));
                             await(markers, "finish");
+                        } else if (args[1].equals("thousand")) {
+                            thousandJobs(ctx, fs, markers);
                         } else {
                             PairDataset<Integer, Integer> counts = ctx.parallelize(
                                     IntStream.range(0, 10_000).boxed().collect(Collectors.toList()), 4)
@@ -81,6 +88,42 @@ class DynamicAllocationIT {
                             fs.createNewFile(new Path(markers, "read-" + sum));
                         }
                     }
+                }
+
+                static void thousandJobs(Context ctx, FileSystem fs, String markers) throws Exception {
+                    // The driver's per-shuffle state is not public API: the test reads it as ContextCleanerTest does.
+                    java.lang.reflect.Method driverOf = Context.class.getDeclaredMethod("driver");
+                    driverOf.setAccessible(true);
+                    Object driver = driverOf.invoke(ctx);
+                    java.lang.reflect.Method shuffleState = driver.getClass().getMethod("shuffleState");
+                    Dataset<Integer> cached = ctx.parallelize(IntStream.range(0, 200).boxed()
+                            .collect(Collectors.toList()), 2).cache();
+                    PairDataset<Integer, Integer> kept = cached.mapToPair(x -> Pair.of(x % 3, 1))
+                            .reduceByKey(Integer::sum, 2);
+                    kept.count();
+                    int peak = 0;
+                    for (int job = 0; job < 1_000; job++) {
+                        int modulus = 2 + job % 7;
+                        Broadcast<Integer> offset = ctx.broadcast(job);
+                        long keys = cached.mapToPair(x -> Pair.of((x + offset.value()) % modulus, 1))
+                                .reduceByKey(Integer::sum, 2).count();
+                        if (keys != modulus) {
+                            throw new IllegalStateException("job " + job + " counted " + keys + " keys");
+                        }
+                        if (job % 100 == 99) {
+                            System.gc();
+                            peak = Math.max(peak, (Integer) shuffleState.invoke(driver));
+                        }
+                    }
+                    // Unreachable shuffles are cleaned once collected: a condition, checked for at most a minute.
+                    long deadline = System.nanoTime() + 60_000_000_000L;
+                    while ((Integer) shuffleState.invoke(driver) > 1 && System.nanoTime() < deadline) {
+                        System.gc();
+                        Thread.sleep(200);
+                    }
+                    fs.createNewFile(new Path(markers, "state-" + peak + "-" + shuffleState.invoke(driver)));
+                    await(markers, "again");
+                    fs.createNewFile(new Path(markers, "kept-" + kept.count()));
                 }
 
                 /** Waits for a marker of the test: a condition, checked every 50 ms. */
@@ -262,6 +305,73 @@ class DynamicAllocationIT {
         }
         assertThat(most).as("executors at once: the maximum").isEqualTo(3);
         assertThat(seen).as("containers the ResourceManager counted").contains(2, 4);
+    }
+
+    @Test
+    void aThousandJobsLeaveTheDriversShuffleStateAndTheShuffleFilesBounded() throws Exception {
+        String name = "thousand-jobs";
+        org.apache.hadoop.fs.Path markers = new org.apache.hadoop.fs.Path("/markers/" + name);
+        CompletableFuture<Run> run = submit(name, "thousand", "spindle.executor.instances=2",
+                "spindle.shuffle.service.enabled=true");
+        String appId;
+        try {
+            ApplicationReport app = awaitRunning(name, run);
+            appId = app.getApplicationId().toString();
+            org.apache.hadoop.fs.FileStatus state = Awaitility.await("the thousand jobs").atMost(Duration.ofMinutes(4))
+                    .until(() -> {
+                        if (run.isDone()) {
+                            throw new AssertionError("the application ended early: " + run.get().stderr());
+                        }
+                        return fs.exists(markers) ? java.util.Arrays.stream(fs.listStatus(markers))
+                                .filter(f -> f.getPath().getName().startsWith("state-")).findFirst() : Optional.empty();
+                    }, Optional::isPresent).map(f -> (org.apache.hadoop.fs.FileStatus) f).orElseThrow();
+            String[] counts = state.getPath().getName().split("-");
+            assertThat(Integer.parseInt(counts[1])).as("the driver's shuffles, most at every 100th job")
+                    .isLessThan(250);
+            assertThat(Integer.parseInt(counts[2])).as("the driver's shuffles once the unreachable are cleaned")
+                    .isLessThanOrEqualTo(1);
+            // The kept shuffle's 2 map outputs (a data and an index file each) are all that stays on the nodes.
+            Awaitility.await("the executors' shuffle files cleaned").atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> shuffleFiles(app).size(), n -> n <= 4);
+            marker(name, "again");
+        } finally {
+            marker(name, "again");
+        }
+        Run done = run.get(3, TimeUnit.MINUTES);
+        assertThat(done.exitCode()).as(done.stderr()).isZero();
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path(markers, "kept-3"))).as("the kept shuffle read").isTrue();
+        List<SchedulerEvent> events = runs.events(appId);
+        List<SchedulerEvent.StageSubmitted> mapStages = events.stream()
+                .filter(e -> e instanceof SchedulerEvent.StageSubmitted s && s.shuffleId() >= 0)
+                .map(e -> (SchedulerEvent.StageSubmitted) e).toList();
+        assertThat(mapStages).as("a map stage per job").hasSize(1_001);
+        int keptShuffle = mapStages.get(0).shuffleId();
+        assertThat(mapStages).filteredOn(s -> s.shuffleId() == keptShuffle)
+                .as("the kept shuffle's map stage ran once: read again, it was still there").hasSize(1);
+        // The service logs into its NodeManager's log (through SLF4J, as the NodeManager does).
+        Awaitility.await("the service's lines in the NodeManagers' logs").atMost(Duration.ofMinutes(1))
+                .until(DynamicAllocationIT::nodeManagerLogs, log -> log.contains(" of " + appId
+                        + " registered its map output") && log.contains("Application " + appId + " ended"));
+    }
+
+    /** The NodeManagers' logs of this class's clusters. */
+    private static String nodeManagerLogs() throws IOException {
+        StringBuilder text = new StringBuilder();
+        try (Stream<Path> files = Files.walk(ClusterRuns.HOME.resolve("target/test/data/" + CLUSTER))) {
+            for (Path log : files.filter(f -> f.getFileName().toString().matches("nm-\\d+\\.log")).toList()) {
+                text.append(Files.readString(log));
+            }
+        }
+        return text.toString();
+    }
+
+    /** Shuffle data and index files of the application under the NodeManagers' local directories. */
+    private static List<Path> shuffleFiles(ApplicationReport app) throws IOException {
+        String appDir = app.getApplicationId().toString();
+        try (Stream<Path> files = Files.walk(ClusterRuns.HOME.resolve("target/test/data/" + CLUSTER))) {
+            return files.filter(f -> f.getFileName().toString().startsWith("shuffle_")
+                    && f.toString().contains("/" + appDir + "/")).toList();
+        }
     }
 
     private static int usedContainers(ApplicationReport app) throws Exception {

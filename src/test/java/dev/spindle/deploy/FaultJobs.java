@@ -9,7 +9,8 @@ final class FaultJobs {
 
     /**
      * {@code it.FaultJob INPUT OUTPUT MARKERS MODE}: word count of INPUT into OUTPUT (4 map and 4 reduce tasks). MODE
-     * picks the hook. A held task creates {@code MARKERS/<name>} (once: later attempts go on) and
+     * picks the hook ({@code lose-node}: map tasks 0 and 1 run at once, so each of two one-slot executors holds map
+     * output, then reduce tasks 0 and 1 are held). A held task creates {@code MARKERS/<name>} (once: later attempts go on) and
      * {@code MARKERS/<name>-pid-<pid>}, then waits for {@code MARKERS/release}; the test kills it meanwhile.
      */
     static final String PROGRAM = """
@@ -50,6 +51,9 @@ final class FaultJobs {
                                     if (mode.equals("kill-reduce") && partition == 0) {
                                         hold(markers, "reduce-0");
                                     }
+                                    if (mode.equals("lose-node") && partition < 2) {
+                                        hold(markers, "reduce-" + partition);
+                                    }
                                     return counts;
                                 })
                                 .map(p -> p.key() + "\\t" + p.value())
@@ -66,7 +70,7 @@ final class FaultJobs {
                         }
                         case "lose-node" -> {
                             if (partition < 2) {
-                                hold(markers, "map-" + partition);
+                                meet(markers, "map-" + partition, "map-" + (1 - partition));
                             }
                         }
                         case "flaky" -> {
@@ -96,6 +100,18 @@ final class FaultJobs {
                     if (fs.createNewFile(new Path(markers, name))) {
                         fs.createNewFile(new Path(markers, name + "-pid-" + ProcessHandle.current().pid()));
                         awaitRelease(fs, markers);
+                    }
+                }
+
+                /**
+                 * Marks {@code name} as started and waits until {@code other} has too: two tasks that meet run on
+                 * two executors of one slot each at once.
+                 */
+                static void meet(String markers, String name, String other) throws Exception {
+                    FileSystem fs = new Path(markers).getFileSystem(new Configuration());
+                    fs.createNewFile(new Path(markers, name + "-started"));
+                    while (!fs.exists(new Path(markers, other + "-started"))) {
+                        Thread.sleep(50);
                     }
                 }
 

@@ -24,9 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A NodeManager stopped mid-job (a lost node): its executor's running task and map outputs are redone elsewhere,
- * and the output is byte-identical to a fault-free run. The applications use the NodeManagers' shuffle service,
- * which goes with its node: the outputs it served are redone too. Each NodeManager offers 2 GiB, room for two 1 GiB
+ * A NodeManager stopped mid-job (a lost node): its executor's running reduce task and the map outputs it wrote are
+ * redone elsewhere, and the output is byte-identical to a fault-free run. The applications use the NodeManagers'
+ * shuffle service, which goes with its node: the first fetch from it fails, and every output it served is redone
+ * (losing only the executor would rerun no map task; {@code DynamicAllocationIT} shows that). Each NodeManager offers 2 GiB, room for two 1 GiB
  * containers, so one of the application's two executors always runs on the node without the ApplicationMaster.
  */
 @Timeout(600)
@@ -104,9 +105,11 @@ class NodeLossIT {
         // The ResourceManager learns of the node's end from its unregistration, or from its silence.
         Awaitility.await("the ResourceManager lost the node").atMost(Duration.ofMinutes(1))
                 .until(() -> cluster.resourceManager().getRMContext().getInactiveRMNodes().size() == 1);
-        int mapStage = ClusterRuns.stagesInSubmissionOrder(events)[0];
-        assertThat(ClusterRuns.tasksStarted(events, t -> t.stageId() == mapStage))
-                .as("the held task of the lost node ran again").isGreaterThan(4);
+        int[] stages = ClusterRuns.stagesInSubmissionOrder(events);
+        assertThat(ClusterRuns.tasksStarted(events, t -> t.stageId() == stages[0]))
+                .as("the map output the lost node's service served was written again").isGreaterThan(4);
+        assertThat(ClusterRuns.tasksStarted(events, t -> t.stageId() == stages[stages.length - 1]))
+                .as("the reduce task held on the lost node ran again").isGreaterThan(4);
     }
 
     private static List<Long> heldPids(org.apache.hadoop.fs.Path markers) throws java.io.IOException {

@@ -406,7 +406,7 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
         if (fetch.mapPartition() >= 0) {
             if (services.shuffleService()) {
                 // The node's shuffle service failed to serve it: every output on that node is suspect.
-                var lost = services.tracker().removeOutputsOnHostOf(new ExecutorId(fetch.location()));
+                var lost = services.tracker().removeOutputsServedWith(new ExecutorId(fetch.location()));
                 lost.forEach(succeededMapPartitions::remove);
             } else {
                 services.tracker().removeShuffleOutputsOnExecutor(fetch.shuffleId(),

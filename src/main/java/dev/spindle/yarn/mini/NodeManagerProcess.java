@@ -66,6 +66,12 @@ final class NodeManagerProcess {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx512m", "-XX:+UseSerialGC"));
         String logConfig = System.getProperty("log4j2.configurationFile");
+        java.net.URL testConfig = NodeManagerProcess.class.getClassLoader().getResource("log4j2-test.properties");
+        if (logConfig == null && testConfig != null && testConfig.getProtocol().equals("file")) {
+            // Under the test runners, whose class path the NodeManager may not share (it runs the shuffle service
+            // from its jar alone): the tests' logging, which keeps Spindle's lines and Hadoop's warnings.
+            logConfig = testConfig.getPath();
+        }
         if (logConfig != null) {
             command.add("-Dlog4j2.configurationFile=" + logConfig);
         }

@@ -25,8 +25,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.yarn.server.api.ApplicationInitializationContext;
 import org.apache.hadoop.yarn.server.api.ApplicationTerminationContext;
 import org.apache.hadoop.yarn.server.api.AuxiliaryService;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Spindle's shuffle service, a YARN auxiliary service ({@code yarn.nodemanager.aux-services=spindle_shuffle}) that
@@ -45,7 +45,12 @@ import org.apache.logging.log4j.Logger;
  * </ul>
  */
 public final class ShuffleService extends AuxiliaryService {
-    private static final Logger LOG = LogManager.getLogger(ShuffleService.class);
+    /**
+     * Through SLF4J, which every NodeManager logs with: the service's lines land in the NodeManager's log. (The
+     * classes it shares with executors log through the Log4j API, relocated in its jar and without an implementation
+     * there: their warnings and errors go to the NodeManager's standard error.)
+     */
+    private static final Logger LOG = LoggerFactory.getLogger(ShuffleService.class);
     /** The name in {@code yarn.nodemanager.aux-services}, and the key of the service data in launch contexts. */
     public static final String NAME = "spindle_shuffle";
     public static final String PORT_KEY = "spindle.shuffle.service.port";
