@@ -8,6 +8,7 @@ import dev.spindle.common.SerialEvents;
 import dev.spindle.common.TaskAttemptId;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
+import dev.spindle.executor.StageCodeWindow;
 import dev.spindle.executor.TaskMessages;
 import dev.spindle.plan.CommitArbiter;
 import dev.spindle.plan.TaskFailure;
@@ -30,6 +31,7 @@ import dev.spindle.rpc.message.FetchRequest;
 import dev.spindle.rpc.message.Heartbeat;
 import dev.spindle.rpc.message.HeartbeatResponse;
 import dev.spindle.rpc.message.KillTask;
+import dev.spindle.rpc.message.LaunchTask;
 import dev.spindle.rpc.message.RegisterExecutor;
 import dev.spindle.rpc.message.RemoveBroadcast;
 import dev.spindle.rpc.message.RemoveCachedBlocks;
@@ -222,7 +224,15 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
                     throw new RpcException("executor " + launch.executor().id() + " is not connected");
                 }
                 peer.sending(taskId);
-                peer.connection.send(TaskMessages.launch(launch.task()));
+                TaskAttemptId id = launch.task().attemptId();
+                long stage = StageCodeWindow.key(id.stageId(), id.stageAttempt());
+                boolean kept = peer.code.contains(stage);
+                LaunchTask message = TaskMessages.launch(launch.task(), !kept);
+                message.setMapOutputEpoch(services.mapOutputs().epoch());
+                peer.connection.send(message);
+                if (!kept) {
+                    peer.code.add(stage, launch.task().taskBinary().length, null);
+                }
             } catch (FrameTooLargeException e) {
                 peer.notSent(taskId);
                 callbacks.statusUpdate(TaskStatus.failed(taskId, launch.executor(), TaskState.FAILED,

@@ -3,6 +3,7 @@ package dev.spindle.cluster;
 import static java.util.Objects.requireNonNull;
 
 import dev.spindle.common.ExecutorId;
+import dev.spindle.executor.StageCodeWindow;
 import dev.spindle.rpc.BlockFetches;
 import dev.spindle.rpc.RpcConnection;
 import java.util.ArrayList;
@@ -26,6 +27,8 @@ final class ExecutorPeer {
     final int blockPort;
     volatile long lastHeardNanos = System.nanoTime();
     volatile boolean registered;
+    /** The stage code this executor keeps from tasks sent on this connection; used on the scheduler's events. */
+    final StageCodeWindow code = new StageCodeWindow();
 
     /** Task id to its place among the tasks sent on this connection (1, 2, ...); guarded by {@code this}. */
     private final Map<Long, Long> awaitingStatus = new HashMap<>();

@@ -123,6 +123,7 @@ public final class ExecutorProcess implements RpcHandler {
     private final UnaryOperator<TaskStatusSink> statusSink;
     /** LaunchTask messages taken in on the current driver connection; each heartbeat tells the driver how many. */
     private final AtomicLong tasksReceived = new AtomicLong();
+    private final MapStatusCache mapStatuses = new MapStatusCache(this::mapOutputs);
     private final BlockFetches driverFetches;
     private final DriverCommitAsks commitAsks;
     private final FetchServer fetchServer = new FetchServer("executor-block-server", 4, this::serve);
@@ -199,7 +200,7 @@ public final class ExecutorProcess implements RpcHandler {
             }
             ExecutorServices services = ExecutorServices.assemble(new ExecutorServices.Wiring(settings.id(),
                     settings.host(), mapOutputPort, settings.cores(), settings.conf(), loader,
-                    closures::deserialize, serializer, localDir, this::mapOutputs,
+                    closures::deserialize, serializer, localDir, mapStatuses,
                     files -> peers = new RemoteBlockFetcher(settings.id(), new LocalBlockFetcher(files,
                             settings.id()), settings.secret(), rpc, networkTimeoutMillis),
                     this::broadcast, this::readCached, commitAsks, shuffleDir));
@@ -277,7 +278,10 @@ public final class ExecutorProcess implements RpcHandler {
         }
         Object body = message.getBody();
         if (body instanceof LaunchTask launch) {
-            executor().launch(TaskMessages.description(launch));
+            if (connection == driver) {
+                mapStatuses.observe(launch.getMapOutputEpoch());
+            }
+            executor().launch(TaskMessages.description(launch, (StageCodeWindow) connection.attachment()));
             if (connection == driver) { // counted after launch() lists it as running: see heartbeat()
                 tasksReceived.incrementAndGet();
             }
@@ -288,6 +292,7 @@ public final class ExecutorProcess implements RpcHandler {
         } else if (body instanceof RemoveCachedBlocks remove) {
             executor().services().blocks().remove(remove.getNodeId());
         } else if (body instanceof RemoveShuffle remove) {
+            mapStatuses.remove(remove.getShuffleId());
             executor().removeShuffle(remove.getShuffleId());
         } else if (body instanceof RemoveBroadcast remove) {
             executor().removeBroadcast(remove.getBroadcastId());
@@ -326,6 +331,9 @@ public final class ExecutorProcess implements RpcHandler {
         registration = answer;
         tasksReceived.set(0);
         RpcConnection connection = RpcConnection.connect(host, port, settings.secret(), rpc, this);
+        // Tasks come only after registration: the window is there before the first.
+        connection.attach(new StageCodeWindow());
+        mapStatuses.clear();
         driver = connection;
         driverAddress = host + ":" + port;
         lastHeardFromDriver = System.nanoTime();

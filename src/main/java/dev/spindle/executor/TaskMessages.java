@@ -33,20 +33,53 @@ public final class TaskMessages {
     }
 
     public static LaunchTask launch(TaskDescription task) {
+        return launch(task, true);
+    }
+
+    /**
+     * The message launching {@code task}; without {@code withCode} it leaves the stage's code out, for an executor
+     * that keeps it from an earlier task on the same connection ({@link StageCodeWindow}).
+     */
+    public static LaunchTask launch(TaskDescription task, boolean withCode) {
         TaskAttemptId id = task.attemptId();
         return LaunchTask.newBuilder()
                 .setTaskId(id.taskId()).setJobId(task.jobId()).setStageId(id.stageId())
                 .setStageAttempt(id.stageAttempt()).setPartition(id.partition()).setAttempt(id.attempt())
                 .setKind(TaskKindMessage.valueOf(task.kind().name()))
-                .setTaskBinary(ByteBuffer.wrap(task.taskBinary()))
+                .setTaskBinary(withCode ? ByteBuffer.wrap(task.taskBinary()) : null)
                 .setPartitionBytes(ByteBuffer.wrap(task.partition()))
                 .build();
     }
 
     public static TaskDescription description(LaunchTask launch) {
+        return description(launch, new StageCodeWindow());
+    }
+
+    /**
+     * The task {@code launch} describes, its stage's code from the message or, when left out, from {@code window}
+     * (the connection's); code that comes with the message is added to the window. Called in the order the
+     * connection delivers its messages.
+     *
+     * @throws IllegalStateException when the code was left out and the window does not have it (the two ends of
+     *     the connection disagree: a bug)
+     */
+    public static TaskDescription description(LaunchTask launch, StageCodeWindow window) {
+        long key = StageCodeWindow.key(launch.getStageId(), launch.getStageAttempt());
+        byte[] code;
+        if (launch.getTaskBinary() != null) {
+            code = bytes(launch.getTaskBinary());
+            window.add(key, code.length, code);
+        } else {
+            code = window.code(key);
+            if (code == null) {
+                throw new IllegalStateException("task " + launch.getTaskId() + " of stage " + launch.getStageId()
+                        + " attempt " + launch.getStageAttempt() + " came without its code, which this executor "
+                        + "does not keep");
+            }
+        }
         return new TaskDescription(new TaskAttemptId(launch.getTaskId(), launch.getStageId(), launch.getStageAttempt(),
                 launch.getPartition(), launch.getAttempt()), launch.getJobId(), TaskKind.valueOf(launch.getKind().name()),
-                bytes(launch.getTaskBinary()), bytes(launch.getPartitionBytes()));
+                code, bytes(launch.getPartitionBytes()));
     }
 
     public static StatusUpdate update(TaskStatus status) {

@@ -8,9 +8,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The driver's record of which map outputs of each shuffle exist, and where. Thread-safe. */
+/**
+ * The driver's record of which map outputs of each shuffle exist, and where. Thread-safe. Its {@link #epoch()} grows
+ * whenever an output is forgotten, so that executors caching the statuses know when to ask again.
+ */
 public final class MapOutputTracker implements MapOutputLocator {
     private final Map<Integer, MapStatus[]> shuffles = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong epoch = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Grows each time an output is forgotten (lost, or its shuffle removed): statuses read at an earlier epoch may
+     * name outputs that are gone. Registering outputs does not change it: statuses are only handed out complete.
+     */
+    @Override
+    public long epoch() {
+        return epoch.get();
+    }
 
     public void registerShuffle(int shuffleId, int numMaps) {
         shuffles.putIfAbsent(shuffleId, new MapStatus[numMaps]);
@@ -21,7 +34,9 @@ public final class MapOutputTracker implements MapOutputLocator {
     }
 
     public void unregisterShuffle(int shuffleId) {
-        shuffles.remove(shuffleId);
+        if (shuffles.remove(shuffleId) != null) {
+            epoch.incrementAndGet();
+        }
     }
 
     /** Shuffles registered now. */
@@ -46,6 +61,7 @@ public final class MapOutputTracker implements MapOutputLocator {
             MapStatus status = outputs[mapPartition];
             if (status != null && (location == null || status.location().equals(location))) {
                 outputs[mapPartition] = null;
+                epoch.incrementAndGet();
             }
         }
     }
@@ -64,6 +80,9 @@ public final class MapOutputTracker implements MapOutputLocator {
                     removed++;
                 }
             }
+        }
+        if (removed > 0) {
+            epoch.incrementAndGet();
         }
         return removed;
     }
@@ -88,6 +107,9 @@ public final class MapOutputTracker implements MapOutputLocator {
                 }
             }
         });
+        if (!affected.isEmpty()) {
+            epoch.incrementAndGet();
+        }
         return affected;
     }
 

@@ -153,6 +153,27 @@ class ClusterBackendTest {
         heartbeat(0);
         assertThat(backend.registeredExecutors()).isEqualTo(1);
         assertThat(membership).isEmpty();
+        // The code that was never sent is not taken for kept: the next task of the stage carries it.
+        backend.launchTasks(List.of(new TaskLaunch(EXECUTOR, task(10, 100))));
+        assertThat(next(LaunchTask.class).getTaskBinary()).isNotNull();
+    }
+
+    @Test
+    void aStageAttemptsCodeGoesToAnExecutorWithItsFirstTaskOnly() throws Exception {
+        start();
+        connectAndRegister();
+        assertThat(membership.poll(30, TimeUnit.SECONDS)).isEqualTo("added 1");
+        backend.launchTasks(List.of(new TaskLaunch(EXECUTOR, task(1, 3, 0, 100)),
+                new TaskLaunch(EXECUTOR, task(2, 3, 0, 100)), new TaskLaunch(EXECUTOR, task(3, 4, 0, 100))));
+        backend.launchTasks(List.of(new TaskLaunch(EXECUTOR, task(4, 3, 0, 100)),
+                new TaskLaunch(EXECUTOR, task(5, 3, 1, 100))));
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            LaunchTask launch = next(LaunchTask.class);
+            sent.add(launch.getTaskId() + (launch.getTaskBinary() == null ? " without code" : " with code"));
+        }
+        assertThat(sent).containsExactly("1 with code", "2 without code", "3 with code", "4 without code",
+                "5 with code");
     }
 
     private void start() {
@@ -244,8 +265,12 @@ class ClusterBackendTest {
     }
 
     private static TaskDescription task(long taskId, int codeBytes) {
-        return new TaskDescription(new TaskAttemptId(taskId, 0, 0, 0, 0), 0, TaskKind.RESULT, new byte[codeBytes],
-                new byte[1]);
+        return task(taskId, 0, 0, codeBytes);
+    }
+
+    private static TaskDescription task(long taskId, int stageId, int stageAttempt, int codeBytes) {
+        return new TaskDescription(new TaskAttemptId(taskId, stageId, stageAttempt, 0, 0), 0, TaskKind.RESULT,
+                new byte[codeBytes], new byte[1]);
     }
 
     private static void await(CountDownLatch latch) {

@@ -1,6 +1,7 @@
 package dev.spindle.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spindle.common.ExecutorId;
 import dev.spindle.common.TaskAttemptId;
@@ -79,6 +80,30 @@ class TaskMessagesTest {
         assertThat(back.kind()).isEqualTo(TaskKind.SHUFFLE_MAP);
         assertThat(back.taskBinary()).containsExactly(1, 2, 3);
         assertThat(back.partition()).containsExactly(9, 8);
+    }
+
+    @Test
+    void aTaskSentWithoutItsStagesCodeGetsTheCodeItsConnectionKeeps() throws IOException {
+        StageCodeWindow window = new StageCodeWindow();
+        TaskDescription first = new TaskDescription(new TaskAttemptId(1, 5, 0, 0, 0), 4, TaskKind.RESULT,
+                new byte[] {1, 2, 3}, new byte[] {0});
+        TaskDescription second = new TaskDescription(new TaskAttemptId(2, 5, 0, 1, 0), 4, TaskKind.RESULT,
+                new byte[] {1, 2, 3}, new byte[] {1});
+        TaskDescription got = TaskMessages.description((LaunchTask) wire(TaskMessages.launch(first, true)).getBody(),
+                window);
+        LaunchTask bare = (LaunchTask) wire(TaskMessages.launch(second, false)).getBody();
+        assertThat(bare.getTaskBinary()).isNull();
+        TaskDescription back = TaskMessages.description(bare, window);
+        assertThat(back.taskBinary()).as("the same array: tasks of one stage share their code").isSameAs(
+                got.taskBinary()).containsExactly(1, 2, 3);
+        assertThat(back.partition()).containsExactly(1);
+
+        LaunchTask otherAttempt = (LaunchTask) wire(TaskMessages.launch(new TaskDescription(
+                new TaskAttemptId(3, 5, 1, 0, 0), 4, TaskKind.RESULT, new byte[] {7}, new byte[] {0}), false))
+                .getBody();
+        assertThatThrownBy(() -> TaskMessages.description(otherAttempt, window))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("task 3 of stage 5 attempt 1 came without its code, which this executor does not keep");
     }
 
     @Test

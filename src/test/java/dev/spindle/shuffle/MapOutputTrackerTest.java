@@ -42,4 +42,23 @@ class MapOutputTrackerTest {
         assertThat(tracker.missingMapPartitions(1)).containsExactly(0);
         assertThat(tracker.removeOutputsServedWith(new ExecutorId("9"))).as("an executor with no output").isEmpty();
     }
+
+    @Test
+    void theEpochGrowsWhenAnOutputIsForgottenOnly() {
+        MapOutputTracker tracker = new MapOutputTracker();
+        tracker.registerShuffle(0, 2);
+        tracker.registerMapOutput(0, on("1", "node-a", 0));
+        tracker.registerMapOutput(0, on("2", "node-b", 1));
+        tracker.statuses(0);
+        assertThat(tracker.epoch()).as("registering").isZero();
+        tracker.removeOutputsOnExecutor(new ExecutorId("9"));
+        assertThat(tracker.epoch()).as("nothing forgotten").isZero();
+        tracker.removeOutputsOnExecutor(new ExecutorId("1"));
+        assertThat(tracker.epoch()).isEqualTo(1);
+        tracker.registerMapOutput(0, on("3", "node-b", 0));
+        tracker.removeShuffleOutputsOnExecutor(0, new ExecutorId("3"));
+        tracker.unregisterMapOutput(0, 1, null);
+        tracker.unregisterShuffle(0);
+        assertThat(tracker.epoch()).isEqualTo(4);
+    }
 }
