@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -63,8 +64,11 @@ public final class YarnAllocator {
     private static final Priority PRIORITY = Priority.newInstance(1);
     private static final String EXECUTOR_LOCAL_DIR = "spindle-local";
     static final int MAX_PREFERRED_HOSTS = 8;
-    /** ResourceManager heartbeats: often while containers are wanted (grants arrive with heartbeats), else 1 s. */
-    static final int EAGER_HEARTBEAT_MILLIS = 200;
+    /**
+     * ResourceManager heartbeats: often while containers are wanted (a request waits for the next heartbeat, and the
+     * ResourceManager hands grants over on the one after), else 1 s.
+     */
+    public static final int EAGER_HEARTBEAT_MILLIS = 100;
     static final int IDLE_HEARTBEAT_MILLIS = 1000;
 
     /** What the allocator needs from its ApplicationMaster. */
@@ -104,6 +108,10 @@ public final class YarnAllocator {
     private Map<String, Integer> pendingTasksByHost = Map.of();
     private boolean gaveUp;
     private static final int RECENT_FAILURES = 5;
+    /** Containers granted before the first driver started ({@link #requestEarly}), launched when it starts. */
+    private final List<Container> early = new ArrayList<>();
+    private Resource earlyResource;
+    private int earlyTarget;
 
     /** The driver being served: its endpoint, settings and what it is told. */
     private record Active(ExecutorProvisioner.DriverEndpoint endpoint, ExecutorProvisioner.Callbacks callbacks,
@@ -127,6 +135,53 @@ public final class YarnAllocator {
     /** Where the progress reported to the ResourceManager with each heartbeat comes from. */
     public void reportProgress(java.util.function.Supplier<Float> source) {
         this.progress = requireNonNull(source, "source is null");
+    }
+
+    /**
+     * Asks for the first driver's executors as soon as the ApplicationMaster has registered, while the driver starts
+     * (its event log, web UI and RPC server take about half a second): containers granted meanwhile wait for it and
+     * are launched when it starts. Nothing is asked for when an earlier attempt's containers were adopted (they may
+     * be all the driver needs).
+     */
+    public synchronized void requestEarly(SpindleConf conf) {
+        if (active != null || driverCount > 0 || !adopted.isEmpty() || earlyTarget > 0) {
+            return;
+        }
+        earlyResource = executorResource(conf);
+        earlyTarget = SpindleConfig.initialExecutors(conf);
+        LOG.info("Requesting {} executor containers of {} MB and {} vcores while the driver starts", earlyTarget,
+                earlyResource.getMemorySize(), earlyResource.getVirtualCores());
+        for (int i = 0; i < earlyTarget; i++) {
+            ContainerRequest request = containerRequest(earlyResource, Map.of());
+            amrm.addContainerRequest(request);
+            pending.add(request);
+        }
+        adjustHeartbeat();
+    }
+
+    private static Resource executorResource(SpindleConf conf) {
+        return Resource.newInstance(ContainerSizes.executorHeapMb(conf) + ContainerSizes.executorOverheadMb(conf),
+                conf.get(SpindleConfig.EXECUTOR_CORES));
+    }
+
+    /**
+     * The containers granted for the driver now starting with executors of {@code resource}; the early requests
+     * and grants are withdrawn and released instead if it wants another size. Holds this.
+     */
+    private List<Container> takeEarly(Resource resource) {
+        List<Container> granted = new ArrayList<>(early);
+        early.clear();
+        if (earlyTarget > 0 && !resource.equals(earlyResource)) {
+            LOG.info("The driver wants executors of {}, not the {} asked for early: releasing those", resource,
+                    earlyResource);
+            granted.forEach(container -> amrm.releaseAssignedContainer(container.getId()));
+            granted.clear();
+            while (!pending.isEmpty()) {
+                amrm.removeContainerRequest(pending.poll());
+            }
+        }
+        earlyTarget = 0;
+        return granted;
     }
 
     /** The provisioner of one driver, with that driver's configuration. */
@@ -203,16 +258,24 @@ public final class YarnAllocator {
         @Override
         public void start(DriverEndpoint endpoint, Callbacks callbacks) {
             LocalResource executorConf = uploadExecutorConf(endpoint);
-            Resource resource = Resource.newInstance(
-                    ContainerSizes.executorHeapMb(conf) + ContainerSizes.executorOverheadMb(conf),
-                    conf.get(SpindleConfig.EXECUTOR_CORES));
+            Resource resource = executorResource(conf);
             int target = SpindleConfig.initialExecutors(conf);
             synchronized (YarnAllocator.this) {
                 gaveUp = false;
                 active = new Active(endpoint, callbacks, conf, resource, target,
                         ContainerSizes.executorMaxFailures(conf), executorConf, new int[1]);
-                LOG.info("Requesting {} executor containers of {} MB and {} vcores", target,
-                        resource.getMemorySize(), resource.getVirtualCores());
+                List<Container> granted = takeEarly(resource);
+                if (granted.isEmpty() && pending.isEmpty()) {
+                    LOG.info("Requesting {} executor containers of {} MB and {} vcores", target,
+                            resource.getMemorySize(), resource.getVirtualCores());
+                }
+                for (Container container : granted) {
+                    if (liveContainers() < target) {
+                        launch(container);
+                    } else {
+                        amrm.releaseAssignedContainer(container.getId());
+                    }
+                }
                 reconcile();
             }
         }
@@ -398,6 +461,15 @@ public final class YarnAllocator {
 
     private synchronized void allocated(List<Container> granted) {
         for (Container container : granted) {
+            if (active == null && !gaveUp && early.size() < earlyTarget) {
+                // For the driver that is starting: launched once it has (see requestEarly).
+                early.add(container);
+                ContainerRequest request = pending.poll();
+                if (request != null) {
+                    amrm.removeContainerRequest(request);
+                }
+                continue;
+            }
             if (active == null || gaveUp || liveContainers() + adopted.size() >= active.target()) {
                 LOG.info("Releasing surplus container {} on {}", container.getId(), container.getNodeId());
                 amrm.releaseAssignedContainer(container.getId());
@@ -407,19 +479,24 @@ public final class YarnAllocator {
             if (request != null) {
                 amrm.removeContainerRequest(request);
             }
-            ExecutorId id = newExecutorId();
-            executorsByContainer.put(container.getId(), id);
-            containers.put(id, container);
-            LOG.info("Launching executor {} in container {} on {} ({} MB, {} vcores)", id.id(), container.getId(),
-                    container.getNodeId().getHost(), container.getResource().getMemorySize(),
-                    container.getResource().getVirtualCores());
-            try {
-                nm.startContainerAsync(container, launchContext(id, container));
-            } catch (RuntimeException e) {
-                startFailed(container.getId(), e);
-            }
+            launch(container);
         }
         adjustHeartbeat();
+    }
+
+    /** Starts an executor of the active driver in {@code container}, granted for it. Holds this. */
+    private void launch(Container container) {
+        ExecutorId id = newExecutorId();
+        executorsByContainer.put(container.getId(), id);
+        containers.put(id, container);
+        LOG.info("Launching executor {} in container {} on {} ({} MB, {} vcores)", id.id(), container.getId(),
+                container.getNodeId().getHost(), container.getResource().getMemorySize(),
+                container.getResource().getVirtualCores());
+        try {
+            nm.startContainerAsync(container, launchContext(id, container));
+        } catch (RuntimeException e) {
+            startFailed(container.getId(), e);
+        }
     }
 
     private ContainerLaunchContext launchContext(ExecutorId id, Container container) {

@@ -15,6 +15,7 @@ import dev.spindle.rpc.RpcServer;
 import dev.spindle.scheduler.spi.SchedulerEvent;
 import dev.spindle.scheduler.spi.SchedulerListener;
 import dev.spindle.yarn.StagedResources;
+import dev.spindle.yarn.YarnConfs;
 import dev.spindle.yarn.allocator.YarnAllocator;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -80,6 +81,7 @@ public final class ApplicationMaster {
     ApplicationMaster(java.nio.file.Path workDir, Map<String, String> env) {
         this.workDir = workDir;
         this.env = env;
+        YarnConfs.shortenCloseWaits(yarnConf);
     }
 
     public static void main(String[] args) {
@@ -104,8 +106,10 @@ public final class ApplicationMaster {
 
         YarnAllocator allocator = new YarnAllocator(new YarnAllocator.Settings(yarnConf, fs, stagingDir, staged,
                 launch.secret(), launch.attempt().getAttemptId()));
-        AMRMClientAsync<ContainerRequest> amrm = AMRMClientAsync.createAMRMClientAsync(1000,
-                allocator.rmCallbacks());
+        // Eager from the start: the executors are asked for within a second of registering, and a request waits
+        // for the heartbeat that is sleeping when it is made (the allocator slows it down once nothing is wanted).
+        AMRMClientAsync<ContainerRequest> amrm = AMRMClientAsync.createAMRMClientAsync(
+                YarnAllocator.EAGER_HEARTBEAT_MILLIS, allocator.rmCallbacks());
         NMClientAsync nm = NMClientAsync.createNMClientAsync(allocator.nmCallbacks());
         nm.init(yarnConf);
         nm.start();
@@ -170,6 +174,7 @@ public final class ApplicationMaster {
         EventLogWriter eventLog = null;
         try (URLClassLoader loader = applicationLoader(launch.applicationJars())) {
             allocator.adopt(register(amrm, host, rpcPort.port()));
+            allocator.requestEarly(driverConf);
             AttemptJournal journal = AttemptJournal.open(fs, launch);
             eventLog = journal.writer();
             JobProgress progress = new JobProgress();

@@ -8,9 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -31,14 +28,16 @@ final class Stager {
     private final FileSystem fs;
     private final Path stagingDir;
     private final Path cacheDir;
+    private final DigestCache digests;
     private int uploaded;
     private long uploadedBytes;
     private int reused;
 
-    Stager(FileSystem fs, Path stagingDir, Path cacheDir) {
+    Stager(FileSystem fs, Path stagingDir, Path cacheDir, DigestCache digests) {
         this.fs = requireNonNull(fs, "fs is null");
         this.stagingDir = requireNonNull(stagingDir, "stagingDir is null");
         this.cacheDir = requireNonNull(cacheDir, "cacheDir is null");
+        this.digests = requireNonNull(digests, "digests is null");
     }
 
     /** Creates the staging directory, readable by its owner only. */
@@ -74,7 +73,7 @@ final class Stager {
      */
     StagedResources.Entry cached(java.nio.file.Path local, Role role) throws IOException {
         String name = local.getFileName().toString();
-        Path dir = new Path(cacheDir, sha256(local));
+        Path dir = new Path(cacheDir, digests.digest(local));
         Path target = new Path(dir, name);
         if (fs.exists(target) && fs.getFileStatus(target).getLen() == Files.size(local)) {
             reused++;
@@ -114,16 +113,4 @@ final class Stager {
         return reused;
     }
 
-    private static String sha256(java.nio.file.Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(digest.digest(), 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-    }
 }

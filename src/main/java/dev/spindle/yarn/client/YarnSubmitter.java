@@ -101,6 +101,7 @@ public final class YarnSubmitter {
         if (sources == null || java.util.Arrays.stream(sources).allMatch(s -> s.contains("yarn-default.xml"))) {
             this.hadoopConf.setLong(YarnConfiguration.RESOURCEMANAGER_CONNECT_MAX_WAIT_MS, CONNECT_MAX_WAIT_MILLIS);
         }
+        YarnConfs.shortenCloseWaits(this.hadoopConf);
         this.err = requireNonNull(err, "err is null");
     }
 
@@ -137,10 +138,12 @@ public final class YarnSubmitter {
             Path stagingDir = stagingDir(fs, appId);
             boolean submitted = false;
             try {
-                Stager stager = new Stager(fs, stagingDir, new Path(base, "cache"));
+                DigestCache digests = DigestCache.defaultLocation();
+                Stager stager = new Stager(fs, stagingDir, new Path(base, "cache"), digests);
                 stager.createStagingDir();
                 fs.deleteOnExit(stagingDir); // until submitted: a client stopped mid-upload leaves nothing
                 StagedResources staged = stage(app, stager, fs, archive, spindleJars, extraJars, files);
+                digests.save();
                 err.printf("%sstaged the application in %s: uploaded %d files (%s), reused %d cached Spindle jars%n",
                         PREFIX, stagingDir, stager.uploaded(), megabytes(stager.uploadedBytes()), stager.reused());
 

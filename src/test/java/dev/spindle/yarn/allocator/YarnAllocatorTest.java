@@ -162,6 +162,18 @@ class YarnAllocatorTest {
         return ContainerStatus.newInstance(container.getId(), ContainerState.COMPLETE, diagnostics, exitStatus);
     }
 
+    /** An allocator of attempt 1 with fake ResourceManager and NodeManager clients attached. */
+    private record Attached(YarnAllocator allocator, FakeRm rm, FakeNm nm) {
+    }
+
+    private Attached attached() {
+        YarnAllocator allocator = allocator(1);
+        FakeRm rm = new FakeRm(allocator.rmCallbacks());
+        FakeNm nm = new FakeNm(allocator.nmCallbacks());
+        allocator.attach(rm, nm);
+        return new Attached(allocator, rm, nm);
+    }
+
     /** An allocator of ApplicationMaster attempt {@code attempt}, staging under the test's directory. */
     private YarnAllocator allocator(int attempt) {
         Configuration hadoop = new Configuration(false);
@@ -225,6 +237,42 @@ class YarnAllocatorTest {
         assertThat(rm.requests).as("not replaced: one runs, the target is one").isEmpty();
         assertThat(gaveUp).isEmpty();
         assertThat(allocator.liveExecutors()).isEqualTo(1);
+    }
+
+    @Test
+    void executorsAskedForWhileTheDriverStartsAreLaunchedWhenItHas() throws IOException {
+        Attached t = attached();
+        Map<String, String> conf = Map.of("spindle.executor.instances", "3", "spindle.executor.memory", "1g");
+        t.allocator().requestEarly(SpindleConf.of(conf));
+        assertThat(t.rm().requests).hasSize(3);
+        Container a = container(2, "nm1");
+        Container b = container(3, "nm2");
+        t.allocator().rmCallbacks().onContainersAllocated(List.of(a, b));
+        assertThat(t.nm().started).as("no driver to point them at yet").isEmpty();
+        assertThat(t.rm().released).as("held for the driver").isEmpty();
+        assertThat(t.rm().requests).hasSize(1);
+
+        start(t.allocator(), conf);
+        assertThat(t.nm().started).containsOnlyKeys(a.getId(), b.getId());
+        assertThat(t.rm().requests).as("the third, still asked for: none asked twice").hasSize(1);
+        Container c = container(4, "nm1");
+        t.allocator().rmCallbacks().onContainersAllocated(List.of(c));
+        assertThat(t.nm().started).containsOnlyKeys(a.getId(), b.getId(), c.getId());
+        assertThat(t.rm().requests).isEmpty();
+        assertThat(t.allocator().liveExecutors()).isEqualTo(3);
+    }
+
+    @Test
+    void earlyContainersOfAnotherSizeThanTheDriverWantsGoBack() throws IOException {
+        Attached t = attached();
+        t.allocator().requestEarly(SpindleConf.of(Map.of("spindle.executor.instances", "2")));
+        Container a = container(2, "nm1");
+        t.allocator().rmCallbacks().onContainersAllocated(List.of(a));
+        start(t.allocator(), Map.of("spindle.executor.instances", "2", "spindle.executor.memory", "2g"));
+        assertThat(t.rm().released).containsExactly(a.getId());
+        assertThat(t.nm().started).isEmpty();
+        assertThat(t.rm().requests).as("two of the driver's size").hasSize(2)
+                .allSatisfy(r -> assertThat(r.getCapability().getMemorySize()).isEqualTo(2048 + 384));
     }
 
     @Test
