@@ -229,7 +229,8 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
                 boolean kept = peer.code.contains(stage);
                 LaunchTask message = TaskMessages.launch(launch.task(), !kept);
                 message.setMapOutputEpoch(services.mapOutputs().epoch());
-                peer.connection.send(message);
+                // Queued, not written here: an executor that reads slowly must not stall the scheduler's launches.
+                peer.connection.sendAsync(message);
                 if (!kept) {
                     peer.code.add(stage, launch.task().taskBinary().length, null);
                 }
@@ -258,14 +259,15 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
     public void killTask(long taskId, ExecutorId executor, String reason) {
         ExecutorPeer peer = executors.get(executor);
         if (peer != null) {
-            sendQuietly(peer, KillTask.newBuilder().setTaskId(taskId).setReason(reason).build());
+            sendQuietly(peer, KillTask.newBuilder().setTaskId(taskId).setReason(reason).build(), true);
         }
     }
 
     @Override
     public void removeCachedBlocks(int nodeId) {
         services.cacheLocations().removeNode(nodeId);
-        executors.values().forEach(peer -> sendQuietly(peer, RemoveCachedBlocks.newBuilder().setNodeId(nodeId).build()));
+        executors.values().forEach(peer -> sendQuietly(peer, RemoveCachedBlocks.newBuilder().setNodeId(nodeId).build(),
+                true));
     }
 
     @Override
@@ -519,8 +521,18 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
     }
 
     private static void sendQuietly(ExecutorPeer peer, org.apache.avro.specific.SpecificRecord message) {
+        sendQuietly(peer, message, false);
+    }
+
+    /** Sends {@code message}, logging a failure; {@code queued}: on the scheduler's thread, which must not block. */
+    private static void sendQuietly(ExecutorPeer peer, org.apache.avro.specific.SpecificRecord message,
+            boolean queued) {
         try {
-            peer.connection.send(message);
+            if (queued) {
+                peer.connection.sendAsync(message);
+            } else {
+                peer.connection.send(message);
+            }
         } catch (RpcException e) {
             LOG.debug("Cannot send {} to executor {}: {}", message.getClass().getSimpleName(), peer.id.id(),
                     e.getMessage());

@@ -1,7 +1,6 @@
 package dev.spindle.rpc;
 
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.function.IntFunction;
@@ -12,12 +11,6 @@ import java.util.function.IntFunction;
  */
 final class Frames {
     private Frames() {
-    }
-
-    static void write(DataOutputStream out, byte[] payload) throws IOException {
-        out.writeInt(payload.length);
-        out.write(payload);
-        out.flush();
     }
 
     /**

@@ -34,6 +34,9 @@ import org.apache.logging.log4j.Logger;
 public final class RpcConnection implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(RpcConnection.class);
     private static final NamedThreadFactory READERS = new NamedThreadFactory("spindle-rpc-reader", true);
+    /** Writes queued messages ({@link #sendAsync}): threads come and go with the load. */
+    private static final java.util.concurrent.ExecutorService WRITERS = java.util.concurrent.Executors
+            .newCachedThreadPool(new NamedThreadFactory("spindle-rpc-writer", true));
     private static final int BUFFER_BYTES = 64 * 1024;
     private static final long FIRST_BUSY_PAUSE_MILLIS = 20;
     private static final long MAX_BUSY_PAUSE_MILLIS = 1_000;
@@ -48,6 +51,10 @@ public final class RpcConnection implements AutoCloseable {
     private final SpecificDatumWriter<RpcMessage> writer = new SpecificDatumWriter<>(RpcMessage.class);
     private final SpecificDatumReader<RpcMessage> reader = new SpecificDatumReader<>(RpcMessage.class);
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Frames to write, in the order they were sent; guarded by itself. */
+    private final java.util.ArrayDeque<byte[]> outbox = new java.util.ArrayDeque<>();
+    /** A writer thread will drain {@link #outbox}; guarded by {@link #outbox}. */
+    private boolean drainScheduled;
     private volatile RpcHandler handler;
     private volatile Object attachment;
     private volatile AppSecret authenticatedWith;
@@ -193,11 +200,48 @@ public final class RpcConnection implements AutoCloseable {
     /**
      * Sends a message ({@code body} is one of the records of the {@link RpcMessage} union). Sends from any threads are
      * written whole and in the order they return: a message sent after another's {@code send} returned arrives after
-     * it.
+     * it, as does one sent after a {@link #sendAsync}. When it returns, the message has been written.
      *
      * @throws FrameTooLargeException when its frame exceeds {@code spindle.rpc.maxFrameSize}; nothing was sent
+     * @throws RpcException when the connection is closed or the write fails (the connection is then closed)
      */
     public void send(SpecificRecord body) {
+        enqueue(frame(body));
+        drain();
+    }
+
+    /**
+     * Sends a message without waiting for the socket: it is queued, in order with every other send on this
+     * connection, and written by a writer thread, so that a peer that reads slowly (a full socket buffer) holds up
+     * no caller. A write that fails later closes the connection.
+     *
+     * @throws FrameTooLargeException when its frame exceeds {@code spindle.rpc.maxFrameSize}; nothing was sent
+     * @throws RpcException when the connection is already closed
+     */
+    public void sendAsync(SpecificRecord body) {
+        byte[] frame = frame(body);
+        boolean schedule;
+        synchronized (outbox) {
+            enqueue(frame);
+            schedule = !drainScheduled;
+            drainScheduled = true;
+        }
+        if (schedule) {
+            WRITERS.execute(() -> {
+                synchronized (outbox) {
+                    drainScheduled = false;
+                }
+                try {
+                    drain();
+                } catch (RpcException e) {
+                    LOG.debug("Queued messages to {} not sent: {}", peer, e.getMessage());
+                }
+            });
+        }
+    }
+
+    /** {@code body} encoded as a frame's payload, checked against the frame limit. */
+    private byte[] frame(SpecificRecord body) {
         requireNonNull(body, "body is null");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         synchronized (writer) {
@@ -214,12 +258,44 @@ public final class RpcConnection implements AutoCloseable {
             throw new FrameTooLargeException(body.getClass().getSimpleName(), payload.length,
                     settings.maxFrameBytes());
         }
-        synchronized (out) {
+        return payload;
+    }
+
+    private void enqueue(byte[] payload) {
+        synchronized (outbox) {
             if (closed.get()) {
                 throw new RpcException("connection to " + peer + " is closed");
             }
+            outbox.add(payload);
+        }
+    }
+
+    /**
+     * Writes every queued frame, in order, then flushes once: whoever holds the stream writes what others queued
+     * meanwhile too, so a burst of messages costs one system call rather than one each.
+     */
+    private void drain() {
+        synchronized (out) {
+            boolean wrote = false;
             try {
-                Frames.write(out, payload);
+                while (true) {
+                    byte[] payload;
+                    synchronized (outbox) {
+                        payload = outbox.poll();
+                    }
+                    if (payload == null) {
+                        break;
+                    }
+                    if (closed.get()) {
+                        throw new RpcException("connection to " + peer + " is closed");
+                    }
+                    out.writeInt(payload.length);
+                    out.write(payload);
+                    wrote = true;
+                }
+                if (wrote) {
+                    out.flush();
+                }
             } catch (IOException e) {
                 close("send failed: " + e.getMessage());
                 throw new RpcException("cannot send to " + peer + ": " + e.getMessage(), e);

@@ -98,6 +98,42 @@ class RpcTest {
     }
 
     @Test
+    void queuedSendsNeverWaitForAPeerThatStoppedReadingAndArriveInOrder() throws Exception {
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        BlockingQueue<RpcMessage> inbox = new LinkedBlockingQueue<>();
+        try (RpcConnection client = RpcConnection.connect("127.0.0.1", server.port(), secret, SETTINGS, (c, m) -> {
+            try {
+                reading.await(); // the peer's reader stops: its socket buffers fill up
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            inbox.add(m);
+        })) {
+            client.send(register("slow"));
+            RpcConnection toSlow = server.connections().stream().findFirst().orElseThrow();
+            // 400 messages of 50 KB: 20 MB, far more than the socket buffers hold.
+            String padding = "x".repeat(50_000);
+            java.util.concurrent.CompletableFuture<Void> sending = java.util.concurrent.CompletableFuture.runAsync(
+                    () -> {
+                        for (int i = 0; i < 400; i++) {
+                            toSlow.sendAsync(Heartbeat.newBuilder().setExecutorId(i + padding).setSentAtMillis(i)
+                                    .build());
+                        }
+                    });
+            sending.get(30, TimeUnit.SECONDS); // a blocking send would wait here until the peer reads again
+            reading.countDown();
+            toSlow.send(Heartbeat.newBuilder().setExecutorId("last").setSentAtMillis(400).build());
+            assertThat(inbox.poll(30, TimeUnit.SECONDS).getBody()).as("the registration's answer")
+                    .isInstanceOf(ExecutorRegistered.class);
+            for (int i = 0; i <= 400; i++) {
+                RpcMessage message = inbox.poll(30, TimeUnit.SECONDS);
+                assertThat(message).as("message %d", i).isNotNull();
+                assertThat(((Heartbeat) message.getBody()).getSentAtMillis()).as("in order").isEqualTo(i);
+            }
+        }
+    }
+
+    @Test
     void aWrongSecretIsRefusedAndNothingIsDecoded() throws InterruptedException {
         assertThatThrownBy(() -> client(AppSecret.generate(), new LinkedBlockingQueue<>()))
                 .isInstanceOf(RpcException.class)
