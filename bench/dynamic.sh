@@ -25,13 +25,8 @@
 set -euo pipefail
 shopt -s inherit_errexit
 
-die() {
-  echo "dynamic.sh: error: $*" >&2
-  exit 2
-}
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/lib.sh"
 
-bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
-repo_dir="$(dirname "$bench_dir")"
 reps=3
 scale=1
 pause=120
@@ -62,73 +57,27 @@ backlog_timeout=1s
 executor_memory=1g
 driver_memory=512m
 
-java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
-java="$java_home/bin/java"
+bench_java
 command -v curl > /dev/null || die "curl is needed to ask the ResourceManager for the applications' resource usage"
 command -v python3 > /dev/null || die "python3 is needed to read yarn-site.xml and the ResourceManager's JSON"
+bench_build
+bench_jars
+bench_results dynamic
 
-if $build; then
-  echo "dynamic.sh: building Spindle and the bench project" >&2
-  (cd "$repo_dir" && mvn -B -q -DskipTests install) >&2
-  (cd "$bench_dir" && mvn -B -q package) >&2
-fi
-
-spindle_app="$(ls "$bench_dir"/spindle-jobs/target/spindle-bench-spindle-jobs-*.jar | head -n 1)"
-spark_app="$(ls "$bench_dir"/spark-jobs/target/spindle-bench-spark-jobs-*.jar | head -n 1)"
-spark_cp="$(cat "$bench_dir/spark-jobs/target/classpath.txt")"
-
-stamp="$(date +%Y%m%d-%H%M%S)"
-results_dir="$bench_dir/results"
-logs_dir="$results_dir/logs/dynamic-$stamp"
-mkdir -p "$logs_dir"
-
-work="$(mktemp -d /tmp/spindle-dynamic-bench.XXXXXX)"
-export SPINDLE_MINICLUSTER_DIR="$work/cluster"
 submit_pid=""
 sampler_pid=""
-stop() {
+bench_cleanup() {
   if [ -n "$sampler_pid" ]; then kill "$sampler_pid" 2> /dev/null || true; fi
   if [ -n "$submit_pid" ]; then kill "$submit_pid" 2> /dev/null || true; fi
-  "$repo_dir/bin/spindle-minicluster" stop >&2 || true
-  rm -rf "$work"
 }
-trap stop EXIT
-"$repo_dir/bin/spindle-minicluster" start >&2
-export HADOOP_CONF_DIR="$SPINDLE_MINICLUSTER_DIR/conf"
-fs() {
-  "$repo_dir/bin/spindle-minicluster" fs "$@"
-}
+bench_start_cluster dynamic
 
-# The value of property $2 in the Hadoop configuration file $1.
-conf_value() {
-  python3 -c '
-import sys, xml.etree.ElementTree as ET
-props = {p.findtext("name"): p.findtext("value") for p in ET.parse(sys.argv[1]).getroot().iter("property")}
-print(props.get(sys.argv[2], ""))' "$1" "$2"
-}
-rm_web="$(conf_value "$HADOOP_CONF_DIR/yarn-site.xml" yarn.resourcemanager.webapp.address)"
-[ -n "$rm_web" ] || die "no yarn.resourcemanager.webapp.address in $HADOOP_CONF_DIR/yarn-site.xml"
-hdfs="$(conf_value "$HADOOP_CONF_DIR/core-site.xml" fs.defaultFS)"
-[ -n "$hdfs" ] || die "no fs.defaultFS in $HADOOP_CONF_DIR/core-site.xml"
-hdfs="${hdfs%/}"
-
-# Spark's jars for its containers, as local: URIs (they exist on every "node": this machine).
-mkdir -p "$work/spark-lib"
-tr ':' '\n' <<< "$spark_cp" | while read -r jar; do
-  [ -f "$jar" ] && ln -sf "$jar" "$work/spark-lib/$(basename "$jar")"
-done
-
-echo "dynamic.sh: generating the input (scale $scale) and putting it on HDFS" >&2
-"$java" -cp "$bench_dir/harness/target/classes" dev.spindle.bench.data.GenerateWords "$scale" "$work/words.txt"
-input_bytes="$(stat -c %s "$work/words.txt")"
+bench_generate_words "$scale" "$work/words.txt"
+echo "dynamic.sh: putting the input on HDFS" >&2
 fs -mkdir -p /bench >&2
 fs -put -f "$work/words.txt" /bench/words.txt >&2
 rm -f "$work/words.txt"
 input="$hdfs/bench/words.txt"
-
-now_ms() {
-  date +%s%3N
-}
 
 # The settings of configuration $1 after the common ones, one argument per line.
 config_args() {
@@ -172,19 +121,14 @@ start_submit() {
   mapfile -t args < <(config_args "$config")
   case "$config" in
     spindle-*)
-      SPINDLE_SUBMIT_OPTS="" "$repo_dir/bin/spindle-submit" --master yarn --name "$name" \
-        --driver-memory "$driver_memory" --executor-memory "$executor_memory" --executor-cores 1 \
-        --conf spindle.yarn.report.interval=200ms "${args[@]}" \
+      "${spindle_submit[@]}" --name "$name" \
+        --driver-memory "$driver_memory" --executor-memory "$executor_memory" --executor-cores 1 "${args[@]}" \
         --class dev.spindle.bench.spindle.SpindleDynamic "$spindle_app" "$input" "$partitions" "$pause_s" \
         "$work/results/$name" > "$log" 2>&1 &
       ;;
     spark-*)
-      "$java" -Xmx512m -cp "$HADOOP_CONF_DIR:$spark_cp" org.apache.spark.deploy.SparkSubmit --master yarn \
-        --deploy-mode cluster --name "$name" --driver-memory "$driver_memory" --executor-memory "$executor_memory" \
-        --executor-cores 1 --conf spark.yarn.report.interval=200ms "${args[@]}" \
-        --conf "spark.yarn.jars=local:$work/spark-lib/*" \
-        --conf "spark.yarn.appMasterEnv.JAVA_HOME=$java_home" --conf "spark.executorEnv.JAVA_HOME=$java_home" \
-        --conf spark.ui.enabled=false \
+      "${spark_submit[@]}" --name "$name" \
+        --driver-memory "$driver_memory" --executor-memory "$executor_memory" --executor-cores 1 "${args[@]}" \
         --class dev.spindle.bench.spark.SparkDynamic "$spark_app" "$input" "$partitions" "$pause_s" \
         "$work/results/$name" > "$log" 2>&1 &
       ;;
@@ -343,7 +287,7 @@ for i in $(seq 1 "$reps"); do
 done
 
 # The median of column $1 of file $2 (NA values skipped; NA when none is left).
-median() {
+median_of_column() {
   awk -v c="$1" '$c != "NA" { print $c }' "$2" | sort -g \
     | awk '{ v[NR] = $1 } END { if (NR == 0) print "NA"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
@@ -356,7 +300,7 @@ ratio() {
 declare -A med
 for config in "${configs[@]}"; do
   for col in 1 2 3 4 5 6 7; do
-    if [ -s "$work/runs/$config.txt" ]; then med[$config,$col]="$(median "$col" "$work/runs/$config.txt")"; else med[$config,$col]=NA; fi
+    if [ -s "$work/runs/$config.txt" ]; then med[$config,$col]="$(median_of_column "$col" "$work/runs/$config.txt")"; else med[$config,$col]=NA; fi
   done
 done
 # Three ratios: job time, GB-s, vcore-s.
@@ -374,8 +318,7 @@ static_of() {
 }
 
 input_mb="$(awk -v b="$input_bytes" 'BEGIN { printf "%.0f", b / 1e6 }')"
-cpu="$(grep -m 1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
-commit="$(git -C "$repo_dir" describe --always --dirty 2> /dev/null || echo unknown)"
+commit="$(bench_commit)"
 {
   echo "# Dynamic allocation, $(date '+%Y-%m-%d %H:%M'), at \`$commit\`"
   echo
@@ -386,8 +329,8 @@ commit="$(git -C "$repo_dir" describe --always --dirty 2> /dev/null || echo unkn
   echo "Dynamic, both engines alike: minExecutors 0, initialExecutors 0, maxExecutors $executors, executorIdleTimeout"
   echo "$idle_timeout, schedulerBacklogTimeout and sustainedSchedulerBacklogTimeout $backlog_timeout, shuffle tracking on"
   echo "(Spark's only option here: the embedded cluster runs no spark_shuffle service). Median of $reps run(s), interleaved,"
-  echo "after one unmeasured run per engine; $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ { print $2 }') GiB,"
-  echo "$("$java" -version 2>&1 | head -n 1). Every run counted $distinct distinct words, twice. $spark_note"
+  echo "after one unmeasured run per engine; $(bench_machine)."
+  echo "Every run counted $distinct distinct words, twice. $spark_note"
   echo
   echo "| Configuration | Job time | Word count 1 | Word count 2 | GB-s | vcore-s | Containers: peak / end of pause |" \
     "vs static: time / GB-s / vcore-s | Spindle / Spark: time / GB-s / vcore-s |"

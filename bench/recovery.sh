@@ -20,13 +20,8 @@
 set -euo pipefail
 shopt -s inherit_errexit
 
-die() {
-  echo "recovery.sh: error: $*" >&2
-  exit 2
-}
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/lib.sh"
 
-bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
-repo_dir="$(dirname "$bench_dir")"
 reps=3
 scale=1
 build=true
@@ -45,63 +40,21 @@ done
 # The target: kill to result at most the work remaining at the kill plus this.
 slack_ms=15000
 
-java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
-java="$java_home/bin/java"
+bench_java
 command -v curl > /dev/null || die "curl is needed to ask the ResourceManager for the AM container"
 command -v python3 > /dev/null || die "python3 is needed to read yarn-site.xml and the ResourceManager's JSON"
+bench_build
+bench_jars
+bench_results recovery
 
-if $build; then
-  echo "recovery.sh: building Spindle and the bench project" >&2
-  (cd "$repo_dir" && mvn -B -q -DskipTests install) >&2
-  (cd "$bench_dir" && mvn -B -q package) >&2
-fi
-
-spindle_app="$(ls "$bench_dir"/spindle-jobs/target/spindle-bench-spindle-jobs-*.jar | head -n 1)"
-spark_app="$(ls "$bench_dir"/spark-jobs/target/spindle-bench-spark-jobs-*.jar | head -n 1)"
-spark_cp="$(cat "$bench_dir/spark-jobs/target/classpath.txt")"
-
-stamp="$(date +%Y%m%d-%H%M%S)"
-results_dir="$bench_dir/results"
-logs_dir="$results_dir/logs/recovery-$stamp"
-mkdir -p "$logs_dir"
-
-work="$(mktemp -d /tmp/spindle-recovery-bench.XXXXXX)"
-export SPINDLE_MINICLUSTER_DIR="$work/cluster"
 submit_pid=""
-stop() {
+bench_cleanup() {
   if [ -n "$submit_pid" ]; then kill "$submit_pid" 2> /dev/null || true; fi
-  "$repo_dir/bin/spindle-minicluster" stop >&2 || true
-  rm -rf "$work"
 }
-trap stop EXIT
-"$repo_dir/bin/spindle-minicluster" start >&2
-export HADOOP_CONF_DIR="$SPINDLE_MINICLUSTER_DIR/conf"
-fs() {
-  "$repo_dir/bin/spindle-minicluster" fs "$@"
-}
+bench_start_cluster recovery
 
-# The value of property $2 in the Hadoop configuration file $1.
-conf_value() {
-  python3 -c '
-import sys, xml.etree.ElementTree as ET
-props = {p.findtext("name"): p.findtext("value") for p in ET.parse(sys.argv[1]).getroot().iter("property")}
-print(props.get(sys.argv[2], ""))' "$1" "$2"
-}
-rm_web="$(conf_value "$HADOOP_CONF_DIR/yarn-site.xml" yarn.resourcemanager.webapp.address)"
-[ -n "$rm_web" ] || die "no yarn.resourcemanager.webapp.address in $HADOOP_CONF_DIR/yarn-site.xml"
-hdfs="$(conf_value "$HADOOP_CONF_DIR/core-site.xml" fs.defaultFS)"
-[ -n "$hdfs" ] || die "no fs.defaultFS in $HADOOP_CONF_DIR/core-site.xml"
-hdfs="${hdfs%/}"
-
-# Spark's jars for its containers, as local: URIs (they exist on every "node": this machine).
-mkdir -p "$work/spark-lib"
-tr ':' '\n' <<< "$spark_cp" | while read -r jar; do
-  [ -f "$jar" ] && ln -sf "$jar" "$work/spark-lib/$(basename "$jar")"
-done
-
-echo "recovery.sh: generating the input (scale $scale) and putting it on HDFS" >&2
-"$java" -cp "$bench_dir/harness/target/classes" dev.spindle.bench.data.GenerateWords "$scale" "$work/words.txt"
-input_bytes="$(stat -c %s "$work/words.txt")"
+bench_generate_words "$scale" "$work/words.txt"
+echo "recovery.sh: putting the input on HDFS" >&2
 # Two halves, split at a line boundary: one per action.
 split -n l/2 -d -a 1 "$work/words.txt" "$work/words-"
 rm -f "$work/words.txt"
@@ -112,28 +65,19 @@ rm -f "$work/words-0" "$work/words-1"
 input1="$hdfs/bench/words-1.txt"
 input2="$hdfs/bench/words-2.txt"
 
-now_ms() {
-  date +%s%3N
-}
-
 # Starts a submission in the background (sets submit_pid). Args: engine name.
 start_submit() {
   local engine="$1" name="$2" log="$logs_dir/$2.log"
   case "$engine" in
     spindle)
-      SPINDLE_SUBMIT_OPTS="" "$repo_dir/bin/spindle-submit" --master yarn --name "$name" --driver-memory 512m \
-        --executor-memory 1g --num-executors 2 --conf spindle.yarn.report.interval=200ms \
+      "${spindle_submit[@]}" --name "$name" --driver-memory 512m --executor-memory 1g --num-executors 2 \
         --conf spindle.yarn.maxAppAttempts=2 \
         --class dev.spindle.bench.spindle.SpindleRecovery "$spindle_app" "$input1" "$input2" "$hdfs/bench/out/$name" \
         "$work/markers/$name" > "$log" 2>&1 &
       ;;
     spark)
-      "$java" -Xmx512m -cp "$HADOOP_CONF_DIR:$spark_cp" org.apache.spark.deploy.SparkSubmit --master yarn \
-        --deploy-mode cluster --name "$name" --driver-memory 512m --executor-memory 1g --num-executors 2 \
+      "${spark_submit[@]}" --name "$name" --driver-memory 512m --executor-memory 1g --num-executors 2 \
         --conf spark.yarn.maxAppAttempts=2 \
-        --conf spark.yarn.report.interval=200ms --conf "spark.yarn.jars=local:$work/spark-lib/*" \
-        --conf "spark.yarn.appMasterEnv.JAVA_HOME=$java_home" --conf "spark.executorEnv.JAVA_HOME=$java_home" \
-        --conf spark.ui.enabled=false \
         --class dev.spindle.bench.spark.SparkRecovery "$spark_app" "$input1" "$input2" "$hdfs/bench/out/$name" \
         "$work/markers/$name" > "$log" 2>&1 &
       ;;
@@ -236,10 +180,6 @@ run_killed() {
   echo "$((t_end - t_kill))"
 }
 
-median() {
-  sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 : > "$work/clean.txt"
 : > "$work/spindle-killed.txt"
 : > "$work/spark-killed.txt"
@@ -264,8 +204,7 @@ spark_ms="$(median < "$work/spark-killed.txt")"
 target_ms="$(awk -v r="$remaining_ms" -v s="$slack_ms" 'BEGIN { print r + s }')"
 met="$(awk -v k="$spindle_ms" -v t="$target_ms" 'BEGIN { print (k <= t ? "met" : "NOT met") }')"
 input_mb="$(awk -v b="$input_bytes" 'BEGIN { printf "%.0f", b / 1e6 }')"
-cpu="$(grep -m 1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
-commit="$(git -C "$repo_dir" describe --always --dirty 2> /dev/null || echo unknown)"
+commit="$(bench_commit)"
 clean_runs="$(awk '{ printf "%s%s / %s", (NR > 1 ? ", " : ""), $1, $2 }' "$work/clean.txt")"
 spindle_runs="$(paste -sd ',' "$work/spindle-killed.txt" | sed 's/,/, /g')"
 spark_runs="$(paste -sd ',' "$work/spark-killed.txt" | sed 's/,/, /g')"
@@ -274,8 +213,8 @@ spark_runs="$(paste -sd ',' "$work/spark-killed.txt" | sed 's/,/, /g')"
   echo
   echo "Two word counts, one per half of $input_mb MB of Zipf words on HDFS, each saved; YARN cluster mode on the"
   echo "embedded cluster, 2 executors of 1 GB, a 512 MB driver; the AM's JVM killed (SIGKILL) once the first save"
-  echo "has completed. Median of $reps run(s); $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ { print $2 }') GiB,"
-  echo "$("$java" -version 2>&1 | head -n 1). Killed runs' outputs equal the clean run's (sorted lines)."
+  echo "has completed. Median of $reps run(s); $(bench_machine)."
+  echo "Killed runs' outputs equal the clean run's (sorted lines)."
   echo
   echo "| | Spindle | Spark |"
   echo "|---|--:|--:|"
