@@ -6,9 +6,12 @@ package dev.spindle.common;
  */
 public record TaskAttemptId(long taskId, int stageId, int stageAttempt, int partition, int attempt) implements java.io.Serializable {
     public TaskAttemptId {
-        SpindleException.checkArgument(taskId >= 0, "task id %d is negative", taskId);
-        SpindleException.checkArgument(partition >= 0, "partition %d is negative", partition);
-        SpindleException.checkArgument(attempt >= 0, "attempt %d is negative", attempt);
+        // Tested before formatting: one is made per task launch, and checkArgument's varargs box on every call.
+        if (taskId < 0 || partition < 0 || attempt < 0) {
+            SpindleException.checkArgument(taskId >= 0, "task id %d is negative", taskId);
+            SpindleException.checkArgument(partition >= 0, "partition %d is negative", partition);
+            SpindleException.checkArgument(attempt >= 0, "attempt %d is negative", attempt);
+        }
     }
 
     @Override

@@ -152,7 +152,7 @@ public final class Driver implements AutoCloseable {
                     }
 
                     @Override
-                    public byte[] serializePartition(Object partition, String what) {
+                    public byte[] serializePartition(Object partition, java.util.function.Supplier<String> what) {
                         return closures.serializeValue(partition, what);
                     }
                 }, serializer, accumulators, bus, classLoader,

@@ -48,6 +48,8 @@ public final class TaskMessages {
                 .setKind(TaskKindMessage.valueOf(task.kind().name()))
                 .setTaskBinary(withCode ? ByteBuffer.wrap(task.taskBinary()) : null)
                 .setPartitionBytes(ByteBuffer.wrap(task.partition()))
+                // Set rather than defaulted: Avro's build() deep-copies the default of each field left unset.
+                .setBroadcastIds(List.of()).setMapOutputEpoch(0)
                 .build();
     }
 
@@ -94,7 +96,10 @@ public final class TaskMessages {
         StatusUpdate.Builder update = StatusUpdate.newBuilder()
                 .setTaskId(status.taskId())
                 .setExecutorId(status.executor().id())
-                .setState(TaskStateMessage.valueOf(status.state().name()));
+                .setState(TaskStateMessage.valueOf(status.state().name()))
+                // Every field set: Avro's build() deep-copies the default of each field left unset.
+                .setResultData(null).setResultBlock(null).setResultBytes(0).setCachedAdded(List.of())
+                .setCachedRemoved(List.of()).setAccumulators(null).setMetrics(Map.of()).setFailure(null);
         TaskResult result = status.result();
         if (result != null) {
             if (resultBlock == null) {

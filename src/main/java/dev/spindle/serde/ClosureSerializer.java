@@ -30,16 +30,21 @@ public final class ClosureSerializer {
      * @throws SpindleException {@link ErrorCode#USER_CODE_FAILED} when the closure is not serializable
      */
     public byte[] serialize(Object closure, String what) {
-        requireNonNull(closure, "closure is null");
         requireNonNull(what, "what is null");
+        return serialize(closure, () -> what);
+    }
+
+    /** As {@link #serialize(Object, String)}, {@code what} made only for a failure's message. */
+    public byte[] serialize(Object closure, java.util.function.Supplier<String> what) {
+        requireNonNull(closure, "closure is null");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(closure);
         } catch (NotSerializableException e) {
-            throw new SpindleException(ErrorCode.USER_CODE_FAILED, notSerializableMessage(closure, what, e), e);
+            throw new SpindleException(ErrorCode.USER_CODE_FAILED, notSerializableMessage(closure, what.get(), e), e);
         } catch (IOException | RuntimeException e) {
-            throw new SpindleException(ErrorCode.USER_CODE_FAILED, String.format(
-                    "Task code of %s (%s) cannot be serialized: %s", what, SerializationPath.describe(closure), e), e);
+            throw new SpindleException(ErrorCode.USER_CODE_FAILED, String.format("Task code of %s (%s) cannot be "
+                    + "serialized: %s", what.get(), SerializationPath.describe(closure), e), e);
         }
         return bytes.toByteArray();
     }
@@ -50,6 +55,12 @@ public final class ClosureSerializer {
      * write) as {@link #serialize} does. {@link #deserialize} reads both.
      */
     public byte[] serializeValue(Object value, String what) {
+        requireNonNull(what, "what is null");
+        return serializeValue(value, () -> what);
+    }
+
+    /** As {@link #serializeValue(Object, String)}, {@code what} made only for a failure's message. */
+    public byte[] serializeValue(Object value, java.util.function.Supplier<String> what) {
         if (RecordCodec.supports(value)) {
             try {
                 return RecordCodec.encode(value);

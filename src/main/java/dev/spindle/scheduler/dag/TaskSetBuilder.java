@@ -49,8 +49,10 @@ final class TaskSetBuilder {
             List<Partition> all = node.partitions();
             for (int p : partitions) {
                 Lineage.Preference preference = Lineage.preference(node, p, cacheLocations);
-                tasks.add(new TaskSet.PendingTask(p, serializer.serializePartition(all.get(p), "partition " + p + " of "
-                        + stage.name()), preference.hosts(), preference.executors()));
+                int partition = p;
+                tasks.add(new TaskSet.PendingTask(p, serializer.serializePartition(all.get(p),
+                        () -> "partition " + partition + " of " + stage.name()), preference.hosts(),
+                        preference.executors()));
             }
         } catch (SpindleException e) {
             return new Built(null, "Task not serializable: " + e.getMessage());

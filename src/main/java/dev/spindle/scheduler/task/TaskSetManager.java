@@ -156,7 +156,15 @@ final class TaskSetManager {
 
     /** True when some pending task waits for a preferred host; the scheduler re-offers after the wait. */
     boolean waitingForLocality() {
-        return !zombie && pendingWithPrefs.stream().anyMatch(i -> queued[i]);
+        if (zombie) {
+            return false;
+        }
+        for (int i : pendingWithPrefs) {
+            if (queued[i]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     long localityDeadline() {
