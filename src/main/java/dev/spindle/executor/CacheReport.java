@@ -22,9 +22,18 @@ public final class CacheReport {
     }
 
     private final Map<BlockId.RddBlock, long[]> reported = new HashMap<>();
+    /** The store and its version {@link #reported} describes. */
+    private BlockStore reportedStore;
+    private long reportedVersion;
 
     /** The changes since the last call (or {@link #reset}), now considered reported. */
     public List<Change> changes(BlockStore blocks) {
+        // Every task's status asks: a store unchanged since the last report has nothing new, and is not walked
+        // (walking it for each task made stages over many cached partitions quadratic).
+        long version = blocks.version();
+        if (blocks == reportedStore && version == reportedVersion) {
+            return List.of();
+        }
         Map<BlockId.RddBlock, long[]> now = current(blocks);
         List<Change> changes = new ArrayList<>();
         now.forEach((block, size) -> {
@@ -40,12 +49,16 @@ public final class CacheReport {
         });
         reported.clear();
         reported.putAll(now);
+        // Read before the walk: a change during it shows as another version next time.
+        reportedStore = blocks;
+        reportedVersion = version;
         return changes;
     }
 
     /** Takes what {@code blocks} holds now as reported (a new driver was just told of it); returns it. */
     public List<Change> reset(BlockStore blocks) {
         reported.clear();
+        reportedStore = null;
         return changes(blocks);
     }
 

@@ -58,6 +58,8 @@ public final class BlockStore implements BlockCache, AutoCloseable {
     private long hits;
     private long misses;
     private long evictions;
+    /** Grows with every change of what is cached (stored, spilled, evicted, removed); guarded by this. */
+    private long version;
     /** The block this thread is reserving storage memory for; eviction spares other partitions of its dataset. */
     private final ThreadLocal<BlockId> storing = new ThreadLocal<>();
 
@@ -193,6 +195,7 @@ public final class BlockStore implements BlockCache, AutoCloseable {
         MemoryBlock previous;
         synchronized (this) {
             previous = inMemory.put(id, block);
+            version++;
         }
         if (previous != null) {
             memory.releaseStorage(previous.bytes());
@@ -231,6 +234,7 @@ public final class BlockStore implements BlockCache, AutoCloseable {
             synchronized (this) {
                 onDisk.put(id, size);
                 diskLevels.put(id, level);
+                version++;
             }
         } catch (IOException e) {
             throw new SpindleException(ErrorCode.IO_FAILURE, "cannot store block " + id.name() + ": " + e, e);
@@ -301,6 +305,7 @@ public final class BlockStore implements BlockCache, AutoCloseable {
             for (Map.Entry<BlockId, MemoryBlock> victim : victims) {
                 inMemory.remove(victim.getKey());
                 evictions++;
+                version++;
             }
         }
         for (Map.Entry<BlockId, MemoryBlock> victim : victims) {
@@ -335,6 +340,7 @@ public final class BlockStore implements BlockCache, AutoCloseable {
                 synchronized (this) {
                     onDisk.put(id, (long) bytes.length);
                     diskLevels.put(id, level);
+                    version++;
                 }
             } catch (IOException e) {
                 throw LocalDirWriteFailure.of("block " + id.name() + " to", file(id), e);
@@ -353,6 +359,9 @@ public final class BlockStore implements BlockCache, AutoCloseable {
             block = inMemory.remove(id);
             disk = onDisk.remove(id) != null;
             diskLevels.remove(id);
+            if (block != null || disk) {
+                version++;
+            }
         }
         if (block != null) {
             memory.releaseStorage(block.bytes());
@@ -382,6 +391,14 @@ public final class BlockStore implements BlockCache, AutoCloseable {
             }
         }
         ids.forEach(this::remove);
+    }
+
+    /**
+     * A number that changes whenever what {@link #cachedBlocks} lists changes: one who saw the same number before
+     * has seen the same blocks.
+     */
+    public synchronized long version() {
+        return version;
     }
 
     public synchronized List<BlockInfo> cachedBlocks() {
