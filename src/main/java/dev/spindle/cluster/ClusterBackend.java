@@ -31,7 +31,6 @@ import dev.spindle.rpc.message.FetchRequest;
 import dev.spindle.rpc.message.Heartbeat;
 import dev.spindle.rpc.message.HeartbeatResponse;
 import dev.spindle.rpc.message.KillTask;
-import dev.spindle.rpc.message.LaunchTask;
 import dev.spindle.rpc.message.RegisterExecutor;
 import dev.spindle.rpc.message.RemoveBroadcast;
 import dev.spindle.rpc.message.RemoveCachedBlocks;
@@ -227,10 +226,8 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
                 TaskAttemptId id = launch.task().attemptId();
                 long stage = StageCodeWindow.key(id.stageId(), id.stageAttempt());
                 boolean kept = peer.code.contains(stage);
-                LaunchTask message = TaskMessages.launch(launch.task(), !kept);
-                message.setMapOutputEpoch(services.mapOutputs().epoch());
                 // Queued, not written here: an executor that reads slowly must not stall the scheduler's launches.
-                peer.connection.sendAsync(message);
+                peer.connection.sendAsync(TaskMessages.launch(launch.task(), !kept, services.mapOutputs().epoch()));
                 if (!kept) {
                     peer.code.add(stage, launch.task().taskBinary().length, null);
                 }

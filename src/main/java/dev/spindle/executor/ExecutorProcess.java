@@ -278,11 +278,12 @@ public final class ExecutorProcess implements RpcHandler {
         }
         Object body = message.getBody();
         if (body instanceof LaunchTask launch) {
-            if (connection == driver) {
+            boolean current = connection == driver;
+            if (current) {
                 mapStatuses.observe(launch.getMapOutputEpoch());
             }
             executor().launch(TaskMessages.description(launch, (StageCodeWindow) connection.attachment()));
-            if (connection == driver) { // counted after launch() lists it as running: see heartbeat()
+            if (current) { // counted after launch() lists it as running: see heartbeat()
                 tasksReceived.incrementAndGet();
             }
         } else if (body instanceof KillTask kill) {

@@ -33,14 +33,15 @@ public final class TaskMessages {
     }
 
     public static LaunchTask launch(TaskDescription task) {
-        return launch(task, true);
+        return launch(task, true, 0);
     }
 
     /**
-     * The message launching {@code task}; without {@code withCode} it leaves the stage's code out, for an executor
-     * that keeps it from an earlier task on the same connection ({@link StageCodeWindow}).
+     * The message launching {@code task} at the driver's {@code mapOutputEpoch}; without {@code withCode} it leaves
+     * the stage's code out, for an executor that keeps it from an earlier task on the same connection
+     * ({@link StageCodeWindow}).
      */
-    public static LaunchTask launch(TaskDescription task, boolean withCode) {
+    public static LaunchTask launch(TaskDescription task, boolean withCode, long mapOutputEpoch) {
         TaskAttemptId id = task.attemptId();
         return LaunchTask.newBuilder()
                 .setTaskId(id.taskId()).setJobId(task.jobId()).setStageId(id.stageId())
@@ -49,7 +50,7 @@ public final class TaskMessages {
                 .setTaskBinary(withCode ? ByteBuffer.wrap(task.taskBinary()) : null)
                 .setPartitionBytes(ByteBuffer.wrap(task.partition()))
                 // Set rather than defaulted: Avro's build() deep-copies the default of each field left unset.
-                .setBroadcastIds(List.of()).setMapOutputEpoch(0)
+                .setBroadcastIds(List.of()).setMapOutputEpoch(mapOutputEpoch)
                 .build();
     }
 

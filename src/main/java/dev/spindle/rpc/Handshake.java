@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  *
  * Only fixed-size byte strings cross the wire; the secret never does, and a replayed proof is useless against a
  * fresh nonce. A server shared by several applications (the NodeManager's shuffle service) tries each secret it
- * knows against the client's proof: the one that matches names the client's application. The server proves itself too, so an executor never talks to an impostor driver. A server that
- * already has as many unauthenticated connections as it allows greets with {@link #BUSY} instead and closes.
+ * knows against the client's proof: the one that matches names the client's application. The server proves itself
+ * too, so an executor never talks to an impostor driver. A server that already has as many unauthenticated
+ * connections as it allows greets with {@link #BUSY} instead and closes.
  *
  * <p>Both sides read straight from the socket, exactly the bytes of the handshake (no buffer that could swallow
  * what follows), and the whole exchange has one deadline: each read waits only for the time left, so a peer that

@@ -57,8 +57,7 @@ public final class YarnConfs {
     }
 
     private static void setUnlessConfigured(Configuration conf, String key, String value) {
-        String[] sources = conf.getPropertySources(key);
-        if (sources == null || Arrays.stream(sources).allMatch(source -> source.endsWith("-default.xml"))) {
+        if (conf.getPropertySources(key) == null || onlyDefault(conf, key)) {
             conf.set(key, value, "Spindle: shorter HDFS close waits");
         }
     }

@@ -89,9 +89,9 @@ class TaskMessagesTest {
                 new byte[] {1, 2, 3}, new byte[] {0});
         TaskDescription second = new TaskDescription(new TaskAttemptId(2, 5, 0, 1, 0), 4, TaskKind.RESULT,
                 new byte[] {1, 2, 3}, new byte[] {1});
-        TaskDescription got = TaskMessages.description((LaunchTask) wire(TaskMessages.launch(first, true)).getBody(),
+        TaskDescription got = TaskMessages.description((LaunchTask) wire(TaskMessages.launch(first, true, 0)).getBody(),
                 window);
-        LaunchTask bare = (LaunchTask) wire(TaskMessages.launch(second, false)).getBody();
+        LaunchTask bare = (LaunchTask) wire(TaskMessages.launch(second, false, 0)).getBody();
         assertThat(bare.getTaskBinary()).isNull();
         TaskDescription back = TaskMessages.description(bare, window);
         assertThat(back.taskBinary()).as("the same array: tasks of one stage share their code").isSameAs(
@@ -99,7 +99,7 @@ class TaskMessagesTest {
         assertThat(back.partition()).containsExactly(1);
 
         LaunchTask otherAttempt = (LaunchTask) wire(TaskMessages.launch(new TaskDescription(
-                new TaskAttemptId(3, 5, 1, 0, 0), 4, TaskKind.RESULT, new byte[] {7}, new byte[] {0}), false))
+                new TaskAttemptId(3, 5, 1, 0, 0), 4, TaskKind.RESULT, new byte[] {7}, new byte[] {0}), false, 0))
                 .getBody();
         assertThatThrownBy(() -> TaskMessages.description(otherAttempt, window))
                 .isInstanceOf(IllegalStateException.class)

@@ -7,14 +7,9 @@ import dev.spindle.cluster.ExecutorProvisioner;
 import dev.spindle.common.ExecutorId;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
-import dev.spindle.io.DriverEndpointFile;
 import dev.spindle.rpc.AppSecret;
 import dev.spindle.yarn.ContainerSizes;
 import dev.spindle.yarn.StagedResources;
-import dev.spindle.yarn.YarnConfs;
-import dev.spindle.yarn.shuffle.ShuffleService;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,19 +20,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.DataOutputBuffer;
-import org.apache.hadoop.io.Text;
-import org.apache.hadoop.security.Credentials;
-import org.apache.hadoop.security.UserGroupInformation;
-import org.apache.hadoop.yarn.api.ApplicationConstants;
 import org.apache.hadoop.yarn.api.records.Container;
 import org.apache.hadoop.yarn.api.records.ContainerId;
-import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
 import org.apache.hadoop.yarn.api.records.ContainerStatus;
 import org.apache.hadoop.yarn.api.records.LocalResource;
 import org.apache.hadoop.yarn.api.records.NodeReport;
@@ -46,14 +34,13 @@ import org.apache.hadoop.yarn.api.records.Resource;
 import org.apache.hadoop.yarn.client.api.AMRMClient.ContainerRequest;
 import org.apache.hadoop.yarn.client.api.async.AMRMClientAsync;
 import org.apache.hadoop.yarn.client.api.async.NMClientAsync;
-import org.apache.hadoop.yarn.conf.YarnConfiguration;
-import org.apache.hadoop.yarn.security.AMRMTokenIdentifier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
  * Executors as YARN containers: keeps the requested containers at the target minus those running or launching,
- * launches granted containers with {@link ExecutorCommand} (the command builder local-cluster uses), releases
+ * launches granted containers ({@link ExecutorLaunches} builds what they start with, through {@link ExecutorCommand},
+ * the command builder local-cluster uses), releases
  * grants beyond the target, and classifies every completed container in one log line. Failures count against
  * {@code spindle.executor.maxFailures}; past it the driver is told to give up.
  *
@@ -62,7 +49,6 @@ import org.apache.logging.log4j.Logger;
 public final class YarnAllocator {
     private static final Logger LOG = LogManager.getLogger(YarnAllocator.class);
     private static final Priority PRIORITY = Priority.newInstance(1);
-    private static final String EXECUTOR_LOCAL_DIR = "spindle-local";
     static final int MAX_PREFERRED_HOSTS = 8;
     /**
      * ResourceManager heartbeats: often while containers are wanted (a request waits for the next heartbeat, and the
@@ -89,6 +75,7 @@ public final class YarnAllocator {
     }
 
     private final Settings settings;
+    private final ExecutorLaunches launches;
     private volatile java.util.function.Supplier<Float> progress = () -> 0f;
     private AMRMClientAsync<ContainerRequest> amrm;
     private NMClientAsync nm;
@@ -124,6 +111,7 @@ public final class YarnAllocator {
 
     public YarnAllocator(Settings settings) {
         this.settings = requireNonNull(settings, "settings is null");
+        this.launches = new ExecutorLaunches(settings);
     }
 
     /** Connects the clients, which are created with {@link #rmCallbacks()} and {@link #nmCallbacks()}. */
@@ -378,15 +366,7 @@ public final class YarnAllocator {
         synchronized (this) {
             n = ++driverCount;
         }
-        Path target = new Path(settings.stagingDir(), "executor-" + n + ".conf");
-        try {
-            settings.fs().copyFromLocalFile(false, true, new Path(java.nio.file.Path.of(endpoint.confFile()).toUri()),
-                    target);
-            return StagedResources.describe(settings.fs(), target, StagedResources.EXECUTOR_CONF,
-                    StagedResources.Role.CONF, false).toLocalResource();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot stage the executors' configuration at " + target, e);
-        }
+        return launches.uploadExecutorConf(endpoint, n);
     }
 
     /** Brings outstanding requests to the target minus the executors running or launching. Holds this. */
@@ -493,79 +473,11 @@ public final class YarnAllocator {
                 container.getNodeId().getHost(), container.getResource().getMemorySize(),
                 container.getResource().getVirtualCores());
         try {
-            nm.startContainerAsync(container, launchContext(id, container));
+            Active driver = active;
+            nm.startContainerAsync(container, launches.context(id, container, driver.conf(), driver.endpoint(),
+                    driver.executorConf()));
         } catch (RuntimeException e) {
             startFailed(container.getId(), e);
-        }
-    }
-
-    private ContainerLaunchContext launchContext(ExecutorId id, Container container) {
-        Active driver = active;
-        SpindleConf conf = driver.conf();
-        Map<String, String> properties = new TreeMap<>();
-        properties.put("log4j2.configurationFile", StagedResources.inConfArchive(StagedResources.LOG4J_CONF));
-        properties.put("yarn.app.container.log.dir", ApplicationConstants.LOG_DIR_EXPANSION_VAR);
-        ExecutorCommand command = new ExecutorCommand(ApplicationConstants.Environment.JAVA_HOME.$$() + "/bin/java",
-                (int) ContainerSizes.executorHeapMb(conf), "", conf.get(SpindleConfig.EXECUTOR_EXTRA_JAVA_OPTIONS),
-                properties, driver.endpoint().host(), driver.endpoint().port(), id.id(),
-                container.getNodeId().getHost(), conf.get(SpindleConfig.EXECUTOR_CORES), null,
-                StagedResources.EXECUTOR_CONF, EXECUTOR_LOCAL_DIR);
-        Map<String, LocalResource> resources = new HashMap<>(settings.staged().localResources());
-        resources.put(StagedResources.EXECUTOR_CONF, driver.executorConf());
-        Map<String, String> env = new HashMap<>(command.environment());
-        env.put(ExecutorCommand.DRIVER_ENDPOINT_FILE_ENV, settings.fs().makeQualified(
-                new Path(settings.stagingDir(), DriverEndpointFile.NAME)).toString());
-        env.put(ExecutorCommand.NM_WEB_SCHEME_ENV, YarnConfiguration.useHttps(settings.hadoopConf()) ? "https"
-                : "http");
-        env.put(ApplicationConstants.Environment.CLASSPATH.name(),
-                settings.staged().classPath(true, YarnConfs.applicationClassPath(settings.hadoopConf())));
-        String javaHome = System.getenv(ApplicationConstants.Environment.JAVA_HOME.name());
-        env.put(ApplicationConstants.Environment.JAVA_HOME.name(),
-                conf.getOptional(SpindleConfig.YARN_JAVA_HOME).orElse(javaHome != null ? javaHome
-                        : System.getProperty("java.home")));
-        // The NodeManager's shuffle service learns the application's secret from here (and refuses to start the
-        // container when it does not run the service: a misconfigured cluster fails at once, naming it).
-        Map<String, ByteBuffer> serviceData = conf.get(SpindleConfig.SHUFFLE_SERVICE_ENABLED)
-                ? Map.of(ShuffleService.NAME, ByteBuffer.wrap(settings.secret().bytes())) : null;
-        return ContainerLaunchContext.newInstance(resources, env, List.of(shellCommand(command.commandLine())),
-                serviceData, executorTokens(), null);
-    }
-
-    /**
-     * The command as YARN runs it ({@code bash -c "..."}): every argument but the java executable single-quoted,
-     * output into the container's log directory.
-     */
-    static String shellCommand(List<String> commandLine) {
-        StringBuilder shell = new StringBuilder(commandLine.get(0));
-        for (String arg : commandLine.subList(1, commandLine.size())) {
-            if (arg.contains("'") || arg.contains("\"") || arg.contains("`") || arg.contains("\\")
-                    || arg.contains("$")) {
-                throw new IllegalArgumentException("executor argument " + arg + " holds a quote, backslash or $, "
-                        + "which YARN's launch script cannot pass through; remove it from "
-                        + "spindle.executor.extraJavaOptions");
-            }
-            shell.append(" '").append(arg).append('\'');
-        }
-        shell.append(" 1>").append(ApplicationConstants.LOG_DIR_EXPANSION_VAR).append("/stdout")
-                .append(" 2>").append(ApplicationConstants.LOG_DIR_EXPANSION_VAR).append("/stderr");
-        return shell.toString();
-    }
-
-    /** The AM's credentials (HDFS delegation tokens) without its AMRM token, plus the application secret. */
-    private ByteBuffer executorTokens() {
-        try {
-            Credentials shipped = new Credentials();
-            for (var token : UserGroupInformation.getCurrentUser().getCredentials().getAllTokens()) {
-                if (!AMRMTokenIdentifier.KIND_NAME.equals(token.getKind())) {
-                    shipped.addToken(token.getService(), token);
-                }
-            }
-            shipped.addSecretKey(new Text(AppSecret.CREDENTIALS_ALIAS), settings.secret().bytes());
-            DataOutputBuffer out = new DataOutputBuffer();
-            shipped.writeTokenStorageToStream(out);
-            return ByteBuffer.wrap(out.getData(), 0, out.getLength());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot build the executors' credentials", e);
         }
     }
 

@@ -1,0 +1,131 @@
+package dev.spindle.yarn.allocator;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.spindle.cluster.ExecutorCommand;
+import dev.spindle.cluster.ExecutorProvisioner;
+import dev.spindle.common.ExecutorId;
+import dev.spindle.config.SpindleConf;
+import dev.spindle.config.SpindleConfig;
+import dev.spindle.io.DriverEndpointFile;
+import dev.spindle.rpc.AppSecret;
+import dev.spindle.yarn.ContainerSizes;
+import dev.spindle.yarn.StagedResources;
+import dev.spindle.yarn.YarnConfs;
+import dev.spindle.yarn.shuffle.ShuffleService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.DataOutputBuffer;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.security.Credentials;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.yarn.api.ApplicationConstants;
+import org.apache.hadoop.yarn.api.records.Container;
+import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.apache.hadoop.yarn.security.AMRMTokenIdentifier;
+
+/**
+ * What an executor container starts with: its command, environment, localized files, credentials and the shuffle
+ * service's data; and the driver's configuration staged for them. {@link YarnAllocator} decides which containers to
+ * launch, this class how.
+ */
+final class ExecutorLaunches {
+    private static final String EXECUTOR_LOCAL_DIR = "spindle-local";
+
+    private final YarnAllocator.Settings settings;
+
+    ExecutorLaunches(YarnAllocator.Settings settings) {
+        this.settings = requireNonNull(settings, "settings is null");
+    }
+
+    /** Writes driver number {@code n}'s resolved configuration where its executors localize it. */
+    LocalResource uploadExecutorConf(ExecutorProvisioner.DriverEndpoint endpoint, int n) {
+        Path target = new Path(settings.stagingDir(), "executor-" + n + ".conf");
+        try {
+            settings.fs().copyFromLocalFile(false, true, new Path(java.nio.file.Path.of(endpoint.confFile()).toUri()),
+                    target);
+            return StagedResources.describe(settings.fs(), target, StagedResources.EXECUTOR_CONF,
+                    StagedResources.Role.CONF, false).toLocalResource();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stage the executors' configuration at " + target, e);
+        }
+    }
+
+    /** The launch context of executor {@code id} in {@code container}, for the driver at {@code endpoint}. */
+    ContainerLaunchContext context(ExecutorId id, Container container, SpindleConf conf,
+            ExecutorProvisioner.DriverEndpoint endpoint, LocalResource executorConf) {
+        Map<String, String> properties = new TreeMap<>();
+        properties.put("log4j2.configurationFile", StagedResources.inConfArchive(StagedResources.LOG4J_CONF));
+        properties.put("yarn.app.container.log.dir", ApplicationConstants.LOG_DIR_EXPANSION_VAR);
+        ExecutorCommand command = new ExecutorCommand(ApplicationConstants.Environment.JAVA_HOME.$$() + "/bin/java",
+                (int) ContainerSizes.executorHeapMb(conf), "", conf.get(SpindleConfig.EXECUTOR_EXTRA_JAVA_OPTIONS),
+                properties, endpoint.host(), endpoint.port(), id.id(),
+                container.getNodeId().getHost(), conf.get(SpindleConfig.EXECUTOR_CORES), null,
+                StagedResources.EXECUTOR_CONF, EXECUTOR_LOCAL_DIR);
+        Map<String, LocalResource> resources = new HashMap<>(settings.staged().localResources());
+        resources.put(StagedResources.EXECUTOR_CONF, executorConf);
+        Map<String, String> env = new HashMap<>(command.environment());
+        env.put(ExecutorCommand.DRIVER_ENDPOINT_FILE_ENV, settings.fs().makeQualified(
+                new Path(settings.stagingDir(), DriverEndpointFile.NAME)).toString());
+        env.put(ExecutorCommand.NM_WEB_SCHEME_ENV, YarnConfiguration.useHttps(settings.hadoopConf()) ? "https"
+                : "http");
+        env.put(ApplicationConstants.Environment.CLASSPATH.name(),
+                settings.staged().classPath(true, YarnConfs.applicationClassPath(settings.hadoopConf())));
+        String javaHome = System.getenv(ApplicationConstants.Environment.JAVA_HOME.name());
+        env.put(ApplicationConstants.Environment.JAVA_HOME.name(),
+                conf.getOptional(SpindleConfig.YARN_JAVA_HOME).orElse(javaHome != null ? javaHome
+                        : System.getProperty("java.home")));
+        // The NodeManager's shuffle service learns the application's secret from here (and refuses to start the
+        // container when it does not run the service: a misconfigured cluster fails at once, naming it).
+        Map<String, ByteBuffer> serviceData = conf.get(SpindleConfig.SHUFFLE_SERVICE_ENABLED)
+                ? Map.of(ShuffleService.NAME, ByteBuffer.wrap(settings.secret().bytes())) : null;
+        return ContainerLaunchContext.newInstance(resources, env, List.of(shellCommand(command.commandLine())),
+                serviceData, executorTokens(), null);
+    }
+
+    /**
+     * The command as YARN runs it ({@code bash -c "..."}): every argument but the java executable single-quoted,
+     * output into the container's log directory.
+     */
+    static String shellCommand(List<String> commandLine) {
+        StringBuilder shell = new StringBuilder(commandLine.get(0));
+        for (String arg : commandLine.subList(1, commandLine.size())) {
+            if (arg.contains("'") || arg.contains("\"") || arg.contains("`") || arg.contains("\\")
+                    || arg.contains("$")) {
+                throw new IllegalArgumentException("executor argument " + arg + " holds a quote, backslash or $, "
+                        + "which YARN's launch script cannot pass through; remove it from "
+                        + "spindle.executor.extraJavaOptions");
+            }
+            shell.append(" '").append(arg).append('\'');
+        }
+        shell.append(" 1>").append(ApplicationConstants.LOG_DIR_EXPANSION_VAR).append("/stdout")
+                .append(" 2>").append(ApplicationConstants.LOG_DIR_EXPANSION_VAR).append("/stderr");
+        return shell.toString();
+    }
+
+    /** The AM's credentials (HDFS delegation tokens) without its AMRM token, plus the application secret. */
+    private ByteBuffer executorTokens() {
+        try {
+            Credentials shipped = new Credentials();
+            for (var token : UserGroupInformation.getCurrentUser().getCredentials().getAllTokens()) {
+                if (!AMRMTokenIdentifier.KIND_NAME.equals(token.getKind())) {
+                    shipped.addToken(token.getService(), token);
+                }
+            }
+            shipped.addSecretKey(new Text(AppSecret.CREDENTIALS_ALIAS), settings.secret().bytes());
+            DataOutputBuffer out = new DataOutputBuffer();
+            shipped.writeTokenStorageToStream(out);
+            return ByteBuffer.wrap(out.getData(), 0, out.getLength());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot build the executors' credentials", e);
+        }
+    }
+}
