@@ -110,7 +110,11 @@ class RpcTest {
             inbox.add(m);
         })) {
             client.send(register("slow"));
-            RpcConnection toSlow = server.connections().stream().findFirst().orElseThrow();
+            // The server takes the connection in, and the registration, on threads of its own.
+            RpcConnection toSlow = org.awaitility.Awaitility.await("the registered connection")
+                    .atMost(java.time.Duration.ofSeconds(30)).until(() -> server.connections().stream()
+                            .filter(c -> "slow".equals(c.attachment())).findFirst(), java.util.Optional::isPresent)
+                    .orElseThrow();
             // 400 messages of 50 KB: 20 MB, far more than the socket buffers hold.
             String padding = "x".repeat(50_000);
             java.util.concurrent.CompletableFuture<Void> sending = java.util.concurrent.CompletableFuture.runAsync(
