@@ -57,8 +57,15 @@ class HistoryServerTest {
             String live = context.uiWebUrl().get();
             String apps = get(live + "/api/v1/applications").body();
             appId = apps.replaceFirst("(?s).*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
-            liveJobs = get(live + "/api/v1/applications/" + appId + "/jobs").body();
-            liveStages = get(live + "/api/v1/applications/" + appId + "/stages").body();
+            // The UI's store takes the scheduler's events on the listener thread: collect() may return before it
+            // has the job's end. Read the live pages once they show the finished job and its stages.
+            org.awaitility.Awaitility.await("the live UI has the finished job").atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> {
+                        liveJobs = get(live + "/api/v1/applications/" + appId + "/jobs").body();
+                        liveStages = get(live + "/api/v1/applications/" + appId + "/stages").body();
+                        return liveJobs.matches("(?s).*" + field("status", "\"SUCCEEDED\"") + ".*")
+                                && !liveStages.matches("(?s).*" + field("status", "\"ACTIVE\"") + ".*");
+                    });
         }
         FileSystem fs = FileSystem.getLocal(new Configuration()).getRaw();
         try (EventLogWriter writer = EventLogWriter.open(fs, new Path(logs), KILLED, 1)) {
