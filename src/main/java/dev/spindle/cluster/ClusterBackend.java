@@ -76,6 +76,8 @@ import org.apache.logging.log4j.Logger;
  */
 public final class ClusterBackend implements SchedulerBackend, RpcHandler {
     private static final Logger LOG = LogManager.getLogger(ClusterBackend.class);
+    /** How long {@link #close} waits for executors that stop slowly ({@link ExecutorProvisioner#stoppingSlowly}). */
+    private static final long SLOW_STOP_GRACE_MILLIS = 60_000;
 
     /** What the backend needs from the driver. */
     public record Services(SpindleConf conf, ClassLoader classLoader, Path localDir, String host,
@@ -103,6 +105,8 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
     private final long maxResultBytes;
     /** Changed only by {@link #membership} events, read anywhere. */
     private final Map<ExecutorId, ExecutorPeer> executors = new ConcurrentHashMap<>();
+    /** Notified whenever a connection closes, for {@link #awaitDisconnected}. */
+    private final Object disconnects = new Object();
     /**
      * Registrations and losses, one at a time in the order they happen: an executor is added to {@link #executors}
      * and announced to the scheduler in one event, and lost (removed and announced) in another, so the scheduler
@@ -467,6 +471,9 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
 
     @Override
     public void onClose(RpcConnection connection, String reason) {
+        synchronized (disconnects) {
+            disconnects.notifyAll();
+        }
         fetchServer.closed(connection);
         Object attachment = connection.attachment();
         if (attachment instanceof ExecutorPeer peer) {
@@ -536,6 +543,40 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         }
     }
 
+    /**
+     * Waits until none of {@code ids} has an open connection, or {@code graceMillis} passed (then the provisioner
+     * ends them as it ends the rest).
+     */
+    private void awaitDisconnected(java.util.Set<ExecutorId> ids, long graceMillis) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        // The others exit meanwhile: none of them is to be replaced.
+        provisioner.requestTotal(0);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+        synchronized (disconnects) {
+            while (true) {
+                boolean open = ids.stream().map(executors::get)
+                        .anyMatch(peer -> peer != null && peer.connection.isOpen());
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (!open) {
+                    return;
+                }
+                if (left <= 0) {
+                    LOG.warn("Executor(s) {} still connected {} ms after being asked to stop; ending them",
+                            ids.stream().map(ExecutorId::id).sorted().toList(), graceMillis);
+                    return;
+                }
+                try {
+                    disconnects.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
     /** Asks every executor to stop, waits briefly for them to exit, then ends the rest. */
     @Override
     public void close() {
@@ -546,6 +587,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         }
         long start = System.nanoTime();
         int running = executors.size();
+        awaitDisconnected(provisioner.stoppingSlowly(), SLOW_STOP_GRACE_MILLIS);
         provisioner.close();
         LOG.info("Stopped {} executors in {} ms", running, (System.nanoTime() - start) / 1_000_000);
         executors.values().forEach(peer -> peer.connection.close());

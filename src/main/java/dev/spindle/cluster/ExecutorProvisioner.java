@@ -77,6 +77,14 @@ public interface ExecutorProvisioner extends AutoCloseable {
         kill(id);
     }
 
+    /**
+     * Executors with work of their own to finish after being told to stop (YARN: the one that writes the class data
+     * sharing archive later containers start from): the backend waits for them to disconnect before {@link #close}.
+     */
+    default java.util.Set<ExecutorId> stoppingSlowly() {
+        return java.util.Set.of();
+    }
+
     /** Ends every executor still running, after giving them a short time to exit on their own. */
     @Override
     void close();

@@ -82,6 +82,12 @@ public final class SpindleConfig {
             "Extra JVM options of executor processes, separated by spaces (not -Xmx: use spindle.executor.memory).")
             .checkValue(v -> !v.matches(".*(^|\\s)-Xmx\\S*.*"), "sets -Xmx; set spindle.executor.memory instead"));
 
+    public static final ConfigEntry<String> DRIVER_EXTRA_JAVA_OPTIONS = register(string(
+            "spindle.driver.extraJavaOptions", "",
+            "Extra JVM options of the ApplicationMaster, whose JVM hosts the driver on YARN, separated by spaces (not "
+                    + "-Xmx: use spindle.driver.memory). Elsewhere the driver's JVM is the one you start: give them "
+                    + "to java, or to bin/spindle-submit in SPINDLE_SUBMIT_OPTS.")
+            .checkValue(v -> !v.matches(".*(^|\\s)-Xmx\\S*.*"), "sets -Xmx; set spindle.driver.memory instead"));
     // ---- tasks and scheduling ----------------------------------------------------------
     public static final ConfigEntry<Integer> TASK_MAX_FAILURES = register(integer("spindle.task.maxFailures", "4",
             "Attempts of one task before its job fails. In local[N] a task is tried once unless this is set or the "
@@ -270,6 +276,13 @@ public final class SpindleConfig {
             "A zip of Spindle's jars (at its top level) already on a Hadoop file system; used instead of uploading "
                     + "the local ones.")
             .checkValue(v -> !v.isBlank(), NOT_BLANK));
+    public static final ConfigEntry<Boolean> YARN_CLASS_DATA_SHARING = bool("spindle.yarn.classDataSharing", "true",
+            "Start the ApplicationMaster and executor JVMs from class data sharing archives of Spindle's classes: "
+                    + "the first application of a Spindle build and JDK writes them next to Spindle's cached jars "
+                    + "on the cluster file system (one executor and the ApplicationMaster each dump theirs as they "
+                    + "stop), and later ones localize them like the jars, which saves each container JVM most of "
+                    + "its class loading. Off when spindle.yarn.archive is set, and for a JVM whose extra Java "
+                    + "options set class data sharing flags themselves.");
     public static final ConfigEntry<String> YARN_JAVA_HOME = register(string("spindle.yarn.javaHome", null,
             "JAVA_HOME of the ApplicationMaster and executor containers. Unset: the submitting JVM's java.home, "
                     + "which suits clusters whose nodes share one JDK layout.")

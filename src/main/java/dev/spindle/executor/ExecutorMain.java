@@ -29,6 +29,13 @@ public final class ExecutorMain {
      * spindle.recovery.executorReconnectTimeout}.
      */
     public static final String DRIVER_ENDPOINT_FILE_ENV = "SPINDLE_DRIVER_ENDPOINT_FILE";
+    /**
+     * The environment variable listing the application's jars (separated by {@link java.io.File#pathSeparator},
+     * relative to the working directory) that the executor loads in a class loader of its own, as the
+     * ApplicationMaster does: YARN containers keep them off the JVM's class path so that a class data sharing
+     * archive of Spindle's classes stays valid for every application.
+     */
+    public static final String USER_CLASS_PATH_ENV = "SPINDLE_USER_CLASS_PATH";
 
     static final List<String> FLAGS = List.of("--driver", "--executor-id", "--host", "--cores", "--secret-file",
             "--conf-file", "--local-dir");
@@ -40,6 +47,7 @@ public final class ExecutorMain {
     public static void main(String[] args) {
         int code;
         try {
+            Thread.currentThread().setContextClassLoader(applicationLoader(System.getenv(USER_CLASS_PATH_ENV)));
             code = new ExecutorProcess(parse(args)).run();
         } catch (SpindleException | IllegalArgumentException e) {
             System.err.println("spindle executor: " + e.getMessage());
@@ -50,6 +58,34 @@ public final class ExecutorMain {
         }
         LogManager.shutdown();
         System.exit(code);
+    }
+
+    /**
+     * The loader of the application's classes: this JVM's class path, plus the jars in {@code userClassPath} (null
+     * or empty: none) in a child loader that asks its parent first. Every thread the executor starts inherits it.
+     */
+    static ClassLoader applicationLoader(String userClassPath) {
+        ClassLoader parent = ExecutorMain.class.getClassLoader();
+        if (userClassPath == null || userClassPath.isBlank()) {
+            return parent;
+        }
+        List<java.net.URL> urls = new java.util.ArrayList<>();
+        for (String jar : userClassPath.split(java.io.File.pathSeparator)) {
+            if (jar.isBlank()) {
+                continue;
+            }
+            Path path = Path.of(jar).toAbsolutePath();
+            if (!java.nio.file.Files.isReadable(path)) {
+                throw new IllegalArgumentException(USER_CLASS_PATH_ENV + " names " + path
+                        + ", which is not a readable file");
+            }
+            try {
+                urls.add(path.toUri().toURL());
+            } catch (java.net.MalformedURLException e) {
+                throw new IllegalArgumentException(USER_CLASS_PATH_ENV + " names " + jar + ": " + e.getMessage(), e);
+            }
+        }
+        return new java.net.URLClassLoader("spindle-app", urls.toArray(new java.net.URL[0]), parent);
     }
 
     static ExecutorProcess.Settings parse(String[] args) {

@@ -218,7 +218,12 @@ public final class ExecutorProcess implements RpcHandler {
                     TimeUnit.MILLISECONDS);
             LOG.info("Executor {} registered with the driver at {}:{}; serving blocks on port {}", settings.id().id(),
                     settings.driverHost(), settings.driverPort(), blockServer.port());
-            return exit.get();
+            int code = exit.get();
+            if (code == EXIT_STOPPED) {
+                // Still connected: the driver waits for this executor to hang up before its container is released.
+                dev.spindle.io.ClassArchiveUpload.publishIfAsked("Executor " + settings.id().id());
+            }
+            return code;
         } catch (TimeoutException e) {
             LOG.error("The driver at {}:{} did not answer the registration of executor {} within {} ms "
                     + "(spindle.network.timeout)", settings.driverHost(), settings.driverPort(), settings.id().id(),

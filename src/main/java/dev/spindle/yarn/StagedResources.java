@@ -64,12 +64,21 @@ public final class StagedResources {
         CONF_ARCHIVE
     }
 
-    /** One staged file. */
-    public record Entry(String name, Role role, String path, long size, long timestamp, boolean shared) {
+    /**
+     * One staged file. {@code contents}: for an archive of jars, their names in class path order (empty when not
+     * known: the class path then names the archive's directory with a wildcard).
+     */
+    public record Entry(String name, Role role, String path, long size, long timestamp, boolean shared,
+            List<String> contents) {
         public Entry {
             requireNonNull(name, "name is null");
             requireNonNull(role, "role is null");
             requireNonNull(path, "path is null");
+            contents = List.copyOf(contents);
+        }
+
+        public Entry(String name, Role role, String path, long size, long timestamp, boolean shared) {
+            this(name, role, path, size, timestamp, shared, List.of());
         }
 
         /** The YARN local resource that localizes it. */
@@ -80,12 +89,13 @@ public final class StagedResources {
                     shared ? LocalResourceVisibility.PRIVATE : LocalResourceVisibility.APPLICATION, size, timestamp);
         }
 
-        /** The class path entry relative to the container's working directory, or null. */
-        String classPathEntry() {
+        /** The class path entries of a Spindle jar or archive, relative to the container's working directory. */
+        List<String> classPathEntries() {
             return switch (role) {
-                case SPINDLE_JAR, APP_JAR -> name;
-                case SPINDLE_ARCHIVE -> name + "/*";
-                default -> null;
+                case SPINDLE_JAR -> List.of(name);
+                case SPINDLE_ARCHIVE -> contents.isEmpty() ? List.of(name + "/*")
+                        : contents.stream().map(jar -> name + "/" + jar).toList();
+                default -> List.of();
             };
         }
     }
@@ -129,27 +139,35 @@ public final class StagedResources {
     }
 
     /**
-     * The class path, relative to the container directory, in YARN's cross-platform form: the directory itself
-     * (configuration files), Spindle's jars, then for executors the application's jars, then {@code clusterEntries}.
+     * The class path of the ApplicationMaster and executors, in YARN's cross-platform form: Spindle's jars, relative
+     * to the container's directory and in a fixed order, then the configuration directory (Hadoop's *-site.xml
+     * files) and the container's directory ({@code --files}), then {@code clusterEntries}. The application's jars
+     * are not on it: both load them in a class loader of their own ({@link #applicationJars()}).
+     *
+     * <p>The order serves class data sharing ({@code ContainerClassArchives}): an archive is valid in another
+     * container only when its class path names the same jars, in the same order, by the same relative names, with
+     * no non-empty directory before the last jar a class came from.
      */
-    public String classPath(boolean withApplicationJars, List<String> clusterEntries) {
+    public String classPath(List<String> clusterEntries) {
         List<String> path = new ArrayList<>();
+        for (Role role : new Role[] {Role.SPINDLE_JAR, Role.SPINDLE_ARCHIVE}) {
+            for (Entry entry : entries) {
+                if (entry.role() == role) {
+                    path.addAll(entry.classPathEntries());
+                }
+            }
+        }
         if (entries.stream().anyMatch(e -> e.role() == Role.CONF_ARCHIVE)) {
             path.add("{{PWD}}/" + CONF_ARCHIVE);
         }
         path.add("{{PWD}}");
-        for (Role role : new Role[] {Role.SPINDLE_JAR, Role.SPINDLE_ARCHIVE, Role.APP_JAR}) {
-            if (role == Role.APP_JAR && !withApplicationJars) {
-                continue;
-            }
-            for (Entry entry : entries) {
-                if (entry.role() == role) {
-                    path.add("{{PWD}}/" + entry.classPathEntry());
-                }
-            }
-        }
         path.addAll(clusterEntries);
         return String.join("<CPS>", path);
+    }
+
+    /** The archive of Spindle's jars the containers run from, if they run from one. */
+    public java.util.Optional<Entry> spindleArchive() {
+        return entries.stream().filter(e -> e.role() == Role.SPINDLE_ARCHIVE).findFirst();
     }
 
     /** Names of the application's jars, in class path order (the AM's user class loader). */
@@ -162,7 +180,8 @@ public final class StagedResources {
         StringBuilder text = new StringBuilder();
         for (Entry e : entries) {
             text.append(String.join("\t", e.name(), e.role().name(), e.path(), Long.toString(e.size()),
-                    Long.toString(e.timestamp()), Boolean.toString(e.shared()))).append('\n');
+                    Long.toString(e.timestamp()), Boolean.toString(e.shared()), String.join("/", e.contents())))
+                    .append('\n');
         }
         return text.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -175,9 +194,10 @@ public final class StagedResources {
                 if (line.isEmpty()) {
                     continue;
                 }
-                String[] f = line.split("\t");
+                String[] f = line.split("\t", -1);
                 entries.add(new Entry(f[0], Role.valueOf(f[1]), f[2], Long.parseLong(f[3]), Long.parseLong(f[4]),
-                        Boolean.parseBoolean(f[5])));
+                        Boolean.parseBoolean(f[5]), f.length < 7 || f[6].isEmpty() ? List.of()
+                                : List.of(f[6].split("/"))));
             }
             return new StagedResources(entries);
         } catch (IOException | RuntimeException e) {

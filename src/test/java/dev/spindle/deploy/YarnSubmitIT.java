@@ -141,7 +141,14 @@ class YarnSubmitIT {
     }
 
     @Test
-    void wordCountRunsOnYarnFromHdfsToHdfsLikeLocalModeAndLaterSubmissionsReuseTheJars() throws Exception {
+    void wordCountRunsOnYarnFromHdfsToHdfsLikeLocalModeAndLaterSubmissionsReuseTheJarsAndClassArchives()
+            throws Exception {
+        // Whichever test ran first wrote the archives: this one starts without them.
+        for (String file : cachedJars().keySet()) {
+            if (file.endsWith(".jsa")) {
+                fs.delete(new org.apache.hadoop.fs.Path(file), false);
+            }
+        }
         Run run = submit("--name", "wordcount-it", "--class", "dev.spindle.examples.WordCount",
                 spindleJar().toString(), "/in/words.txt", "/out/wordcount");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
@@ -153,15 +160,64 @@ class YarnSubmitIT {
         assertThat(fs.exists(new org.apache.hadoop.fs.Path("/out/wordcount/_SUCCESS"))).isTrue();
         assertThat(stagedApplications()).as("staging directories left after success").isZero();
 
-        // A second submission finds every Spindle jar in the cache: nothing of Spindle is uploaded again.
+        // Spindle's jars went as one cached zip; the first application's AM and one of its executors wrote the class
+        // data sharing archives of their roles next to it as they stopped.
         Map<String, Long> cached = cachedJars();
-        assertThat(cached).isNotEmpty();
-        Run again = submit("--class", "dev.spindle.examples.WordCount", spindleJar().toString(), "/in/words.txt",
-                "/out/wordcount-2");
+        List<String> archiveDirs = cached.keySet().stream().filter(p -> p.endsWith(".jsa"))
+                .map(p -> p.substring(0, p.lastIndexOf('/'))).distinct().toList();
+        assertThat(archiveDirs).hasSize(1);
+        assertThat(cached.keySet().stream().filter(p -> p.startsWith(archiveDirs.get(0) + "/")))
+                .extracting(p -> p.replaceAll(".*/", "")).containsExactlyInAnyOrder(
+                        "__spindle_libs__.zip", "am-" + jvmKey() + ".jsa", "executor-" + jvmKey() + ".jsa");
+        String firstAm = amStderr(applicationId(run));
+        assertThat(firstAm).containsPattern("Executor \\d+ writes the class data sharing archive \\S+executor-")
+                .contains("The ApplicationMaster wrote the class data sharing archive");
+        assertThat(containerLogs(applicationId(run), "stderr"))
+                .containsPattern("Executor \\d+ wrote the class data sharing archive \\S+executor-");
+
+        // A second submission uploads nothing of Spindle, writes no archive, and its JVMs take their classes from
+        // the archives (the class loading log of each JVM says where every class came from).
+        String classLog = "-Xlog:class+load=info";
+        Run again = submit("--conf", "spindle.driver.extraJavaOptions=" + classLog, "--conf",
+                "spindle.executor.extraJavaOptions=" + classLog, "--class", "dev.spindle.examples.WordCount",
+                spindleJar().toString(), "/in/words.txt", "/out/wordcount-2");
         assertThat(again.exitCode()).as(again.stderr()).isZero();
-        assertThat(again.stderr()).contains("reused " + cached.size() + " cached Spindle jars");
+        assertThat(again.stderr()).containsPattern("reused \\d+ cached Spindle jars").contains("uploaded 2 files");
         assertThat(cachedJars()).isEqualTo(cached);
         assertThat(hdfsLines("/out/wordcount-2")).containsExactlyInAnyOrderElementsOf(expected);
+        String appId = applicationId(again);
+        assertThat(amStderr(appId)).doesNotContain("class data sharing archive");
+        for (Map.Entry<String, String> stdout : containerLogFiles(appId, "stdout").entrySet()) {
+            long fromArchive = stdout.getValue().lines().filter(l -> l.endsWith("source: shared objects file (top)"))
+                    .count();
+            assertThat(fromArchive).as("classes from the archive in " + stdout.getKey()).isGreaterThan(1_000);
+        }
+        assertThat(containerLogFiles(appId, "stdout")).hasSize(3);
+    }
+
+    private static String jvmKey() {
+        return dev.spindle.yarn.ContainerClassArchives.jvmKey(System.getProperty("java.home"));
+    }
+
+    /** Every container log file {@code name} of application {@code appId}, by path. */
+    private static Map<String, String> containerLogFiles(String appId, String name) throws IOException {
+        Map<String, String> logs = new java.util.TreeMap<>();
+        try (Stream<Path> dirs = Files.find(HOME.resolve("target/test/data/yarn-submit-it"), 2,
+                (dir, attributes) -> dir.getFileName().toString().contains("-logDir-nm-"))) {
+            for (Path dir : dirs.toList()) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    for (Path f : files.filter(f -> f.toString().contains(appId)
+                            && f.getFileName().toString().equals(name)).toList()) {
+                        logs.put(f.toString(), Files.readString(f));
+                    }
+                }
+            }
+        }
+        return logs;
+    }
+
+    private static String containerLogs(String appId, String name) throws IOException {
+        return String.join("\n", containerLogFiles(appId, name).values());
     }
 
     @Test

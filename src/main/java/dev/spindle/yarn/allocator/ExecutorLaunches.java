@@ -9,6 +9,8 @@ import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
 import dev.spindle.io.DriverEndpointFile;
 import dev.spindle.rpc.AppSecret;
+import dev.spindle.executor.ExecutorMain;
+import dev.spindle.yarn.ContainerClassArchives;
 import dev.spindle.yarn.ContainerSizes;
 import dev.spindle.yarn.StagedResources;
 import dev.spindle.yarn.YarnConfs;
@@ -40,7 +42,14 @@ import org.apache.hadoop.yarn.security.AMRMTokenIdentifier;
 final class ExecutorLaunches {
     private static final String EXECUTOR_LOCAL_DIR = "spindle-local";
 
+    private static final org.apache.logging.log4j.Logger LOG =
+            org.apache.logging.log4j.LogManager.getLogger(ExecutorLaunches.class);
+
     private final YarnAllocator.Settings settings;
+    /** The executors' class data sharing plan, decided at the first launch; guarded by this. */
+    private ContainerClassArchives.Plan sharing;
+    /** The executor writing the archive, if any; guarded by this. */
+    private ExecutorId writer;
 
     ExecutorLaunches(YarnAllocator.Settings settings) {
         this.settings = requireNonNull(settings, "settings is null");
@@ -65,30 +74,73 @@ final class ExecutorLaunches {
         Map<String, String> properties = new TreeMap<>();
         properties.put("log4j2.configurationFile", StagedResources.inConfArchive(StagedResources.LOG4J_CONF));
         properties.put("yarn.app.container.log.dir", ApplicationConstants.LOG_DIR_EXPANSION_VAR);
+        String javaHome = System.getenv(ApplicationConstants.Environment.JAVA_HOME.name());
+        javaHome = conf.getOptional(SpindleConfig.YARN_JAVA_HOME).orElse(javaHome != null ? javaHome
+                : System.getProperty("java.home"));
+        String userOptions = conf.get(SpindleConfig.EXECUTOR_EXTRA_JAVA_OPTIONS);
+        ContainerClassArchives.Plan sharing = classArchivePlan(id, conf, javaHome, userOptions);
         ExecutorCommand command = new ExecutorCommand(ApplicationConstants.Environment.JAVA_HOME.$$() + "/bin/java",
-                (int) ContainerSizes.executorHeapMb(conf), "", conf.get(SpindleConfig.EXECUTOR_EXTRA_JAVA_OPTIONS),
+                (int) ContainerSizes.executorHeapMb(conf), "", sharing.javaOptionsBefore(userOptions),
                 properties, endpoint.host(), endpoint.port(), id.id(),
                 container.getNodeId().getHost(), conf.get(SpindleConfig.EXECUTOR_CORES), null,
                 StagedResources.EXECUTOR_CONF, EXECUTOR_LOCAL_DIR);
         Map<String, LocalResource> resources = new HashMap<>(settings.staged().localResources());
         resources.put(StagedResources.EXECUTOR_CONF, executorConf);
+        resources.putAll(sharing.resources());
         Map<String, String> env = new HashMap<>(command.environment());
+        env.putAll(sharing.environment());
+        // The application's jars: in the executor's own class loader, off the JVM's class path (see
+        // ContainerClassArchives).
+        env.put(ExecutorMain.USER_CLASS_PATH_ENV, String.join(ApplicationConstants.CLASS_PATH_SEPARATOR,
+                settings.staged().applicationJars()));
         env.put(ExecutorCommand.DRIVER_ENDPOINT_FILE_ENV, settings.fs().makeQualified(
                 new Path(settings.stagingDir(), DriverEndpointFile.NAME)).toString());
         env.put(ExecutorCommand.NM_WEB_SCHEME_ENV, YarnConfiguration.useHttps(settings.hadoopConf()) ? "https"
                 : "http");
         env.put(ApplicationConstants.Environment.CLASSPATH.name(),
-                settings.staged().classPath(true, YarnConfs.applicationClassPath(settings.hadoopConf())));
-        String javaHome = System.getenv(ApplicationConstants.Environment.JAVA_HOME.name());
-        env.put(ApplicationConstants.Environment.JAVA_HOME.name(),
-                conf.getOptional(SpindleConfig.YARN_JAVA_HOME).orElse(javaHome != null ? javaHome
-                        : System.getProperty("java.home")));
+                settings.staged().classPath(sharing.writes() ? List.of()
+                        : YarnConfs.applicationClassPath(settings.hadoopConf())));
+        env.put(ApplicationConstants.Environment.JAVA_HOME.name(), javaHome);
         // The NodeManager's shuffle service learns the application's secret from here (and refuses to start the
         // container when it does not run the service: a misconfigured cluster fails at once, naming it).
         Map<String, ByteBuffer> serviceData = conf.get(SpindleConfig.SHUFFLE_SERVICE_ENABLED)
                 ? Map.of(ShuffleService.NAME, ByteBuffer.wrap(settings.secret().bytes())) : null;
         return ContainerLaunchContext.newInstance(resources, env, List.of(shellCommand(command.commandLine())),
                 serviceData, executorTokens(), null);
+    }
+
+    /**
+     * How executor {@code id} uses class data sharing: every executor maps the archive when there is one; when there
+     * is none, the first executor this ApplicationMaster launches writes it as it stops, the others go without.
+     * Decided once: the archive appears only when its writer stops.
+     */
+    private synchronized ContainerClassArchives.Plan classArchivePlan(ExecutorId id, SpindleConf conf,
+            String javaHome, String userOptions) {
+        if (sharing == null) {
+            try {
+                sharing = ContainerClassArchives.plan(conf, settings.hadoopConf(), settings.staged(),
+                        ContainerClassArchives.EXECUTOR, javaHome, userOptions, true);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Cannot look for the executors' class data sharing archive ({}); executors start without one",
+                        e.toString());
+                sharing = ContainerClassArchives.Plan.NONE;
+            }
+        }
+        if (!sharing.writes()) {
+            return sharing;
+        }
+        if (writer == null) {
+            writer = id;
+            LOG.info("Executor {} writes the class data sharing archive {} as it stops, for later applications",
+                    id.id(), sharing.environment().get(dev.spindle.io.ClassArchiveUpload.TARGET_ENV));
+            return sharing;
+        }
+        return writer.equals(id) ? sharing : ContainerClassArchives.Plan.NONE;
+    }
+
+    /** The executor that writes the class data sharing archive, if one does. */
+    synchronized java.util.Optional<ExecutorId> archiveWriter() {
+        return java.util.Optional.ofNullable(writer);
     }
 
     /**

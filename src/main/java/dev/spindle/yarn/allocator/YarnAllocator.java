@@ -244,6 +244,12 @@ public final class YarnAllocator {
         }
 
         @Override
+        public java.util.Set<ExecutorId> stoppingSlowly() {
+            // It writes the class data sharing archive as it stops; released at once, it would be killed mid-way.
+            return launches.archiveWriter().map(java.util.Set::of).orElse(java.util.Set.of());
+        }
+
+        @Override
         public void start(DriverEndpoint endpoint, Callbacks callbacks) {
             LocalResource executorConf = uploadExecutorConf(endpoint);
             Resource resource = executorResource(conf);

@@ -136,6 +136,8 @@ public final class ApplicationMaster {
         LOG.info("The application ended: {}{}", outcome.status(),
                 outcome.diagnostics().isEmpty() ? "" : " (" + outcome.diagnostics().lines().findFirst().orElse("")
                         + ")");
+        // Before unregistering: once unregistered, YARN may end this container at any moment.
+        dev.spindle.io.ClassArchiveUpload.publishIfAsked("The ApplicationMaster");
         try {
             if (amrm.isInState(org.apache.hadoop.service.Service.STATE.STARTED)) {
                 // The application's link leads to its history from now on, or to the ResourceManager's page.

@@ -68,29 +68,82 @@ final class Stager {
     }
 
     /**
-     * Spindle jar {@code local} from the content-keyed cache, uploading it only when no earlier submission did.
-     * Cached files are immutable: a changed jar has another key.
+     * Spindle's jars as one zip in the content-keyed cache, keyed by the jars' names and contents; built and uploaded
+     * only when no earlier submission did. YARN unpacks a zip keeping each entry's modification time, so the jars
+     * have the same names, sizes and times in every container on every node, which class data sharing archives
+     * require ({@code ContainerClassArchives}); and a container localizes one file, not one per jar.
      */
-    StagedResources.Entry cached(java.nio.file.Path local, Role role) throws IOException {
-        String name = local.getFileName().toString();
-        Path dir = new Path(cacheDir, digests.digest(local));
-        Path target = new Path(dir, name);
-        if (fs.exists(target) && fs.getFileStatus(target).getLen() == Files.size(local)) {
-            reused++;
-        } else {
-            fs.mkdirs(dir, CACHE_DIR_PERMISSION);
-            Path temporary = new Path(dir, "." + name + "." + UUID.randomUUID() + ".tmp");
-            copy(local, temporary);
-            // Another client may have cached the same content meanwhile: either copy is fine.
-            if (!fs.rename(temporary, target)) {
-                fs.delete(temporary, false);
-                if (!fs.exists(target)) {
-                    throw new IOException("cannot move " + temporary + " to " + target);
-                }
+    StagedResources.Entry bundle(java.util.List<java.nio.file.Path> jars) throws IOException {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        StringBuilder key = new StringBuilder();
+        for (java.nio.file.Path jar : jars) {
+            String name = jar.getFileName().toString();
+            if (names.contains(name)) {
+                throw new IOException("two of Spindle's jars are named " + name + ": " + jars);
             }
-            LOG.debug("Cached {} as {}", local, target);
+            names.add(name);
+            key.append(name).append(' ').append(digests.digest(jar)).append('\n');
         }
-        return StagedResources.describe(fs, target, name, role, true);
+        Path dir = new Path(cacheDir, "libs-" + sha256(key.toString()));
+        Path target = new Path(dir, StagedResources.LIB_ARCHIVE + ".zip");
+        if (fs.exists(target)) {
+            reused += jars.size();
+        } else {
+            java.nio.file.Path zip = Files.createTempFile("spindle-libs", ".zip");
+            try {
+                writeZip(jars, zip);
+                fs.mkdirs(dir, CACHE_DIR_PERMISSION);
+                Path temporary = new Path(dir, "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
+                copy(zip, temporary);
+                if (!fs.rename(temporary, target)) {
+                    fs.delete(temporary, false);
+                    if (!fs.exists(target)) {
+                        throw new IOException("cannot move " + temporary + " to " + target);
+                    }
+                }
+                LOG.debug("Cached Spindle's {} jars as {}", jars.size(), target);
+            } finally {
+                Files.deleteIfExists(zip);
+            }
+        }
+        StagedResources.Entry entry = StagedResources.describe(fs, target, StagedResources.LIB_ARCHIVE,
+                Role.SPINDLE_ARCHIVE, true);
+        return new StagedResources.Entry(entry.name(), entry.role(), entry.path(), entry.size(), entry.timestamp(),
+                true, names);
+    }
+
+    /** The jars, stored uncompressed (they are compressed already), each with its own modification time. */
+    static void writeZip(java.util.List<java.nio.file.Path> jars, java.nio.file.Path zip) throws IOException {
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(
+                new java.io.BufferedOutputStream(Files.newOutputStream(zip), 1 << 16))) {
+            for (java.nio.file.Path jar : jars) {
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                try (InputStream in = Files.newInputStream(jar)) {
+                    byte[] buffer = new byte[1 << 16];
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        crc.update(buffer, 0, n);
+                    }
+                }
+                java.util.zip.ZipEntry entry = new java.util.zip.ZipEntry(jar.getFileName().toString());
+                entry.setMethod(java.util.zip.ZipEntry.STORED);
+                entry.setSize(Files.size(jar));
+                entry.setCrc(crc.getValue());
+                entry.setLastModifiedTime(Files.getLastModifiedTime(jar));
+                out.putNextEntry(entry);
+                Files.copy(jar, out);
+                out.closeEntry();
+            }
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            return java.util.HexFormat.of().formatHex(
+                    digest.digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     private void copy(java.nio.file.Path local, Path target) throws IOException {

@@ -6,6 +6,7 @@ import dev.spindle.common.SpindleException;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
 import dev.spindle.rpc.AppSecret;
+import dev.spindle.yarn.ContainerClassArchives;
 import dev.spindle.yarn.ContainerSizes;
 import dev.spindle.yarn.StagedResources;
 import dev.spindle.yarn.StagedResources.Role;
@@ -37,6 +38,7 @@ import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.ApplicationSubmissionContext;
 import org.apache.hadoop.yarn.api.records.ContainerLaunchContext;
+import org.apache.hadoop.yarn.api.records.LocalResource;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.api.records.QueueInfo;
 import org.apache.hadoop.yarn.api.records.Resource;
@@ -331,8 +333,16 @@ public final class YarnSubmitter {
             entries.add(StagedResources.describe(archivePath.getFileSystem(hadoopConf), archivePath,
                     StagedResources.LIB_ARCHIVE, Role.SPINDLE_ARCHIVE, true));
         }
-        for (java.nio.file.Path jar : spindleJars) {
-            entries.add(stager.cached(jar, Role.SPINDLE_JAR));
+        if (!spindleJars.isEmpty()) {
+            StagedResources.Entry bundle = stager.bundle(spindleJars);
+            if (SpindleJars.selfContainedJar().isPresent()) {
+                // The yarn-jar jar takes Hadoop from the cluster's class path, which comes after directories on the
+                // containers' class path: no class data sharing archive could be written (see
+                // ContainerClassArchives). Without the list of jars, the containers go without one.
+                bundle = new StagedResources.Entry(bundle.name(), bundle.role(), bundle.path(), bundle.size(),
+                        bundle.timestamp(), bundle.shared());
+            }
+            entries.add(bundle);
         }
         entries.add(stager.stage(app.jar(), StagedResources.APP_JAR, Role.APP_JAR));
         for (java.nio.file.Path jar : extraJars) {
@@ -378,13 +388,30 @@ public final class YarnSubmitter {
     private ContainerLaunchContext amContainer(SpindleConf conf, StagedResources staged, Path stagingDir,
             FileSystem fs) throws IOException {
         Map<String, String> env = new HashMap<>();
-        env.put(ApplicationConstants.Environment.CLASSPATH.name(),
-                staged.classPath(false, YarnConfs.applicationClassPath(hadoopConf)));
-        env.put(ApplicationConstants.Environment.JAVA_HOME.name(),
-                conf.getOptional(SpindleConfig.YARN_JAVA_HOME).orElse(System.getProperty("java.home")));
+        String javaHome = conf.getOptional(SpindleConfig.YARN_JAVA_HOME).orElse(System.getProperty("java.home"));
+        env.put(ApplicationConstants.Environment.JAVA_HOME.name(), javaHome);
         env.put(StagedResources.STAGING_DIR_ENV, fs.makeQualified(stagingDir).toString());
-        List<String> command = List.of(ApplicationConstants.Environment.JAVA_HOME.$$() + "/bin/java",
-                "-Xmx" + ContainerSizes.driverHeapMb(conf) + "m", "-XX:+ExitOnOutOfMemoryError",
+        String userOptions = conf.get(SpindleConfig.DRIVER_EXTRA_JAVA_OPTIONS);
+        ContainerClassArchives.Plan sharing = ContainerClassArchives.plan(conf, hadoopConf, staged,
+                ContainerClassArchives.AM, javaHome, userOptions, true);
+        env.putAll(sharing.environment());
+        env.put(ApplicationConstants.Environment.CLASSPATH.name(),
+                staged.classPath(sharing.writes() ? List.of() : YarnConfs.applicationClassPath(hadoopConf)));
+        Map<String, LocalResource> resources = new HashMap<>(staged.localResources());
+        resources.putAll(sharing.resources());
+        List<String> command = new ArrayList<>(List.of(ApplicationConstants.Environment.JAVA_HOME.$$() + "/bin/java",
+                "-Xmx" + ContainerSizes.driverHeapMb(conf) + "m", "-XX:+ExitOnOutOfMemoryError"));
+        command.addAll(sharing.javaOptions());
+        if (!userOptions.isBlank()) {
+            for (String option : userOptions.strip().split("\\s+")) {
+                if (option.matches(".*['\"`\\\\$].*")) {
+                    throw SpindleException.invalidArgument("spindle.driver.extraJavaOptions option %s holds a quote, "
+                            + "backslash or $, which YARN's launch script cannot pass through; remove it", option);
+                }
+                command.add("'" + option + "'");
+            }
+        }
+        command.addAll(List.of(
                 // Lets the AM trap System.exit in the user's main to report its status (Java 17-23).
                 "-Djava.security.manager=allow",
                 // Not configuration (that is the staged file): marks this JVM as one whose contexts must come
@@ -395,7 +422,7 @@ public final class YarnSubmitter {
                 "-Dyarn.app.container.log.dir=" + ApplicationConstants.LOG_DIR_EXPANSION_VAR,
                 AM_CLASS,
                 "1>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stdout",
-                "2>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stderr");
+                "2>" + ApplicationConstants.LOG_DIR_EXPANSION_VAR + "/stderr"));
         Credentials credentials = new Credentials();
         credentials.addSecretKey(new Text(AppSecret.CREDENTIALS_ALIAS), AppSecret.generate().bytes());
         if (UserGroupInformation.isSecurityEnabled()) {
@@ -408,7 +435,7 @@ public final class YarnSubmitter {
         }
         DataOutputBuffer tokens = new DataOutputBuffer();
         credentials.writeTokenStorageToStream(tokens);
-        return ContainerLaunchContext.newInstance(staged.localResources(), env, List.of(String.join(" ", command)),
+        return ContainerLaunchContext.newInstance(resources, env, List.of(String.join(" ", command)),
                 null, ByteBuffer.wrap(tokens.getData(), 0, tokens.getLength()), null);
     }
 

@@ -60,17 +60,15 @@ class YarnSubmitterTest {
     }
 
     @Test
-    void executorsGetTheApplicationJarsOnTheirClassPathTheAmLoadsThemItself() {
+    void theApplicationJarsStayOffTheClassPathSpindlesJarsComeFirst() {
         StagedResources staged = new StagedResources(List.of(
                 new Entry("spindle.jar", Role.SPINDLE_JAR, "hdfs:/c/spindle.jar", 1, 1, true),
                 new Entry("__app__.jar", Role.APP_JAR, "hdfs:/s/__app__.jar", 1, 1, false),
                 new Entry("extra.jar", Role.APP_JAR, "hdfs:/s/extra.jar", 1, 1, false),
                 new Entry("__spindle_conf__", Role.CONF_ARCHIVE, "hdfs:/s/__spindle_conf__.zip", 1, 1, false)));
-        assertThat(staged.classPath(true, List.of("$HADOOP_HOME/*")))
-                .isEqualTo("{{PWD}}/__spindle_conf__<CPS>{{PWD}}<CPS>{{PWD}}/spindle.jar<CPS>{{PWD}}/__app__.jar"
-                        + "<CPS>{{PWD}}/extra.jar<CPS>$HADOOP_HOME/*");
-        assertThat(staged.classPath(false, List.of()))
-                .isEqualTo("{{PWD}}/__spindle_conf__<CPS>{{PWD}}<CPS>{{PWD}}/spindle.jar");
+        // Jars first, by relative names (class data sharing needs that); the application's jars are loaded apart.
+        assertThat(staged.classPath(List.of("$HADOOP_HOME/*")))
+                .isEqualTo("spindle.jar<CPS>{{PWD}}/__spindle_conf__<CPS>{{PWD}}<CPS>$HADOOP_HOME/*");
         assertThat(staged.localResources()).containsOnlyKeys("spindle.jar", "__app__.jar", "extra.jar",
                 "__spindle_conf__");
         assertThat(staged.localResources().get("__spindle_conf__").getType())
@@ -79,5 +77,20 @@ class YarnSubmitterTest {
         assertThat(staged.applicationJars()).containsExactly("__app__.jar", "extra.jar");
         assertThatThrownBy(() -> staged.with(new Entry("extra.jar", Role.FILE, "hdfs:/s/other/extra.jar", 1, 1,
                 false))).hasMessageContaining("two files would be named extra.jar");
+    }
+
+    @Test
+    void anArchiveWithKnownJarsNamesEachInOrderAndTheListKeepsThem() {
+        StagedResources staged = new StagedResources(List.of(
+                new Entry("__spindle_libs__", Role.SPINDLE_ARCHIVE, "hdfs:/c/libs-1/__spindle_libs__.zip", 1, 1, true,
+                        List.of("spindle.jar", "avro.jar")),
+                new Entry("__app__.jar", Role.APP_JAR, "hdfs:/s/__app__.jar", 1, 1, false)));
+        assertThat(staged.classPath(List.of()))
+                .isEqualTo("__spindle_libs__/spindle.jar<CPS>__spindle_libs__/avro.jar<CPS>{{PWD}}");
+        assertThat(staged.spindleArchive()).map(Entry::contents).contains(List.of("spindle.jar", "avro.jar"));
+        assertThat(StagedResources.readFrom(writeList(staged)).entries()).isEqualTo(staged.entries());
+        StagedResources unknown = new StagedResources(List.of(new Entry("__spindle_libs__", Role.SPINDLE_ARCHIVE,
+                "hdfs:/x/libs.zip", 1, 1, true)));
+        assertThat(unknown.classPath(List.of())).isEqualTo("__spindle_libs__/*<CPS>{{PWD}}");
     }
 }

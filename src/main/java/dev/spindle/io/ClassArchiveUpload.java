@@ -1,0 +1,134 @@
+package dev.spindle.io;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.util.UUID;
+import javax.management.JMException;
+import javax.management.ObjectName;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The container side of class data sharing on YARN ({@code ContainerClassArchives} decides who trains): a JVM
+ * started with {@code -XX:+RecordDynamicDumpInfo} and {@link #TARGET_ENV} writes the classes it loaded as a dynamic
+ * archive (the JDK's {@code VM.cds dynamic_dump} diagnostic command, run in this JVM) and publishes it at that path
+ * of the cluster file system, where later containers localize it from. Best effort: any failure is logged and
+ * leaves no file behind, and the containers simply start without an archive.
+ */
+public final class ClassArchiveUpload {
+    private static final Logger LOG = LogManager.getLogger(ClassArchiveUpload.class);
+    /** The environment variable naming where this JVM publishes its archive; unset: it does not. */
+    public static final String TARGET_ENV = "SPINDLE_CLASS_ARCHIVE_TARGET";
+    private static final FsPermission FILE_PERMISSION = new FsPermission((short) 0644);
+
+    private ClassArchiveUpload() {
+    }
+
+    /** Publishes this JVM's archive when its environment asks for it ({@link #TARGET_ENV}); {@code who} for logs. */
+    public static void publishIfAsked(String who) {
+        String target = System.getenv(TARGET_ENV);
+        if (target != null && !target.isBlank()) {
+            publish(new Path(target), new Configuration(), java.nio.file.Path.of("spindle-classes.jsa"), who);
+        }
+    }
+
+    /** Dumps this JVM's archive into {@code local}, moves it to {@code target}; true when this call published it. */
+    static boolean publish(Path target, Configuration conf, java.nio.file.Path local, String who) {
+        long start = System.nanoTime();
+        Path temporary = null;
+        FileSystem fs = null;
+        try {
+            fs = target.getFileSystem(conf);
+            if (fs.exists(target)) {
+                LOG.info("{}: the class data sharing archive {} exists already", who, target);
+                return false;
+            }
+            dump(local);
+            long bytes = Files.size(local);
+            temporary = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
+            fs.mkdirs(target.getParent());
+            fs.copyFromLocalFile(true, false, new Path(local.toAbsolutePath().toUri()), temporary);
+            fs.setPermission(temporary, FILE_PERMISSION);
+            // Another container may have published one meanwhile: either is fine.
+            boolean moved = fs.rename(temporary, target);
+            if (!moved) {
+                fs.delete(temporary, false);
+            }
+            temporary = null;
+            LOG.info("{} wrote the class data sharing archive {} ({} MiB in {} ms) for the containers of later "
+                    + "applications", who, target, bytes >> 20, (System.nanoTime() - start) / 1_000_000);
+            return moved;
+        } catch (IOException | JMException | RuntimeException e) {
+            LOG.warn("{} cannot write a class data sharing archive to {} ({}); later containers start without one",
+                    who, target, e.toString());
+            return false;
+        } finally {
+            deleteQuietly(fs, temporary);
+            try {
+                Files.deleteIfExists(local);
+            } catch (IOException e) {
+                LOG.debug("Cannot delete {}: {}", local, e.toString());
+            }
+        }
+    }
+
+    /** Writes the classes this JVM has loaded as a dynamic archive; needs {@code -XX:+RecordDynamicDumpInfo}. */
+    static void dump(java.nio.file.Path file) throws IOException, JMException {
+        String unsafe = unsafeClassPath(System.getProperty("java.class.path"));
+        if (unsafe != null) {
+            throw new IOException(unsafe);
+        }
+        Files.deleteIfExists(file);
+        Object answer = ManagementFactory.getPlatformMBeanServer().invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmCds",
+                new Object[] {new String[] {"dynamic_dump", file.toAbsolutePath().toString()}},
+                new String[] {String[].class.getName()});
+        if (!Files.isRegularFile(file) || Files.size(file) == 0) {
+            throw new IOException("the JVM wrote no archive: " + String.valueOf(answer).strip());
+        }
+    }
+
+    /**
+     * Why the JDK could end this JVM instead of writing an archive for {@code classPath}, or null when it cannot: it
+     * does so when a class came from an entry after a non-empty directory, which cannot be ruled out when a jar
+     * follows such a directory or a directory holds class files.
+     */
+    static String unsafeClassPath(String classPath) throws IOException {
+        boolean afterDirectory = false;
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            java.nio.file.Path path = java.nio.file.Path.of(entry);
+            if (Files.isDirectory(path)) {
+                try (java.util.stream.Stream<java.nio.file.Path> files = Files.walk(path, 8,
+                        java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+                    if (files.anyMatch(f -> f.getFileName().toString().endsWith(".class"))) {
+                        return "class path directory " + entry + " holds class files";
+                    }
+                }
+                try (java.util.stream.Stream<java.nio.file.Path> files = Files.list(path)) {
+                    afterDirectory |= files.findAny().isPresent();
+                }
+            } else if (afterDirectory && Files.exists(path)) {
+                return "class path entry " + entry + " follows a non-empty directory";
+            }
+        }
+        return null;
+    }
+
+    private static void deleteQuietly(FileSystem fs, Path path) {
+        if (fs != null && path != null) {
+            try {
+                fs.delete(path, false);
+            } catch (IOException e) {
+                LOG.debug("Cannot delete {}: {}", path, e.toString());
+            }
+        }
+    }
+}
