@@ -164,7 +164,9 @@ public final class ExecutorProcess implements RpcHandler {
         try {
             Files.createDirectories(settings.localRoot());
             localDir = Files.createTempDirectory(settings.localRoot(), "executor-" + settings.id().id() + "-");
-            blockServer = RpcServer.start(settings.host(), 0, settings.secret(), rpc, new RpcHandler() {
+            // Its sockets are channels: shuffle segments go out without a copy through the heap.
+            RpcServer.BoundPort blocksOn = RpcServer.bindForFiles(settings.host(), 0);
+            blockServer = RpcServer.start(blocksOn, settings.secret(), rpc, new RpcHandler() {
                 @Override
                 public void onMessage(RpcConnection connection, RpcMessage message) {
                     if (!fetchServer.accept(connection, message)) {

@@ -2,6 +2,7 @@ package dev.spindle.rpc;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.spindle.common.FileSegmentStream;
 import dev.spindle.common.NamedThreadFactory;
 import dev.spindle.rpc.message.FetchCancel;
 import dev.spindle.rpc.message.FetchChunk;
@@ -50,6 +51,8 @@ public final class FetchServer implements AutoCloseable {
     private final ExecutorService pool;
     private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[BlockSending.CHUNK_BYTES]);
     private final Map<RpcConnection, Map<Long, Outgoing>> open = new ConcurrentHashMap<>();
+    /** Chunks sent from a file straight to the socket, for tests and diagnostics. */
+    private final java.util.concurrent.atomic.AtomicLong fileChunks = new java.util.concurrent.atomic.AtomicLong();
 
     public FetchServer(String name, int threads, BlockSource source) {
         this.source = requireNonNull(source, "source is null");
@@ -91,6 +94,11 @@ public final class FetchServer implements AutoCloseable {
         if (fetches != null) {
             fetches.values().forEach(Outgoing::cancel);
         }
+    }
+
+    /** Chunks sent from a file to the socket without a copy through the heap, for tests and diagnostics. */
+    public long fileChunks() {
+        return fileChunks.get();
     }
 
     /** Fetches being served (open blocks), for tests and diagnostics. */
@@ -204,9 +212,19 @@ public final class FetchServer implements AutoCloseable {
 
         /** Sends the next chunk; true when it was the last. */
         private boolean sendChunk() throws IOException {
-            byte[] buffer = buffers.get();
             // Under the frame limit, or the chunk could not go and the fetch would wait for spindle.network.timeout.
-            int chunk = Math.min(buffer.length, connection.maxFrameBytes() - BlockSending.CHUNK_OVERHEAD_BYTES);
+            int chunk = Math.min(BlockSending.CHUNK_BYTES,
+                    connection.maxFrameBytes() - BlockSending.CHUNK_OVERHEAD_BYTES);
+            if (data instanceof FileSegmentStream segment && connection.sendsFiles()) {
+                // Shuffle segments go from the file to the socket without a copy through the heap.
+                int n = (int) Math.min(chunk, segment.remaining());
+                boolean last = n < chunk;
+                connection.sendFileChunk(request.getRequestId(), segment.file(), segment.position(), n, last);
+                segment.advance(n);
+                fileChunks.incrementAndGet();
+                return last;
+            }
+            byte[] buffer = buffers.get();
             int n = data.readNBytes(buffer, 0, chunk);
             boolean last = n < chunk;
             connection.send(FetchChunk.newBuilder().setRequestId(request.getRequestId())

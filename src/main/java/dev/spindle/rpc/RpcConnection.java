@@ -3,6 +3,7 @@ package dev.spindle.rpc;
 import static java.util.Objects.requireNonNull;
 
 import dev.spindle.common.NamedThreadFactory;
+import dev.spindle.rpc.message.FetchChunk;
 import dev.spindle.rpc.message.RpcMessage;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.FileChannel;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,6 +40,9 @@ public final class RpcConnection implements AutoCloseable {
     private static final java.util.concurrent.ExecutorService WRITERS = java.util.concurrent.Executors
             .newCachedThreadPool(new NamedThreadFactory("spindle-rpc-writer", true));
     private static final int BUFFER_BYTES = 64 * 1024;
+    /** The branch of {@link FetchChunk} in the union of {@link RpcMessage}'s body. */
+    private static final int FETCH_CHUNK_BRANCH = RpcMessage.getClassSchema().getField("body").schema()
+            .getIndexNamed(FetchChunk.getClassSchema().getFullName());
     private static final long FIRST_BUSY_PAUSE_MILLIS = 20;
     private static final long MAX_BUSY_PAUSE_MILLIS = 1_000;
 
@@ -276,24 +281,8 @@ public final class RpcConnection implements AutoCloseable {
      */
     private void drain() {
         synchronized (out) {
-            boolean wrote = false;
             try {
-                while (true) {
-                    byte[] payload;
-                    synchronized (outbox) {
-                        payload = outbox.poll();
-                    }
-                    if (payload == null) {
-                        break;
-                    }
-                    if (closed.get()) {
-                        throw new RpcException("connection to " + peer + " is closed");
-                    }
-                    out.writeInt(payload.length);
-                    out.write(payload);
-                    wrote = true;
-                }
-                if (wrote) {
+                if (writeQueued()) {
                     out.flush();
                 }
             } catch (IOException e) {
@@ -301,6 +290,108 @@ public final class RpcConnection implements AutoCloseable {
                 throw new RpcException("cannot send to " + peer + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /** Writes the queued frames, unflushed; true when there were any. Holds {@link #out}. */
+    private boolean writeQueued() throws IOException {
+        boolean wrote = false;
+        while (true) {
+            byte[] payload;
+            synchronized (outbox) {
+                payload = outbox.poll();
+            }
+            if (payload == null) {
+                return wrote;
+            }
+            if (closed.get()) {
+                throw new RpcException("connection to " + peer + " is closed");
+            }
+            out.writeInt(payload.length);
+            out.write(payload);
+            wrote = true;
+        }
+    }
+
+    /**
+     * True when this connection sends file bytes without copying them through the heap ({@link #sendFileChunk}):
+     * its socket is a channel, as block servers' are ({@link RpcServer#bindForFiles}).
+     */
+    boolean sendsFiles() {
+        return socket.getChannel() != null;
+    }
+
+    /**
+     * Sends {@code FetchChunk(requestId, length bytes of file from position, last)} as {@link #send} would, byte for
+     * byte, but the data goes from the file to the socket with {@link FileChannel#transferTo} (the kernel's
+     * zero-copy path where it has one). Only on a connection that {@link #sendsFiles()}.
+     *
+     * @throws FrameTooLargeException when its frame exceeds {@code spindle.rpc.maxFrameSize}; nothing was sent
+     * @throws RpcException when the connection is closed or the write fails (the connection is then closed)
+     * @throws IOException when the file cannot be read (the connection is then closed: the frame is cut short)
+     */
+    void sendFileChunk(long requestId, FileChannel file, long position, int length, boolean last)
+            throws IOException {
+        java.nio.channels.SocketChannel channel = socket.getChannel();
+        if (channel == null) {
+            throw new IllegalStateException("connection to " + peer + " has no socket channel");
+        }
+        byte[] prefix = fetchChunkPrefix(requestId, length);
+        long payload = prefix.length + (long) length + 1;
+        if (payload > settings.maxFrameBytes()) {
+            throw new FrameTooLargeException(FetchChunk.class.getSimpleName(),
+                    (int) Math.min(payload, Integer.MAX_VALUE), settings.maxFrameBytes());
+        }
+        synchronized (out) {
+            try {
+                writeQueued();
+                if (closed.get()) {
+                    throw new RpcException("connection to " + peer + " is closed");
+                }
+                out.writeInt((int) payload);
+                out.write(prefix);
+                out.flush();
+            } catch (IOException e) {
+                close("send failed: " + e.getMessage());
+                throw new RpcException("cannot send to " + peer + ": " + e.getMessage(), e);
+            }
+            long sent = 0;
+            try {
+                while (sent < length) {
+                    long n = file.transferTo(position + sent, length - sent, channel);
+                    if (n <= 0 && position + sent >= file.size()) {
+                        throw new java.io.EOFException("the file ended " + (length - sent) + " bytes before the "
+                                + "chunk's end");
+                    }
+                    sent += n;
+                }
+            } catch (IOException e) {
+                // Part of the frame is out: the stream cannot go on.
+                close("file send failed: " + e.getMessage());
+                throw e;
+            }
+            try {
+                out.write(last ? 1 : 0);
+                out.flush();
+            } catch (IOException e) {
+                close("send failed: " + e.getMessage());
+                throw new RpcException("cannot send to " + peer + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The Avro encoding of an {@link RpcMessage} holding a {@link FetchChunk} up to its data's bytes. */
+    private static byte[] fetchChunkPrefix(long requestId, int length) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(24);
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);
+        try {
+            encoder.writeIndex(FETCH_CHUNK_BRANCH);
+            encoder.writeLong(requestId);
+            encoder.writeLong(length);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
     }
 
     private void readLoop() {

@@ -108,6 +108,23 @@ public final class RpcServer implements AutoCloseable {
         }
     }
 
+    /**
+     * As {@link #bind}, for a block server: its connections' sockets are channels, so that file segments go out with
+     * {@link java.nio.channels.FileChannel#transferTo} rather than through the heap. Only for servers whose
+     * connections are written by their own threads: a thread interrupted while writing to a channel closes it.
+     */
+    public static BoundPort bindForFiles(String bindHost, int port) {
+        requireNonNull(bindHost, "bindHost is null");
+        try {
+            ServerSocket socket = java.nio.channels.ServerSocketChannel.open().socket();
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(bindHost), port), 128);
+            return new BoundPort(socket);
+        } catch (IOException e) {
+            throw new RpcException("cannot listen on " + bindHost + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Listens on {@code bindHost:port} ({@code port} 0 picks a free one). */
     public static RpcServer start(String bindHost, int port, AppSecret secret, RpcSettings settings,
             RpcHandler handler) {

@@ -3,13 +3,13 @@ package dev.spindle.shuffle;
 import static java.util.Objects.requireNonNull;
 
 import dev.spindle.common.ErrorCode;
+import dev.spindle.common.FileSegmentStream;
 import dev.spindle.common.SpindleException;
 import dev.spindle.storage.LocalDirWriteFailure;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -97,14 +97,9 @@ public final class ShuffleFiles {
     public InputStream openSegment(int shuffleId, long mapTaskId, int startPartition, int endPartition)
             throws IOException {
         long[] range = segment(shuffleId, mapTaskId, startPartition, endPartition);
-        FileChannel channel = FileChannel.open(dataFile(shuffleId, mapTaskId), StandardOpenOption.READ);
-        try {
-            channel.position(range[0]);
-        } catch (IOException e) {
-            channel.close();
-            throw e;
-        }
-        return new BoundedInputStream(Channels.newInputStream(channel), range[1] - range[0]);
+        // A file segment: block servers send it to the socket straight from the file.
+        return new FileSegmentStream(FileChannel.open(dataFile(shuffleId, mapTaskId), StandardOpenOption.READ),
+                range[0], range[1]);
     }
 
     /** Offsets {@code [start, end]} of reduce partitions {@code [startPartition, endPartition)}. */

@@ -40,6 +40,7 @@ class SpindleConfigTest {
         DEFAULTS.put("spindle.network.timeout", "120s");
         DEFAULTS.put("spindle.executor.reuseTaskCode", "true");
         DEFAULTS.put("spindle.executor.extraJavaOptions", "");
+        DEFAULTS.put("spindle.driver.extraJavaOptions", "");
         DEFAULTS.put("spindle.task.maxFailures", "4");
         DEFAULTS.put("spindle.task.maxDirectResultSize", "1m");
         DEFAULTS.put("spindle.locality.wait", "3s");
@@ -83,6 +84,7 @@ class SpindleConfigTest {
         DEFAULTS.put("spindle.yarn.report.interval", "1s");
         DEFAULTS.put("spindle.yarn.preserveStagingFiles", "false");
         DEFAULTS.put("spindle.yarn.archive", null);
+        DEFAULTS.put("spindle.yarn.classDataSharing", "true");
         DEFAULTS.put("spindle.yarn.javaHome", null);
         DEFAULTS.put("spindle.jars", "");
         DEFAULTS.put("spindle.files", "");

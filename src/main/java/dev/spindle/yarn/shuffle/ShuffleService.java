@@ -77,7 +77,7 @@ public final class ShuffleService extends AuxiliaryService {
 
     @Override
     protected void serviceStart() throws Exception {
-        server = RpcServer.startShared(RpcServer.bind("0.0.0.0", port), secrets::values,
+        server = RpcServer.startShared(RpcServer.bindForFiles("0.0.0.0", port), secrets::values,
                 RpcSettings.from(SpindleConf.empty()), new Handler());
         port = server.port();
         LOG.info("Spindle shuffle service listening on port {}", port);
