@@ -76,7 +76,7 @@ import org.apache.logging.log4j.Logger;
  */
 public final class ClusterBackend implements SchedulerBackend, RpcHandler {
     private static final Logger LOG = LogManager.getLogger(ClusterBackend.class);
-    /** How long {@link #close} waits for executors that stop slowly ({@link ExecutorProvisioner#stoppingSlowly}). */
+    /** How long {@link #close} waits for the executor writing a class data sharing archive. */
     private static final long SLOW_STOP_GRACE_MILLIS = 60_000;
 
     /** What the backend needs from the driver. */
@@ -544,27 +544,23 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
     }
 
     /**
-     * Waits until none of {@code ids} has an open connection, or {@code graceMillis} passed (then the provisioner
-     * ends them as it ends the rest).
+     * Waits until executor {@code id} has hung up, or {@code graceMillis} passed (then the provisioner ends it as it
+     * ends the rest).
      */
-    private void awaitDisconnected(java.util.Set<ExecutorId> ids, long graceMillis) {
-        if (ids.isEmpty()) {
-            return;
-        }
+    private void awaitDisconnected(ExecutorId id, long graceMillis) {
         // The others exit meanwhile: none of them is to be replaced.
         provisioner.requestTotal(0);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
         synchronized (disconnects) {
             while (true) {
-                boolean open = ids.stream().map(executors::get)
-                        .anyMatch(peer -> peer != null && peer.connection.isOpen());
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (!open) {
+                ExecutorPeer peer = executors.get(id);
+                if (peer == null || !peer.connection.isOpen()) {
                     return;
                 }
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (left <= 0) {
-                    LOG.warn("Executor(s) {} still connected {} ms after being asked to stop; ending them",
-                            ids.stream().map(ExecutorId::id).sorted().toList(), graceMillis);
+                    LOG.warn("Executor {} still connected {} ms after being asked to write its class data sharing "
+                            + "archive and stop; ending it", id.id(), graceMillis);
                     return;
                 }
                 try {
@@ -582,12 +578,19 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
     public void close() {
         closing = true;
         timers.shutdownNow();
+        // One executor writes the class data sharing archive later executors start from, if the provisioner wants one.
+        ExecutorId archiveWriter = provisioner.wantsClassArchive() ? executors.values().stream()
+                .filter(peer -> peer.registered).map(peer -> peer.id).min(java.util.Comparator.comparing(ExecutorId::id))
+                .orElse(null) : null;
         for (ExecutorPeer peer : executors.values()) {
-            sendQuietly(peer, StopExecutor.newBuilder().setReason("the application is stopping").build());
+            sendQuietly(peer, StopExecutor.newBuilder().setReason("the application is stopping")
+                    .setWriteClassArchive(peer.id.equals(archiveWriter)).build());
         }
         long start = System.nanoTime();
         int running = executors.size();
-        awaitDisconnected(provisioner.stoppingSlowly(), SLOW_STOP_GRACE_MILLIS);
+        if (archiveWriter != null) {
+            awaitDisconnected(archiveWriter, SLOW_STOP_GRACE_MILLIS);
+        }
         provisioner.close();
         LOG.info("Stopped {} executors in {} ms", running, (System.nanoTime() - start) / 1_000_000);
         executors.values().forEach(peer -> peer.connection.close());

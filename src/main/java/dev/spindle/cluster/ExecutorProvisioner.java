@@ -78,11 +78,11 @@ public interface ExecutorProvisioner extends AutoCloseable {
     }
 
     /**
-     * Executors with work of their own to finish after being told to stop (YARN: the one that writes the class data
-     * sharing archive later containers start from): the backend waits for them to disconnect before {@link #close}.
+     * True when one executor should write a class data sharing archive as it stops (YARN: its executors were started
+     * able to, and none exists yet); the backend then asks one and waits for it before {@link #close}.
      */
-    default java.util.Set<ExecutorId> stoppingSlowly() {
-        return java.util.Set.of();
+    default boolean wantsClassArchive() {
+        return false;
     }
 
     /** Ends every executor still running, after giving them a short time to exit on their own. */

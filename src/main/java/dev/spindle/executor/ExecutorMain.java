@@ -126,18 +126,29 @@ public final class ExecutorMain {
                 System.getenv().getOrDefault(DRIVER_ENDPOINT_FILE_ENV, ""));
     }
 
-    /** The secret YARN put in this container's credentials under {@link AppSecret#CREDENTIALS_ALIAS}. */
+    /**
+     * The secret YARN put in this container's credentials under {@link AppSecret#CREDENTIALS_ALIAS}, read from the
+     * token file itself: logging into Hadoop to ask for it parses Hadoop's XML configuration and runs a JAAS login,
+     * half a second before the executor could register (the first file access does that later, on a warm-up thread).
+     */
     private static AppSecret secretFromCredentials() {
+        String tokenFile = System.getenv("HADOOP_TOKEN_FILE_LOCATION");
+        if (tokenFile == null || tokenFile.isBlank()) {
+            throw new IllegalArgumentException(SECRET_FROM_CREDENTIALS + " needs the Hadoop credentials of a YARN "
+                    + "container, but HADOOP_TOKEN_FILE_LOCATION is not set; give --secret-file FILE instead");
+        }
         byte[] key;
         try {
-            key = org.apache.hadoop.security.UserGroupInformation.getCurrentUser().getCredentials()
+            key = org.apache.hadoop.security.Credentials.readTokenStorageFile(new java.io.File(tokenFile),
+                    new org.apache.hadoop.conf.Configuration(false))
                     .getSecretKey(new org.apache.hadoop.io.Text(AppSecret.CREDENTIALS_ALIAS));
         } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("cannot read this process's Hadoop credentials: " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot read this process's Hadoop credentials from " + tokenFile
+                    + " (HADOOP_TOKEN_FILE_LOCATION): " + e.getMessage(), e);
         }
         if (key == null) {
             throw new IllegalArgumentException("the Hadoop credentials of this process (HADOOP_TOKEN_FILE_LOCATION="
-                    + System.getenv("HADOOP_TOKEN_FILE_LOCATION") + ") hold no " + AppSecret.CREDENTIALS_ALIAS);
+                    + tokenFile + ") hold no " + AppSecret.CREDENTIALS_ALIAS);
         }
         return AppSecret.of(key);
     }

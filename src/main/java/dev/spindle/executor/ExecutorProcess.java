@@ -133,6 +133,8 @@ public final class ExecutorProcess implements RpcHandler {
     private volatile RpcConnection driver;
     private volatile String driverAddress;
     private volatile int blockPort;
+    /** The driver's stop asked this executor to write its class data sharing archive first. */
+    private volatile boolean writeClassArchive;
     /** Set while the driver is gone and the executor waits for the next ApplicationMaster attempt. */
     private volatile NextDriverSearch search;
     private volatile Executor executor;
@@ -220,8 +222,10 @@ public final class ExecutorProcess implements RpcHandler {
                     TimeUnit.MILLISECONDS);
             LOG.info("Executor {} registered with the driver at {}:{}; serving blocks on port {}", settings.id().id(),
                     settings.driverHost(), settings.driverPort(), blockServer.port());
+            // Hadoop's configuration parsing and login, which tasks that touch files need, while tasks arrive.
+            dev.spindle.io.HadoopConfs.warmUpInBackground();
             int code = exit.get();
-            if (code == EXIT_STOPPED) {
+            if (code == EXIT_STOPPED && writeClassArchive) {
                 // Still connected: the driver waits for this executor to hang up before its container is released.
                 dev.spindle.io.ClassArchiveUpload.publishIfAsked("Executor " + settings.id().id());
             }
@@ -311,6 +315,7 @@ public final class ExecutorProcess implements RpcHandler {
                 stop(EXIT_REFUSED, "the driver no longer knows this executor (it was declared lost)");
             }
         } else if (body instanceof StopExecutor stopExecutor) {
+            writeClassArchive = stopExecutor.getWriteClassArchive();
             stop(EXIT_STOPPED, "the driver asked: " + stopExecutor.getReason());
         } else {
             LOG.warn("Ignoring unexpected {} from the driver", body.getClass().getSimpleName());

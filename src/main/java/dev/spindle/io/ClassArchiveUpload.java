@@ -84,13 +84,47 @@ public final class ClassArchiveUpload {
             throw new IOException(unsafe);
         }
         Files.deleteIfExists(file);
-        Object answer = ManagementFactory.getPlatformMBeanServer().invoke(
-                new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmCds",
-                new Object[] {new String[] {"dynamic_dump", file.toAbsolutePath().toString()}},
-                new String[] {String[].class.getName()});
+        linkLoadedClasses();
+        Object answer = diagnosticCommand("vmCds", "dynamic_dump", file.toAbsolutePath().toString());
         if (!Files.isRegularFile(file) || Files.size(file) == 0) {
             throw new IOException("the JVM wrote no archive: " + String.valueOf(answer).strip());
         }
+    }
+
+    private static Object diagnosticCommand(String operation, String... arguments) throws JMException {
+        return ManagementFactory.getPlatformMBeanServer().invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), operation, new Object[] {arguments},
+                new String[] {String[].class.getName()});
+    }
+
+    /**
+     * Links the classes this JVM loaded but never linked. Unlike a dump at exit, the {@code VM.cds} command (JDK 17)
+     * leaves such classes out of the archive, and there are hundreds: Log4j and Jackson load their plugins and
+     * annotations by name without using most of them, yet every later JVM loads them again. Reflection on a class's
+     * methods links it without initializing it. The list comes from {@code VM.class_hierarchy}; classes of the boot
+     * loader are in the JDK's own archive.
+     */
+    static int linkLoadedClasses() throws JMException {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        int linked = 0;
+        for (String line : String.valueOf(diagnosticCommand("vmClassHierarchy")).split("\n")) {
+            String entry = line.replaceFirst("^[|\\s-]*", "");
+            int slash = entry.indexOf('/');
+            if (slash <= 0 || entry.startsWith("null", slash + 1)) {
+                continue;
+            }
+            String name = entry.substring(0, slash);
+            if (name.contains("$$Lambda$") || name.contains("LambdaForm$")) {
+                continue;
+            }
+            try {
+                Class.forName(name, false, loader).getDeclaredMethods();
+                linked++;
+            } catch (ClassNotFoundException | LinkageError | SecurityException e) {
+                // Not visible from here, or not linkable: the dump leaves it out, as it would have.
+            }
+        }
+        return linked;
     }
 
     /**

@@ -170,7 +170,7 @@ class YarnSubmitIT {
                 .extracting(p -> p.replaceAll(".*/", "")).containsExactlyInAnyOrder(
                         "__spindle_libs__.zip", "am-" + jvmKey() + ".jsa", "executor-" + jvmKey() + ".jsa");
         String firstAm = amStderr(applicationId(run));
-        assertThat(firstAm).containsPattern("Executor \\d+ writes the class data sharing archive \\S+executor-")
+        assertThat(firstAm).containsPattern("one executor writes \\S+executor-\\S+ as it stops")
                 .contains("The ApplicationMaster wrote the class data sharing archive");
         assertThat(containerLogs(applicationId(run), "stderr"))
                 .containsPattern("Executor \\d+ wrote the class data sharing archive \\S+executor-");

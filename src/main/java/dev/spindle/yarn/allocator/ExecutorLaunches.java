@@ -48,8 +48,6 @@ final class ExecutorLaunches {
     private final YarnAllocator.Settings settings;
     /** The executors' class data sharing plan, decided at the first launch; guarded by this. */
     private ContainerClassArchives.Plan sharing;
-    /** The executor writing the archive, if any; guarded by this. */
-    private ExecutorId writer;
 
     ExecutorLaunches(YarnAllocator.Settings settings) {
         this.settings = requireNonNull(settings, "settings is null");
@@ -78,17 +76,17 @@ final class ExecutorLaunches {
         javaHome = conf.getOptional(SpindleConfig.YARN_JAVA_HOME).orElse(javaHome != null ? javaHome
                 : System.getProperty("java.home"));
         String userOptions = conf.get(SpindleConfig.EXECUTOR_EXTRA_JAVA_OPTIONS);
-        ContainerClassArchives.Plan sharing = classArchivePlan(id, conf, javaHome, userOptions);
+        ContainerClassArchives.Plan archives = classArchivePlan(conf, javaHome, userOptions);
         ExecutorCommand command = new ExecutorCommand(ApplicationConstants.Environment.JAVA_HOME.$$() + "/bin/java",
-                (int) ContainerSizes.executorHeapMb(conf), "", sharing.javaOptionsBefore(userOptions),
+                (int) ContainerSizes.executorHeapMb(conf), "", archives.javaOptionsBefore(userOptions),
                 properties, endpoint.host(), endpoint.port(), id.id(),
                 container.getNodeId().getHost(), conf.get(SpindleConfig.EXECUTOR_CORES), null,
                 StagedResources.EXECUTOR_CONF, EXECUTOR_LOCAL_DIR);
         Map<String, LocalResource> resources = new HashMap<>(settings.staged().localResources());
         resources.put(StagedResources.EXECUTOR_CONF, executorConf);
-        resources.putAll(sharing.resources());
+        resources.putAll(archives.resources());
         Map<String, String> env = new HashMap<>(command.environment());
-        env.putAll(sharing.environment());
+        env.putAll(archives.environment());
         // The application's jars: in the executor's own class loader, off the JVM's class path (see
         // ContainerClassArchives).
         env.put(ExecutorMain.USER_CLASS_PATH_ENV, String.join(ApplicationConstants.CLASS_PATH_SEPARATOR,
@@ -98,7 +96,7 @@ final class ExecutorLaunches {
         env.put(ExecutorCommand.NM_WEB_SCHEME_ENV, YarnConfiguration.useHttps(settings.hadoopConf()) ? "https"
                 : "http");
         env.put(ApplicationConstants.Environment.CLASSPATH.name(),
-                settings.staged().classPath(sharing.writes() ? List.of()
+                settings.staged().classPath(archives.writes() ? List.of()
                         : YarnConfs.applicationClassPath(settings.hadoopConf())));
         env.put(ApplicationConstants.Environment.JAVA_HOME.name(), javaHome);
         // The NodeManager's shuffle service learns the application's secret from here (and refuses to start the
@@ -110,12 +108,12 @@ final class ExecutorLaunches {
     }
 
     /**
-     * How executor {@code id} uses class data sharing: every executor maps the archive when there is one; when there
-     * is none, the first executor this ApplicationMaster launches writes it as it stops, the others go without.
-     * Decided once: the archive appears only when its writer stops.
+     * How the executors use class data sharing, decided at the first launch: every executor maps the archive when
+     * there is one; when there is none, every executor starts able to write it, and the driver asks one of them to as
+     * it stops (so that it is written even when some executors never get to register).
      */
-    private synchronized ContainerClassArchives.Plan classArchivePlan(ExecutorId id, SpindleConf conf,
-            String javaHome, String userOptions) {
+    private synchronized ContainerClassArchives.Plan classArchivePlan(SpindleConf conf, String javaHome,
+            String userOptions) {
         if (sharing == null) {
             try {
                 sharing = ContainerClassArchives.plan(conf, settings.hadoopConf(), settings.staged(),
@@ -125,22 +123,17 @@ final class ExecutorLaunches {
                         e.toString());
                 sharing = ContainerClassArchives.Plan.NONE;
             }
+            if (sharing.writes()) {
+                LOG.info("No class data sharing archive for executors yet: one executor writes {} as it stops, for "
+                        + "later applications", sharing.environment().get(dev.spindle.io.ClassArchiveUpload.TARGET_ENV));
+            }
         }
-        if (!sharing.writes()) {
-            return sharing;
-        }
-        if (writer == null) {
-            writer = id;
-            LOG.info("Executor {} writes the class data sharing archive {} as it stops, for later applications",
-                    id.id(), sharing.environment().get(dev.spindle.io.ClassArchiveUpload.TARGET_ENV));
-            return sharing;
-        }
-        return writer.equals(id) ? sharing : ContainerClassArchives.Plan.NONE;
+        return sharing;
     }
 
-    /** The executor that writes the class data sharing archive, if one does. */
-    synchronized java.util.Optional<ExecutorId> archiveWriter() {
-        return java.util.Optional.ofNullable(writer);
+    /** True when the executors launched so far can write the class data sharing archive. */
+    synchronized boolean startedArchiveWriters() {
+        return sharing != null && sharing.writes();
     }
 
     /**

@@ -244,9 +244,8 @@ public final class YarnAllocator {
         }
 
         @Override
-        public java.util.Set<ExecutorId> stoppingSlowly() {
-            // It writes the class data sharing archive as it stops; released at once, it would be killed mid-way.
-            return launches.archiveWriter().map(java.util.Set::of).orElse(java.util.Set.of());
+        public boolean wantsClassArchive() {
+            return launches.startedArchiveWriters();
         }
 
         @Override
