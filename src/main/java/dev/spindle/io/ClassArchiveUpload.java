@@ -3,6 +3,8 @@ package dev.spindle.io;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import javax.management.JMException;
 import javax.management.ObjectName;
@@ -79,12 +81,13 @@ public final class ClassArchiveUpload {
 
     /** Writes the classes this JVM has loaded as a dynamic archive; needs {@code -XX:+RecordDynamicDumpInfo}. */
     static void dump(java.nio.file.Path file) throws IOException, JMException {
-        String unsafe = unsafeClassPath(System.getProperty("java.class.path"));
+        Files.deleteIfExists(file);
+        List<Class<?>> loaded = linkLoadedClasses();
+        String unsafe = unsafeClassPath(System.getProperty("java.class.path"), loaded,
+                ClassLoader.getSystemClassLoader());
         if (unsafe != null) {
             throw new IOException(unsafe);
         }
-        Files.deleteIfExists(file);
-        linkLoadedClasses();
         Object answer = diagnosticCommand("vmCds", "dynamic_dump", file.toAbsolutePath().toString());
         if (!Files.isRegularFile(file) || Files.size(file) == 0) {
             throw new IOException("the JVM wrote no archive: " + String.valueOf(answer).strip());
@@ -104,9 +107,9 @@ public final class ClassArchiveUpload {
      * methods links it without initializing it. The list comes from {@code VM.class_hierarchy}; classes of the boot
      * loader are in the JDK's own archive.
      */
-    static int linkLoadedClasses() throws JMException {
+    static List<Class<?>> linkLoadedClasses() throws JMException {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        int linked = 0;
+        List<Class<?>> linked = new ArrayList<>();
         for (String line : String.valueOf(diagnosticCommand("vmClassHierarchy")).split("\n")) {
             String entry = line.replaceFirst("^[|\\s-]*", "");
             int slash = entry.indexOf('/');
@@ -118,8 +121,9 @@ public final class ClassArchiveUpload {
                 continue;
             }
             try {
-                Class.forName(name, false, loader).getDeclaredMethods();
-                linked++;
+                Class<?> cls = Class.forName(name, false, loader);
+                cls.getDeclaredMethods();
+                linked.add(cls);
             } catch (ClassNotFoundException | LinkageError | SecurityException e) {
                 // Not visible from here, or not linkable: the dump leaves it out, as it would have.
             }
@@ -128,29 +132,51 @@ public final class ClassArchiveUpload {
     }
 
     /**
-     * Why the JDK could end this JVM instead of writing an archive for {@code classPath}, or null when it cannot: it
-     * does so when a class came from an entry after a non-empty directory, which cannot be ruled out when a jar
-     * follows such a directory or a directory holds class files.
+     * Why the JDK would end this JVM instead of writing an archive, or null when it will not: it does so when a
+     * class of {@code system} (the class path's loader) came from the class path entry of a non-empty directory or
+     * from any entry after one. The conf and container directories follow Spindle's jars; the cluster's entries
+     * ({@code yarn.application.classpath}) follow them, and a program that loads a class from one of those gets no
+     * archive written (and keeps running).
      */
-    static String unsafeClassPath(String classPath) throws IOException {
-        boolean afterDirectory = false;
+    static String unsafeClassPath(String classPath, List<Class<?>> classes, ClassLoader system) throws IOException {
+        List<java.nio.file.Path> entries = new ArrayList<>();
+        int firstNonEmptyDirectory = -1;
         for (String entry : classPath.split(java.io.File.pathSeparator)) {
             if (entry.isEmpty()) {
                 continue;
             }
-            java.nio.file.Path path = java.nio.file.Path.of(entry);
-            if (Files.isDirectory(path)) {
-                try (java.util.stream.Stream<java.nio.file.Path> files = Files.walk(path, 8,
-                        java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
-                    if (files.anyMatch(f -> f.getFileName().toString().endsWith(".class"))) {
-                        return "class path directory " + entry + " holds class files";
+            java.nio.file.Path path = java.nio.file.Path.of(entry).toAbsolutePath().normalize();
+            if (firstNonEmptyDirectory < 0 && Files.isDirectory(path)) {
+                try (java.util.stream.Stream<java.nio.file.Path> files = Files.list(path)) {
+                    if (files.findAny().isPresent()) {
+                        firstNonEmptyDirectory = entries.size();
                     }
                 }
-                try (java.util.stream.Stream<java.nio.file.Path> files = Files.list(path)) {
-                    afterDirectory |= files.findAny().isPresent();
-                }
-            } else if (afterDirectory && Files.exists(path)) {
-                return "class path entry " + entry + " follows a non-empty directory";
+            }
+            entries.add(path);
+        }
+        if (firstNonEmptyDirectory < 0) {
+            return null;
+        }
+        java.util.Set<java.nio.file.Path> risky = new java.util.HashSet<>(
+                entries.subList(firstNonEmptyDirectory, entries.size()));
+        for (Class<?> cls : classes) {
+            if (cls.getClassLoader() != system) {
+                continue;
+            }
+            java.security.CodeSource source = cls.getProtectionDomain().getCodeSource();
+            if (source == null || source.getLocation() == null || !"file".equals(source.getLocation().getProtocol())) {
+                continue;
+            }
+            java.nio.file.Path from;
+            try {
+                from = java.nio.file.Path.of(source.getLocation().toURI()).toAbsolutePath().normalize();
+            } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                continue;
+            }
+            if (risky.contains(from)) {
+                return "class " + cls.getName() + " came from class path entry " + from + ", which is or follows "
+                        + "the non-empty directory " + entries.get(firstNonEmptyDirectory);
             }
         }
         return null;

@@ -35,9 +35,9 @@ import org.apache.hadoop.yarn.api.records.URL;
  * it. The first container of a role that finds none writes it as it stops; until then containers start without one.
  *
  * <p>The JDK refuses to write an archive, and ends the JVM, when a class came from a class path entry after a
- * non-empty directory (the configuration directory and the container's own come after Spindle's jars). So the writing
- * container runs without the cluster's class path entries ({@code yarn.application.classpath}, which Spindle's own
- * Hadoop jars make unnecessary), and {@link ClassArchiveUpload} checks the class path once more before it dumps.
+ * non-empty directory (the configuration directory and the container's own come after Spindle's jars, the cluster's
+ * entries after those). So before it dumps, {@link ClassArchiveUpload} checks where every class of the class path's
+ * loader came from, and writes nothing when one came from such an entry.
  */
 public final class ContainerClassArchives {
     /** The ApplicationMaster's role: the driver's classes. */

@@ -25,7 +25,7 @@ class ClassArchiveUploadTest {
                 p -> assertThat(p).isEmptyDirectory());
         assertThat(local).doesNotExist();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClassArchiveUpload.dump(local))
-                .hasMessageContaining("holds class files");
+                .hasMessageContaining("class path entry");
     }
 
     @Test
@@ -38,19 +38,42 @@ class ClassArchiveUploadTest {
     }
 
     @Test
-    void aClassPathTheJdkWouldDieOnIsRefusedBeforeDumping() throws Exception {
-        Path jar = Files.write(dir.resolve("a.jar"), new byte[] {1});
+    void aClassFromAnEntryAtOrAfterANonEmptyDirectoryStopsTheDumpThatWouldEndTheJvm() throws Exception {
+        // Two jars holding the same class, as the class path's loader would load it from one or the other.
+        Path classes = Path.of(ClassArchiveUploadTest.class.getProtectionDomain().getCodeSource().getLocation()
+                .toURI());
+        String resource = ClassArchiveUploadTest.class.getName().replace('.', '/') + ".class";
+        Path first = jarWith(dir.resolve("first.jar"), classes, resource);
+        Path last = jarWith(dir.resolve("last.jar"), classes, resource);
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Files.writeString(conf.resolve("core-site.xml"), "<configuration/>");
         Path empty = Files.createDirectories(dir.resolve("empty"));
         String sep = java.io.File.pathSeparator;
-        assertThat(ClassArchiveUpload.unsafeClassPath(jar + sep + empty + sep + jar + sep + conf)).isNull();
-        assertThat(ClassArchiveUpload.unsafeClassPath(jar + sep + conf + sep + dir.resolve("missing.jar"))).isNull();
-        assertThat(ClassArchiveUpload.unsafeClassPath(jar + sep + conf + sep + jar))
-                .isEqualTo("class path entry " + jar + " follows a non-empty directory");
-        Files.createDirectories(conf.resolve("x"));
-        Files.write(conf.resolve("x/Y.class"), new byte[] {1});
-        assertThat(ClassArchiveUpload.unsafeClassPath(jar + sep + conf))
-                .isEqualTo("class path directory " + conf + " holds class files");
+        String classPath = first + sep + empty + sep + conf + sep + last;
+        try (java.net.URLClassLoader fromFirst = loaderOf(first); java.net.URLClassLoader fromLast = loaderOf(last)) {
+            Class<?> early = fromFirst.loadClass(ClassArchiveUploadTest.class.getName());
+            Class<?> late = fromLast.loadClass(ClassArchiveUploadTest.class.getName());
+            assertThat(ClassArchiveUpload.unsafeClassPath(classPath, java.util.List.of(early), fromFirst)).isNull();
+            assertThat(ClassArchiveUpload.unsafeClassPath(classPath, java.util.List.of(early, late), fromLast))
+                    .contains("came from class path entry " + last)
+                    .contains("the non-empty directory " + conf);
+            // Classes of other loaders (the application's) do not count; nor does a path with no such directory.
+            assertThat(ClassArchiveUpload.unsafeClassPath(classPath, java.util.List.of(late), fromFirst)).isNull();
+            assertThat(ClassArchiveUpload.unsafeClassPath(first + sep + empty + sep + last,
+                    java.util.List.of(late), fromLast)).isNull();
+        }
+    }
+
+    private static java.net.URLClassLoader loaderOf(Path jar) throws Exception {
+        return new java.net.URLClassLoader(new java.net.URL[] {jar.toUri().toURL()}, null);
+    }
+
+    private static Path jarWith(Path jar, Path classes, String resource) throws Exception {
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.jar.JarEntry(resource));
+            out.write(Files.readAllBytes(classes.resolve(resource)));
+            out.closeEntry();
+        }
+        return jar;
     }
 }

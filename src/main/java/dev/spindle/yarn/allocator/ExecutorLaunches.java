@@ -96,8 +96,7 @@ final class ExecutorLaunches {
         env.put(ExecutorCommand.NM_WEB_SCHEME_ENV, YarnConfiguration.useHttps(settings.hadoopConf()) ? "https"
                 : "http");
         env.put(ApplicationConstants.Environment.CLASSPATH.name(),
-                settings.staged().classPath(archives.writes() ? List.of()
-                        : YarnConfs.applicationClassPath(settings.hadoopConf())));
+                settings.staged().classPath(YarnConfs.applicationClassPath(settings.hadoopConf())));
         env.put(ApplicationConstants.Environment.JAVA_HOME.name(), javaHome);
         // The NodeManager's shuffle service learns the application's secret from here (and refuses to start the
         // container when it does not run the service: a misconfigured cluster fails at once, naming it).

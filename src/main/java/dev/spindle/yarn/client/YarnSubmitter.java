@@ -396,7 +396,7 @@ public final class YarnSubmitter {
                 ContainerClassArchives.AM, javaHome, userOptions, true);
         env.putAll(sharing.environment());
         env.put(ApplicationConstants.Environment.CLASSPATH.name(),
-                staged.classPath(sharing.writes() ? List.of() : YarnConfs.applicationClassPath(hadoopConf)));
+                staged.classPath(YarnConfs.applicationClassPath(hadoopConf)));
         Map<String, LocalResource> resources = new HashMap<>(staged.localResources());
         resources.putAll(sharing.resources());
         List<String> command = new ArrayList<>(List.of(ApplicationConstants.Environment.JAVA_HOME.$$() + "/bin/java",
