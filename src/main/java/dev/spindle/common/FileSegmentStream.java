@@ -14,6 +14,8 @@ public final class FileSegmentStream extends InputStream {
     private final FileChannel file;
     private final long end;
     private long position;
+    /** For {@link #read()}. */
+    private final byte[] one = new byte[1];
 
     public FileSegmentStream(FileChannel file, long start, long end) {
         if (start < 0 || end < start) {
@@ -49,7 +51,6 @@ public final class FileSegmentStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 

@@ -97,15 +97,7 @@ public final class RpcServer implements AutoCloseable {
 
     /** Binds {@code bindHost:port} ({@code port} 0 picks a free one); connections wait in the backlog. */
     public static BoundPort bind(String bindHost, int port) {
-        requireNonNull(bindHost, "bindHost is null");
-        try {
-            ServerSocket socket = new ServerSocket();
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(bindHost), port), 128);
-            return new BoundPort(socket);
-        } catch (IOException e) {
-            throw new RpcException("cannot listen on " + bindHost + ":" + port + ": " + e.getMessage(), e);
-        }
+        return bind(bindHost, port, false);
     }
 
     /**
@@ -114,9 +106,13 @@ public final class RpcServer implements AutoCloseable {
      * connections are written by their own threads: a thread interrupted while writing to a channel closes it.
      */
     public static BoundPort bindForFiles(String bindHost, int port) {
+        return bind(bindHost, port, true);
+    }
+
+    private static BoundPort bind(String bindHost, int port, boolean channels) {
         requireNonNull(bindHost, "bindHost is null");
         try {
-            ServerSocket socket = java.nio.channels.ServerSocketChannel.open().socket();
+            ServerSocket socket = channels ? java.nio.channels.ServerSocketChannel.open().socket() : new ServerSocket();
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(bindHost), port), 128);
             return new BoundPort(socket);

@@ -7,7 +7,10 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 
-/** The Hadoop configuration as containers receive it, and the cluster's part of their class path. */
+/**
+ * The Hadoop configuration as containers receive it, the cluster's part of their class path, and how their command
+ * lines pass through YARN's launch script.
+ */
 public final class YarnConfs {
     /**
      * Keys that name classes the containers may not have. MiniDFSCluster sets a topology mapping that lives only in a
@@ -67,5 +70,19 @@ public final class YarnConfs {
         String[] entries = conf.getStrings(YarnConfiguration.YARN_APPLICATION_CLASSPATH,
                 YarnConfiguration.DEFAULT_YARN_CROSS_PLATFORM_APPLICATION_CLASSPATH);
         return Arrays.stream(entries).map(String::strip).filter(e -> !e.isEmpty()).toList();
+    }
+
+    /**
+     * {@code argument} single-quoted for the bash script YARN launches a container with. The script cannot pass a
+     * quote, backquote, backslash or {@code $} through: an argument holding one is refused, naming {@code setting},
+     * where it came from.
+     */
+    public static String launchScriptQuoted(String argument, String setting) {
+        if (argument.contains("'") || argument.contains("\"") || argument.contains("`") || argument.contains("\\")
+                || argument.contains("$")) {
+            throw new IllegalArgumentException("argument " + argument + " holds a quote, backslash or $, which YARN's "
+                    + "launch script cannot pass through; remove it from " + setting);
+        }
+        return "'" + argument + "'";
     }
 }

@@ -72,21 +72,7 @@ class FileBlockFetchTest {
                 blocks.closed(connection);
             }
         });
-        client = RpcConnection.connect("127.0.0.1", server.port(), secret, SETTINGS, new RpcHandler() {
-            @Override
-            public void onMessage(RpcConnection connection, RpcMessage message) {
-                try {
-                    assertThat(fetches.accept(message)).isTrue();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-
-            @Override
-            public void onClose(RpcConnection connection, String reason) {
-                fetches.failAll("connection to " + connection.peer() + " closed: " + reason);
-            }
-        });
+        client = FetchingClients.connect(server.port(), secret, SETTINGS, fetches);
     }
 
     @AfterEach

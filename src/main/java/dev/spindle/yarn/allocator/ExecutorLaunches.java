@@ -142,13 +142,7 @@ final class ExecutorLaunches {
     static String shellCommand(List<String> commandLine) {
         StringBuilder shell = new StringBuilder(commandLine.get(0));
         for (String arg : commandLine.subList(1, commandLine.size())) {
-            if (arg.contains("'") || arg.contains("\"") || arg.contains("`") || arg.contains("\\")
-                    || arg.contains("$")) {
-                throw new IllegalArgumentException("executor argument " + arg + " holds a quote, backslash or $, "
-                        + "which YARN's launch script cannot pass through; remove it from "
-                        + "spindle.executor.extraJavaOptions");
-            }
-            shell.append(" '").append(arg).append('\'');
+            shell.append(' ').append(YarnConfs.launchScriptQuoted(arg, "spindle.executor.extraJavaOptions"));
         }
         shell.append(" 1>").append(ApplicationConstants.LOG_DIR_EXPANSION_VAR).append("/stdout")
                 .append(" 2>").append(ApplicationConstants.LOG_DIR_EXPANSION_VAR).append("/stderr");

@@ -404,11 +404,11 @@ public final class YarnSubmitter {
         command.addAll(sharing.javaOptions());
         if (!userOptions.isBlank()) {
             for (String option : userOptions.strip().split("\\s+")) {
-                if (option.matches(".*['\"`\\\\$].*")) {
-                    throw SpindleException.invalidArgument("spindle.driver.extraJavaOptions option %s holds a quote, "
-                            + "backslash or $, which YARN's launch script cannot pass through; remove it", option);
+                try {
+                    command.add(YarnConfs.launchScriptQuoted(option, SpindleConfig.DRIVER_EXTRA_JAVA_OPTIONS.key()));
+                } catch (IllegalArgumentException e) {
+                    throw SpindleException.invalidArgument("%s", e.getMessage());
                 }
-                command.add("'" + option + "'");
             }
         }
         command.addAll(List.of(
