@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -320,11 +319,8 @@ class AmRecoveryIT {
         ContainerId am = yarn.getApplicationAttempts(app).stream()
                 .filter(a -> a.getApplicationAttemptId().getAttemptId() == attempt).findFirst().orElseThrow()
                 .getAMContainerId();
-        try (Stream<Path> files = Files.walk(HOME.resolve("target/test/data/" + CLUSTER))) {
-            Path stderr = files.filter(p -> p.getFileName().toString().equals("stderr")
-                    && p.getParent().getFileName().toString().equals(am.toString())).findFirst().orElseThrow();
-            return Files.readString(stderr);
-        }
+        return ClusterRuns.containerLog(CLUSTER, am.toString(), "stderr")
+                .orElseThrow(() -> new AssertionError("no log of the ApplicationMaster " + am));
     }
 
     @Test

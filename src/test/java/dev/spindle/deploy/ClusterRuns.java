@@ -10,8 +10,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -170,6 +174,50 @@ final class ClusterRuns {
                     }
                 });
         return jvms;
+    }
+
+    /**
+     * The files under the test data directory of mini cluster {@code cluster} that {@code which} accepts. NodeManagers
+     * delete the local directories of finished containers and applications at any moment, so a directory that
+     * vanishes during the walk is skipped, not an error.
+     */
+    static List<Path> clusterFiles(String cluster, Predicate<Path> which) throws IOException {
+        List<Path> found = new ArrayList<>();
+        Files.walkFileTree(HOME.resolve("target/test/data/" + cluster), new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (which.test(file)) {
+                    found.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null && !(e instanceof NoSuchFileException)) {
+                    throw e;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return found;
+    }
+
+    /** The log file {@code name} (stderr, stdout) of container {@code containerId}, or empty before it exists. */
+    static java.util.Optional<String> containerLog(String cluster, String containerId, String name)
+            throws IOException {
+        List<Path> logs = clusterFiles(cluster, f -> f.getFileName().toString().equals(name)
+                && f.getParent().getFileName().toString().equals(containerId)
+                && f.getParent().getParent().getParent().getFileName().toString().contains("-logDir-nm-"));
+        return logs.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Files.readString(logs.get(0)));
     }
 
     /** SIGKILL, and waits until the process is gone. */

@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
@@ -357,10 +356,8 @@ class DynamicAllocationIT {
     /** The NodeManagers' logs of this class's clusters. */
     private static String nodeManagerLogs() throws IOException {
         StringBuilder text = new StringBuilder();
-        try (Stream<Path> files = Files.walk(ClusterRuns.HOME.resolve("target/test/data/" + CLUSTER))) {
-            for (Path log : files.filter(f -> f.getFileName().toString().matches("nm-\\d+\\.log")).toList()) {
-                text.append(Files.readString(log));
-            }
+        for (Path log : ClusterRuns.clusterFiles(CLUSTER, f -> f.getFileName().toString().matches("nm-\\d+\\.log"))) {
+            text.append(Files.readString(log));
         }
         return text.toString();
     }
@@ -368,10 +365,8 @@ class DynamicAllocationIT {
     /** Shuffle data and index files of the application under the NodeManagers' local directories. */
     private static List<Path> shuffleFiles(ApplicationReport app) throws IOException {
         String appDir = app.getApplicationId().toString();
-        try (Stream<Path> files = Files.walk(ClusterRuns.HOME.resolve("target/test/data/" + CLUSTER))) {
-            return files.filter(f -> f.getFileName().toString().startsWith("shuffle_")
-                    && f.toString().contains("/" + appDir + "/")).toList();
-        }
+        return ClusterRuns.clusterFiles(CLUSTER, f -> f.getFileName().toString().startsWith("shuffle_")
+                && f.toString().contains("/" + appDir + "/"));
     }
 
     private static int usedContainers(ApplicationReport app) throws Exception {
@@ -383,10 +378,7 @@ class DynamicAllocationIT {
     private static String amLog(ApplicationReport app) throws IOException {
         String container = "container_" + app.getApplicationId().toString().substring("application_".length())
                 + "_01_000001";
-        try (Stream<Path> files = Files.walk(ClusterRuns.HOME.resolve("target/test/data/" + CLUSTER))) {
-            Path log = files.filter(f -> f.endsWith(Path.of(container, "stderr"))).findFirst().orElse(null);
-            return log == null ? "" : Files.readString(log);
-        }
+        return ClusterRuns.containerLog(CLUSTER, container, "stderr").orElse("");
     }
 
     private static void awaitFirstCount(String markers, CompletableFuture<Run> run) {
