@@ -277,7 +277,8 @@ class CommitRaceTest {
     /**
      * The same race in local-cluster, where executors ask the driver over RPC: partition 0 of the first stage attempt
      * holds its last record until the resubmitted stage attempt runs, then closes its part file, asks, is denied, and
-     * discards it. Each held task waits on a socket the test answers, in the order the test chooses.
+     * discards it, while the resubmitted attempt's partition 0 waits. Each held task waits on a socket the test
+     * answers, in the order the test chooses.
      */
     @Test
     void anExecutorProcessOfAReplacedStageAttemptIsDeniedOverRpc() throws Exception {
@@ -297,7 +298,15 @@ class CommitRaceTest {
                 held.get(1).getOutputStream().write(1); // partition 1 now fails its fetch
                 org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> events.stream()
                         .anyMatch(e -> e instanceof SchedulerEvent.StageSubmitted s && s.attempt() == 1));
+                // Held until the old attempt has asked: once the job ended, the old attempt's directory could be
+                // gone (the job's commit deletes it) before it asks, and its write would fail instead.
+                Socket resubmitted = gate.accept();
+                held.put(new DataInputStream(resubmitted.getInputStream()).readInt(), resubmitted);
+                assertThat(held).containsKey(RESUBMITTED_PARTITION_0);
                 held.get(0).getOutputStream().write(1); // partition 0 of attempt 0 finishes and asks
+                org.awaitility.Awaitility.await("the old attempt's ask").atMost(Duration.ofSeconds(60))
+                        .until(() -> ctx.driver().commitCoordinator().denied() > 0);
+                held.get(RESUBMITTED_PARTITION_0).getOutputStream().write(1);
                 save.get(60, TimeUnit.SECONDS);
             } finally {
                 for (Socket task : held.values()) {
@@ -350,6 +359,9 @@ class CommitRaceTest {
         assertThat(lines(out)).containsExactly("a", "b", "c", "d");
     }
 
+    /** The id partition 0 of the second stage attempt gives the test when it waits for it. */
+    private static final int RESUBMITTED_PARTITION_0 = 10;
+
     /** Two executor JVMs of one core each, reached over RPC; the test records the scheduler events. */
     private Context localCluster() {
         Context ctx = new Context(SpindleConf.empty().with("spindle.master", "local-cluster[2,1,512]"));
@@ -358,12 +370,17 @@ class CommitRaceTest {
     }
 
     /**
-     * In the first stage attempt only: partition 1 fails a fetch once the test says so; partition 0 holds its last
-     * record until the test says so (and, like a task busy in a slow call, does not notice the kill meanwhile).
+     * In the first stage attempt: partition 1 fails a fetch once the test says so; partition 0 holds its last record
+     * until the test says so (and, like a task busy in a slow call, does not notice the kill meanwhile). In the second,
+     * partition 0 starts when the test says so (it waits as {@link #RESUBMITTED_PARTITION_0}), so that the job cannot
+     * end before the first attempt's partition 0 has asked to commit.
      */
     private static Iterator<Pair<String, Integer>> heldInFirstStageAttempt(int index,
             Iterator<Pair<String, Integer>> records, int port) {
         if (ActiveTask.current().orElseThrow().attemptId().stageAttempt() != 0) {
+            if (index == 0) {
+                waitForTest(port, RESUBMITTED_PARTITION_0);
+            }
             return records;
         }
         if (index == 1) {
