@@ -216,6 +216,12 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         return Math.max(2, provisioner.expectedCores());
     }
 
+    /** Executors are processes: one queued task per core lets a core go on without waiting for the driver. */
+    @Override
+    public boolean queuesTasks() {
+        return true;
+    }
+
     /** Called on the scheduler's events only, so each executor receives its tasks in the order they are recorded. */
     @Override
     public void launchTasks(List<TaskLaunch> launches) {

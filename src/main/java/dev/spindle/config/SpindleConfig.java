@@ -102,6 +102,14 @@ public final class SpindleConfig {
             "How long a task waits for a slot on a preferred host before it runs anywhere.")
             .checkValue(v -> v.compareTo(Duration.ofHours(1)) <= 0, "must be at most 1h (0 turns the wait off)"));
 
+    public static final ConfigEntry<Duration> TASK_QUEUE_AHEAD = register(duration(
+            "spindle.task.queueAhead.maxDuration", "2ms",
+            "Executors in processes of their own (local-cluster, YARN) get up to 4 more tasks per core, queued "
+                    + "ahead, while most finished tasks of the stage ran at most this long: a core starts its next "
+                    + "short task as soon as it ends the last, instead of after a round trip to the driver. A queued "
+                    + "task's launch time in the UI includes its wait. 0 turns queueing ahead off.")
+            .checkValue(v -> v.compareTo(Duration.ofSeconds(10)) <= 0, "must be at most 10s (0 turns it off)"));
+
     // ---- memory ------------------------------------------------------------------------
     public static final ConfigEntry<Double> MEMORY_FRACTION = register(decimal("spindle.memory.fraction", "0.6",
             "Share of (heap - 300m) used for execution (shuffle buffers) and storage (cache) together.")

@@ -143,7 +143,7 @@ public final class Driver implements AutoCloseable {
         MasterSpec.TaskAttempts attempts = MasterSpec.parse(conf.get(SpindleConfig.MASTER)).taskAttempts(conf);
         TaskScheduler.Settings settings = new TaskScheduler.Settings(attempts.attempts(),
                 conf.get(SpindleConfig.LOCALITY_WAIT).toMillis(), (long) (hosting.attempt() - 1) << 40,
-                attempts.setting());
+                attempts.setting(), conf.get(SpindleConfig.TASK_QUEUE_AHEAD).toMillis());
         this.dagScheduler = new DagScheduler(
                 new DagScheduler.Services(tracker, new StageSerializer() {
                     @Override

@@ -153,6 +153,9 @@ final class TaskRunner implements Runnable {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private byte[] runTask() throws Exception {
+        if (context.isKilled()) { // killed while it waited for a thread (queued ahead): it never starts
+            throw new InterruptedException("killed before it started");
+        }
         TaskBinary binary = code.binary(task, context);
         Partition partition = (Partition) services.code().load(task.partition(), services.classLoader());
         TaskAttemptId id = task.attemptId();

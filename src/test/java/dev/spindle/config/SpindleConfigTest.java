@@ -44,6 +44,7 @@ class SpindleConfigTest {
         DEFAULTS.put("spindle.task.maxFailures", "4");
         DEFAULTS.put("spindle.task.maxDirectResultSize", "1m");
         DEFAULTS.put("spindle.locality.wait", "3s");
+        DEFAULTS.put("spindle.task.queueAhead.maxDuration", "2ms");
         DEFAULTS.put("spindle.memory.fraction", "0.6");
         DEFAULTS.put("spindle.memory.storageFraction", "0.5");
         DEFAULTS.put("spindle.memory.size", "0");

@@ -97,6 +97,47 @@ class TaskRunnerTest {
         }
     }
 
+    /** Holds the first task on the executor's only thread until released. */
+    private static final Semaphore HOLDING = new Semaphore(0);
+    private static final Semaphore HELD = new Semaphore(0);
+    private static final java.util.concurrent.atomic.AtomicInteger QUEUED_RUNS =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    @Test
+    void aTaskKilledWhileItWaitsForAThreadReportsKilledAndNeverRuns() throws Exception {
+        ClassLoader loader = getClass().getClassLoader();
+        BlockingQueue<TaskStatus> statuses = new LinkedBlockingQueue<>();
+        ResultFunction<Integer, Integer> holding = (context, elements) -> {
+            HELD.release();
+            try {
+                return HOLDING.tryAcquire(30, TimeUnit.SECONDS) ? 0 : 2;
+            } catch (InterruptedException e) {
+                return 1;
+            }
+        };
+        ResultFunction<Integer, Integer> queued = (context, elements) -> QUEUED_RUNS.incrementAndGet();
+        byte[] partition = CLOSURES.serializeValue(NODE.partitions().get(0), "partition");
+        try (Executor executor = new Executor(services(loader), statuses::add)) {
+            executor.launch(task(1, CLOSURES.serialize(new TaskBinary.Result<>(NODE, holding, false), "holding"),
+                    partition));
+            assertThat(HELD.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+            executor.launch(task(2, CLOSURES.serialize(new TaskBinary.Result<>(NODE, queued, false), "queued"),
+                    partition));
+            executor.kill(2, "the test kills it in the queue");
+            HOLDING.release();
+
+            TaskStatus first = statuses.poll(30, TimeUnit.SECONDS);
+            TaskStatus second = statuses.poll(30, TimeUnit.SECONDS);
+            assertThat(first).isNotNull();
+            assertThat(first.state()).isEqualTo(TaskState.FINISHED);
+            assertThat(second).isNotNull();
+            assertThat(second.taskId()).isEqualTo(2);
+            assertThat(second.state()).isEqualTo(TaskState.KILLED);
+            assertThat(second.failure().message()).contains("killed before it started");
+            assertThat(QUEUED_RUNS).as("the queued task's function ran").hasValue(0);
+        }
+    }
+
     @Test
     void aStatusTheSinkCannotTakeIsReplacedByAFailureThatSaysWhy() throws Exception {
         ClassLoader loader = getClass().getClassLoader();

@@ -18,6 +18,15 @@ public interface SchedulerBackend extends AutoCloseable {
     /** Sends each task to its executor. Called from the task scheduler's thread; must not block long. */
     void launchTasks(List<TaskLaunch> launches);
 
+    /**
+     * Whether a task sent ahead of a free core pays: the executor queues it and starts it the moment a core frees,
+     * with no round trip to the driver in between (executors in processes of their own). False by default: an
+     * in-process backend starts the next task on the finishing thread anyway.
+     */
+    default boolean queuesTasks() {
+        return false;
+    }
+
     /** Asks the executor running {@code taskId} to stop it; a KILLED status follows. */
     void killTask(long taskId, ExecutorId executor, String reason);
 

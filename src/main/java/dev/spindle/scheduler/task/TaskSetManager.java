@@ -22,6 +22,8 @@ import java.util.function.LongSupplier;
  * Confined to the task scheduler's thread.
  */
 final class TaskSetManager {
+    /** Finished attempts it takes before a set's tasks may count as short (see {@link #tasksAreShort()}). */
+    static final int SHORT_TASK_SAMPLES = 4;
     private final TaskSet taskSet;
     private final int maxFailures;
     /** Names the setting behind {@link #maxFailures} in the message of a task that used every attempt. */
@@ -43,12 +45,19 @@ final class TaskSetManager {
     private final Map<Integer, Set<ExecutorId>> failedOn = new HashMap<>();
     private int succeededCount;
     private int runningCount;
+    /** Queue-ahead limit: finished attempts that ran at most this long count as short; -1 when it is off. */
+    private final long shortTaskMillis;
+    /** Finished attempts that ran at most {@link #shortTaskMillis}, and those that ran longer. */
+    private int shortTasks;
+    private int longTasks;
     private boolean zombie;
     private long lastLocalLaunchMillis;
 
+    /** @param queueAheadMillis see {@link #tasksAreShort()}; 0 turns queueing ahead off */
     TaskSetManager(TaskSet taskSet, int maxFailures, String maxFailuresSetting, long localityWaitMillis,
-            LongSupplier taskIds, long nowMillis) {
+            long queueAheadMillis, LongSupplier taskIds, long nowMillis) {
         this.taskSet = taskSet;
+        this.shortTaskMillis = queueAheadMillis > 0 ? queueAheadMillis : -1;
         this.maxFailures = maxFailures;
         this.maxFailuresSetting = maxFailuresSetting;
         this.localityWaitMillis = localityWaitMillis;
@@ -257,8 +266,22 @@ final class TaskSetManager {
         return index;
     }
 
-    /** Records a success; false when another attempt of the same task already succeeded. */
-    boolean succeeded(TaskAttemptId attempt) {
+    /**
+     * Whether this set's tasks are short enough to queue one ahead on a busy core: more than half of at least
+     * {@link #SHORT_TASK_SAMPLES} finished attempts ran no longer than the queue-ahead limit. A task waiting behind
+     * another on its executor waits at most about that long, while another executor might have started it.
+     */
+    boolean tasksAreShort() {
+        return shortTasks >= SHORT_TASK_SAMPLES && shortTasks > longTasks;
+    }
+
+    /** Records a success that ran {@code runMillis} on its executor; false when another attempt already succeeded. */
+    boolean succeeded(TaskAttemptId attempt, long runMillis) {
+        if (runMillis <= shortTaskMillis) {
+            shortTasks++;
+        } else {
+            longTasks++;
+        }
         int index = indexOf(attempt);
         running[index]--;
         runningCount--;

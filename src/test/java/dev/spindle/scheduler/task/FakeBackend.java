@@ -13,6 +13,13 @@ final class FakeBackend implements SchedulerBackend {
     final LinkedBlockingQueue<TaskLaunch> launches = new LinkedBlockingQueue<>();
     final LinkedBlockingQueue<Map<String, Integer>> pendingByHost = new LinkedBlockingQueue<>();
     final LinkedBlockingQueue<ExecutorId> released = new LinkedBlockingQueue<>();
+    /** What {@link #queuesTasks()} answers: false, as an in-process backend; true, as executor processes. */
+    volatile boolean queues;
+
+    @Override
+    public boolean queuesTasks() {
+        return queues;
+    }
 
     @Override
     public void start(BackendCallbacks callbacks) {
