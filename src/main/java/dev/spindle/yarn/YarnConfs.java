@@ -28,10 +28,24 @@ public final class YarnConfs {
      * 1,600-odd properties made a 400 KB file that every container JVM parsed three times.
      */
     public static byte[] forContainers(Configuration conf) throws IOException {
+        return settingsXml(conf, key -> !NOT_SHIPPED.contains(key));
+    }
+
+    /**
+     * The settings of {@code conf} that differ from Hadoop's defaults, as a configuration file: what a client
+     * configuration directory needs. A file that repeats every default hides which settings are the cluster's own
+     * (Spindle then keeps the defaults it would otherwise improve on) and costs each client JVM the parsing of it.
+     */
+    public static byte[] settingsXml(Configuration conf) throws IOException {
+        return settingsXml(conf, key -> true);
+    }
+
+    private static byte[] settingsXml(Configuration conf, java.util.function.Predicate<String> kept)
+            throws IOException {
         Configuration copy = new Configuration(false);
         for (java.util.Map.Entry<String, String> property : conf) {
             String key = property.getKey();
-            if (!NOT_SHIPPED.contains(key) && !onlyDefault(conf, key)) {
+            if (kept.test(key) && !onlyDefault(conf, key)) {
                 copy.set(key, conf.getRaw(key));
             }
         }

@@ -75,6 +75,19 @@ class YarnSubmitIT {
         }
     }
 
+    @Test
+    void theClusterConfigurationDirectoryHoldsTheClustersOwnSettingsOnly() throws IOException {
+        for (String name : List.of("core-site.xml", "yarn-site.xml")) {
+            assertThat(Files.size(confDir.resolve(name))).as(name + ": every client JVM parses it").isLessThan(20_000);
+        }
+        Configuration client = new Configuration();
+        client.addResource(new org.apache.hadoop.fs.Path(confDir.resolve("core-site.xml").toUri()));
+        assertThat(client.get("fs.defaultFS")).isEqualTo(cluster.fileSystem().getUri().toString());
+        // Hadoop's 400 ms first close wait is a default, not the cluster's choice: Spindle's client shortens it.
+        dev.spindle.yarn.YarnConfs.shortenCloseWaits(client);
+        assertThat(client.getInt("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", 0)).isEqualTo(25);
+    }
+
     private static Run submit(String... args) {
         List<String> all = new ArrayList<>(List.of("--num-executors", "2"));
         all.addAll(List.of(args));

@@ -33,6 +33,24 @@ class YarnConfsTest {
     }
 
     @Test
+    void aClientConfigurationFileHoldsTheSettingsAndLeavesTheDefaultsToTheClient() throws Exception {
+        YarnConfiguration conf = new YarnConfiguration(new org.apache.hadoop.hdfs.HdfsConfiguration());
+        conf.set("yarn.resourcemanager.address", "rm.example:8032");
+        conf.set(YarnConfs.NOT_SHIPPED.get(0), "org.example.ClusterMapping");
+        byte[] xml = YarnConfs.settingsXml(conf);
+
+        Configuration client = new Configuration();
+        client.addResource(new ByteArrayInputStream(xml));
+        assertThat(client.get("yarn.resourcemanager.address")).isEqualTo("rm.example:8032");
+        assertThat(client.get(YarnConfs.NOT_SHIPPED.get(0))).as("kept: a client file is no container's")
+                .isEqualTo("org.example.ClusterMapping");
+        assertThat(xml.length).as("bytes: a few settings, not every default").isLessThan(4_000);
+        // A default the file left out is the client's to improve on.
+        YarnConfs.shortenCloseWaits(client);
+        assertThat(client.getInt("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", 0)).isEqualTo(25);
+    }
+
+    @Test
     void closeWaitsAreShortenedUnlessTheClusterSetsThem() {
         Configuration conf = new Configuration();
         YarnConfs.shortenCloseWaits(conf);

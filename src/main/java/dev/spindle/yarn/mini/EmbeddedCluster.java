@@ -2,9 +2,9 @@ package dev.spindle.yarn.mini;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.spindle.yarn.YarnConfs;
 import dev.spindle.yarn.shuffle.ShuffleService;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -248,11 +248,11 @@ public final class EmbeddedCluster implements AutoCloseable {
     /** Writes {@code core-site.xml}, {@code hdfs-site.xml} and {@code yarn-site.xml} into {@code dir}. */
     public void writeConfDir(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Configuration conf = clientConf();
+        // The cluster's own settings only: every client JVM parses these files, and a default repeated here would
+        // count as the cluster's choice (Spindle's shorter HDFS close waits, for one, give way to it).
+        byte[] settings = YarnConfs.settingsXml(clientConf());
         for (String name : new String[] {"core-site.xml", "yarn-site.xml"}) {
-            try (OutputStream out = Files.newOutputStream(dir.resolve(name))) {
-                conf.writeXml(out);
-            }
+            Files.write(dir.resolve(name), settings);
         }
         Files.writeString(dir.resolve("hdfs-site.xml"), "<?xml version=\"1.0\"?>\n<configuration/>\n");
     }
