@@ -216,7 +216,7 @@ public final class ClusterBackend implements SchedulerBackend, RpcHandler {
         return Math.max(2, provisioner.expectedCores());
     }
 
-    /** Executors are processes: one queued task per core lets a core go on without waiting for the driver. */
+    /** Executors are processes: tasks queued on a busy core let it go on without waiting for the driver. */
     @Override
     public boolean queuesTasks() {
         return true;

@@ -75,6 +75,8 @@ public final class TaskScheduler implements BackendCallbacks, AutoCloseable {
     private final SchedulerBackend backend;
     private final TaskSetListener listener;
     private final Settings settings;
+    /** {@link Settings#queueAheadMillis()} where the backend queues tasks, else 0: looked up once. */
+    private final long queueAheadMillis;
     private final Clock clock;
     private final SerialEvents events = new SerialEvents(e -> LOG.error("Task scheduler event failed", e));
     private final ScheduledExecutorService timer =
@@ -93,6 +95,7 @@ public final class TaskScheduler implements BackendCallbacks, AutoCloseable {
         this.listener = requireNonNull(listener, "listener is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.queueAheadMillis = backend.queuesTasks() ? settings.queueAheadMillis() : 0;
         this.nextTaskId = settings.firstTaskId();
     }
 
@@ -112,7 +115,7 @@ public final class TaskScheduler implements BackendCallbacks, AutoCloseable {
                 return;
             }
             taskSets.add(new TaskSetManager(taskSet, settings.maxFailures(), settings.maxFailuresSetting(),
-                    settings.localityWaitMillis(), backend.queuesTasks() ? settings.queueAheadMillis() : 0,
+                    settings.localityWaitMillis(), queueAheadMillis,
                     () -> nextTaskId++, clock.millis()));
             taskSets.sort(Comparator.comparingInt((TaskSetManager m) -> m.taskSet().jobId())
                     .thenComparingInt(TaskSetManager::stageId));
@@ -274,7 +277,7 @@ public final class TaskScheduler implements BackendCallbacks, AutoCloseable {
         executors.values().forEach(e -> liveHosts.add(e.host()));
         List<TaskLaunch> launches = new ArrayList<>();
         fill(launches, false, liveHosts, now);
-        if (settings.queueAheadMillis() > 0 && backend.queuesTasks()) {
+        if (queueAheadMillis > 0) {
             fill(launches, true, liveHosts, now);
         }
         if (!launches.isEmpty()) {

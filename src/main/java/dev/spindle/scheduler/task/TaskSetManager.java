@@ -267,7 +267,7 @@ final class TaskSetManager {
     }
 
     /**
-     * Whether this set's tasks are short enough to queue one ahead on a busy core: more than half of at least
+     * Whether this set's tasks are short enough to queue more on a busy core: more than half of at least
      * {@link #SHORT_TASK_SAMPLES} finished attempts ran no longer than the queue-ahead limit. A task waiting behind
      * another on its executor waits at most about that long, while another executor might have started it.
      */
