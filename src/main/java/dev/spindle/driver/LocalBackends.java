@@ -54,8 +54,8 @@ public final class LocalBackends {
                 properties.put(key, value);
             }
         }
-        String javaOptions = (sharedClassArchiveOption() + " "
-                + driver.conf().get(SpindleConfig.EXECUTOR_EXTRA_JAVA_OPTIONS)).strip();
+        String javaOptions = (sharedClassArchiveOption() + " " + SpindleConfig.executorJavaOptions(driver.conf()))
+                .strip();
         int initial = driver.conf().get(SpindleConfig.DYNAMIC_ALLOCATION_ENABLED)
                 ? SpindleConfig.initialExecutors(driver.conf()) : master.executors();
         return new LocalClusterProvisioner(master.executors(), initial, master.coresPerExecutor(),

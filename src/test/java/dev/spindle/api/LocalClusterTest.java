@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spindle.cluster.ClusterBackend;
+import dev.spindle.cluster.ExecutorJvms;
 import dev.spindle.common.Pair;
 import dev.spindle.config.SpindleConf;
+import dev.spindle.config.SpindleConfig;
 import dev.spindle.rpc.AppSecret;
 import dev.spindle.rpc.RpcConnection;
 import dev.spindle.rpc.RpcException;
@@ -57,8 +59,7 @@ class LocalClusterTest {
         if (ctx != null) {
             ctx.close();
         }
-        assertThat(ProcessHandle.current().descendants().filter(p -> p.info().commandLine().orElse("")
-                .contains("ExecutorMain")).toList()).as("executor JVMs left running").isEmpty();
+        assertThat(ExecutorJvms.commandLines()).as("executor JVMs left running").isEmpty();
     }
 
     @Test
@@ -69,6 +70,14 @@ class LocalClusterTest {
         assertThat(counts).isEqualTo(numbers.stream().collect(Collectors.groupingBy(n -> n % 7, Collectors.counting())));
         List<Integer> sorted = ctx.parallelize(numbers, 4).sortBy(n -> -n, true, 3).collect();
         assertThat(sorted).hasSize(10_000).isSortedAccordingTo((a, b) -> b - a);
+    }
+
+    @Test
+    void executorJvmsRunWithTheDefaultJavaOptions() {
+        assertThat(ctx.parallelize(List.of(1, 2, 3, 4), 4).count()).isEqualTo(4);
+        List<String> executors = ExecutorJvms.commandLines();
+        assertThat(executors).isNotEmpty()
+                .allSatisfy(line -> assertThat(line).contains(" " + SpindleConfig.DEFERRED_C2_OPTIONS + " "));
     }
 
     @Test

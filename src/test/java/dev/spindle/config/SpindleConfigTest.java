@@ -39,6 +39,8 @@ class SpindleConfigTest {
         DEFAULTS.put("spindle.executor.heartbeatInterval", "10s");
         DEFAULTS.put("spindle.network.timeout", "120s");
         DEFAULTS.put("spindle.executor.reuseTaskCode", "true");
+        DEFAULTS.put("spindle.executor.defaultJavaOptions",
+                "-XX:Tier4InvocationThreshold=15000 -XX:Tier4CompileThreshold=45000 -XX:Tier4BackEdgeThreshold=120000");
         DEFAULTS.put("spindle.executor.extraJavaOptions", "");
         DEFAULTS.put("spindle.driver.extraJavaOptions", "");
         DEFAULTS.put("spindle.task.maxFailures", "4");
@@ -174,6 +176,7 @@ class SpindleConfigTest {
         "spindle.app.name             | ' '   | spindle.app.name=  must not be empty",
         "spindle.local.dir            | ''    | spindle.local.dir= must not be empty; leave it unset for the default",
         "spindle.executor.extraJavaOptions | -verbose:gc -Xmx8g | spindle.executor.extraJavaOptions=-verbose:gc -Xmx8g sets -Xmx; set spindle.executor.memory instead",
+        "spindle.executor.defaultJavaOptions | -Xmx8g | spindle.executor.defaultJavaOptions=-Xmx8g sets -Xmx; set spindle.executor.memory instead",
         "spindle.yarn.tags            | ok,ünïcode | spindle.yarn.tags=ok,ünïcode has a tag longer than 100 characters or not in ASCII",
         "spindle.yarn.report.interval | 0ms   | spindle.yarn.report.interval=0ms must be between 100ms and 10min",
         "spindle.ui.consoleProgress.interval | 2h | spindle.ui.consoleProgress.interval=2h must be between 10ms and 1min",
@@ -235,6 +238,18 @@ class SpindleConfigTest {
         assertThat(conf.get(SpindleConfig.LOCALITY_WAIT)).isEqualTo(Duration.ofMinutes(5));
         assertThat(conf.get(SpindleConfig.OUTPUT_OVERWRITE)).isTrue();
         assertThat(conf.get(SpindleConfig.CONSOLE_PROGRESS_INTERVAL)).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void executorJavaOptionsPutTheDefaultsFirstSoTheExtraOnesWin() {
+        assertThat(SpindleConfig.executorJavaOptions(SpindleConf.empty()))
+                .isEqualTo(SpindleConfig.DEFERRED_C2_OPTIONS);
+        assertThat(SpindleConfig.executorJavaOptions(SpindleConf.empty()
+                .with("spindle.executor.extraJavaOptions", " -XX:Tier4InvocationThreshold=5000 ")))
+                .isEqualTo(SpindleConfig.DEFERRED_C2_OPTIONS + " -XX:Tier4InvocationThreshold=5000");
+        assertThat(SpindleConfig.executorJavaOptions(SpindleConf.empty()
+                .with("spindle.executor.defaultJavaOptions", "").with("spindle.executor.extraJavaOptions", "-Xss2m")))
+                .isEqualTo("-Xss2m");
     }
 
     @Test

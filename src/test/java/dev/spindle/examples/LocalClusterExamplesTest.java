@@ -2,6 +2,7 @@ package dev.spindle.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spindle.cluster.ExecutorJvms;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.driver.DriverHost;
 import dev.spindle.api.Context;
@@ -163,7 +164,7 @@ class LocalClusterExamplesTest {
         assertThat(heldStarts).as("the held reduce task ran again").isGreaterThanOrEqualTo(2);
         assertThat(mapTasks - 8).as("exactly the map outputs of the killed executor are recomputed")
                 .isEqualTo(mapOutputsLost);
-        assertThat(executorProcesses()).as("executor JVMs left running").isEmpty();
+        assertThat(ExecutorJvms.commandLines()).as("executor JVMs left running").isEmpty();
     }
 
     /** In a task: the first caller marks its process id and waits for the test's release file; later ones go on. */
@@ -198,9 +199,4 @@ class LocalClusterExamplesTest {
         }
     }
 
-    private static List<ProcessHandle> executorProcesses() {
-        return ProcessHandle.current().descendants()
-                .filter(p -> p.info().commandLine().orElse("").contains("dev.spindle.executor.ExecutorMain"))
-                .toList();
-    }
 }

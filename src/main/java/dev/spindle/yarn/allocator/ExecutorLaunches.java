@@ -75,10 +75,10 @@ final class ExecutorLaunches {
         String javaHome = System.getenv(ApplicationConstants.Environment.JAVA_HOME.name());
         javaHome = conf.getOptional(SpindleConfig.YARN_JAVA_HOME).orElse(javaHome != null ? javaHome
                 : System.getProperty("java.home"));
-        String userOptions = conf.get(SpindleConfig.EXECUTOR_EXTRA_JAVA_OPTIONS);
-        ContainerClassArchives.Plan archives = classArchivePlan(conf, javaHome, userOptions);
+        String javaOptions = SpindleConfig.executorJavaOptions(conf);
+        ContainerClassArchives.Plan archives = classArchivePlan(conf, javaHome, javaOptions);
         ExecutorCommand command = new ExecutorCommand(ApplicationConstants.Environment.JAVA_HOME.$$() + "/bin/java",
-                (int) ContainerSizes.executorHeapMb(conf), "", archives.javaOptionsBefore(userOptions),
+                (int) ContainerSizes.executorHeapMb(conf), "", archives.javaOptionsBefore(javaOptions),
                 properties, endpoint.host(), endpoint.port(), id.id(),
                 container.getNodeId().getHost(), conf.get(SpindleConfig.EXECUTOR_CORES), null,
                 StagedResources.EXECUTOR_CONF, EXECUTOR_LOCAL_DIR);

@@ -263,6 +263,23 @@ class YarnAllocatorTest {
     }
 
     @Test
+    void executorJvmsGetTheDefaultJavaOptionsThenTheUsersWhichWinWhereBothSetOne() throws IOException {
+        Attached t = attached();
+        start(t.allocator(), Map.of("spindle.executor.instances", "1",
+                "spindle.executor.extraJavaOptions", "-XX:Tier4InvocationThreshold=5000 -Xss2m"));
+        Container a = container(2, "nm1");
+        t.allocator().rmCallbacks().onContainersAllocated(List.of(a));
+        assertThat(t.nm().started.get(a.getId()).getCommands().get(0))
+                .contains("'-XX:Tier4BackEdgeThreshold=120000' '-XX:Tier4InvocationThreshold=5000' '-Xss2m'");
+
+        Attached plain = attached();
+        start(plain.allocator(), Map.of("spindle.executor.instances", "1", "spindle.executor.defaultJavaOptions", ""));
+        Container b = container(3, "nm1");
+        plain.allocator().rmCallbacks().onContainersAllocated(List.of(b));
+        assertThat(plain.nm().started.get(b.getId()).getCommands().get(0)).contains("'-Xmx").doesNotContain("Tier4");
+    }
+
+    @Test
     void earlyContainersOfAnotherSizeThanTheDriverWantsGoBack() throws IOException {
         Attached t = attached();
         t.allocator().requestEarly(SpindleConf.of(Map.of("spindle.executor.instances", "2")));
@@ -315,6 +332,8 @@ class YarnAllocatorTest {
         String command = nm.started.get(a.getId()).getCommands().get(0);
         assertThat(command).contains("'--executor-id' '1'").contains("'--driver' 'driverhost:7077'")
                 .contains("'--secret-from-credentials'").contains("-Xmx1024m")
+                .contains("'-XX:Tier4InvocationThreshold=15000' '-XX:Tier4CompileThreshold=45000' "
+                        + "'-XX:Tier4BackEdgeThreshold=120000'")
                 .doesNotContain("--secret-file");
         assertThat(nm.started.get(a.getId()).getTokens()).isNotNull();
 
