@@ -104,11 +104,20 @@ public final class SpindleConfig {
                     + "the same option.")
             .checkValue(v -> !v.matches(".*(^|\\s)-Xmx\\S*.*"), "sets -Xmx; set spindle.executor.memory instead"));
 
+    public static final ConfigEntry<String> DRIVER_DEFAULT_JAVA_OPTIONS = register(string(
+            "spindle.driver.defaultJavaOptions", DEFERRED_C2_OPTIONS,
+            "JVM options of the ApplicationMaster, whose JVM hosts the driver on YARN, that come before "
+                    + "spindle.driver.extraJavaOptions (not -Xmx). The default is spindle.executor.defaultJavaOptions' "
+                    + "and for the same reason: the driver's per-task code runs thousands of times in an "
+                    + "application's first seconds, on the cores the executors need. Empty for the JDK's defaults. "
+                    + "Elsewhere the driver's JVM is the one you start.")
+            .checkValue(v -> !v.matches(".*(^|\\s)-Xmx\\S*.*"), "sets -Xmx; set spindle.driver.memory instead"));
     public static final ConfigEntry<String> DRIVER_EXTRA_JAVA_OPTIONS = register(string(
             "spindle.driver.extraJavaOptions", "",
             "Extra JVM options of the ApplicationMaster, whose JVM hosts the driver on YARN, separated by spaces (not "
-                    + "-Xmx: use spindle.driver.memory). Elsewhere the driver's JVM is the one you start: give them "
-                    + "to java, or to bin/spindle-submit in SPINDLE_SUBMIT_OPTS.")
+                    + "-Xmx: use spindle.driver.memory); they come after spindle.driver.defaultJavaOptions. Elsewhere "
+                    + "the driver's JVM is the one you start: give them to java, or to bin/spindle-submit in "
+                    + "SPINDLE_SUBMIT_OPTS.")
             .checkValue(v -> !v.matches(".*(^|\\s)-Xmx\\S*.*"), "sets -Xmx; set spindle.driver.memory instead"));
     // ---- tasks and scheduling ----------------------------------------------------------
     public static final ConfigEntry<Integer> TASK_MAX_FAILURES = register(integer("spindle.task.maxFailures", "4",
@@ -448,6 +457,15 @@ public final class SpindleConfig {
      */
     public static String executorJavaOptions(SpindleConf conf) {
         return (conf.get(EXECUTOR_DEFAULT_JAVA_OPTIONS).strip() + " " + conf.get(EXECUTOR_EXTRA_JAVA_OPTIONS).strip())
+                .strip();
+    }
+
+    /**
+     * The JVM options of the ApplicationMaster as {@code conf} gives them: {@code spindle.driver.defaultJavaOptions},
+     * then {@code spindle.driver.extraJavaOptions}.
+     */
+    public static String driverJavaOptions(SpindleConf conf) {
+        return (conf.get(DRIVER_DEFAULT_JAVA_OPTIONS).strip() + " " + conf.get(DRIVER_EXTRA_JAVA_OPTIONS).strip())
                 .strip();
     }
 

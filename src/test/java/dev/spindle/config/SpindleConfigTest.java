@@ -42,6 +42,8 @@ class SpindleConfigTest {
         DEFAULTS.put("spindle.executor.defaultJavaOptions",
                 "-XX:Tier4InvocationThreshold=15000 -XX:Tier4CompileThreshold=45000 -XX:Tier4BackEdgeThreshold=120000");
         DEFAULTS.put("spindle.executor.extraJavaOptions", "");
+        DEFAULTS.put("spindle.driver.defaultJavaOptions",
+                "-XX:Tier4InvocationThreshold=15000 -XX:Tier4CompileThreshold=45000 -XX:Tier4BackEdgeThreshold=120000");
         DEFAULTS.put("spindle.driver.extraJavaOptions", "");
         DEFAULTS.put("spindle.task.maxFailures", "4");
         DEFAULTS.put("spindle.task.maxDirectResultSize", "1m");
@@ -177,6 +179,7 @@ class SpindleConfigTest {
         "spindle.local.dir            | ''    | spindle.local.dir= must not be empty; leave it unset for the default",
         "spindle.executor.extraJavaOptions | -verbose:gc -Xmx8g | spindle.executor.extraJavaOptions=-verbose:gc -Xmx8g sets -Xmx; set spindle.executor.memory instead",
         "spindle.executor.defaultJavaOptions | -Xmx8g | spindle.executor.defaultJavaOptions=-Xmx8g sets -Xmx; set spindle.executor.memory instead",
+        "spindle.driver.defaultJavaOptions | -Xmx8g | spindle.driver.defaultJavaOptions=-Xmx8g sets -Xmx; set spindle.driver.memory instead",
         "spindle.yarn.tags            | ok,ünïcode | spindle.yarn.tags=ok,ünïcode has a tag longer than 100 characters or not in ASCII",
         "spindle.yarn.report.interval | 0ms   | spindle.yarn.report.interval=0ms must be between 100ms and 10min",
         "spindle.ui.consoleProgress.interval | 2h | spindle.ui.consoleProgress.interval=2h must be between 10ms and 1min",
@@ -241,7 +244,7 @@ class SpindleConfigTest {
     }
 
     @Test
-    void executorJavaOptionsPutTheDefaultsFirstSoTheExtraOnesWin() {
+    void javaOptionsPutTheDefaultsFirstSoTheExtraOnesWin() {
         assertThat(SpindleConfig.executorJavaOptions(SpindleConf.empty()))
                 .isEqualTo(SpindleConfig.DEFERRED_C2_OPTIONS);
         assertThat(SpindleConfig.executorJavaOptions(SpindleConf.empty()
@@ -250,6 +253,11 @@ class SpindleConfigTest {
         assertThat(SpindleConfig.executorJavaOptions(SpindleConf.empty()
                 .with("spindle.executor.defaultJavaOptions", "").with("spindle.executor.extraJavaOptions", "-Xss2m")))
                 .isEqualTo("-Xss2m");
+        assertThat(SpindleConfig.driverJavaOptions(SpindleConf.empty()
+                .with("spindle.driver.extraJavaOptions", "-XX:Tier4InvocationThreshold=5000")))
+                .isEqualTo(SpindleConfig.DEFERRED_C2_OPTIONS + " -XX:Tier4InvocationThreshold=5000");
+        assertThat(SpindleConfig.driverJavaOptions(SpindleConf.empty().with("spindle.driver.defaultJavaOptions", "")))
+                .isEmpty();
     }
 
     @Test

@@ -83,6 +83,32 @@ class SpindleSubmitScriptIT {
     }
 
     @Test
+    void theSubmittingJvmCompilesWithC1AloneOnlyWhenTheDriverRunsElsewhere() throws Exception {
+        // A bad value ends each run before any work; the JVM printed its flags first.
+        Map<String, String> env = Map.of("SPINDLE_CDS", "false", "SPINDLE_SUBMIT_OPTS", "-XX:+PrintFlagsFinal");
+        String[] rest = {"--conf", "spindle.executor.memory=12x", "--class", "dev.spindle.examples.WordCount",
+            appJar().toString(), "in", "out"};
+        java.util.function.Function<Run, String> tieredStop = run -> run.stdout().lines()
+                .filter(line -> line.contains(" TieredStopAtLevel ")).findFirst().orElseThrow().strip();
+        for (String[] master : new String[][] {{"--master", "yarn"}, {"--conf", "spindle.master=yarn"}}) {
+            Run yarn = submit(env, concat(master, rest));
+            assertThat(yarn.exitCode()).isNotZero();
+            assertThat(yarn.stderr()).contains("spindle.executor.memory");
+            assertThat(tieredStop.apply(yarn)).as(String.join(" ", master)).containsPattern("= 1 .*command line");
+        }
+        Run local = submit(env, concat(new String[] {"--master", "local[2]"}, rest));
+        assertThat(local.exitCode()).isNotZero();
+        assertThat(tieredStop.apply(local)).as("the driver's own JVM").containsPattern("= 4 .*default");
+        Run overridden = submit(Map.of("SPINDLE_CDS", "false", "SPINDLE_SUBMIT_OPTS",
+                "-XX:+PrintFlagsFinal -XX:TieredStopAtLevel=4"), concat(new String[] {"--master", "yarn"}, rest));
+        assertThat(tieredStop.apply(overridden)).as("SPINDLE_SUBMIT_OPTS wins").containsPattern("= 4 ");
+    }
+
+    private static String[] concat(String[] first, String[] second) {
+        return Stream.concat(Stream.of(first), Stream.of(second)).toArray(String[]::new);
+    }
+
+    @Test
     void anInvalidValueFailsBeforeAnyWorkWithTheSetting() throws Exception {
         Run result = submit(Map.of("SPINDLE_CDS", "false"), "--master", "local[2]", "--conf",
                 "spindle.executor.memory=12x", "--class", "dev.spindle.examples.WordCount", appJar().toString(),

@@ -200,6 +200,8 @@ class YarnSubmitIT {
         assertThat(hdfsLines("/out/wordcount-2")).containsExactlyInAnyOrderElementsOf(expected);
         String appId = applicationId(again);
         assertThat(amStderr(appId)).doesNotContain("class data sharing archive");
+        assertThat(amLogFile(appId, "launch_container.sh")).as("the AM's defaults, then the user's options")
+                .contains("'-XX:Tier4BackEdgeThreshold=120000' '" + classLog + "'");
         for (Map.Entry<String, String> stdout : containerLogFiles(appId, "stdout").entrySet()) {
             long fromArchive = stdout.getValue().lines().filter(l -> l.endsWith("source: shared objects file (top)"))
                     .count();
@@ -569,6 +571,14 @@ class YarnSubmitIT {
 
     /** The ApplicationMaster's stderr (its log) in the NodeManagers' log directories. */
     private static String amStderr(String appId) throws IOException {
+        return amLogFile(appId, "stderr");
+    }
+
+    /**
+     * File {@code name} of the ApplicationMaster's container in the NodeManagers' log directories: its stderr (log),
+     * or {@code launch_container.sh}, which the NodeManagers copy there.
+     */
+    private static String amLogFile(String appId, String name) throws IOException {
         // Only the NodeManagers' log directories: their local directories change while containers come and go.
         List<Path> logDirs;
         try (Stream<Path> dirs = Files.find(HOME.resolve("target/test/data/yarn-submit-it"), 2,
@@ -579,10 +589,10 @@ class YarnSubmitIT {
         for (Path dir : logDirs) {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.filter(f -> f.toString().contains(appId) && f.toString().contains("_000001")
-                        && f.getFileName().toString().equals("stderr")).forEach(logs::add);
+                        && f.getFileName().toString().equals(name)).forEach(logs::add);
             }
         }
-        assertThat(logs).as("AM log of " + appId).hasSize(1);
+        assertThat(logs).as("AM " + name + " of " + appId).hasSize(1);
         return Files.readString(logs.get(0));
     }
 

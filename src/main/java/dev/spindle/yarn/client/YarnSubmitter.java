@@ -391,9 +391,9 @@ public final class YarnSubmitter {
         String javaHome = conf.getOptional(SpindleConfig.YARN_JAVA_HOME).orElse(System.getProperty("java.home"));
         env.put(ApplicationConstants.Environment.JAVA_HOME.name(), javaHome);
         env.put(StagedResources.STAGING_DIR_ENV, fs.makeQualified(stagingDir).toString());
-        String userOptions = conf.get(SpindleConfig.DRIVER_EXTRA_JAVA_OPTIONS);
+        String javaOptions = SpindleConfig.driverJavaOptions(conf);
         ContainerClassArchives.Plan sharing = ContainerClassArchives.plan(conf, hadoopConf, staged,
-                ContainerClassArchives.AM, javaHome, userOptions, true);
+                ContainerClassArchives.AM, javaHome, javaOptions, true);
         env.putAll(sharing.environment());
         env.put(ApplicationConstants.Environment.CLASSPATH.name(),
                 staged.classPath(YarnConfs.applicationClassPath(hadoopConf)));
@@ -402,10 +402,11 @@ public final class YarnSubmitter {
         List<String> command = new ArrayList<>(List.of(ApplicationConstants.Environment.JAVA_HOME.$$() + "/bin/java",
                 "-Xmx" + ContainerSizes.driverHeapMb(conf) + "m", "-XX:+ExitOnOutOfMemoryError"));
         command.addAll(sharing.javaOptions());
-        if (!userOptions.isBlank()) {
-            for (String option : userOptions.strip().split("\\s+")) {
+        if (!javaOptions.isBlank()) {
+            for (String option : javaOptions.split("\\s+")) {
                 try {
-                    command.add(YarnConfs.launchScriptQuoted(option, SpindleConfig.DRIVER_EXTRA_JAVA_OPTIONS.key()));
+                    command.add(YarnConfs.launchScriptQuoted(option, SpindleConfig.DRIVER_DEFAULT_JAVA_OPTIONS.key()
+                            + " or " + SpindleConfig.DRIVER_EXTRA_JAVA_OPTIONS.key()));
                 } catch (IllegalArgumentException e) {
                     throw SpindleException.invalidArgument("%s", e.getMessage());
                 }
