@@ -142,7 +142,8 @@ final class ExecutorLaunches {
     static String shellCommand(List<String> commandLine) {
         StringBuilder shell = new StringBuilder(commandLine.get(0));
         for (String arg : commandLine.subList(1, commandLine.size())) {
-            shell.append(' ').append(YarnConfs.launchScriptQuoted(arg, "spindle.executor.extraJavaOptions"));
+            shell.append(' ').append(YarnConfs.launchScriptQuoted(arg, SpindleConfig.EXECUTOR_DEFAULT_JAVA_OPTIONS.key()
+                    + " or " + SpindleConfig.EXECUTOR_EXTRA_JAVA_OPTIONS.key()));
         }
         shell.append(" 1>").append(ApplicationConstants.LOG_DIR_EXPANSION_VAR).append("/stdout")
                 .append(" 2>").append(ApplicationConstants.LOG_DIR_EXPANSION_VAR).append("/stderr");
