@@ -456,8 +456,7 @@ public final class SpindleConfig {
      * then {@code spindle.executor.extraJavaOptions} (the JVM takes the last of a repeated option).
      */
     public static String executorJavaOptions(SpindleConf conf) {
-        return (conf.get(EXECUTOR_DEFAULT_JAVA_OPTIONS).strip() + " " + conf.get(EXECUTOR_EXTRA_JAVA_OPTIONS).strip())
-                .strip();
+        return javaOptions(conf, EXECUTOR_DEFAULT_JAVA_OPTIONS, EXECUTOR_EXTRA_JAVA_OPTIONS);
     }
 
     /**
@@ -465,8 +464,11 @@ public final class SpindleConfig {
      * then {@code spindle.driver.extraJavaOptions}.
      */
     public static String driverJavaOptions(SpindleConf conf) {
-        return (conf.get(DRIVER_DEFAULT_JAVA_OPTIONS).strip() + " " + conf.get(DRIVER_EXTRA_JAVA_OPTIONS).strip())
-                .strip();
+        return javaOptions(conf, DRIVER_DEFAULT_JAVA_OPTIONS, DRIVER_EXTRA_JAVA_OPTIONS);
+    }
+
+    private static String javaOptions(SpindleConf conf, ConfigEntry<String> defaults, ConfigEntry<String> extra) {
+        return (conf.get(defaults).strip() + " " + conf.get(extra).strip()).strip();
     }
 
     /** Keys under this prefix are Hadoop settings passed through: {@code spindle.hadoop.fs.s3a.endpoint} and so on. */

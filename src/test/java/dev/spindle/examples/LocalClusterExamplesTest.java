@@ -198,5 +198,4 @@ class LocalClusterExamplesTest {
                     .isEqualTo(4000);
         }
     }
-
 }

@@ -41,6 +41,9 @@ import org.apache.hadoop.yarn.security.AMRMTokenIdentifier;
  */
 final class ExecutorLaunches {
     private static final String EXECUTOR_LOCAL_DIR = "spindle-local";
+    /** Where an executor's JVM options come from, for the error about one the launch script cannot carry. */
+    private static final String JAVA_OPTIONS_SETTINGS = SpindleConfig.EXECUTOR_DEFAULT_JAVA_OPTIONS.key() + " or "
+            + SpindleConfig.EXECUTOR_EXTRA_JAVA_OPTIONS.key();
 
     private static final org.apache.logging.log4j.Logger LOG =
             org.apache.logging.log4j.LogManager.getLogger(ExecutorLaunches.class);
@@ -142,8 +145,7 @@ final class ExecutorLaunches {
     static String shellCommand(List<String> commandLine) {
         StringBuilder shell = new StringBuilder(commandLine.get(0));
         for (String arg : commandLine.subList(1, commandLine.size())) {
-            shell.append(' ').append(YarnConfs.launchScriptQuoted(arg, SpindleConfig.EXECUTOR_DEFAULT_JAVA_OPTIONS.key()
-                    + " or " + SpindleConfig.EXECUTOR_EXTRA_JAVA_OPTIONS.key()));
+            shell.append(' ').append(YarnConfs.launchScriptQuoted(arg, JAVA_OPTIONS_SETTINGS));
         }
         shell.append(" 1>").append(ApplicationConstants.LOG_DIR_EXPANSION_VAR).append("/stdout")
                 .append(" 2>").append(ApplicationConstants.LOG_DIR_EXPANSION_VAR).append("/stderr");
