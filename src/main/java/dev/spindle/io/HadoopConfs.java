@@ -69,6 +69,7 @@ public final class HadoopConfs {
             loadedBase();
             UserGroupInformation.getCurrentUser(); // parses the resources for itself, as does the next line
             IOStatisticsContext.getCurrentIOStatisticsContext(); // what a file's first open stream asks
+            HadoopDefaults.checkOnce();
         } catch (IOException | RuntimeException | LinkageError e) {
             // Reported by the program's own first access, with its context.
         }

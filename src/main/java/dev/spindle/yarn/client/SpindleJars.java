@@ -33,7 +33,7 @@ final class SpindleJars {
         }
         List<Path> lib = jarsIn(home.resolve("lib"));
         if (!lib.isEmpty()) {
-            return lib;
+            return ownFirst(lib);
         }
         List<Path> own = jarsIn(home.resolve("target")).stream()
                 .filter(p -> p.getFileName().toString().startsWith("spindle-"))
@@ -77,6 +77,22 @@ final class SpindleJars {
         } catch (IOException | java.net.URISyntaxException | ClassCastException | IllegalArgumentException e) {
             return java.util.Optional.empty();
         }
+    }
+
+    /**
+     * {@code jars} with Spindle's own first, as in a source checkout: Spindle's jar carries the compact copies of
+     * Hadoop's default configuration ({@link dev.spindle.io.HadoopDefaults}), which Hadoop reads only when they come
+     * before its own jar on the class path.
+     */
+    static List<Path> ownFirst(List<Path> jars) {
+        List<Path> ordered = new ArrayList<>();
+        jars.stream().filter(SpindleJars::isOwn).forEach(ordered::add);
+        jars.stream().filter(p -> !isOwn(p)).forEach(ordered::add);
+        return ordered;
+    }
+
+    private static boolean isOwn(Path jar) {
+        return jar.getFileName().toString().startsWith("spindle-");
     }
 
     private static List<Path> jarsIn(Path dir) {

@@ -1,0 +1,170 @@
+package dev.spindle.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.util.VersionInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+
+class HadoopDefaultsTest {
+    static final String REGENERATE = "mvn -B -q compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt"
+            + " && java -cp \"target/classes:$(cat target/cp.txt)\" dev.spindle.io.HadoopDefaults src/main/resources";
+    static final java.util.List<String> RESOURCES = HadoopDefaults.RESOURCES;
+
+    /** What Hadoop's parser makes of a resource: every property's raw value, the final ones, each tag's keys. */
+    private record Parsed(Map<String, String> values, Set<String> finals, Map<String, Set<String>> tagged) {
+    }
+
+    private static Parsed parse(URL resource, Set<String> tags) {
+        Configuration conf = new Configuration(false);
+        conf.addResource(resource);
+        Map<String, String> values = new TreeMap<>();
+        for (Map.Entry<String, String> e : conf) {
+            values.put(e.getKey(), e.getValue());
+        }
+        Map<String, Set<String>> tagged = new TreeMap<>();
+        for (String tag : tags) {
+            tagged.put(tag, new TreeSet<>(conf.getAllPropertiesByTag(tag).stringPropertyNames()));
+        }
+        return new Parsed(values, new TreeSet<>(conf.getFinalParameters()), tagged);
+    }
+
+    private static Set<String> tags(String xml) {
+        Set<String> tags = new TreeSet<>();
+        Matcher m = Pattern.compile("<tag>([^<]*)</tag>").matcher(xml);
+        while (m.find()) {
+            for (String tag : m.group(1).split(",")) {
+                tags.add(tag.trim());
+            }
+        }
+        return tags;
+    }
+
+    private static URL spindleCopy(String name) throws IOException {
+        Path file = Path.of(System.getProperty("basedir", "."), "target", "classes", name);
+        assertThat(file).as("the build copies src/main/resources/" + name + " to " + file).exists();
+        return file.toUri().toURL();
+    }
+
+    @ParameterizedTest
+    @FieldSource("RESOURCES")
+    void theCopyHoldsHadoopsPropertiesValuesFinalFlagsAndTags(String name) throws IOException {
+        URL original = HadoopDefaults.hadoopOriginal(name);
+        URL copy = spindleCopy(name);
+        Set<String> tags = tags(HadoopDefaults.read(original));
+
+        Parsed expected = parse(original, tags);
+        Parsed actual = parse(copy, tags);
+
+        assertThat(expected.values()).as("properties Hadoop reads from its own " + name).hasSizeGreaterThan(100);
+        assertThat(actual.values()).isEqualTo(expected.values());
+        assertThat(actual.finals()).isEqualTo(expected.finals());
+        assertThat(actual.tagged()).isEqualTo(expected.tagged());
+        assertThat(HadoopDefaults.read(copy)).doesNotContain("<description>")
+                .hasSizeLessThan(HadoopDefaults.read(original).length() / 2);
+    }
+
+    @ParameterizedTest
+    @FieldSource("RESOURCES")
+    void theCommittedCopyIsWhatTheBuildsHadoopMakes(String name) throws IOException {
+        Path committed = Path.of(System.getProperty("basedir", "."), "src", "main", "resources", name);
+        assertThat(committed).as(committed + " is missing; generate it with: " + REGENERATE).exists();
+        assertThat(Files.readString(committed, StandardCharsets.UTF_8))
+                .as(committed + " was not made from this build's Hadoop " + VersionInfo.getVersion()
+                        + "; regenerate with: " + REGENERATE)
+                .isEqualTo(HadoopDefaults.compact(name, VersionInfo.getVersion(),
+                        HadoopDefaults.read(HadoopDefaults.hadoopOriginal(name))));
+    }
+
+    @Test
+    void theRecordedVersionIsTheBuildsHadoop() throws IOException {
+        Path committed = Path.of(System.getProperty("basedir", "."), "src", "main", "resources",
+                HadoopDefaults.SOURCE_FILE);
+        assertThat(Files.readString(committed, StandardCharsets.UTF_8))
+                .as("regenerate with: " + REGENERATE)
+                .isEqualTo(HadoopDefaults.sourceFileText(VersionInfo.getVersion()));
+    }
+
+    /** Spindle's classes come before Hadoop's jar here, as in the JVMs Spindle launches: Hadoop parses the copies. */
+    @Test
+    void aNewConfigurationReadsTheCopies() throws IOException {
+        Configuration conf = new Configuration();
+
+        for (String name : RESOURCES) {
+            assertThat(conf.getResource(name)).isEqualTo(spindleCopy(name));
+        }
+        assertThat(conf.get("fs.defaultFS")).isEqualTo("file:///");
+        assertThat(conf.get("fs.AbstractFileSystem.hdfs.impl")).isEqualTo("org.apache.hadoop.fs.Hdfs");
+    }
+
+    @Test
+    void aJvmRunningAnotherHadoopWithTheCopiesInForceIsWarned() throws IOException {
+        URL hadoopJar = Configuration.class.getProtectionDomain().getCodeSource().getLocation();
+        URL copy = spindleCopy("core-default.xml");
+
+        assertThat(HadoopDefaults.mismatch("3.5.0", "3.4.1", copy, hadoopJar)).hasValueSatisfying(warning ->
+                assertThat(warning).contains("Hadoop 3.4.1", "Hadoop 3.5.0", copy.toString(),
+                        "Put the Hadoop jars before Spindle's on the class path"));
+        assertThat(HadoopDefaults.mismatch("3.5.0", "3.5.0", copy, hadoopJar)).isEmpty();
+        // Hadoop's jar first on the class path: its own defaults are in force, whatever Spindle's copies say.
+        assertThat(HadoopDefaults.mismatch("3.5.0", "3.4.1", HadoopDefaults.hadoopOriginal("core-default.xml"),
+                hadoopJar)).isEmpty();
+        // No copies (the yarn and shuffle-service jars): nothing to compare.
+        assertThat(HadoopDefaults.mismatch(null, "3.4.1", copy, hadoopJar)).isEmpty();
+    }
+
+    @Test
+    void compactingKeepsTheLicenseAndDropsDescriptionsCommentsAndBlankLines() {
+        String original = """
+                <?xml version="1.0"?>
+                <!--
+                   Licensed to the ASF.
+                -->
+
+                <!-- Do not modify this file directly. -->
+
+                <configuration>
+
+                <!-- i/o properties -->
+                <property>
+                  <name>a.b</name>
+                  <value>1</value>
+                  <final>true</final>
+                  <tag>CORE</tag>
+                  <description>A &lt;long&gt;
+                    description.</description>
+                </property>
+                </configuration>
+                """;
+
+        assertThat(HadoopDefaults.compact("x-default.xml", "9.9.9", original)).isEqualTo("""
+                <?xml version="1.0"?>
+                <!--
+                   Licensed to the ASF.
+                -->
+                <!-- Hadoop 9.9.9's x-default.xml without its descriptions and comments \
+                (dev.spindle.io.HadoopDefaults); Hadoop's parser skips them. -->
+                <configuration>
+                <property>
+                  <name>a.b</name>
+                  <value>1</value>
+                  <final>true</final>
+                  <tag>CORE</tag>
+                </property>
+                </configuration>
+                """);
+    }
+}
