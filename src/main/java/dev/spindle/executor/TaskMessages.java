@@ -169,7 +169,7 @@ public final class TaskMessages {
     }
 
     static Map<String, Long> metrics(TaskMetrics m) {
-        return m.toMap();
+        return m.toNonZeroMap();
     }
 
     static TaskMetrics metrics(Map<String, Long> values) {
