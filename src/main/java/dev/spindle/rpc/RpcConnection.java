@@ -260,6 +260,10 @@ public final class RpcConnection implements AutoCloseable {
                 encoder = encode(body, bytes, encoder);
             } catch (IOException | AvroRuntimeException e) {
                 throw new RpcException("cannot encode " + body.getClass().getSimpleName() + ": " + e.getMessage(), e);
+            } catch (NullPointerException e) {
+                // A generated encoder meets a required field left null (only a record built without its builder can).
+                throw new RpcException("cannot encode " + body.getClass().getSimpleName() + ": a field the protocol "
+                        + "requires is null (" + body + ")", e);
             }
         }
         byte[] payload = bytes.toByteArray();

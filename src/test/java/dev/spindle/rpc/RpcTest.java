@@ -7,6 +7,7 @@ import dev.spindle.rpc.message.ExecutorRegistered;
 import dev.spindle.rpc.message.Heartbeat;
 import dev.spindle.rpc.message.RegisterExecutor;
 import dev.spindle.rpc.message.RpcMessage;
+import dev.spindle.rpc.message.StopExecutor;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,6 +69,19 @@ class RpcTest {
 
     private RpcConnection client(AppSecret key, BlockingQueue<RpcMessage> inbox) {
         return RpcConnection.connect("127.0.0.1", server.port(), key, SETTINGS, (c, m) -> inbox.add(m));
+    }
+
+    /** Messages are written by their generated encoders, which meet a required field left null with a bare NPE. */
+    @Test
+    void aMessageWithARequiredFieldLeftNullIsRefusedByName() throws InterruptedException {
+        try (RpcConnection client = client(secret, new LinkedBlockingQueue<>())) {
+            StopExecutor stop = new StopExecutor(); // built without its builder: reason left null
+
+            assertThatThrownBy(() -> client.send(stop))
+                    .isInstanceOf(RpcException.class)
+                    .hasMessageContaining("cannot encode StopExecutor: a field the protocol requires is null");
+        }
+        serverStillServes();
     }
 
     /** A good client still gets answers: the server survived whatever the test did before. */
