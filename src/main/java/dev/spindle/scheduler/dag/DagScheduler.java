@@ -2,6 +2,7 @@ package dev.spindle.scheduler.dag;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.spindle.common.BatchingEventLoop;
 import dev.spindle.common.Clock;
 import dev.spindle.common.ErrorCode;
 import dev.spindle.common.ExecutorId;
@@ -47,6 +48,8 @@ import org.apache.logging.log4j.Logger;
 public final class DagScheduler implements TaskSetListener, AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(DagScheduler.class);
     private static final long RESUBMIT_DELAY_MILLIS = 100;
+    /** How long the loop lets lazily posted task successes gather after running events. */
+    static final long NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final int MAX_CONSECUTIVE_STAGE_ATTEMPTS = 4;
 
     /** What the DAG scheduler works with. */
@@ -72,8 +75,14 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
     private final Services services;
     private final TaskScheduler taskScheduler;
     private final TaskSetBuilder taskSets;
-    private final ScheduledExecutorService loop =
-            Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("spindle-dag-scheduler", true));
+    /**
+     * The event loop; a task's success that does not finish its set is posted lazily (it runs within one nap), so
+     * that a stage of thousands of short tasks does not wake this thread for each of them.
+     */
+    private final BatchingEventLoop loop = new BatchingEventLoop("spindle-dag-scheduler", NAP_NANOS);
+    /** Delayed events (a stage resubmission), posted to the loop when due. */
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("spindle-dag-scheduler-timer", true));
 
     // State below is confined to the loop thread.
     private final Map<Integer, Stage> stages = new HashMap<>();
@@ -252,10 +261,15 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
     }
 
     @Override
-    public void taskSucceeded(TaskAttemptId attempt, ExecutorId executor, TaskResult result) {
+    public void taskSucceeded(TaskAttemptId attempt, ExecutorId executor, TaskResult result, boolean lastOfSet) {
         services.bus().post(new SchedulerEvent.TaskEnded(now(), attempt.stageId(), attempt.stageAttempt(),
                 attempt.taskId(), attempt.partition(), attempt.attempt(), executor, result.metrics(), null));
-        post(() -> handleTaskSucceeded(attempt, executor, result));
+        Runnable handle = () -> handleTaskSucceeded(attempt, executor, result);
+        if (lastOfSet) {
+            post(handle);
+        } else {
+            postLazily(handle);
+        }
     }
 
     @Override
@@ -423,13 +437,22 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
         failed.add(stage);
         if (!resubmitScheduled) {
             resubmitScheduled = true;
-            loop.schedule(() -> {
+            Runnable resubmit = () -> {
                 resubmitScheduled = false;
                 List<Stage> again = new ArrayList<>(failed);
                 failed.clear();
                 again.sort((a, b) -> Integer.compare(a.id(), b.id()));
                 again.forEach(this::submitStage);
-            }, RESUBMIT_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+            };
+            try {
+                timer.schedule(() -> {
+                    if (!loop.post(guarded(resubmit))) {
+                        LOG.debug("DAG scheduler stopped; no stage resubmission");
+                    }
+                }, RESUBMIT_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("DAG scheduler stopped; no stage resubmission");
+            }
         }
     }
 
@@ -549,34 +572,40 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
     }
 
     private void post(Runnable event) {
-        try {
-            loop.execute(() -> {
-                try {
-                    event.run();
-                } catch (RuntimeException e) {
-                    LOG.error("DAG scheduler event failed; failing all jobs", e);
-                    for (ActiveJob job : new ArrayList<>(jobs.values())) {
-                        failJob(job, new SpindleException(ErrorCode.INTERNAL, "internal scheduler error: " + e, e));
-                    }
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            throw new SpindleException(ErrorCode.CANCELLED, "the context is closed; create a new one to run jobs");
+        if (!loop.post(guarded(event))) {
+            throw closedError();
         }
+    }
+
+    private void postLazily(Runnable event) {
+        if (!loop.postLazily(guarded(event))) {
+            throw closedError();
+        }
+    }
+
+    private static SpindleException closedError() {
+        return new SpindleException(ErrorCode.CANCELLED, "the context is closed; create a new one to run jobs");
+    }
+
+    /** {@code event}, failing every job if it throws: the scheduler's state can no longer be trusted. */
+    private Runnable guarded(Runnable event) {
+        return () -> {
+            try {
+                event.run();
+            } catch (RuntimeException e) {
+                LOG.error("DAG scheduler event failed; failing all jobs", e);
+                for (ActiveJob job : new ArrayList<>(jobs.values())) {
+                    failJob(job, new SpindleException(ErrorCode.INTERNAL, "internal scheduler error: " + e, e));
+                }
+            }
+        };
     }
 
     @Override
     public void close() {
         cancelAllJobs("the context was closed");
-        loop.shutdown();
-        try {
-            if (!loop.awaitTermination(10, TimeUnit.SECONDS)) {
-                loop.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            loop.shutdownNow();
-        }
+        timer.shutdownNow();
+        loop.close();
         taskScheduler.close();
     }
 }

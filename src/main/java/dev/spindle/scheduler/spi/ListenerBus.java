@@ -1,13 +1,12 @@
 package dev.spindle.scheduler.spi;
 
+import dev.spindle.common.BatchingEventLoop;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -16,10 +15,9 @@ import org.apache.logging.log4j.Logger;
  * the schedulers. A listener that throws is logged and keeps receiving events.
  *
  * <p>Events arrive in bursts (two per task: thousands a second while short tasks run), and waking the delivering
- * thread for each cost a context switch per event, on the cores the tasks need. So the thread, once it has delivered
- * what was queued, naps for {@link #BATCH_NANOS} and then delivers what gathered meanwhile, with no wake-up from the
- * posters; only after a nap that gathered nothing does it sleep until the next post wakes it. An event thus reaches
- * the listeners at most about a millisecond after it was posted in a busy stretch, at once after a quiet one.
+ * thread for each cost a context switch per event, on the cores the tasks need. So they are posted lazily to a
+ * {@link BatchingEventLoop} that naps {@link #BATCH_NANOS} between deliveries: an event reaches the listeners at most
+ * about a millisecond after it was posted in a busy stretch, at once after a quiet one.
  *
  * <p>A synchronous listener instead hears each event on the posting thread, before {@link #post} returns, and so
  * before anything the scheduler does next: the output-commit coordinator must know a stage attempt before its first
@@ -33,16 +31,7 @@ public final class ListenerBus implements AutoCloseable {
 
     private final List<SchedulerListener> listeners = new CopyOnWriteArrayList<>();
     private final List<SchedulerListener> synchronousListeners = new CopyOnWriteArrayList<>();
-    private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
-    private final Thread thread = new Thread(this::deliverLoop, "spindle-listener-bus");
-    /** Set while the delivering thread sleeps until woken: only then does a post unpark it. */
-    private volatile boolean sleeping;
-    private volatile boolean closed;
-
-    public ListenerBus() {
-        thread.setDaemon(true);
-        thread.start();
-    }
+    private final BatchingEventLoop loop = new BatchingEventLoop("spindle-listener-bus", BATCH_NANOS);
 
     public void addListener(SchedulerListener listener) {
         listeners.add(listener);
@@ -64,54 +53,8 @@ public final class ListenerBus implements AutoCloseable {
         if (listeners.isEmpty()) {
             return;
         }
-        if (!enqueue(() -> deliver(listeners, event))) {
+        if (!loop.postLazily(() -> deliver(listeners, event))) {
             LOG.debug("Dropping {} posted after the listener bus stopped", event);
-        }
-    }
-
-    /** Queues {@code work} for the delivering thread; false once the bus is closed. */
-    private boolean enqueue(Runnable work) {
-        if (closed) {
-            return false;
-        }
-        queue.add(work);
-        // The queue's add and this read, and the thread's write of sleeping and its look at the queue, are all
-        // volatile accesses: either the thread sees this work before it sleeps, or this sees it sleeping.
-        if (sleeping) {
-            LockSupport.unpark(thread);
-        }
-        return true;
-    }
-
-    private void deliverLoop() {
-        while (true) {
-            boolean delivered = false;
-            for (Runnable work = queue.poll(); work != null; work = queue.poll()) {
-                run(work);
-                delivered = true;
-            }
-            if (delivered) {
-                LockSupport.parkNanos(this, BATCH_NANOS);
-                continue;
-            }
-            if (closed) {
-                return; // closed, and what was queued before is delivered
-            }
-            Thread.interrupted(); // a listener's stray interrupt would otherwise make every park return at once
-            sleeping = true;
-            if (queue.isEmpty() && !closed) {
-                LockSupport.park(this);
-            }
-            sleeping = false;
-        }
-    }
-
-    private static void run(Runnable work) {
-        try {
-            work.run();
-        } catch (RuntimeException | Error e) {
-            // deliver() already catches each listener's exceptions; this keeps the bus alive past anything else.
-            LOG.error("Listener bus delivery failed", e);
         }
     }
 
@@ -132,7 +75,7 @@ public final class ListenerBus implements AutoCloseable {
      */
     public boolean awaitDelivered(long timeoutMillis) throws InterruptedException {
         CompletableFuture<Void> reached = new CompletableFuture<>();
-        if (!enqueue(() -> reached.complete(null))) {
+        if (!loop.post(() -> reached.complete(null))) {
             return false;
         }
         try {
@@ -146,20 +89,8 @@ public final class ListenerBus implements AutoCloseable {
     /** Delivers the events already posted, then stops; events posted from now on are dropped. */
     @Override
     public void close() {
-        closed = true;
-        LockSupport.unpark(thread);
-        if (Thread.currentThread() == thread) {
-            return; // a listener closing the context: the loop ends after this event
-        }
-        try {
-            thread.join(CLOSE_WAIT_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (thread.isAlive()) {
+        if (!loop.close(CLOSE_WAIT_MILLIS)) {
             LOG.warn("Listener bus did not drain within {} s; dropping remaining events", CLOSE_WAIT_MILLIS / 1000);
-            queue.clear();
-            thread.interrupt();
         }
     }
 }

@@ -239,7 +239,8 @@ public final class TaskScheduler implements BackendCallbacks, AutoCloseable {
         TaskSetManager manager = task.manager();
         if (status.state() == TaskState.FINISHED) {
             if (manager.succeeded(task.attempt(), status.result().metrics().durationMillis())) {
-                listener.taskSucceeded(task.attempt(), task.executor(), status.result());
+                listener.taskSucceeded(task.attempt(), task.executor(), status.result(),
+                        manager.isFinished() || manager.isZombie());
             }
         } else {
             Optional<String> abort = manager.failed(task.attempt(), task.executor(), status.failure());

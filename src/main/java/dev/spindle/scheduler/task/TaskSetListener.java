@@ -11,7 +11,12 @@ public interface TaskSetListener {
     /** {@code locality}: PROCESS_LOCAL, NODE_LOCAL, NO_PREF or ANY (see {@code TaskSetManager#locality}). */
     void taskStarted(TaskAttemptId attempt, ExecutorId executor, String host, String locality);
 
-    void taskSucceeded(TaskAttemptId attempt, ExecutorId executor, TaskResult result);
+    /**
+     * @param lastOfSet true when this success finishes its task set, or the set launches no more tasks (a zombie): the
+     *     DAG scheduler acts on it at once; otherwise it may take it together with the successes that follow it
+     *     within about a millisecond
+     */
+    void taskSucceeded(TaskAttemptId attempt, ExecutorId executor, TaskResult result, boolean lastOfSet);
 
     /** Every failed, killed or lost attempt, whether or not it will be retried. */
     void taskFailed(TaskAttemptId attempt, ExecutorId executor, TaskFailure failure);

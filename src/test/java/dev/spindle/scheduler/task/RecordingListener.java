@@ -18,7 +18,7 @@ final class RecordingListener implements TaskSetListener {
     }
 
     @Override
-    public void taskSucceeded(TaskAttemptId attempt, ExecutorId executor, TaskResult result) {
+    public void taskSucceeded(TaskAttemptId attempt, ExecutorId executor, TaskResult result, boolean lastOfSet) {
     }
 
     @Override

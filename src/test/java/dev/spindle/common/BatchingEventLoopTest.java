@@ -1,0 +1,92 @@
+package dev.spindle.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What wakes the loop: a post always, a lazy post only a sleeping loop. With a nap of an hour the difference is
+ * visible without timing anything: a lazy event posted during the nap runs only when an urgent one wakes the loop.
+ * (The listener bus's tests cover order, failures and close through the lazy path.)
+ */
+class BatchingEventLoopTest {
+    private static final long HOUR_NANOS = TimeUnit.HOURS.toNanos(1);
+
+    @Test
+    void aLazyEventWaitsOutTheNapAndAnUrgentOneEndsItRunningBothInOrder() throws InterruptedException {
+        List<String> ran = Collections.synchronizedList(new ArrayList<>());
+        AtomicReference<Thread> loopThread = new AtomicReference<>();
+        try (BatchingEventLoop loop = new BatchingEventLoop("test-loop", HOUR_NANOS)) {
+            CountDownLatch first = new CountDownLatch(1);
+            loop.postLazily(() -> {
+                loopThread.set(Thread.currentThread());
+                ran.add("first");
+                first.countDown();
+            });
+            // The loop slept, so the lazy post woke it; it ran the event and now naps for an hour.
+            assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
+            awaitState(loopThread.get(), Thread.State.TIMED_WAITING);
+            loop.postLazily(() -> ran.add("lazy"));
+            assertThat(loopThread.get().getState()).isEqualTo(Thread.State.TIMED_WAITING);
+            assertThat(ran).containsExactly("first");
+            CountDownLatch urgent = new CountDownLatch(1);
+            loop.post(() -> {
+                ran.add("urgent");
+                urgent.countDown();
+            });
+            assertThat(urgent.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(ran).containsExactly("first", "lazy", "urgent");
+        }
+    }
+
+    @Test
+    void closeRunsWhatWasPostedEvenDuringANapAndRefusesLaterPosts() throws InterruptedException {
+        List<Integer> ran = Collections.synchronizedList(new ArrayList<>());
+        BatchingEventLoop loop = new BatchingEventLoop("test-loop", HOUR_NANOS);
+        CountDownLatch first = new CountDownLatch(1);
+        loop.post(() -> {
+            ran.add(0);
+            first.countDown();
+        });
+        assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
+        for (int i = 1; i <= 100; i++) {
+            int n = i;
+            loop.postLazily(() -> ran.add(n));
+        }
+        assertThat(loop.close(10_000)).isTrue();
+        assertThat(ran).hasSize(101).isSorted();
+        assertThat(loop.post(() -> ran.add(-1))).isFalse();
+        assertThat(loop.postLazily(() -> ran.add(-1))).isFalse();
+        assertThat(ran).hasSize(101);
+    }
+
+    @Test
+    void anEventThatThrowsDoesNotStopTheLoop() throws InterruptedException {
+        try (BatchingEventLoop loop = new BatchingEventLoop("test-loop", TimeUnit.MILLISECONDS.toNanos(1))) {
+            CountDownLatch after = new CountDownLatch(1);
+            loop.post(() -> {
+                throw new IllegalStateException("event bug");
+            });
+            loop.post(after::countDown);
+            assertThat(after.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void refusesANapThatIsNotPositive() {
+        assertThatThrownBy(() -> new BatchingEventLoop("test-loop", 0)).hasMessageContaining("napNanos");
+    }
+
+    private static void awaitState(Thread thread, Thread.State state) {
+        while (thread.getState() != state) {
+            Thread.onSpinWait();
+        }
+    }
+}
