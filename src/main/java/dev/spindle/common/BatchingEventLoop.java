@@ -3,6 +3,7 @@ package dev.spindle.common;
 import static java.util.Objects.requireNonNull;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -16,7 +17,8 @@ import org.apache.logging.log4j.Logger;
  * took time from the tasks. So after running what was queued the thread naps for a fixed moment ({@code napNanos})
  * and then runs what gathered meanwhile; only after a nap that gathered nothing does it sleep until woken.
  * {@link #post} wakes it from a nap or a sleep at once; {@link #postLazily} wakes it only from a sleep, so such an
- * event waits at most one nap. Either way events run in the order they were posted.
+ * event waits at most one nap. Either way events run in the order they were posted. The thread starts with the
+ * first post (or the close), so that a loop built by a constructor that then fails leaves no thread behind.
  */
 public final class BatchingEventLoop implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(BatchingEventLoop.class);
@@ -25,18 +27,24 @@ public final class BatchingEventLoop implements AutoCloseable {
     private final long napNanos;
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final Thread thread;
+    private final AtomicBoolean started = new AtomicBoolean();
     /** Set while the thread sleeps until woken: then a lazy post wakes it too. */
     private volatile boolean sleeping;
     private volatile boolean closed;
 
-    /** Starts the (daemon) thread {@code name}; an event that throws is logged and the next one runs. */
+    /** A loop whose (daemon) thread is named {@code name}; an event that throws is logged and the next one runs. */
     public BatchingEventLoop(String name, long napNanos) {
         this.name = requireNonNull(name, "name is null");
         SpindleException.checkArgument(napNanos > 0, "napNanos must be positive");
         this.napNanos = napNanos;
         this.thread = new Thread(this::loop, name);
         thread.setDaemon(true);
-        thread.start();
+    }
+
+    private void start() {
+        if (!started.get() && started.compareAndSet(false, true)) {
+            thread.start();
+        }
     }
 
     /** Queues {@code event} and wakes the thread; false once closed (the event will not run). */
@@ -67,6 +75,12 @@ public final class BatchingEventLoop implements AutoCloseable {
             return false;
         }
         queue.add(event);
+        // A close() that came between the check and the add may have seen the queue empty and ended the loop; the
+        // loop reads closed before its last look at the queue, so either it runs this event or this sees closed.
+        if (closed && queue.remove(event)) {
+            return false;
+        }
+        start();
         return true;
     }
 
@@ -89,8 +103,8 @@ public final class BatchingEventLoop implements AutoCloseable {
                 }
                 continue;
             }
-            if (closed) {
-                return; // closed, and every event posted before ran
+            if (closed && queue.isEmpty()) {
+                return; // closed, and every event posted before ran (closed is read first: see enqueue)
             }
             sleeping = true;
             if (queue.isEmpty() && !closed) {
@@ -114,6 +128,7 @@ public final class BatchingEventLoop implements AutoCloseable {
      */
     public boolean close(long timeoutMillis) {
         closed = true;
+        start(); // a loop never posted to starts only to end at once
         LockSupport.unpark(thread);
         if (inLoop()) {
             return true;

@@ -84,8 +84,70 @@ class BatchingEventLoopTest {
         assertThatThrownBy(() -> new BatchingEventLoop("test-loop", 0)).hasMessageContaining("napNanos");
     }
 
+    /** A post just before, at or after the moment the loop's nap ends and it decides to sleep must still wake it. */
+    @Test
+    void noPostIsLostAroundTheEndOfANap() throws InterruptedException {
+        long nap = TimeUnit.MILLISECONDS.toNanos(1);
+        java.util.Random random = new java.util.Random(42);
+        try (BatchingEventLoop loop = new BatchingEventLoop("test-loop", nap)) {
+            for (int round = 0; round < 2_000; round++) {
+                CountDownLatch ran = new CountDownLatch(1);
+                if (round % 2 == 0) {
+                    loop.postLazily(ran::countDown);
+                } else {
+                    loop.post(ran::countDown);
+                }
+                assertThat(ran.await(10, TimeUnit.SECONDS)).as("event of round %d ran", round).isTrue();
+                long until = System.nanoTime() + (long) (nap * (0.8 + 0.4 * random.nextDouble()));
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait(); // the next post lands near the end of the nap that follows this event
+                }
+            }
+        }
+    }
+
+    /** Posts racing with close(): every post that returned true ran, and close() returned with all of them run. */
+    @Test
+    void everyAcceptedPostRunsWhenCloseRacesWithPosters() throws InterruptedException {
+        for (int trial = 0; trial < 10; trial++) {
+            BatchingEventLoop loop = new BatchingEventLoop("test-loop", TimeUnit.MILLISECONDS.toNanos(1));
+            java.util.Set<Long> accepted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.Set<Long> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong();
+            CountDownLatch someRan = new CountDownLatch(200);
+            List<Thread> posters = new ArrayList<>();
+            for (int p = 0; p < 3; p++) {
+                boolean lazy = p % 2 == 0;
+                Thread poster = new Thread(() -> {
+                    for (int n = 0; n < 20_000; n++) { // close() comes after the first 200 have run
+                        long id = ids.incrementAndGet();
+                        Runnable event = () -> {
+                            ran.add(id);
+                            someRan.countDown();
+                        };
+                        if (!(lazy ? loop.postLazily(event) : loop.post(event))) {
+                            return;
+                        }
+                        accepted.add(id);
+                    }
+                });
+                poster.start();
+                posters.add(poster);
+            }
+            assertThat(someRan.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(loop.close(10_000)).isTrue();
+            for (Thread poster : posters) {
+                poster.join(10_000);
+                assertThat(poster.isAlive()).isFalse();
+            }
+            assertThat(ran).as("trial %d", trial).containsAll(accepted);
+        }
+    }
+
     private static void awaitState(Thread thread, Thread.State state) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (thread.getState() != state) {
+            assertThat(System.nanoTime()).as("%s reaches %s", thread.getName(), state).isLessThan(deadline);
             Thread.onSpinWait();
         }
     }

@@ -587,12 +587,15 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
         return new SpindleException(ErrorCode.CANCELLED, "the context is closed; create a new one to run jobs");
     }
 
-    /** {@code event}, failing every job if it throws: the scheduler's state can no longer be trusted. */
+    /**
+     * {@code event}, failing every job if it throws (an Error too, such as a stack overflow walking a very deep
+     * lineage): the scheduler's state can no longer be trusted, and a caller waiting on a job must not wait forever.
+     */
     private Runnable guarded(Runnable event) {
         return () -> {
             try {
                 event.run();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.error("DAG scheduler event failed; failing all jobs", e);
                 for (ActiveJob job : new ArrayList<>(jobs.values())) {
                     failJob(job, new SpindleException(ErrorCode.INTERNAL, "internal scheduler error: " + e, e));

@@ -104,7 +104,9 @@ class ListenerBusTest {
             if (round % 3 == 0) {
                 // The next post finds the thread asleep (parked without a deadline), not napping; the other rounds
                 // post while it naps or as it goes to sleep.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (delivering.get().getState() != Thread.State.WAITING) {
+                    assertThat(System.nanoTime()).as("the delivering thread sleeps").isLessThan(deadline);
                     Thread.onSpinWait();
                 }
             }
@@ -164,7 +166,9 @@ class ListenerBusTest {
         }
         Thread closer = new Thread(bus::close);
         closer.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (closer.getState() != Thread.State.TIMED_WAITING && closer.isAlive()) {
+            assertThat(System.nanoTime()).as("close() waits for the delivering thread").isLessThan(deadline);
             Thread.onSpinWait(); // close() has marked the bus closed and waits for the delivering thread
         }
         release.countDown();
