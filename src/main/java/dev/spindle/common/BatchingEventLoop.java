@@ -84,8 +84,7 @@ public final class BatchingEventLoop implements AutoCloseable {
         return true;
     }
 
-    /** True on the loop's own thread. */
-    public boolean inLoop() {
+    private boolean inLoop() {
         return Thread.currentThread() == thread;
     }
 

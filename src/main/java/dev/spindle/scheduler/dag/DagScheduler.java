@@ -49,7 +49,7 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(DagScheduler.class);
     private static final long RESUBMIT_DELAY_MILLIS = 100;
     /** How long the loop lets lazily posted task successes gather after running events. */
-    static final long NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final int MAX_CONSECUTIVE_STAGE_ATTEMPTS = 4;
 
     /** What the DAG scheduler works with. */

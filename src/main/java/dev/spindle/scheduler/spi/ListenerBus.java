@@ -26,8 +26,7 @@ import org.apache.logging.log4j.Logger;
 public final class ListenerBus implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(ListenerBus.class);
     /** How long the delivering thread lets events gather after a delivery, before it looks again. */
-    static final long BATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final long CLOSE_WAIT_MILLIS = 10_000;
+    private static final long BATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final List<SchedulerListener> listeners = new CopyOnWriteArrayList<>();
     private final List<SchedulerListener> synchronousListeners = new CopyOnWriteArrayList<>();
@@ -89,8 +88,6 @@ public final class ListenerBus implements AutoCloseable {
     /** Delivers the events already posted, then stops; events posted from now on are dropped. */
     @Override
     public void close() {
-        if (!loop.close(CLOSE_WAIT_MILLIS)) {
-            LOG.warn("Listener bus did not drain within {} s; dropping remaining events", CLOSE_WAIT_MILLIS / 1000);
-        }
+        loop.close(); // waits up to 10 s, then warns and drops the rest
     }
 }
