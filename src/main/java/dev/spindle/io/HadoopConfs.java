@@ -6,6 +6,7 @@ import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,6 +36,16 @@ public final class HadoopConfs {
      */
     private static Configuration base;
     private static final AtomicBoolean WARMING = new AtomicBoolean();
+    /**
+     * Classes whose static initializers add default resources: the HDFS client's (hdfs-default.xml, hdfs-site.xml and
+     * their router-based federation twins) and MapReduce's {@code JobConf} (mapred-default.xml, yarn-default.xml and
+     * their site files). Hadoop loads both in every JVM that opens a file: {@code FileSystem} instantiates each file
+     * system it finds, the HDFS one included, and {@code ReflectionUtils} initializes {@code JobConf} whenever it
+     * makes one.
+     */
+    private static final List<String> DEFAULT_RESOURCE_ADDERS = List.of("org.apache.hadoop.hdfs.HdfsConfiguration",
+            "org.apache.hadoop.mapred.JobConf");
+    private static volatile boolean lateDefaultsAdded;
 
     private HadoopConfs() {
     }
@@ -63,9 +74,10 @@ public final class HadoopConfs {
 
     private static void warmUp() {
         try {
-            // File system classes first: loading them loads the HDFS client, which adds its default resources and
-            // makes every configuration loaded before parse its resources again.
+            // The file system classes first, as a program's first file access loads them: they add the HDFS
+            // client's resources; then the rest, before any configuration that lasts is loaded.
             FileSystem.getFileSystemClass("file", new Configuration(false));
+            addLateDefaultResources();
             loadedBase();
             UserGroupInformation.getCurrentUser(); // parses the resources for itself, as does the next line
             IOStatisticsContext.getCurrentIOStatisticsContext(); // what a file's first open stream asks
@@ -73,6 +85,30 @@ public final class HadoopConfs {
         } catch (IOException | RuntimeException | LinkageError e) {
             // Reported by the program's own first access, with its context.
         }
+    }
+
+    /**
+     * Adds, once per JVM and before the shared configuration of this class loads, the default resources that Hadoop
+     * adds when its HDFS and MapReduce classes first load ({@link #DEFAULT_RESOURCE_ADDERS}). Added later, each new
+     * default resource makes every live configuration drop what it parsed and parse all of its resources again on its
+     * next read: in a local-cluster join, core-default.xml was parsed up to eight times in the driver and nine times
+     * in each executor, three of them on the thread of the executor's first task (six times each with this). The set
+     * of default resources is the same either way, only complete sooner. A class missing from the class path is
+     * skipped: then Hadoop never adds its resources either.
+     */
+    static void addLateDefaultResources() {
+        if (lateDefaultsAdded) {
+            return;
+        }
+        // Threads racing here are safe: the JVM initializes each class once, and the others wait for it.
+        for (String adder : DEFAULT_RESOURCE_ADDERS) {
+            try {
+                Class.forName(adder, true, Configuration.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                // Not on this class path: nothing of it adds resources here.
+            }
+        }
+        lateDefaultsAdded = true;
     }
 
     /** Equivalent to {@code new Configuration()}, without parsing the resources again. */
@@ -85,6 +121,7 @@ public final class HadoopConfs {
 
     /** The configuration every copy starts from, its resources loaded (again, after a default resource was added). */
     private static Configuration loadedBase() {
+        addLateDefaultResources();
         Configuration loaded;
         synchronized (HadoopConfs.class) {
             if (base == null) {

@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spindle.config.SpindleConf;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
 
 class HadoopConfsTest {
@@ -69,6 +73,50 @@ class HadoopConfsTest {
             assertThat(HadoopConfs.fresh().get("fs.defaultFS")).isEqualTo("file:///");
         } finally {
             threads.shutdownNow();
+        }
+    }
+
+
+    /**
+     * The shared configuration is parsed once, with the resources that HDFS's and MapReduce's classes add: loading
+     * those classes afterwards, as a program's first file access does, must not make it parse everything again. In a
+     * JVM of its own, since which of Hadoop's classes have loaded is the whole JVM's state.
+     */
+    @Test
+    void theSharedConfigurationIsParsedOnceWithTheLateDefaultResources() throws Exception {
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), FirstParse.class.getName()).redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
+        assertThat(child.exitValue()).as(output).isZero();
+        assertThat(output).contains("mapred-default: 1", "yarn-default: 2", "parses of core-default.xml: 1");
+    }
+
+    /**
+     * The child JVM of the test above. The shared configuration, made while the context class loader counts loads of
+     * core-default.xml, keeps that loader, as its copies do; Hadoop's own configurations, made later, do not count.
+     */
+    static final class FirstParse {
+        public static void main(String[] args) throws Exception {
+            AtomicInteger parses = new AtomicInteger();
+            ClassLoader plain = Thread.currentThread().getContextClassLoader();
+            Thread.currentThread().setContextClassLoader(new ClassLoader(plain) {
+                @Override
+                public java.net.URL getResource(String name) {
+                    if (name.equals("core-default.xml")) {
+                        parses.incrementAndGet();
+                    }
+                    return super.getResource(name);
+                }
+            });
+            Configuration conf = HadoopConfs.fresh();
+            Thread.currentThread().setContextClassLoader(plain);
+            // Keys that only mapred-default.xml and yarn-default.xml set.
+            System.out.println("mapred-default: " + conf.get("mapreduce.job.reduces"));
+            System.out.println("yarn-default: " + conf.get("yarn.resourcemanager.am.max-attempts"));
+            FileSystem.getLocal(new Configuration()).exists(new org.apache.hadoop.fs.Path("/"));
+            HadoopConfs.fresh().get("fs.defaultFS");
+            System.out.println("parses of core-default.xml: " + parses.get());
         }
     }
 
