@@ -6,9 +6,6 @@ import dev.spindle.common.CapturedLog;
 import dev.spindle.common.Pair;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.scheduler.spi.SchedulerEvent;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -43,12 +40,12 @@ class DynamicAllocationTest {
             // Each task waits until the test saw three executors: the backlog lasts until the target reached them.
             Thread opener = new Thread(() -> {
                 Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> executorsAdded(events) == 3);
-                touch(gate);
+                TaskMarks.make(Path.of(gate));
             });
             opener.start();
             long sum = ctx.parallelize(IntStream.range(0, 12).boxed().toList(), 12)
                     .map(x -> {
-                        awaitFile(gate);
+                        TaskMarks.require(Path.of(gate), Duration.ofMinutes(2));
                         return (long) x;
                     })
                     .reduce(Long::sum);
@@ -104,29 +101,5 @@ class DynamicAllocationTest {
     private static List<String> removed(RecordedEvents events) {
         return events.stream().filter(e -> e instanceof SchedulerEvent.ExecutorRemoved)
                 .map(e -> ((SchedulerEvent.ExecutorRemoved) e).reason()).toList();
-    }
-
-    private static void touch(String file) {
-        try {
-            Files.createFile(Path.of(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Waits (in an executor's task) for the test to create {@code file}. */
-    private static void awaitFile(String file) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (!Files.exists(Path.of(file))) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(file + " did not appear within 2 minutes");
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }

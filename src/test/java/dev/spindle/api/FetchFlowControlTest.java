@@ -8,13 +8,12 @@ import dev.spindle.plan.HashPartitioner;
 import dev.spindle.scheduler.spi.SchedulerEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -82,13 +81,13 @@ class FetchFlowControlTest {
         if (self.equals(map)) {
             return "local " + count(records, 0);
         }
-        if (!claim(Path.of(marks, "slow-" + self))) {
+        if (!TaskMarks.make(Path.of(marks, "slow-" + self))) {
             int n = count(records, 0);
             write(Path.of(marks, "fast-done-" + self), "");
             return "fast " + n;
         }
         records.next();
-        boolean waited = awaitFile(Path.of(marks, "fast-done-" + self), 60);
+        boolean waited = TaskMarks.await(Path.of(marks, "fast-done-" + self), Duration.ofSeconds(60));
         int n = count(records, 1);
         return "slow " + n + (waited ? " after the fast one ended" : " without the fast one ending");
     }
@@ -100,34 +99,6 @@ class FetchFlowControlTest {
             n++;
         }
         return n;
-    }
-
-    private static boolean claim(Path path) {
-        try {
-            Files.createFile(path);
-            return true;
-        } catch (FileAlreadyExistsException e) {
-            return false;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Waits, inside a task, for another task's mark (a condition, bounded so that a broken engine fails). */
-    private static boolean awaitFile(Path path, int seconds) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!Files.exists(path)) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
     }
 
     private static void write(Path path, String text) {

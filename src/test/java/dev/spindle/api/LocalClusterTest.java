@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +28,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * local-cluster[2,1,512]: two executor JVMs reached over authenticated RPC run the same programs as local mode, with
@@ -140,12 +144,21 @@ class LocalClusterTest {
     }
 
     @Test
-    void hostileConnectionsAreRefusedWhileTheJobRuns() throws Exception {
+    void hostileConnectionsAreRefusedWhileTheJobRuns(@TempDir Path marks) throws Exception {
+        // Every task holds its executor's core until the test is done with the intruders: the job runs throughout.
+        Path release = marks.resolve("release");
+        String dir = marks.toString();
         CompletableFuture<Long> job = CompletableFuture.supplyAsync(() -> ctx.parallelize(
                 IntStream.range(0, 8).boxed().toList(), 8).map(n -> {
-                    Thread.sleep(150);
+                    TaskMarks.make(Path.of(dir, "started-" + n));
+                    TaskMarks.require(Path.of(dir, "release"), Duration.ofSeconds(60));
                     return n;
                 }).count());
+        Awaitility.await("a task running").atMost(Duration.ofSeconds(60)).until(() -> {
+            try (Stream<Path> files = Files.list(marks)) {
+                return files.anyMatch(f -> f.getFileName().toString().startsWith("started-"));
+            }
+        });
         int port = cluster.port();
         // Garbage instead of a handshake.
         try (Socket socket = new Socket("localhost", port)) {
@@ -200,6 +213,8 @@ class LocalClusterTest {
         }
         assertThat(closed.get(10, TimeUnit.SECONDS)).isNotNull();
 
+        assertThat(job).as("the job, still waiting for the release").isNotDone();
+        TaskMarks.make(release);
         assertThat(job.get(60, TimeUnit.SECONDS)).isEqualTo(8);
         assertThat(cluster.registeredExecutors()).isEqualTo(2);
         assertThat(ctx.parallelize(new ArrayList<>(List.of(1, 2, 3)), 2).reduce(Integer::sum)).isEqualTo(6);

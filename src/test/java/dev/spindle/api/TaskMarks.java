@@ -1,0 +1,56 @@
+package dev.spindle.api;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Marker files through which a test and the tasks it runs, in executor JVMs of their own, tell each other how far they
+ * got: a task waits for a mark the test (or another task) makes, and the other side waits for the task's. Each wait is
+ * on a condition, bounded so that a broken engine fails instead of hanging.
+ */
+final class TaskMarks {
+    private static final long POLL_MILLIS = 20;
+
+    private TaskMarks() {
+    }
+
+    /** Makes the mark {@code path}; true when this call made it, false when it was there already. */
+    static boolean make(Path path) {
+        try {
+            Files.createFile(path);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until the mark {@code path} exists; false when it did not within {@code limit} or on an interrupt. */
+    static boolean await(Path path, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!Files.exists(path)) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #await}, failing the task (and so its job) with the mark's name when it does not come. */
+    static void require(Path path, Duration limit) {
+        if (!await(path, limit)) {
+            throw new IllegalStateException("mark " + path + " did not appear within " + limit);
+        }
+    }
+}
