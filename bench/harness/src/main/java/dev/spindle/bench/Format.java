@@ -29,6 +29,11 @@ final class Format {
         return String.format(Locale.ROOT, "%.2f×", ratio);
     }
 
+    /** A factor without the × sign, as in "takes 1.30 times as long". */
+    static String factor(double factor) {
+        return String.format(Locale.ROOT, "%.2f", factor);
+    }
+
     static String megabytes(long bytes) {
         return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
     }

@@ -66,6 +66,13 @@ final class MarkdownReport {
             columns.add(ratio("Spark/Spindle-cluster", Engine.SPARK, Engine.SPINDLE_CLUSTER));
         }
         columns.add(ratio("Spindle/floor", Engine.SPINDLE, Engine.FLOOR));
+        if (cluster && setup.options().engines().contains(Engine.SPINDLE)) {
+            columns.add(new Column("Spindle-cluster/Spindle, paired", "--:", result -> {
+                OptionalDouble paired = result.of(Engine.SPINDLE).map(local -> result.of(Engine.SPINDLE_CLUSTER)
+                        .map(local::pairedRatio).orElse(OptionalDouble.empty())).orElse(OptionalDouble.empty());
+                return paired.isPresent() ? Format.factor(paired.getAsDouble()) : NOT_RUN;
+            }));
+        }
         return columns;
     }
 
@@ -142,6 +149,12 @@ final class MarkdownReport {
         if (setup.options().engines().contains(Engine.SPINDLE_CLUSTER)) {
             md.append(" Spark/Spindle-cluster likewise for Spindle in `").append(clusterMaster(setup))
                     .append("`, whose data-workload and first-result times include starting its executor JVMs.");
+            if (setup.options().engines().contains(Engine.SPINDLE)) {
+                md.append(" Spindle-cluster/Spindle, paired: how many times its `local[").append(setup.options()
+                        .threads()).append("]` time Spindle takes in `").append(clusterMaster(setup))
+                        .append("`, the median over rounds of the two runs of each round (run one after the other, "
+                                + "so that the machine's speed drifting between rounds moves both alike).");
+            }
         }
         md.append('\n');
         List<String> warnings = new ArrayList<>();

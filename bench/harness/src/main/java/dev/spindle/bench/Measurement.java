@@ -20,10 +20,31 @@ record Measurement(List<Double> seconds, Optional<String> failure) {
 
     /** The median of the runs' seconds (the mean of the middle two for an even count); empty if none ran. */
     OptionalDouble median() {
-        if (seconds.isEmpty()) {
+        return median(seconds);
+    }
+
+    /**
+     * The median of {@code other}'s seconds over this measurement's, round by round: each round runs every engine
+     * once, one after the other, so a drift of the machine's speed between rounds moves both alike. Empty unless both
+     * are usable and ran the same number of rounds.
+     */
+    OptionalDouble pairedRatio(Measurement other) {
+        if (!ok() || !other.ok() || seconds.size() != other.seconds.size()) {
             return OptionalDouble.empty();
         }
-        List<Double> sorted = new ArrayList<>(seconds);
+        List<Double> ratios = new ArrayList<>(seconds.size());
+        for (int i = 0; i < seconds.size(); i++) {
+            ratios.add(other.seconds.get(i) / seconds.get(i));
+        }
+        return median(ratios);
+    }
+
+    /** The median (the mean of the middle two for an even count); empty for no values. */
+    private static OptionalDouble median(List<Double> values) {
+        if (values.isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         int middle = sorted.size() / 2;
         return OptionalDouble.of(sorted.size() % 2 == 1 ? sorted.get(middle)
