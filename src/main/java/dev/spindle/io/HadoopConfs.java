@@ -96,7 +96,7 @@ public final class HadoopConfs {
      * of default resources is the same either way, only complete sooner. A class missing from the class path is
      * skipped: then Hadoop never adds its resources either.
      */
-    static void addLateDefaultResources() {
+    private static void addLateDefaultResources() {
         if (lateDefaultsAdded) {
             return;
         }
