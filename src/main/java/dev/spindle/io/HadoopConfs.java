@@ -14,6 +14,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.statistics.IOStatisticsContext;
 import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * Builds the Hadoop {@link Configuration} a driver or task uses: {@code new Configuration()} (the
@@ -34,6 +36,7 @@ public final class HadoopConfs {
      * parse. Hadoop reloads every live configuration, this one included, when a default resource is added
      * later (as HdfsConfiguration does when the HDFS client first loads), so copies never miss a site file.
      */
+    private static final Logger LOG = LogManager.getLogger(HadoopConfs.class);
     private static Configuration base;
     private static final AtomicBoolean WARMING = new AtomicBoolean();
     /**
@@ -104,8 +107,12 @@ public final class HadoopConfs {
         for (String adder : DEFAULT_RESOURCE_ADDERS) {
             try {
                 Class.forName(adder, true, Configuration.class.getClassLoader());
-            } catch (ClassNotFoundException | LinkageError e) {
+            } catch (ClassNotFoundException e) {
                 // Not on this class path: nothing of it adds resources here.
+            } catch (LinkageError e) {
+                // Its static initializer failed: later uses report only "Could not initialize class", so say why
+                // here; the program's own use of the class meets the failure where it happens.
+                LOG.warn("Hadoop's {} could not be initialized: {}", adder, e.toString(), e);
             }
         }
         lateDefaultsAdded = true;

@@ -159,62 +159,67 @@ class LocalClusterTest {
                 return files.anyMatch(f -> f.getFileName().toString().startsWith("started-"));
             }
         });
-        int port = cluster.port();
-        // Garbage instead of a handshake.
-        try (Socket socket = new Socket("localhost", port)) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes());
-            socket.getInputStream().readAllBytes(); // the server's challenge, then the end: it closed the connection
-        }
-        // The protocol's magic, then a forged proof.
-        try (Socket socket = new Socket("localhost", port)) {
-            socket.setSoTimeout(10_000);
-            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-            out.write("SPINDLE1".getBytes());
-            out.write(new byte[64]);
-            out.flush();
-            socket.getInputStream().readAllBytes();
-        }
-        RpcSettings settings = new RpcSettings(8 << 20, 5000, 5000, 16);
-        RpcHandler ignore = (connection, message) -> { };
-        // The wrong secret.
-        assertThatThrownBy(() -> RpcConnection.connect("localhost", port, AppSecret.generate(), settings, ignore))
-                .isInstanceOf(RpcException.class);
-        // The right secret, but an executor this application never started.
-        AppSecret secret = AppSecret.readFrom(cluster.secretFile());
-        CompletableFuture<Object> answer = new CompletableFuture<>();
-        RpcConnection stranger = RpcConnection.connect("localhost", port, secret, settings, new RpcHandler() {
-            @Override
-            public void onMessage(RpcConnection connection, RpcMessage message) {
-                answer.complete(message.getBody());
-            }
-        });
-        stranger.send(RegisterExecutor.newBuilder().setExecutorId("intruder").setHost("localhost").setBlockPort(1)
-                .setCores(64).setMemoryBytes(1L << 30).build());
-        assertThat(answer.get(10, TimeUnit.SECONDS).toString()).contains("\"accepted\": false")
-                .contains("was not started by this application");
-        // The right secret, then a frame above spindle.rpc.maxFrameSize.
-        CompletableFuture<String> closed = new CompletableFuture<>();
-        RpcConnection oversized = RpcConnection.connect("localhost", port, secret, settings, new RpcHandler() {
-            @Override
-            public void onMessage(RpcConnection connection, RpcMessage message) {
-            }
-
-            @Override
-            public void onClose(RpcConnection connection, String reason) {
-                closed.complete(reason);
-            }
-        });
         try {
-            oversized.send(RegisterExecutor.newBuilder().setExecutorId("x".repeat(2 << 20)).setHost("h")
-                    .setBlockPort(1).setCores(1).setMemoryBytes(1).build());
-        } catch (RpcException e) {
-            // The driver may close the connection while the frame is still being written: the same refusal.
-        }
-        assertThat(closed.get(10, TimeUnit.SECONDS)).isNotNull();
+            int port = cluster.port();
+            // Garbage instead of a handshake.
+            try (Socket socket = new Socket("localhost", port)) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes());
+                // The server's challenge, then the end: it closed the connection.
+                socket.getInputStream().readAllBytes();
+            }
+            // The protocol's magic, then a forged proof.
+            try (Socket socket = new Socket("localhost", port)) {
+                socket.setSoTimeout(10_000);
+                DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+                out.write("SPINDLE1".getBytes());
+                out.write(new byte[64]);
+                out.flush();
+                socket.getInputStream().readAllBytes();
+            }
+            RpcSettings settings = new RpcSettings(8 << 20, 5000, 5000, 16);
+            RpcHandler ignore = (connection, message) -> { };
+            // The wrong secret.
+            assertThatThrownBy(() -> RpcConnection.connect("localhost", port, AppSecret.generate(), settings, ignore))
+                    .isInstanceOf(RpcException.class);
+            // The right secret, but an executor this application never started.
+            AppSecret secret = AppSecret.readFrom(cluster.secretFile());
+            CompletableFuture<Object> answer = new CompletableFuture<>();
+            RpcConnection stranger = RpcConnection.connect("localhost", port, secret, settings, new RpcHandler() {
+                @Override
+                public void onMessage(RpcConnection connection, RpcMessage message) {
+                    answer.complete(message.getBody());
+                }
+            });
+            stranger.send(RegisterExecutor.newBuilder().setExecutorId("intruder").setHost("localhost").setBlockPort(1)
+                    .setCores(64).setMemoryBytes(1L << 30).build());
+            assertThat(answer.get(10, TimeUnit.SECONDS).toString()).contains("\"accepted\": false")
+                    .contains("was not started by this application");
+            // The right secret, then a frame above spindle.rpc.maxFrameSize.
+            CompletableFuture<String> closed = new CompletableFuture<>();
+            RpcConnection oversized = RpcConnection.connect("localhost", port, secret, settings, new RpcHandler() {
+                @Override
+                public void onMessage(RpcConnection connection, RpcMessage message) {
+                }
 
-        assertThat(job).as("the job, still waiting for the release").isNotDone();
-        TaskMarks.make(release);
+                @Override
+                public void onClose(RpcConnection connection, String reason) {
+                    closed.complete(reason);
+                }
+            });
+            try {
+                oversized.send(RegisterExecutor.newBuilder().setExecutorId("x".repeat(2 << 20)).setHost("h")
+                        .setBlockPort(1).setCores(1).setMemoryBytes(1).build());
+            } catch (RpcException e) {
+                // The driver may close the connection while the frame is still being written: the same refusal.
+            }
+            assertThat(closed.get(10, TimeUnit.SECONDS)).isNotNull();
+
+            assertThat(job).as("the job, still waiting for the release").isNotDone();
+        } finally {
+            // Released whatever failed above: its tasks must not hold the executors that later tests share.
+            TaskMarks.make(release);
+        }
         assertThat(job.get(60, TimeUnit.SECONDS)).isEqualTo(8);
         assertThat(cluster.registeredExecutors()).isEqualTo(2);
         assertThat(ctx.parallelize(new ArrayList<>(List.of(1, 2, 3)), 2).reduce(Integer::sum)).isEqualTo(6);

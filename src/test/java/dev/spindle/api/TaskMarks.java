@@ -30,27 +30,27 @@ final class TaskMarks {
         }
     }
 
-    /** Waits until the mark {@code path} exists; false when it did not within {@code limit} or on an interrupt. */
-    static boolean await(Path path, Duration limit) {
+    /** Waits until the mark {@code path} exists; false when it did not within {@code limit}. */
+    static boolean await(Path path, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!Files.exists(path)) {
             if (System.nanoTime() - deadline > 0) {
                 return false;
             }
-            try {
-                Thread.sleep(POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+            Thread.sleep(POLL_MILLIS);
         }
         return true;
     }
 
     /** {@link #await}, failing the task (and so its job) with the mark's name when it does not come. */
     static void require(Path path, Duration limit) {
-        if (!await(path, limit)) {
-            throw new IllegalStateException("mark " + path + " did not appear within " + limit);
+        try {
+            if (!await(path, limit)) {
+                throw new IllegalStateException("mark " + path + " did not appear within " + limit);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for mark " + path, e);
         }
     }
 }

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spindle.config.SpindleConf;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
+import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -16,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 class HadoopConfsTest {
     @Test
@@ -76,20 +79,28 @@ class HadoopConfsTest {
         }
     }
 
-
     /**
      * The shared configuration is parsed once, with the resources that HDFS's and MapReduce's classes add: loading
      * those classes afterwards, as a program's first file access does, must not make it parse everything again. In a
      * JVM of its own, since which of Hadoop's classes have loaded is the whole JVM's state.
      */
     @Test
-    void theSharedConfigurationIsParsedOnceWithTheLateDefaultResources() throws Exception {
+    @Timeout(120)
+    void theSharedConfigurationIsParsedOnceWithTheLateDefaultResources(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("first-parse.log");
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), FirstParse.class.getName()).redirectErrorStream(true).start();
-        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(child.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
-        assertThat(child.exitValue()).as(output).isZero();
-        assertThat(output).contains("mapred-default: 1", "yarn-default: 2", "parses of core-default.xml: 1");
+                System.getProperty("java.class.path"), FirstParse.class.getName()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        try {
+            boolean exited = child.waitFor(60, TimeUnit.SECONDS);
+            String output = Files.readString(log);
+            assertThat(exited).as("the child JVM ended within 60 s: " + output).isTrue();
+            assertThat(child.exitValue()).as(output).isZero();
+            assertThat(output.lines())
+                    .contains("mapred-default: 1", "yarn-default: 2", "parses of core-default.xml: 1");
+        } finally {
+            child.destroyForcibly();
+        }
     }
 
     /**
@@ -102,7 +113,7 @@ class HadoopConfsTest {
             ClassLoader plain = Thread.currentThread().getContextClassLoader();
             Thread.currentThread().setContextClassLoader(new ClassLoader(plain) {
                 @Override
-                public java.net.URL getResource(String name) {
+                public URL getResource(String name) {
                     if (name.equals("core-default.xml")) {
                         parses.incrementAndGet();
                     }

@@ -26,10 +26,10 @@ record Measurement(List<Double> seconds, Optional<String> failure) {
     /**
      * The median of {@code other}'s seconds over this measurement's, round by round: each round runs every engine
      * once, one after the other, so a drift of the machine's speed between rounds moves both alike. Empty unless both
-     * are usable and ran the same number of rounds.
+     * are usable, ran the same number of rounds and took some time in each.
      */
     OptionalDouble pairedRatio(Measurement other) {
-        if (!ok() || !other.ok() || seconds.size() != other.seconds.size()) {
+        if (!ok() || !other.ok() || seconds.size() != other.seconds.size() || seconds.stream().anyMatch(s -> s <= 0)) {
             return OptionalDouble.empty();
         }
         List<Double> ratios = new ArrayList<>(seconds.size());
