@@ -29,6 +29,7 @@ import org.apache.logging.log4j.Logger;
 public final class HadoopConfs {
     /** Spindle keys with this prefix are copied into the Hadoop configuration without it. */
     public static final String PREFIX = SpindleConfig.HADOOP_PREFIX;
+    private static final Logger LOG = LogManager.getLogger(HadoopConfs.class);
 
     /*
      * new Configuration() parses core-default.xml and the site files again on first use, a few milliseconds per
@@ -36,7 +37,6 @@ public final class HadoopConfs {
      * parse. Hadoop reloads every live configuration, this one included, when a default resource is added
      * later (as HdfsConfiguration does when the HDFS client first loads), so copies never miss a site file.
      */
-    private static final Logger LOG = LogManager.getLogger(HadoopConfs.class);
     private static Configuration base;
     private static final AtomicBoolean WARMING = new AtomicBoolean();
     /**
@@ -77,10 +77,9 @@ public final class HadoopConfs {
 
     private static void warmUp() {
         try {
-            // The file system classes first, as a program's first file access loads them: they add the HDFS
-            // client's resources; then the rest, before any configuration that lasts is loaded.
+            // The file system classes first, as a program's first file access loads them (they add the HDFS
+            // client's resources); loadedBase() adds the rest before it loads the shared configuration.
             FileSystem.getFileSystemClass("file", new Configuration(false));
-            addLateDefaultResources();
             loadedBase();
             UserGroupInformation.getCurrentUser(); // parses the resources for itself, as does the next line
             IOStatisticsContext.getCurrentIOStatisticsContext(); // what a file's first open stream asks

@@ -75,7 +75,7 @@ class FetchFlowControlTest {
      * reads one record and then waits until the other has read all of its own (from the same peer, over the same
      * connection) before reading on.
      */
-    private static String consume(Iterator<Pair<Integer, byte[]>> records, String marks) throws InterruptedException {
+    private static String consume(Iterator<Pair<Integer, byte[]>> records, String marks) {
         String self = Long.toString(ProcessHandle.current().pid());
         String map = read(Path.of(marks, "map-process"));
         if (self.equals(map)) {

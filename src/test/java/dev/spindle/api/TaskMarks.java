@@ -6,6 +6,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Marker files through which a test and the tasks it runs, in executor JVMs of their own, tell each other how far they
@@ -13,7 +15,7 @@ import java.time.Duration;
  * on a condition, bounded so that a broken engine fails instead of hanging.
  */
 final class TaskMarks {
-    private static final long POLL_MILLIS = 20;
+    private static final Duration POLL = Duration.ofMillis(20);
 
     private TaskMarks() {
     }
@@ -31,26 +33,17 @@ final class TaskMarks {
     }
 
     /** Waits until the mark {@code path} exists; false when it did not within {@code limit}. */
-    static boolean await(Path path, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!Files.exists(path)) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            Thread.sleep(POLL_MILLIS);
+    static boolean await(Path path, Duration limit) {
+        try {
+            require(path, limit);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return true;
     }
 
     /** {@link #await}, failing the task (and so its job) with the mark's name when it does not come. */
     static void require(Path path, Duration limit) {
-        try {
-            if (!await(path, limit)) {
-                throw new IllegalStateException("mark " + path + " did not appear within " + limit);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for mark " + path, e);
-        }
+        Awaitility.await("mark " + path).atMost(limit).pollInterval(POLL).until(() -> Files.exists(path));
     }
 }

@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -88,7 +92,7 @@ class BatchingEventLoopTest {
     @Test
     void noPostIsLostAroundTheEndOfANap() throws InterruptedException {
         long nap = TimeUnit.MILLISECONDS.toNanos(1);
-        java.util.Random random = new java.util.Random(42);
+        Random random = new Random(42);
         try (BatchingEventLoop loop = new BatchingEventLoop("test-loop", nap)) {
             for (int round = 0; round < 2_000; round++) {
                 CountDownLatch ran = new CountDownLatch(1);
@@ -111,9 +115,9 @@ class BatchingEventLoopTest {
     void everyAcceptedPostRunsWhenCloseRacesWithPosters() throws InterruptedException {
         for (int trial = 0; trial < 10; trial++) {
             BatchingEventLoop loop = new BatchingEventLoop("test-loop", TimeUnit.MILLISECONDS.toNanos(1));
-            java.util.Set<Long> accepted = java.util.concurrent.ConcurrentHashMap.newKeySet();
-            java.util.Set<Long> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
-            java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong();
+            Set<Long> accepted = ConcurrentHashMap.newKeySet();
+            Set<Long> ran = ConcurrentHashMap.newKeySet();
+            AtomicLong ids = new AtomicLong();
             CountDownLatch someRan = new CountDownLatch(200);
             List<Thread> posters = new ArrayList<>();
             for (int p = 0; p < 3; p++) {

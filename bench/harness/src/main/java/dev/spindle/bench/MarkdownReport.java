@@ -68,8 +68,8 @@ final class MarkdownReport {
         columns.add(ratio("Spindle/floor", Engine.SPINDLE, Engine.FLOOR));
         if (cluster && setup.options().engines().contains(Engine.SPINDLE)) {
             columns.add(new Column("Spindle-cluster/Spindle, paired", "--:", result -> {
-                OptionalDouble paired = result.of(Engine.SPINDLE).map(local -> result.of(Engine.SPINDLE_CLUSTER)
-                        .map(local::pairedRatio).orElse(OptionalDouble.empty())).orElse(OptionalDouble.empty());
+                OptionalDouble paired = result.of(Engine.SPINDLE).flatMap(local -> result.of(Engine.SPINDLE_CLUSTER)
+                        .map(local::pairedRatio)).orElse(OptionalDouble.empty());
                 return paired.isPresent() ? Format.factor(paired.getAsDouble()) : NOT_RUN;
             }));
         }
