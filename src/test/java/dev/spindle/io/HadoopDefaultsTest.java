@@ -1,6 +1,7 @@
 package dev.spindle.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.URL;
@@ -16,6 +17,7 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.util.VersionInfo;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
@@ -73,8 +75,8 @@ class HadoopDefaultsTest {
         assertThat(actual.values()).isEqualTo(expected.values());
         assertThat(actual.finals()).isEqualTo(expected.finals());
         assertThat(actual.tagged()).isEqualTo(expected.tagged());
-        assertThat(HadoopDefaults.read(copy)).doesNotContain("<description>")
-                .hasSizeLessThan(HadoopDefaults.read(original).length() / 2);
+        assertThat(HadoopDefaults.read(copy)).doesNotContain("<description>", "<name>", "<value>")
+                .hasSizeLessThan(HadoopDefaults.read(original).length() / 3);
     }
 
     @ParameterizedTest
@@ -127,9 +129,10 @@ class HadoopDefaultsTest {
     }
 
     @Test
-    void compactingKeepsTheLicenseAndDropsDescriptionsCommentsAndBlankLines() {
+    void compactingKeepsTheLicenseAndWritesEachPropertyInTheShortForm() {
         String original = """
                 <?xml version="1.0"?>
+                <?xml-stylesheet type="text/xsl" href="configuration.xsl"?>
                 <!--
                    Licensed to the ASF.
                 -->
@@ -147,6 +150,10 @@ class HadoopDefaultsTest {
                   <description>A &lt;long&gt;
                     description.</description>
                 </property>
+                <property>
+                  <name>c.d</name>
+                  <value></value>
+                </property>
                 </configuration>
                 """;
 
@@ -155,16 +162,65 @@ class HadoopDefaultsTest {
                 <!--
                    Licensed to the ASF.
                 -->
-                <!-- Hadoop 9.9.9's x-default.xml without its descriptions and comments \
-                (dev.spindle.io.HadoopDefaults); Hadoop's parser skips them. -->
+                <!-- Hadoop 9.9.9's x-default.xml, each property in the short form, without descriptions and \
+                comments (dev.spindle.io.HadoopDefaults). -->
                 <configuration>
-                <property>
-                  <name>a.b</name>
-                  <value>1</value>
-                  <final>true</final>
-                  <tag>CORE</tag>
-                </property>
+                <property name="a.b" value="1" final="true" tag="CORE"/>
+                <property name="c.d"/>
                 </configuration>
                 """);
+    }
+
+    /** What Hadoop's parser reads from the long form, it reads from the short one: the odd cases of its rules. */
+    @Test
+    void hadoopReadsTheShortFormAsItReadsTheLongOne(@TempDir Path dir) throws IOException {
+        String original = """
+                <?xml version="1.0"?>
+                <configuration>
+                <property><name>  spaced.name\t</name><value>  kept as written\t</value></property>
+                <property><name>multi.line</name><value>one,
+                    two,\tthree\r
+                </value></property>
+                <property><name>quoted</name><value>"a" &amp; 'b' &lt;c&gt; ${x}</value></property>
+                <property><name>empty</name><value></value></property>
+                <property><name>absent</name></property>
+                <property><name>not.final</name><value>v</value><final>false</final></property>
+                <property><name>final.padded</name><value>v</value><final> true</final></property>
+                <property><name>tagged</name><value>v</value><final>true</final><tag>CORE,HDFS</tag></property>
+                <property><name></name><value>nameless</value></property>
+                <property><name>twice</name><value>first</value></property>
+                <property><name>twice</name><value>second</value></property>
+                <property><name>fs.default.name</name><value>deprecated-key</value></property>
+                </configuration>
+                """;
+        Path longForm = Files.writeString(dir.resolve("long.xml"), original, StandardCharsets.UTF_8);
+        Path shortForm = Files.writeString(dir.resolve("short.xml"),
+                HadoopDefaults.compact("x-default.xml", "9.9.9", original), StandardCharsets.UTF_8);
+        Set<String> tags = Set.of("CORE", "HDFS");
+
+        Parsed expected = parse(longForm.toUri().toURL(), tags);
+        Parsed actual = parse(shortForm.toUri().toURL(), tags);
+
+        assertThat(expected.values()).containsEntry("spaced.name", "  kept as written\t")
+                .containsEntry("multi.line", "one,\n    two,\tthree\n") // XML reads CR LF as LF
+                .containsEntry("twice", "second")
+                .containsEntry("fs.defaultFS", "deprecated-key").doesNotContainKeys("empty", "absent");
+        assertThat(actual.values()).isEqualTo(expected.values());
+        assertThat(actual.finals()).isEqualTo(expected.finals()).containsExactly("tagged");
+        assertThat(actual.tagged()).isEqualTo(expected.tagged());
+        assertThat(actual.tagged().get("HDFS")).contains("tagged");
+    }
+
+    @Test
+    void whatACompactCopyCannotCarryIsRefusedWithTheFix() {
+        String withSource = "<configuration><property><name>a</name><value>1</value><source>x</source></property>"
+                + "</configuration>";
+
+        assertThatThrownBy(() -> HadoopDefaults.compact("x-default.xml", "9.9.9", withSource))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("x-default.xml uses <source>")
+                .hasMessageContaining("leave it out of HadoopDefaults.RESOURCES");
+        assertThatThrownBy(() -> HadoopDefaults.compact("x-default.xml", "9.9.9", "<configuration><property>"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("x-default.xml is not well-formed");
     }
 }
