@@ -468,13 +468,13 @@ class YarnSubmitIT {
 
     @Test
     void anExecutorContainerKilledMidJobIsReplacedAndTheJobSucceedsWithTheSameOutput() throws Exception {
-        Path jar = TestJars.build(work, "slow-count.jar", Map.of("it.SlowCount", """
+        Path jar = TestJars.build(work, "held-count.jar", Map.of("it.HeldCount", """
                 package it;
                 import dev.spindle.api.Context;
                 import dev.spindle.common.Pair;
                 import java.nio.file.Files;
                 import java.nio.file.Path;
-                public class SlowCount {
+                public class HeldCount {
                     public static void main(String[] args) {
                         String markers = args[0];
                         try (Context ctx = Context.create()) {
@@ -482,10 +482,15 @@ class YarnSubmitIT {
                             // the replacement container.
                             ctx.textFile(args[1], 12)
                                     .mapPartitionsWithIndex((index, it) -> {
-                                        Files.createDirectories(Path.of(markers));
-                                        Files.writeString(Path.of(markers, "task-" + index + "-pid-"
+                                        Path dir = Path.of(markers);
+                                        Files.createDirectories(dir);
+                                        Files.writeString(dir.resolve("task-" + index + "-pid-"
                                                 + ProcessHandle.current().pid()), "");
-                                        Thread.sleep(1500);
+                                        // Held until the test has killed an executor running one of these
+                                        // tasks (a condition, checked every 20 ms): the kill lands mid-task.
+                                        while (!Files.exists(dir.resolve("release"))) {
+                                            Thread.sleep(20);
+                                        }
                                         return it;
                                     })
                                     .mapToPair(line -> Pair.of(line.length() % 10, 1L))
@@ -496,25 +501,22 @@ class YarnSubmitIT {
                     }
                 }
                 """));
-        Path markers = work.resolve("slow-count-markers");
+        Path markers = work.resolve("held-count-markers");
         deleteLocal(markers);
         java.util.concurrent.CompletableFuture<Run> run = java.util.concurrent.CompletableFuture.supplyAsync(() ->
-                submit("--conf", "spindle.executor.heartbeatInterval=1s", "--class", "it.SlowCount", jar.toString(),
-                        markers.toString(), "/in/words.txt", "/out/slow-count"));
-        long victim = -1;
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
-        while (victim < 0 && System.nanoTime() < deadline && !run.isDone()) {
-            if (Files.isDirectory(markers)) {
-                try (Stream<Path> files = Files.list(markers)) {
-                    victim = files.map(f -> f.getFileName().toString().replaceFirst(".*-pid-", ""))
-                            .mapToLong(Long::parseLong).findFirst().orElse(-1);
-                }
-            }
-            Thread.sleep(100);
-        }
-        assertThat(victim).as("a task started in an executor container").isPositive();
-        assertThat(ProcessHandle.of(victim).orElseThrow().info().commandLine().orElse("")).contains("ExecutorMain");
+                submit("--conf", "spindle.executor.heartbeatInterval=1s", "--class", "it.HeldCount", jar.toString(),
+                        markers.toString(), "/in/words.txt", "/out/held-count"));
+        String first = org.awaitility.Awaitility.await("a task started in an executor container")
+                .atMost(java.time.Duration.ofSeconds(120)).pollInterval(java.time.Duration.ofMillis(100))
+                .failFast("the application ended first", run::isDone)
+                .until(() -> taskMarkers(markers).stream().findFirst().orElse(null), java.util.Objects::nonNull);
+        String victimTask = first.replaceFirst("-pid-.*", "");
+        long victim = Long.parseLong(first.replaceFirst(".*-pid-", ""));
+        ProcessHandle victimProcess = ProcessHandle.of(victim).orElseThrow();
+        assertThat(victimProcess.info().commandLine().orElse("")).contains("ExecutorMain");
         new ProcessBuilder("kill", "-9", Long.toString(victim)).start().waitFor();
+        victimProcess.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        Files.createFile(markers.resolve("release"));
 
         Run result = run.get(240, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(result.exitCode()).as(result.stderr()).isZero();
@@ -523,12 +525,25 @@ class YarnSubmitIT {
                 .collect(java.util.stream.Collectors.groupingBy(line -> line.length() % 10,
                         java.util.stream.Collectors.counting()))
                 .entrySet().stream().map(e -> e.getKey() + "\t" + e.getValue()).toList();
-        assertThat(hdfsLines("/out/slow-count")).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(hdfsLines("/out/held-count")).containsExactlyInAnyOrderElementsOf(expected);
+        // The killed executor's task ran again elsewhere: the fault hit the work, and the work was redone.
+        assertThat(taskMarkers(markers)).filteredOn(m -> m.startsWith(victimTask + "-pid-"))
+                .contains(first).anySatisfy(m -> assertThat(m).isNotEqualTo(first));
         String appId = result.stderr().replaceFirst("(?s).*submitted application (application_\\d+_\\d+).*", "$1");
         String amLog = amStderr(appId);
         assertThat(amLog).as("the AM's log").containsPattern("Executor \\d+ in container \\S+ exited with code 137")
                 .contains("Launching executor 3 in container")
                 .containsPattern("Requesting 1 executor container\\(s\\) preferring hosts \\[\\S+");
+    }
+
+    /** The names of the marker files tasks made in {@code markers} ({@code task-<index>-pid-<pid>}), sorted. */
+    private static List<String> taskMarkers(Path markers) throws IOException {
+        if (!Files.isDirectory(markers)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(markers)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("task-")).sorted().toList();
+        }
     }
 
     @Test
