@@ -9,11 +9,12 @@ import dev.spindle.config.SpindleConf;
 import dev.spindle.scheduler.spi.SchedulerEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +44,7 @@ class SchedulingTest {
     @AfterEach
     void schedulerIsIdle() {
         // A failed job\'s other tasks may still be ending: the scheduler must come back to idle.
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> ctx.activeSchedulerState() == 0);
     }
 
@@ -102,11 +103,8 @@ class SchedulingTest {
                     .hasMessageContaining("java.lang.IllegalStateException: bad record 7000");
             // The job fails as soon as the failing task has used its attempts; the other map task may still be
             // writing (a loaded machine), and its files are only temporary until it ends: look once it has.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (one.activeSchedulerState() != 0 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(one.activeSchedulerState()).as("jobs, stages and tasks left behind").isZero();
+            Awaitility.await("jobs, stages and tasks left behind cleared").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(10)).until(one::activeSchedulerState, state -> state == 0);
             try (Stream<Path> files = Files.walk(localDir)) {
                 assertThat(files.map(path -> path.getFileName().toString()).filter(name -> name.startsWith("tmp_")))
                         .as("temporary shuffle files left behind").isEmpty();
