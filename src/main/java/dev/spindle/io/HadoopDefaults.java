@@ -32,14 +32,16 @@ import org.apache.logging.log4j.Logger;
  *
  * <p>Every {@code new Configuration()} parses {@code core-default.xml} and, once the MapReduce classes have loaded
  * (Hadoop's {@code ReflectionUtils} loads them whenever it makes a file system), {@code mapred-default.xml} and
- * {@code yarn-default.xml} again: 460 KB of XML, three quarters of it descriptions that the parser reads and drops.
+ * {@code yarn-default.xml} again: 463 KB of XML, two thirds of it descriptions and comments that the parser reads
+ * and drops.
  * Hadoop's own static initializers each make such a configuration, so a JVM that reads one file parses them five or
  * six times, enough to make the XML parser one of the largest things the JIT compiles in an executor. Spindle's jar
  * holds copies under the same names, each property one empty element with its name, value, {@code final} flag and
  * tag as attributes (Hadoop's parser reads both forms), and no descriptions or comments. On a class path where
- * Spindle's jar comes before Hadoop's, as in every JVM Spindle launches, Hadoop loads those: 107 KB instead of 463,
- * two XML events a property instead of about a dozen, and the same properties, values, {@code final} flags and
- * tags, which a test checks against the Hadoop jar the build uses.
+ * Spindle's jar comes before Hadoop's, as in every JVM Spindle launches, Hadoop loads those: 110 KB instead of 463,
+ * three XML events a property instead of twelve, and the same properties, values and {@code final} flags, which a
+ * test checks against the Hadoop jar the build uses (and, for tags, which Hadoop's defaults do not use today,
+ * against a resource of its own).
  *
  * <p>The copies are made from one Hadoop version. Another version's defaults may differ, so a JVM whose Hadoop is
  * not that version and that still resolves the copies logs a warning naming both and the fix
@@ -59,7 +61,9 @@ public final class HadoopDefaults {
     static final String VERSION_KEY = "hadoop.version";
 
     private static final Logger LOG = LogManager.getLogger(HadoopDefaults.class);
-    private static final Pattern COMMENT = Pattern.compile("[ \\t]*<!--.*?-->[ \\t]*", Pattern.DOTALL);
+    private static final Pattern COMMENT = Pattern.compile("<!--.*?-->", Pattern.DOTALL);
+    /** The JDK parser's switch that reports CDATA sections as such, which Hadoop's parser would not read as text. */
+    private static final String REPORT_CDATA = "http://java.sun.com/xml/stream/properties/report-cdata-event";
     private static final AtomicBoolean CHECKED = new AtomicBoolean();
 
     private HadoopDefaults() {
@@ -71,10 +75,10 @@ public final class HadoopDefaults {
      * parser also reads, one empty element whose attributes are the name, value, {@code final} flag and tag. What
      * Hadoop's parser makes of the long form is kept exactly: the name trimmed, the value as written (a property
      * without a value, or with an empty one, has none), {@code final} only when it says {@code true}. Descriptions and
-     * comments are dropped, and the parser meets two XML events a property instead of about a dozen.
+     * comments are dropped, and the parser meets three XML events a property instead of twelve.
      *
      * @throws IllegalArgumentException if {@code original} is not well-formed or uses what the copy cannot carry
-     *     (a property's {@code <source>}, an {@code <include>} or {@code <fallback>})
+     *     (a property's {@code <source>}, an {@code <include>} or {@code <fallback>}, a CDATA section)
      */
     public static String compact(String name, String version, String original) {
         requireNonNull(name, "name is null");
@@ -83,20 +87,20 @@ public final class HadoopDefaults {
         StringBuilder out = new StringBuilder(original.length() / 3).append("<?xml version=\"1.0\"?>\n");
         Matcher license = COMMENT.matcher(original);
         if (license.find()) {
-            out.append(license.group().strip()).append('\n');
+            out.append(license.group()).append('\n');
         }
         out.append("<!-- Hadoop ").append(version).append("'s ").append(name).append(", each property in the short"
                 + " form, without descriptions and comments (dev.spindle.io.HadoopDefaults). -->\n<configuration>\n");
         for (Property p : properties(name, original)) {
-            out.append("<property name=\"").append(attribute(p.name())).append('"');
+            out.append("<property name=\"").append(escaped(p.name())).append('"');
             if (p.value() != null) {
-                out.append(" value=\"").append(attribute(p.value())).append('"');
+                out.append(" value=\"").append(escaped(p.value())).append('"');
             }
             if (p.isFinal()) {
                 out.append(" final=\"true\"");
             }
             if (p.tag() != null) {
-                out.append(" tag=\"").append(attribute(p.tag())).append('"');
+                out.append(" tag=\"").append(escaped(p.tag())).append('"');
             }
             out.append("/>\n");
         }
@@ -109,75 +113,106 @@ public final class HadoopDefaults {
 
     /** The properties of a resource in either form, read as {@code Configuration}'s parser reads them. */
     private static List<Property> properties(String name, String xml) {
-        List<Property> properties = new ArrayList<>();
+        XMLStreamReader reader = null;
         try {
             XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
-            factory.setProperty(XMLInputFactory.IS_COALESCING, true);
             factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-            XMLStreamReader reader = factory.createXMLStreamReader(new StringReader(xml));
-            StringBuilder text = null;
-            String confName = null;
-            String value = null;
-            String tag = null;
-            boolean isFinal = false;
+            factory.setProperty(REPORT_CDATA, true);
+            reader = factory.createXMLStreamReader(new StringReader(xml));
+            HadoopRules rules = new HadoopRules(name);
             while (reader.hasNext()) {
                 switch (reader.next()) {
-                    case XMLStreamConstants.START_ELEMENT -> {
-                        switch (reader.getLocalName()) {
-                            case "property" -> {
-                                confName = attribute(reader, "name");
-                                value = attribute(reader, "value");
-                                isFinal = "true".equals(attribute(reader, "final"));
-                                tag = attribute(reader, "tag");
-                                if (attribute(reader, "source") != null) {
-                                    throw unsupported(name, "a property's source attribute");
-                                }
-                            }
-                            case "name", "value", "final", "tag" -> text = new StringBuilder();
-                            case "source", "include", "fallback" -> throw unsupported(name,
-                                    "<" + reader.getLocalName() + ">");
-                            default -> {
-                                // <configuration>, <description> and unknown elements: Hadoop's parser ignores them.
-                            }
-                        }
-                    }
-                    case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
-                        if (text != null) {
-                            text.append(reader.getText());
-                        }
-                    }
-                    case XMLStreamConstants.END_ELEMENT -> {
-                        String done = text == null ? "" : text.toString();
-                        switch (reader.getLocalName()) {
-                            case "name" -> confName = done.isEmpty() ? confName : done.trim();
-                            case "value" -> value = done.isEmpty() ? value : done;
-                            case "final" -> isFinal = "true".equals(done);
-                            case "tag" -> tag = done.isEmpty() ? tag : done;
-                            case "property" -> {
-                                if (confName != null) {
-                                    properties.add(new Property(confName, value, isFinal, tag));
-                                }
-                            }
-                            default -> {
-                                // nothing to keep
-                            }
-                        }
-                        text = null;
-                    }
+                    case XMLStreamConstants.START_ELEMENT -> rules.start(reader);
+                    case XMLStreamConstants.CHARACTERS -> rules.characters(reader.getText());
+                    case XMLStreamConstants.CDATA -> throw unsupported(name, "a CDATA section");
+                    case XMLStreamConstants.END_ELEMENT -> rules.end(reader.getLocalName());
                     default -> {
                         // comments, processing instructions, the document's start and end
                     }
                 }
             }
-            reader.close();
+            return rules.properties;
         } catch (XMLStreamException e) {
             throw new IllegalArgumentException(name + " is not well-formed XML: " + e.getMessage(), e);
+        } finally {
+            closeQuietly(reader);
         }
-        return properties;
     }
 
-    private static String attribute(XMLStreamReader reader, String attribute) {
-        return reader.getAttributeValue(null, attribute);
+    /**
+     * Hadoop's {@code Configuration.Parser}, event by event: one text buffer, emptied when a {@code <name>},
+     * {@code <value>}, {@code <final>} or {@code <tag>} opens and filled by every text that follows, whatever element
+     * it is in; an element's text is taken when it closes (a name trimmed; an empty name, value or tag taken as none).
+     */
+    private static final class HadoopRules {
+        private final String resource;
+        private final List<Property> properties = new ArrayList<>();
+        private final StringBuilder token = new StringBuilder();
+        private boolean collecting;
+        private String name;
+        private String value;
+        private boolean isFinal;
+        private String tag;
+
+        HadoopRules(String resource) {
+            this.resource = resource;
+        }
+
+        void start(XMLStreamReader reader) {
+            switch (reader.getLocalName()) {
+                case "property" -> {
+                    name = reader.getAttributeValue(null, "name");
+                    value = reader.getAttributeValue(null, "value");
+                    isFinal = "true".equals(reader.getAttributeValue(null, "final"));
+                    tag = reader.getAttributeValue(null, "tag");
+                    if (reader.getAttributeValue(null, "source") != null) {
+                        throw unsupported(resource, "a source attribute");
+                    }
+                }
+                case "name", "value", "final", "tag" -> {
+                    collecting = true;
+                    token.setLength(0);
+                }
+                case "source", "include", "fallback" -> throw unsupported(resource, "<" + reader.getLocalName() + ">");
+                default -> {
+                    // <configuration>, <description> and unknown elements: Hadoop's parser ignores them.
+                }
+            }
+        }
+
+        void characters(String text) {
+            if (collecting) {
+                token.append(text);
+            }
+        }
+
+        void end(String element) {
+            String text = token.toString();
+            switch (element) {
+                case "name" -> name = text.isEmpty() ? name : text.trim();
+                case "value" -> value = text.isEmpty() ? value : text;
+                case "final" -> isFinal = "true".equals(text);
+                case "tag" -> tag = text.isEmpty() ? tag : text;
+                case "property" -> {
+                    if (name != null) {
+                        properties.add(new Property(name, value, isFinal, tag));
+                    }
+                }
+                default -> {
+                    // nothing to keep
+                }
+            }
+        }
+    }
+
+    private static void closeQuietly(XMLStreamReader reader) {
+        if (reader != null) {
+            try {
+                reader.close();
+            } catch (XMLStreamException e) {
+                // A reader over a string holds nothing to release.
+            }
+        }
     }
 
     private static IllegalArgumentException unsupported(String name, String what) {
@@ -189,7 +224,7 @@ public final class HadoopDefaults {
      * {@code value} as an attribute value in double quotes. Line breaks and tabs become character references: an
      * XML parser turns them, written as they are, into spaces.
      */
-    static String attribute(String value) {
+    private static String escaped(String value) {
         StringBuilder out = new StringBuilder(value.length() + 16);
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

@@ -19,6 +19,7 @@ import org.apache.hadoop.util.VersionInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.FieldSource;
 
 class HadoopDefaultsTest {
@@ -182,6 +183,8 @@ class HadoopDefaultsTest {
                     two,\tthree\r
                 </value></property>
                 <property><name>quoted</name><value>"a" &amp; 'b' &lt;c&gt; ${x}</value></property>
+                <property><name>carriage.return</name><value>a&#13;b</value></property>
+                <property><name>nested</name><value>a<b>x</b>c</value></property>
                 <property><name>empty</name><value></value></property>
                 <property><name>absent</name></property>
                 <property><name>not.final</name><value>v</value><final>false</final></property>
@@ -203,7 +206,7 @@ class HadoopDefaultsTest {
 
         assertThat(expected.values()).containsEntry("spaced.name", "  kept as written\t")
                 .containsEntry("multi.line", "one,\n    two,\tthree\n") // XML reads CR LF as LF
-                .containsEntry("twice", "second")
+                .containsEntry("carriage.return", "a\rb").containsEntry("nested", "axc").containsEntry("twice", "second")
                 .containsEntry("fs.defaultFS", "deprecated-key").doesNotContainKeys("empty", "absent");
         assertThat(actual.values()).isEqualTo(expected.values());
         assertThat(actual.finals()).isEqualTo(expected.finals()).containsExactly("tagged");
@@ -211,15 +214,25 @@ class HadoopDefaultsTest {
         assertThat(actual.tagged().get("HDFS")).contains("tagged");
     }
 
-    @Test
-    void whatACompactCopyCannotCarryIsRefusedWithTheFix() {
-        String withSource = "<configuration><property><name>a</name><value>1</value><source>x</source></property>"
-                + "</configuration>";
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            <source>            | <property><name>a</name><value>1</value><source>x</source></property>
+            a source attribute  | <property name="a" value="1" source="x"/>
+            <include>           | <include href="other.xml"/>
+            <fallback>          | <property><name>a</name></property><fallback/>
+            a CDATA section     | <property><name>a</name><value><![CDATA[1]]></value></property>
+            """)
+    void whatACompactCopyCannotCarryIsRefusedWithTheFix(String what, String body) {
+        String original = "<configuration>" + body + "</configuration>";
 
-        assertThatThrownBy(() -> HadoopDefaults.compact("x-default.xml", "9.9.9", withSource))
+        assertThatThrownBy(() -> HadoopDefaults.compact("x-default.xml", "9.9.9", original))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("x-default.xml uses <source>")
+                .hasMessageContaining("x-default.xml uses " + what + ",")
                 .hasMessageContaining("leave it out of HadoopDefaults.RESOURCES");
+    }
+
+    @Test
+    void aResourceThatIsNotXmlIsRefusedByName() {
         assertThatThrownBy(() -> HadoopDefaults.compact("x-default.xml", "9.9.9", "<configuration><property>"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("x-default.xml is not well-formed");
     }
