@@ -263,6 +263,13 @@ public final class SpindleConfig {
                     + "the shuffles and broadcast values no dataset reaches any more are cleaned up even when its heap "
                     + "never fills.")
             .checkValue(v -> v.toSeconds() >= 1, "must be at least 1s"));
+    public static final ConfigEntry<Long> CLEANER_GC_AFTER_SHUFFLE_BYTES = register(bytes(
+            "spindle.cleaner.gcAfterShuffleBytes", "1g", "A driver whose tasks run in executor processes also runs a "
+                    + "garbage collection when a job starts after the jobs since its last one wrote this much shuffle "
+                    + "output, so that the executors delete the files of shuffles no dataset reaches any more (an "
+                    + "iterative program's earlier rounds) before the next job writes its own; 0 turns it off. In "
+                    + "local mode the tasks' own allocation makes the driver collect often enough.")
+            .checkValue(v -> v >= 0, "must not be negative"));
 
     // ---- network ---------------------------------------------------------------------------
     public static final ConfigEntry<Long> RPC_MAX_FRAME_SIZE = register(bytes("spindle.rpc.maxFrameSize", "128m",

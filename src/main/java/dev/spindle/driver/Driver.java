@@ -166,6 +166,7 @@ public final class Driver implements AutoCloseable {
         }
         this.progressBar = ConsoleProgressBar.create(conf);
         bus.addListener(progressBar);
+        bus.addListener(cleaner);
     }
 
     /**
@@ -301,7 +302,10 @@ public final class Driver implements AutoCloseable {
         Driver driver = new Driver(conf, classLoader, backends, hosting, owned);
         try {
             driver.dagScheduler.start();
-            driver.cleaner.start(conf.get(SpindleConfig.CLEANER_PERIODIC_GC_INTERVAL));
+            driver.cleaner.start(conf.get(SpindleConfig.CLEANER_PERIODIC_GC_INTERVAL),
+                    // Local mode's tasks churn the driver's own heap, which then collects often enough.
+                    driver.backend instanceof LocalBackend ? 0
+                            : conf.get(SpindleConfig.CLEANER_GC_AFTER_SHUFFLE_BYTES));
             if (driver.allocation != null) {
                 driver.allocation.start();
             }
@@ -524,6 +528,11 @@ public final class Driver implements AutoCloseable {
     /** Shuffles whose state the driver holds now (for leak checks in tests and diagnostics). */
     public int shuffleState() {
         return dagScheduler.shuffleState();
+    }
+
+    /** Collections the driver ran for its jobs' shuffle output ({@code spindle.cleaner.gcAfterShuffleBytes}). */
+    public int collectionsForShuffles() {
+        return cleaner.collectionsForShuffles();
     }
 
     /** Deletes {@code <root>/<applicationId>} for each of {@code roots}: the application's checkpoints. */

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
@@ -61,6 +62,36 @@ class ContextCleanerTest {
             assertThat(kept.count()).isEqualTo(3);
             assertThat(events.stream().filter(e -> e instanceof SchedulerEvent.StageSubmitted s && s.shuffleId() >= 0))
                     .as("map stages run again").isEmpty();
+        }
+    }
+
+    /**
+     * A driver whose tasks run in executor processes collects when a job starts after the bound of shuffle output
+     * ({@code spindle.cleaner.gcAfterShuffleBytes}), and the earlier job's shuffle, which nothing reaches, is cleaned
+     * from the executor; a local-mode driver, whose tasks churn its own heap, never collects for that.
+     */
+    @Test
+    void aJobStartingAfterTheBoundOfShuffleOutputCleansTheShufflesNothingReaches(@TempDir Path localDir)
+            throws InterruptedException {
+        String bound = "spindle.cleaner.gcAfterShuffleBytes";
+        try (Context ctx = new Context(SpindleConf.empty().with("spindle.master", "local-cluster[1,1,512]")
+                .with("spindle.local.dir", localDir.toString()).with(bound, "1k"))) {
+            assertThat(ctx.parallelize(IntStream.range(0, 10_000).boxed().toList(), 2)
+                    .mapToPair(x -> Pair.of(x % 100, x)).groupByKey(2).count()).isEqualTo(100);
+            assertThat(ctx.driver().collectionsForShuffles()).as("before the next job").isZero();
+            assertThat(ctx.parallelize(List.of(1, 2, 3), 1).count()).isEqualTo(3);
+            // The scheduler's events reach the cleaner on the listener bus, after the job may have returned.
+            Awaitility.await("a collection when the next job started").atMost(Duration.ofSeconds(30))
+                    .until(() -> ctx.driver().collectionsForShuffles() == 1);
+            Awaitility.await("the first job's shuffle files deleted").atMost(Duration.ofSeconds(30))
+                    .until(() -> shuffleFiles(localDir) == 0);
+        }
+        try (Context local = new Context(SpindleConf.empty().with("spindle.master", "local[2]").with(bound, "1k"))) {
+            local.parallelize(IntStream.range(0, 10_000).boxed().toList(), 2).mapToPair(x -> Pair.of(x % 100, x))
+                    .groupByKey(2).count();
+            local.parallelize(List.of(1, 2, 3), 1).count();
+            local.driver().listenerBus().awaitDelivered(30_000); // what the jobs posted reached the cleaner
+            assertThat(local.driver().collectionsForShuffles()).isZero();
         }
     }
 

@@ -77,6 +77,7 @@ class SpindleConfigTest {
         DEFAULTS.put("spindle.dynamicAllocation.executorAllocationRatio", "1.0");
         DEFAULTS.put("spindle.dynamicAllocation.shuffleTracking.enabled", "true");
         DEFAULTS.put("spindle.cleaner.periodicGC.interval", "30min");
+        DEFAULTS.put("spindle.cleaner.gcAfterShuffleBytes", "1g");
         DEFAULTS.put("spindle.rpc.maxFrameSize", "128m");
         DEFAULTS.put("spindle.rpc.handshakeTimeout", "10s");
         DEFAULTS.put("spindle.rpc.connectTimeout", "30s");

@@ -206,7 +206,8 @@ class HadoopDefaultsTest {
 
         assertThat(expected.values()).containsEntry("spaced.name", "  kept as written\t")
                 .containsEntry("multi.line", "one,\n    two,\tthree\n") // XML reads CR LF as LF
-                .containsEntry("carriage.return", "a\rb").containsEntry("nested", "axc").containsEntry("twice", "second")
+                .containsEntry("carriage.return", "a\rb").containsEntry("nested", "axc")
+                .containsEntry("twice", "second")
                 .containsEntry("fs.defaultFS", "deprecated-key").doesNotContainKeys("empty", "absent");
         assertThat(actual.values()).isEqualTo(expected.values());
         assertThat(actual.finals()).isEqualTo(expected.finals()).containsExactly("tagged");
