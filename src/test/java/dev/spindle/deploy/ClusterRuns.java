@@ -79,7 +79,11 @@ final class ClusterRuns {
 
     /** Runs spindle-submit's client in this JVM against the cluster; {@code args} follow the common options. */
     Run submit(String... args) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        return submit(new ByteArrayOutputStream(), args);
+    }
+
+    /** {@link #submit(String...)}, its standard error written into {@code err} as it goes (readable meanwhile). */
+    Run submit(ByteArrayOutputStream err, String... args) {
         Map<String, String> env = new HashMap<>();
         env.put("HADOOP_CONF_DIR", confDir.toString());
         env.put("SPINDLE_HOME", HOME.toString());

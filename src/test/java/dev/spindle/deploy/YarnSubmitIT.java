@@ -89,9 +89,13 @@ class YarnSubmitIT {
     }
 
     private static Run submit(String... args) {
+        return submit(new ByteArrayOutputStream(), args);
+    }
+
+    private static Run submit(ByteArrayOutputStream err, String... args) {
         List<String> all = new ArrayList<>(List.of("--num-executors", "2"));
         all.addAll(List.of(args));
-        return new ClusterRuns(fs, confDir).submit(all.toArray(new String[0]));
+        return new ClusterRuns(fs, confDir).submit(err, all.toArray(new String[0]));
     }
 
     private static Path spindleJar() throws IOException {
@@ -488,8 +492,12 @@ class YarnSubmitIT {
                                                 + ProcessHandle.current().pid()), "");
                                         // Held (a condition, checked every 20 ms) until the test has killed an
                                         // executor running one of these tasks, so that the kill lands mid-task,
-                                        // and a replacement executor has started one.
+                                        // and a replacement executor has started one; the second half also
+                                        // until the client has printed the progress of the first.
                                         while (!Files.exists(dir.resolve("release"))) {
+                                            Thread.sleep(20);
+                                        }
+                                        while (index >= 6 && !Files.exists(dir.resolve("finish"))) {
                                             Thread.sleep(20);
                                         }
                                         return it;
@@ -504,9 +512,10 @@ class YarnSubmitIT {
                 """));
         Path markers = work.resolve("held-count-markers");
         deleteLocal(markers);
+        ByteArrayOutputStream clientErr = new ByteArrayOutputStream();
         java.util.concurrent.CompletableFuture<Run> run = java.util.concurrent.CompletableFuture.supplyAsync(() ->
-                submit("--conf", "spindle.executor.heartbeatInterval=1s", "--class", "it.HeldCount", jar.toString(),
-                        markers.toString(), "/in/words.txt", "/out/held-count"));
+                submit(clientErr, "--conf", "spindle.executor.heartbeatInterval=1s", "--class", "it.HeldCount",
+                        jar.toString(), markers.toString(), "/in/words.txt", "/out/held-count"));
         String first = org.awaitility.Awaitility.await("a task started in an executor container")
                 .atMost(java.time.Duration.ofSeconds(120)).pollInterval(java.time.Duration.ofMillis(100))
                 .failFast("the application ended first", run::isDone)
@@ -524,6 +533,13 @@ class YarnSubmitIT {
                 .until(() -> taskMarkers(markers).stream().map(m -> m.replaceFirst(".*-pid-", "")).distinct()
                         .count() >= 3);
         Files.createFile(markers.resolve("release"));
+        // Half the map tasks finish, the ApplicationMaster reports it, and the client prints it while it runs.
+        org.awaitility.Awaitility.await("the client printing the application's progress")
+                .atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(100))
+                .failFast("the application ended first", run::isDone)
+                .until(() -> java.util.regex.Pattern.compile("progress [1-9]\\d*%")
+                        .matcher(clientErr.toString(StandardCharsets.UTF_8)).find());
+        Files.createFile(markers.resolve("finish"));
 
         Run result = run.get(240, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(result.exitCode()).as(result.stderr()).isZero();
