@@ -11,17 +11,21 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -186,10 +190,10 @@ class YarnSubmitIT {
         assertThat(cached.keySet().stream().filter(p -> p.startsWith(archiveDirs.get(0) + "/")))
                 .extracting(p -> p.replaceAll(".*/", "")).containsExactlyInAnyOrder(
                         "__spindle_libs__.zip", "am-" + jvmKey() + ".jsa", "executor-" + jvmKey() + ".jsa");
-        String firstAm = amStderr(applicationId(run));
+        String firstAm = amStderr(run.applicationId());
         assertThat(firstAm).containsPattern("one executor writes \\S+executor-\\S+ as it stops")
                 .contains("The ApplicationMaster wrote the class data sharing archive");
-        assertThat(containerLogs(applicationId(run), "stderr"))
+        assertThat(containerLogs(run.applicationId(), "stderr"))
                 .containsPattern("Executor \\d+ wrote the class data sharing archive \\S+executor-");
 
         // A second submission uploads nothing of Spindle, writes no archive, and its JVMs take their classes from
@@ -202,7 +206,7 @@ class YarnSubmitIT {
         assertThat(again.stderr()).containsPattern("reused \\d+ cached Spindle jars").contains("uploaded 2 files");
         assertThat(cachedJars()).isEqualTo(cached);
         assertThat(hdfsLines("/out/wordcount-2")).containsExactlyInAnyOrderElementsOf(expected);
-        String appId = applicationId(again);
+        String appId = again.applicationId();
         assertThat(amStderr(appId)).doesNotContain("class data sharing archive");
         assertThat(amLogFile(appId, "launch_container.sh")).as("the AM's defaults, then the user's options")
                 .contains("'-XX:Tier4BackEdgeThreshold=120000' '" + classLog + "'");
@@ -321,10 +325,6 @@ class YarnSubmitIT {
         return new Run(code, stderr);
     }
 
-    private static String applicationId(Run run) {
-        return run.stderr().replaceFirst("(?s).*submitted application (application_\\d+_\\d+).*", "$1");
-    }
-
     @Test
     void withoutWaitingTheClientReturnsAndStatusAndKillWorkOnTheApplicationId() throws Exception {
         Path jar = TestJars.build(work, "sleeper.jar", Map.of("it.Sleeper", """
@@ -343,7 +343,7 @@ class YarnSubmitIT {
         Run run = submit("--conf", "spindle.yarn.submit.waitAppCompletion=false", "--class", "it.Sleeper",
                 jar.toString());
         assertThat(run.exitCode()).as(run.stderr()).isZero();
-        String appId = applicationId(run);
+        String appId = run.applicationId();
         assertThat(appId).startsWith("application_");
 
         // The staging directory is the owner's alone; its files are world-readable.
@@ -396,7 +396,7 @@ class YarnSubmitIT {
         Run fromThread = submit("--class", "it.Exits", jar.toString(), "thread:5");
         assertThat(fromThread.exitCode()).isEqualTo(1);
         assertThat(fromThread.stderr()).contains("the application called System.exit(5)");
-        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofMinutes(2));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMinutes(2));
         Run zero = submit("--class", "it.Exits", jar.toString(), "0");
         assertThat(zero.exitCode()).as(zero.stderr()).isZero();
         assertThat(zero.stderr()).contains("final status SUCCEEDED");
@@ -513,12 +513,10 @@ class YarnSubmitIT {
         Path markers = work.resolve("held-count-markers");
         deleteLocal(markers);
         ByteArrayOutputStream clientErr = new ByteArrayOutputStream();
-        java.util.concurrent.CompletableFuture<Run> run = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+        CompletableFuture<Run> run = CompletableFuture.supplyAsync(() ->
                 submit(clientErr, "--conf", "spindle.executor.heartbeatInterval=1s", "--class", "it.HeldCount",
                         jar.toString(), markers.toString(), "/in/words.txt", "/out/held-count"));
-        String first = org.awaitility.Awaitility.await("a task started in an executor container")
-                .atMost(java.time.Duration.ofSeconds(120)).pollInterval(java.time.Duration.ofMillis(100))
-                .failFast("the application ended first", run::isDone)
+        String first = whileRunning(run, "a task started in an executor container")
                 .until(() -> taskMarkers(markers).stream().findFirst().orElse(null), java.util.Objects::nonNull);
         String victimTask = first.replaceFirst("-pid-.*", "");
         long victim = Long.parseLong(first.replaceFirst(".*-pid-", ""));
@@ -527,16 +525,12 @@ class YarnSubmitIT {
         new ProcessBuilder("kill", "-9", Long.toString(victim)).start().waitFor();
         victimProcess.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
         // The killed executor, the other one and the replacement: a third process ran a task.
-        org.awaitility.Awaitility.await("a task started in the replacement executor")
-                .atMost(java.time.Duration.ofSeconds(120)).pollInterval(java.time.Duration.ofMillis(100))
-                .failFast("the application ended first", run::isDone)
+        whileRunning(run, "a task started in the replacement executor")
                 .until(() -> taskMarkers(markers).stream().map(m -> m.replaceFirst(".*-pid-", "")).distinct()
                         .count() >= 3);
         Files.createFile(markers.resolve("release"));
         // Half the map tasks finish, the ApplicationMaster reports it, and the client prints it while it runs.
-        org.awaitility.Awaitility.await("the client printing the application's progress")
-                .atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(100))
-                .failFast("the application ended first", run::isDone)
+        whileRunning(run, "the client printing the application's progress")
                 .until(() -> java.util.regex.Pattern.compile("progress [1-9]\\d*%")
                         .matcher(clientErr.toString(StandardCharsets.UTF_8)).find());
         Files.createFile(markers.resolve("finish"));
@@ -551,11 +545,16 @@ class YarnSubmitIT {
         // The killed executor's task ran again elsewhere: the fault hit the work, and the work was redone.
         assertThat(taskMarkers(markers)).filteredOn(m -> m.startsWith(victimTask + "-pid-"))
                 .contains(first).anySatisfy(m -> assertThat(m).isNotEqualTo(first));
-        String appId = result.stderr().replaceFirst("(?s).*submitted application (application_\\d+_\\d+).*", "$1");
-        String amLog = amStderr(appId);
+        String amLog = amStderr(result.applicationId());
         assertThat(amLog).as("the AM's log").containsPattern("Executor \\d+ in container \\S+ exited with code 137")
                 .contains("Launching executor 3 in container")
                 .containsPattern("Requesting 1 executor container\\(s\\) preferring hosts \\[\\S+");
+    }
+
+    /** A wait for {@code what} that fails at once if the application {@code run} ends first. */
+    private static ConditionFactory whileRunning(CompletableFuture<Run> run, String what) {
+        return Awaitility.await(what).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+                .failFast("the application ended first", run::isDone);
     }
 
     /** The names of the marker files tasks made in {@code markers} ({@code task-<index>-pid-<pid>}), sorted. */
