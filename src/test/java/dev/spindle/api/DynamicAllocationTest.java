@@ -3,12 +3,15 @@ package dev.spindle.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spindle.common.CapturedLog;
+import dev.spindle.common.ExecutorId;
 import dev.spindle.common.Pair;
 import dev.spindle.config.SpindleConf;
 import dev.spindle.scheduler.spi.SchedulerEvent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -76,18 +79,21 @@ class DynamicAllocationTest {
             assertThat(counts.collectAsMap()).containsEntry(0, 20).hasSize(5);
             Awaitility.await("the idle executor kept for its shuffle output").atMost(Duration.ofMinutes(1))
                     .until(() -> log.text().contains("(shuffle-held: it holds map output of live shuffle(s) [0])"));
-            events.clear();
+            // The backlog may have added a second executor that ran no map task: it holds nothing and may go.
+            Set<ExecutorId> holders = mapOutputHolders(events);
+            assertThat(holders).as("executors that wrote the map output").isNotEmpty();
             assertThat(counts.collectAsMap()).containsEntry(4, 20);
             assertThat(events.stream().filter(e -> e instanceof SchedulerEvent.StageSubmitted s && s.shuffleId() >= 0))
-                    .as("no map stage ran again").isEmpty();
-            assertThat(removed(events)).as("no executor was released").isEmpty();
+                    .as("no map stage ran again").hasSize(1);
+            assertThat(removedExecutors(events)).as("no executor holding map output was released")
+                    .doesNotContainAnyElementsOf(holders);
 
             // Once no dataset reaches the shuffle, the cleaner deletes it and its executors become releasable.
             counts = null;
             Awaitility.await("the shuffle cleaned up and its executors released").atMost(Duration.ofMinutes(1))
                     .pollInterval(Duration.ofMillis(200)).until(() -> {
                         System.gc();
-                        return !removed(events).isEmpty() && ctx.driver().shuffleState() == 0;
+                        return removedExecutors(events).containsAll(holders) && ctx.driver().shuffleState() == 0;
                     });
             assertThat(removed(events)).allSatisfy(reason ->
                     assertThat(reason).startsWith("released by dynamic allocation (idle for "));
@@ -96,6 +102,22 @@ class DynamicAllocationTest {
 
     private static long executorsAdded(RecordedEvents events) {
         return events.stream().filter(e -> e instanceof SchedulerEvent.ExecutorAdded).count();
+    }
+
+    /** The executors that ran a succeeded task of a map stage. */
+    private static Set<ExecutorId> mapOutputHolders(RecordedEvents events) {
+        Set<Integer> mapStages = events.stream()
+                .filter(e -> e instanceof SchedulerEvent.StageSubmitted s && s.shuffleId() >= 0)
+                .map(e -> ((SchedulerEvent.StageSubmitted) e).stageId()).collect(Collectors.toSet());
+        return events.stream()
+                .filter(e -> e instanceof SchedulerEvent.TaskEnded t && t.failure() == null
+                        && mapStages.contains(t.stageId()))
+                .map(e -> ((SchedulerEvent.TaskEnded) e).executor()).collect(Collectors.toSet());
+    }
+
+    private static Set<ExecutorId> removedExecutors(RecordedEvents events) {
+        return events.stream().filter(e -> e instanceof SchedulerEvent.ExecutorRemoved)
+                .map(e -> ((SchedulerEvent.ExecutorRemoved) e).executor()).collect(Collectors.toSet());
     }
 
     private static List<String> removed(RecordedEvents events) {
