@@ -303,8 +303,7 @@ public final class Driver implements AutoCloseable {
         try {
             driver.dagScheduler.start();
             driver.cleaner.start(conf.get(SpindleConfig.CLEANER_PERIODIC_GC_INTERVAL),
-                    // Local mode's tasks churn the driver's own heap, which then collects often enough.
-                    driver.backend instanceof LocalBackend ? 0
+                    driver.backend.runsTasksInDriverJvm() ? 0
                             : conf.get(SpindleConfig.CLEANER_GC_AFTER_SHUFFLE_BYTES));
             if (driver.allocation != null) {
                 driver.allocation.start();

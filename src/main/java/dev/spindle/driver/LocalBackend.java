@@ -62,6 +62,11 @@ final class LocalBackend implements SchedulerBackend {
     }
 
     @Override
+    public boolean runsTasksInDriverJvm() {
+        return true;
+    }
+
+    @Override
     public void launchTasks(List<TaskLaunch> launches) {
         for (TaskLaunch launch : launches) {
             executor.launch(launch.task());

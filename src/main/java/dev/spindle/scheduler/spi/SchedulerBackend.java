@@ -27,6 +27,14 @@ public interface SchedulerBackend extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether the tasks run in the driver's own JVM (local mode), whose heap their work then churns: the driver
+     * collects often enough by itself for unreachable shuffles to be cleaned up as it goes. False by default.
+     */
+    default boolean runsTasksInDriverJvm() {
+        return false;
+    }
+
     /** Asks the executor running {@code taskId} to stop it; a KILLED status follows. */
     void killTask(long taskId, ExecutorId executor, String reason);
 
