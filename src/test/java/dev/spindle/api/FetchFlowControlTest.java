@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +40,9 @@ class FetchFlowControlTest {
         try (Context context = new Context(SpindleConf.empty().with("spindle.master", "local-cluster[2,2,1024]")
                 .with("spindle.network.timeout", "5s").with("spindle.executor.heartbeatInterval", "500ms"))) {
             events.listenTo(context);
+            // Both executors before the job: with one, all four reducers would read locally.
+            Awaitility.await("two registered executors").atMost(Duration.ofMinutes(2))
+                    .until(() -> context.driver().clusterBackend().orElseThrow().registeredExecutors() == 2);
             outcomes = context.parallelize(List.of(0), 1)
                     .flatMap(ignored -> bigRecords(marks))
                     .mapToPair(record -> record)

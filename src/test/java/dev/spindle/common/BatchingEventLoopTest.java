@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -144,7 +145,10 @@ class BatchingEventLoopTest {
                 poster.join(10_000);
                 assertThat(poster.isAlive()).isFalse();
             }
-            assertThat(ran).as("trial %d", trial).containsAll(accepted);
+            // Not AssertJ's containsAll: it compares each of tens of thousands of ids with every other (40 s).
+            Set<Long> lost = new HashSet<>(accepted);
+            lost.removeAll(ran);
+            assertThat(lost).as("accepted posts that never ran, trial %d", trial).isEmpty();
         }
     }
 

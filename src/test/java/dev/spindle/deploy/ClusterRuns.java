@@ -16,17 +16,20 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.awaitility.Awaitility;
 
 /**
  * Submitting applications to an embedded cluster and reading back what they did: their output, their event logs,
@@ -152,6 +155,29 @@ final class ClusterRuns {
     static List<ContainerJvm> containerJvms(String applicationId) {
         String key = applicationId.substring("application_".length()) + "_";
         return allContainerJvms().stream().filter(j -> j.containerId().contains(key)).toList();
+    }
+
+    /**
+     * Waits until {@code count} executor JVMs of {@code applicationId} run on mini cluster {@code cluster} and each
+     * has registered with the driver (its log says so), and returns them: a fault test that kills an executor before
+     * it registers hits no work, and the driver records no loss. Fails at once when {@code run} ends first.
+     */
+    static List<ContainerJvm> registeredExecutorJvms(String cluster, String applicationId, int count,
+            CompletableFuture<?> run) {
+        return Awaitility.await(count + " registered executors of " + applicationId).atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(200)).until(() -> {
+                    if (run.isDone()) {
+                        throw new AssertionError("the application ended before " + count + " executors registered");
+                    }
+                    List<ContainerJvm> registered = new ArrayList<>();
+                    for (ContainerJvm jvm : containerJvms(applicationId)) {
+                        if (!jvm.isApplicationMaster() && containerLog(cluster, jvm.containerId(), "stderr")
+                                .orElse("").contains("registered with the driver")) {
+                            registered.add(jvm);
+                        }
+                    }
+                    return registered;
+                }, registered -> registered.size() == count);
     }
 
     /** The container JVM whose process id is {@code pid}. */

@@ -194,10 +194,7 @@ class FaultTableIT {
                 .until(() -> running.isDone() || fs.exists(commit));
         assertThat(running).as("the application ended before its job commit").isNotDone();
         String app = applicationNamed(name);
-        List<ContainerJvm> executors = ClusterRuns.containerJvms(app).stream()
-                .filter(j -> !j.isApplicationMaster()).toList();
-        assertThat(executors).hasSize(2);
-        ClusterRuns.kill(executors.get(0));
+        ClusterRuns.kill(ClusterRuns.registeredExecutorJvms(CLUSTER, app, 2, running).get(0));
         release(name);
         Run run = running.get(5, TimeUnit.MINUTES);
         assertThat(run.exitCode()).as(run.stderr()).isZero();

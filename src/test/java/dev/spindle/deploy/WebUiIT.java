@@ -140,21 +140,22 @@ class WebUiIT {
             assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Jobs");
             assertThat(browser.findElement(By.cssSelector("table.jobs tbody")).getText()).contains("RUNNING");
 
-            browser.findElement(By.linkText("Stages")).click();
+            openFromTheMenu("Stages");
             assertThat(browser.getCurrentUrl()).isEqualTo(proxied + "stages");
             // The held map task runs on; the other three finish on the other executor, which can take a while on a
             // busy machine: the page, reloaded, shows them as they end.
-            Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                browser.navigate().refresh();
-                return browser.findElement(By.cssSelector("table.stages tbody tr")).getText().contains("3/4");
-            });
+            Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                    .until(() -> {
+                        browser.navigate().refresh();
+                        return browser.findElement(By.cssSelector("table.stages tbody tr")).getText().contains("3/4");
+                    });
             screenshot("3-stages");
             WebElement mapStage = browser.findElement(By.cssSelector("table.stages tbody tr"));
             assertThat(mapStage.getText()).contains("ACTIVE").contains("3/4 (1 running)");
             assertThat(mapStage.findElement(By.cssSelector(".progress .bar")).getAttribute("style"))
                     .contains("width: 75%");
 
-            browser.findElement(By.linkText("Executors")).click();
+            openFromTheMenu("Executors");
             screenshot("4-executors");
             List<WebElement> executors = browser.findElements(By.cssSelector("table.executors tbody tr"));
             assertThat(executors).hasSize(2).allSatisfy(row -> assertThat(row.getText()).contains("Active"));
@@ -208,6 +209,16 @@ class WebUiIT {
         screenshot("9-history-environment");
         assertThat(browser.findElement(By.cssSelector("table.environment")).getText())
                 .contains("spindle.app.name " + name).doesNotContain(SECRET);
+    }
+
+    /**
+     * Clicks the UI's menu link {@code page} and waits until the page it leads to, headed {@code page}, is the one
+     * shown: a click can return before the navigation it starts has committed.
+     */
+    private static void openFromTheMenu(String page) {
+        browser.findElement(By.linkText(page)).click();
+        Awaitility.await("the " + page + " page").atMost(Duration.ofMinutes(1)).ignoreExceptions()
+                .until(() -> browser.findElement(By.tagName("h1")).getText().equals(page));
     }
 
     /**
