@@ -149,14 +149,13 @@ public final class DagScheduler implements TaskSetListener, AutoCloseable {
         int jobId = nextJobId++;
         ResultStage finalStage;
         try {
-            finalStage = new ResultStage(nextStageId++, node, function, partitions, parentStages(node, jobId), jobId);
+            finalStage = new ResultStage(nextStageId++, node, function, partitions, parentStages(node, jobId), jobId,
+                    (index, result) -> ((ResultHandler) handler).accept(index, result));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
         stages.put(finalStage.id(), finalStage);
-        ActiveJob job = new ActiveJob(jobId, finalStage, (index, result) -> ((ResultHandler) handler).accept(index,
-                result));
-        finalStage.setJob(job);
+        ActiveJob job = finalStage.job();
         jobs.put(jobId, job);
         registerJob(finalStage, jobId);
         List<Integer> stageIds = new ArrayList<>();

@@ -12,16 +12,18 @@ final class ResultStage extends Stage {
     private final ResultFunction<?, ?> function;
     private final List<Integer> partitions;
     private final Map<Integer, Integer> indexOfPartition = new HashMap<>();
-    private ActiveJob job;
+    private final ActiveJob job;
 
+    /** The final stage of job {@code jobId}, and that job, whose results go to {@code handler}. */
     ResultStage(int id, Node<?> node, ResultFunction<?, ?> function, List<Integer> partitions, List<Stage> parents,
-            int jobId) {
+            int jobId, ActiveJob.ResultHandler handler) {
         super(id, node, parents, jobId);
         this.function = function;
         this.partitions = List.copyOf(partitions);
         for (int i = 0; i < this.partitions.size(); i++) {
             indexOfPartition.putIfAbsent(this.partitions.get(i), i);
         }
+        this.job = new ActiveJob(jobId, this, handler);
     }
 
     /** The position of {@code partition} among the job's output partitions, -1 when the job did not ask for it. */
@@ -39,10 +41,6 @@ final class ResultStage extends Stage {
 
     ActiveJob job() {
         return job;
-    }
-
-    void setJob(ActiveJob job) {
-        this.job = job;
     }
 
     @Override
