@@ -88,11 +88,12 @@ public record ExecutorServices(
      */
     public static ExecutorServices assemble(Wiring wiring) {
         SpindleConf conf = wiring.conf();
-        MemoryManager memory = new MemoryManager(MemoryManager.unifiedBytes(Runtime.getRuntime().maxMemory(),
-                conf.get(SpindleConfig.MEMORY_FRACTION), conf.get(SpindleConfig.MEMORY_SIZE)),
-                conf.get(SpindleConfig.MEMORY_STORAGE_FRACTION));
-        BlockStore blocks = new BlockStore(memory, wiring.serializer(), wiring.localDir().resolve("blocks"),
-                wiring.classLoader());
+        long memoryBytes = MemoryManager.unifiedBytes(Runtime.getRuntime().maxMemory(),
+                conf.get(SpindleConfig.MEMORY_FRACTION), conf.get(SpindleConfig.MEMORY_SIZE));
+        BlockStore blocks = new BlockStore(evictor -> new MemoryManager(memoryBytes,
+                conf.get(SpindleConfig.MEMORY_STORAGE_FRACTION), evictor), wiring.serializer(),
+                wiring.localDir().resolve("blocks"), wiring.classLoader());
+        MemoryManager memory = blocks.memory();
         ShuffleFiles shuffleFiles = new ShuffleFiles(wiring.shuffleDir() != null ? wiring.shuffleDir()
                 : wiring.localDir().resolve("shuffle"));
         ShuffleReader reader = new ShuffleReader(wiring.mapOutputs(), wiring.fetcher().apply(shuffleFiles), memory,

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -63,17 +64,26 @@ public final class BlockStore implements BlockCache, AutoCloseable {
     /** The block this thread is reserving storage memory for; eviction spares other partitions of its dataset. */
     private final ThreadLocal<BlockId> storing = new ThreadLocal<>();
 
-    public BlockStore(MemoryManager memory, RecordSerializer serializer, Path dir, ClassLoader loader) {
-        this.memory = requireNonNull(memory, "memory is null");
+    /**
+     * A store whose blocks live in the memory {@code memory} makes, given how this store evicts blocks when
+     * execution needs their memory, and on disk under {@code dir}.
+     */
+    public BlockStore(Function<MemoryManager.StorageEvictor, MemoryManager> memory, RecordSerializer serializer,
+            Path dir, ClassLoader loader) {
         this.serializer = requireNonNull(serializer, "serializer is null");
         this.dir = requireNonNull(dir, "dir is null");
         this.loader = requireNonNull(loader, "loader is null");
+        this.memory = requireNonNull(memory.apply(this::evict), "memory is null");
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new SpindleException(ErrorCode.IO_FAILURE, "cannot create block directory " + dir + ": " + e, e);
         }
-        memory.setEvictor(this::evict);
+    }
+
+    /** The memory this store's blocks share with the executor's running tasks. */
+    public MemoryManager memory() {
+        return memory;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.spindle.storage;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.spindle.common.SpindleException;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,14 +32,16 @@ public final class MemoryManager {
     private final Map<Long, Long> executionByTask = new HashMap<>();
     private long executionUsed;
     private long storageUsed;
-    private volatile StorageEvictor evictor = bytes -> 0;
+    private final StorageEvictor evictor;
 
-    public MemoryManager(long totalBytes, double storageFraction) {
+    /** Memory whose storage {@code evictor} frees (the block store's) when execution needs it. */
+    public MemoryManager(long totalBytes, double storageFraction, StorageEvictor evictor) {
         SpindleException.checkArgument(totalBytes > 0, "memory size %d must be positive", totalBytes);
         SpindleException.checkArgument(storageFraction >= 0 && storageFraction <= 1,
                 "storage fraction %s must be between 0 and 1", storageFraction);
         this.totalBytes = totalBytes;
         this.protectedStorageBytes = (long) (totalBytes * storageFraction);
+        this.evictor = requireNonNull(evictor, "evictor is null");
     }
 
     /**
@@ -50,11 +54,6 @@ public final class MemoryManager {
         }
         long reserved = Math.min(300L << 20, heapBytes / 4);
         return Math.max(1L << 20, (long) ((heapBytes - reserved) * fraction));
-    }
-
-    /** The block store registers how storage memory is freed when execution needs it. */
-    public void setEvictor(StorageEvictor evictor) {
-        this.evictor = evictor;
     }
 
     public long totalBytes() {

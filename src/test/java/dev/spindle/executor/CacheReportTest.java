@@ -19,8 +19,8 @@ class CacheReportTest {
 
     @Test
     void eachChangeIsReportedOnceAndAnUnchangedStoreReportsNothing() {
-        BlockStore store = new BlockStore(new MemoryManager(64L << 20, 0.5), new DefaultRecordSerializer(), dir,
-                Thread.currentThread().getContextClassLoader());
+        BlockStore store = new BlockStore(evictor -> new MemoryManager(64L << 20, 0.5, evictor),
+                new DefaultRecordSerializer(), dir, Thread.currentThread().getContextClassLoader());
         CacheReport report = new CacheReport();
         assertThat(report.changes(store)).isEmpty();
         for (int partition = 0; partition < 3; partition++) {

@@ -49,7 +49,10 @@ class SerializedSorterTest {
     Path dir;
 
     private final StubContext context = new StubContext();
-    private MemoryManager memory = new MemoryManager(1L << 30, 0.5);
+    /** No block store: the storage side holds nothing to evict. */
+    private static final MemoryManager.StorageEvictor NOTHING_CACHED = bytes -> 0;
+
+    private MemoryManager memory = new MemoryManager(1L << 30, 0.5, NOTHING_CACHED);
     private SerializedSorter sorter;
 
     @AfterEach
@@ -109,7 +112,7 @@ class SerializedSorterTest {
 
     @Test
     void aSpillToAFullDiskFailsNamingTheFileTheFreeSpaceAndTheSetting() throws IOException {
-        memory = new MemoryManager(256 << 10, 0.5);
+        memory = new MemoryManager(256 << 10, 0.5, NOTHING_CACHED);
         // Every temporary file is a link to /dev/full, whose writes fail with ENOSPC as on a full disk.
         List<Path> temporaries = new ArrayList<>();
         ShuffleFiles full = new ShuffleFiles(dir, (root, purpose) -> {
@@ -172,7 +175,7 @@ class SerializedSorterTest {
 
     @Test
     void spillsSortedRunsUnderASmallMemoryBoundAndCleansUp() throws IOException {
-        memory = new MemoryManager(256 << 10, 0.5);
+        memory = new MemoryManager(256 << 10, 0.5, NOTHING_CACHED);
         List<Pair<Object, Object>> records = new ArrayList<>();
         Random random = new Random(3);
         for (int i = 0; i < 60_000; i++) {

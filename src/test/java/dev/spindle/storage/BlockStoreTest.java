@@ -21,9 +21,9 @@ class BlockStoreTest {
 
     @Test
     void aPartitionThatFailsWhileUnrollingGivesItsStorageMemoryBack() {
-        MemoryManager memory = new MemoryManager(64L << 20, 0.5);
-        BlockStore store = new BlockStore(memory, new DefaultRecordSerializer(), dir,
-                Thread.currentThread().getContextClassLoader());
+        BlockStore store = new BlockStore(evictor -> new MemoryManager(64L << 20, 0.5, evictor),
+                new DefaultRecordSerializer(), dir, Thread.currentThread().getContextClassLoader());
+        MemoryManager memory = store.memory();
         Iterator<Object> failing = IntStream.range(0, 1_000).<Object>mapToObj(i -> {
             if (i == 500) {
                 throw new IllegalStateException("user code failed at " + i);
@@ -47,8 +47,8 @@ class BlockStoreTest {
 
     @Test
     void aBlockWriteToAFullDiskNamesTheFileTheFreeSpaceAndTheSetting() throws IOException {
-        BlockStore store = new BlockStore(new MemoryManager(64L << 20, 0.5), new DefaultRecordSerializer(), dir,
-                Thread.currentThread().getContextClassLoader());
+        BlockStore store = new BlockStore(evictor -> new MemoryManager(64L << 20, 0.5, evictor),
+                new DefaultRecordSerializer(), dir, Thread.currentThread().getContextClassLoader());
         BlockId id = new BlockId.ResultBlock(42);
         // The block's file is a link to /dev/full, whose writes fail with ENOSPC as on a full disk.
         Path file = Files.createSymbolicLink(dir.resolve(id.name()), Path.of("/dev/full"));
