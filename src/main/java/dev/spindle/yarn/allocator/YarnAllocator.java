@@ -74,11 +74,31 @@ public final class YarnAllocator {
         }
     }
 
+    /** The ResourceManager's and the NodeManagers' clients an allocator works through. */
+    public record Clients(AMRMClientAsync<ContainerRequest> rm, NMClientAsync nm) {
+        public Clients {
+            requireNonNull(rm, "rm is null");
+            requireNonNull(nm, "nm is null");
+        }
+    }
+
+    /**
+     * Makes the allocator's clients around its callbacks: {@code AMRMClientAsync.createAMRMClientAsync} and
+     * {@code NMClientAsync.createNMClientAsync} in an ApplicationMaster, fakes in tests.
+     */
+    @FunctionalInterface
+    public interface ClientFactory {
+        Clients create(AMRMClientAsync.AbstractCallbackHandler rmCallbacks,
+                NMClientAsync.AbstractCallbackHandler nmCallbacks);
+    }
+
     private final Settings settings;
     private final ExecutorLaunches launches;
     private volatile java.util.function.Supplier<Float> progress = () -> 0f;
-    private AMRMClientAsync<ContainerRequest> amrm;
-    private NMClientAsync nm;
+    private final AMRMClientAsync.AbstractCallbackHandler rmCallbacks = new RmCallbacks();
+    private final NMClientAsync.AbstractCallbackHandler nmCallbacks = new NmCallbacks();
+    private final AMRMClientAsync<ContainerRequest> amrm;
+    private final NMClientAsync nm;
 
     // Guarded by this.
     private Active active;
@@ -109,15 +129,23 @@ public final class YarnAllocator {
         }
     }
 
-    public YarnAllocator(Settings settings) {
+    /** An allocator working through the clients {@code clients} makes around its callbacks. */
+    public YarnAllocator(Settings settings, ClientFactory clients) {
         this.settings = requireNonNull(settings, "settings is null");
         this.launches = new ExecutorLaunches(settings);
+        Clients made = requireNonNull(clients.create(rmCallbacks, nmCallbacks), "clients is null");
+        this.amrm = made.rm();
+        this.nm = made.nm();
     }
 
-    /** Connects the clients, which are created with {@link #rmCallbacks()} and {@link #nmCallbacks()}. */
-    public void attach(AMRMClientAsync<ContainerRequest> amrm, NMClientAsync nm) {
-        this.amrm = requireNonNull(amrm, "amrm is null");
-        this.nm = requireNonNull(nm, "nm is null");
+    /** The ResourceManager's client: the ApplicationMaster registers, reports and unregisters through it. */
+    public AMRMClientAsync<ContainerRequest> resourceManager() {
+        return amrm;
+    }
+
+    /** The NodeManagers' client, which the ApplicationMaster starts and stops. */
+    public NMClientAsync nodeManagers() {
+        return nm;
     }
 
     /** Where the progress reported to the ResourceManager with each heartbeat comes from. */
@@ -578,88 +606,87 @@ public final class YarnAllocator {
         }
     }
 
-    /** The ResourceManager's callbacks, for {@code AMRMClientAsync.createAMRMClientAsync}. */
-    public AMRMClientAsync.AbstractCallbackHandler rmCallbacks() {
-        return new AMRMClientAsync.AbstractCallbackHandler() {
-            @Override
-            public void onContainersAllocated(List<Container> granted) {
-                allocated(granted);
-            }
-
-            @Override
-            public void onContainersCompleted(List<ContainerStatus> statuses) {
-                completed(statuses);
-            }
-
-            @Override
-            public void onContainersUpdated(List<org.apache.hadoop.yarn.api.records.UpdatedContainer> containers) {
-            }
-
-            @Override
-            public void onShutdownRequest() {
-                fatal("the ResourceManager asked this ApplicationMaster to shut down (it no longer knows the attempt)");
-            }
-
-            @Override
-            public void onNodesUpdated(List<NodeReport> updatedNodes) {
-            }
-
-            @Override
-            public float getProgress() {
-                return progress.get();
-            }
-
-            @Override
-            public void onError(Throwable e) {
-                fatal("lost the ResourceManager: " + e);
-            }
-        };
+    /** The ResourceManager's callbacks, as its client calls them (tests call them as a ResourceManager would). */
+    AMRMClientAsync.AbstractCallbackHandler rmCallbacks() {
+        return rmCallbacks;
     }
 
-    /** The NodeManagers' callbacks, for {@code NMClientAsync.createNMClientAsync}. */
-    public NMClientAsync.AbstractCallbackHandler nmCallbacks() {
-        return new NMClientAsync.AbstractCallbackHandler() {
-            @Override
-            public void onContainerStarted(ContainerId containerId, Map<String, ByteBuffer> allServiceResponse) {
-                LOG.debug("Container {} started", containerId);
-            }
+    private final class RmCallbacks extends AMRMClientAsync.AbstractCallbackHandler {
+        @Override
+        public void onContainersAllocated(List<Container> granted) {
+            allocated(granted);
+        }
 
-            @Override
-            public void onContainerStatusReceived(ContainerId containerId, ContainerStatus containerStatus) {
-            }
+        @Override
+        public void onContainersCompleted(List<ContainerStatus> statuses) {
+            completed(statuses);
+        }
 
-            @Override
-            public void onContainerStopped(ContainerId containerId) {
-            }
+        @Override
+        public void onContainersUpdated(List<org.apache.hadoop.yarn.api.records.UpdatedContainer> containers) {
+        }
 
-            @Override
-            public void onStartContainerError(ContainerId containerId, Throwable t) {
-                startFailed(containerId, t);
-            }
+        @Override
+        public void onShutdownRequest() {
+            fatal("the ResourceManager asked this ApplicationMaster to shut down (it no longer knows the attempt)");
+        }
 
-            @Override
-            public void onContainerResourceIncreased(ContainerId containerId, Resource resource) {
-            }
+        @Override
+        public void onNodesUpdated(List<NodeReport> updatedNodes) {
+        }
 
-            @Override
-            public void onContainerResourceUpdated(ContainerId containerId, Resource resource) {
-            }
+        @Override
+        public float getProgress() {
+            return progress.get();
+        }
 
-            @Override
-            public void onGetContainerStatusError(ContainerId containerId, Throwable t) {
-            }
+        @Override
+        public void onError(Throwable e) {
+            fatal("lost the ResourceManager: " + e);
+        }
+    }
 
-            @Override
-            public void onIncreaseContainerResourceError(ContainerId containerId, Throwable t) {
-            }
+    private final class NmCallbacks extends NMClientAsync.AbstractCallbackHandler {
+        @Override
+        public void onContainerStarted(ContainerId containerId, Map<String, ByteBuffer> allServiceResponse) {
+            LOG.debug("Container {} started", containerId);
+        }
 
-            @Override
-            public void onUpdateContainerResourceError(ContainerId containerId, Throwable t) {
-            }
+        @Override
+        public void onContainerStatusReceived(ContainerId containerId, ContainerStatus containerStatus) {
+        }
 
-            @Override
-            public void onStopContainerError(ContainerId containerId, Throwable t) {
-            }
-        };
+        @Override
+        public void onContainerStopped(ContainerId containerId) {
+        }
+
+        @Override
+        public void onStartContainerError(ContainerId containerId, Throwable t) {
+            startFailed(containerId, t);
+        }
+
+        @Override
+        public void onContainerResourceIncreased(ContainerId containerId, Resource resource) {
+        }
+
+        @Override
+        public void onContainerResourceUpdated(ContainerId containerId, Resource resource) {
+        }
+
+        @Override
+        public void onGetContainerStatusError(ContainerId containerId, Throwable t) {
+        }
+
+        @Override
+        public void onIncreaseContainerResourceError(ContainerId containerId, Throwable t) {
+        }
+
+        @Override
+        public void onUpdateContainerResourceError(ContainerId containerId, Throwable t) {
+        }
+
+        @Override
+        public void onStopContainerError(ContainerId containerId, Throwable t) {
+        }
     }
 }

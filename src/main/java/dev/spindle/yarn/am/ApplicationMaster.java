@@ -104,16 +104,16 @@ public final class ApplicationMaster {
         LOG.info("ApplicationMaster {} (attempt {} of {}) starting {} (staging dir {})", launch.attempt(),
                 launch.attempt().getAttemptId(), launch.maxAttempts(), launch.mainClass(), stagingDir);
 
-        YarnAllocator allocator = new YarnAllocator(new YarnAllocator.Settings(yarnConf, fs, stagingDir, staged,
-                launch.secret(), launch.attempt().getAttemptId()));
         // Eager from the start: the executors are asked for within a second of registering, and a request waits
         // for the heartbeat that is sleeping when it is made (the allocator slows it down once nothing is wanted).
-        AMRMClientAsync<ContainerRequest> amrm = AMRMClientAsync.createAMRMClientAsync(
-                YarnAllocator.EAGER_HEARTBEAT_MILLIS, allocator.rmCallbacks());
-        NMClientAsync nm = NMClientAsync.createNMClientAsync(allocator.nmCallbacks());
+        YarnAllocator allocator = new YarnAllocator(new YarnAllocator.Settings(yarnConf, fs, stagingDir, staged,
+                launch.secret(), launch.attempt().getAttemptId()), (rmCallbacks, nmCallbacks) ->
+                new YarnAllocator.Clients(AMRMClientAsync.createAMRMClientAsync(YarnAllocator.EAGER_HEARTBEAT_MILLIS,
+                        rmCallbacks), NMClientAsync.createNMClientAsync(nmCallbacks)));
+        AMRMClientAsync<ContainerRequest> amrm = allocator.resourceManager();
+        NMClientAsync nm = allocator.nodeManagers();
         nm.init(yarnConf);
         nm.start();
-        allocator.attach(amrm, nm);
         Outcome outcome;
         try {
             outcome = runDriver(launch, fs, allocator, amrm);

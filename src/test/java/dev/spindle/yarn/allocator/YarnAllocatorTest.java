@@ -167,20 +167,20 @@ class YarnAllocatorTest {
     }
 
     private Attached attached() {
-        YarnAllocator allocator = allocator(1);
-        FakeRm rm = new FakeRm(allocator.rmCallbacks());
-        FakeNm nm = new FakeNm(allocator.nmCallbacks());
-        allocator.attach(rm, nm);
-        return new Attached(allocator, rm, nm);
+        return attached(1);
     }
 
     /** An allocator of ApplicationMaster attempt {@code attempt}, staging under the test's directory. */
-    private YarnAllocator allocator(int attempt) {
+    private Attached attached(int attempt) {
         Configuration hadoop = new Configuration(false);
+        FakeRm[] rm = new FakeRm[1];
+        FakeNm[] nm = new FakeNm[1];
         try {
-            return new YarnAllocator(new YarnAllocator.Settings(hadoop, FileSystem.getLocal(hadoop),
+            YarnAllocator allocator = new YarnAllocator(new YarnAllocator.Settings(hadoop, FileSystem.getLocal(hadoop),
                     new org.apache.hadoop.fs.Path(dir.resolve("staging").toUri()), new StagedResources(List.of()),
-                    AppSecret.generate(), attempt));
+                    AppSecret.generate(), attempt), (rmCallbacks, nmCallbacks) -> new YarnAllocator.Clients(
+                            rm[0] = new FakeRm(rmCallbacks), nm[0] = new FakeNm(nmCallbacks)));
+            return new Attached(allocator, rm[0], nm[0]);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -208,10 +208,10 @@ class YarnAllocatorTest {
     @Test
     void aDynamicTargetGrowsWithdrawsUngrantedRequestsAndReleasedExecutorsAreNeitherFailuresNorReplaced()
             throws IOException {
-        YarnAllocator allocator = allocator(1);
-        FakeRm rm = new FakeRm(allocator.rmCallbacks());
-        FakeNm nm = new FakeNm(allocator.nmCallbacks());
-        allocator.attach(rm, nm);
+        Attached t = attached(1);
+        YarnAllocator allocator = t.allocator();
+        FakeRm rm = t.rm();
+        FakeNm nm = t.nm();
         ExecutorProvisioner provisioner = start(allocator, Map.of("spindle.dynamicAllocation.enabled", "true",
                 "spindle.dynamicAllocation.minExecutors", "1", "spindle.executor.memory", "1g"));
         assertThat(rm.requests).as("the minimum to start with").hasSize(1);
@@ -294,9 +294,9 @@ class YarnAllocatorTest {
 
     @Test
     void theExecutorLimitIsTheContainersHeldPlusWhatTheQueuesHeadroomHoldsAtTheGrantedSize() throws IOException {
-        YarnAllocator allocator = allocator(1);
-        FakeRm rm = new FakeRm(allocator.rmCallbacks());
-        allocator.attach(rm, new FakeNm(allocator.nmCallbacks()));
+        Attached t = attached(1);
+        YarnAllocator allocator = t.allocator();
+        FakeRm rm = t.rm();
         ExecutorProvisioner provisioner = start(allocator, Map.of("spindle.dynamicAllocation.enabled", "true",
                 "spindle.dynamicAllocation.minExecutors", "2", "spindle.executor.memory", "512m"));
         assertThat(provisioner.executorLimit()).as("no heartbeat yet: no limit").isEqualTo(Integer.MAX_VALUE);
@@ -310,10 +310,10 @@ class YarnAllocatorTest {
 
     @Test
     void keepsTheTargetReleasesSurplusReplacesFailuresAndGivesUpPastTheLimit() throws IOException {
-        YarnAllocator allocator = allocator(1);
-        FakeRm rm = new FakeRm(allocator.rmCallbacks());
-        FakeNm nm = new FakeNm(allocator.nmCallbacks());
-        allocator.attach(rm, nm);
+        Attached t = attached(1);
+        YarnAllocator allocator = t.allocator();
+        FakeRm rm = t.rm();
+        FakeNm nm = t.nm();
         ExecutorProvisioner provisioner = start(allocator, Map.of("spindle.executor.instances", "2",
                 "spindle.executor.memory", "1g", "spindle.executor.cores", "2", "spindle.executor.maxFailures", "2"));
         assertThat(rm.requests).hasSize(2);
@@ -370,10 +370,10 @@ class YarnAllocatorTest {
 
     @Test
     void adoptsAnEarlierAttemptsContainersAndReplacesThoseWhoseExecutorsDoNotComeBack() throws IOException {
-        YarnAllocator allocator = allocator(2);
-        FakeRm rm = new FakeRm(allocator.rmCallbacks());
-        FakeNm nm = new FakeNm(allocator.nmCallbacks());
-        allocator.attach(rm, nm);
+        Attached t = attached(2);
+        YarnAllocator allocator = t.allocator();
+        FakeRm rm = t.rm();
+        FakeNm nm = t.nm();
         Container back = container(2, "nm1");
         Container gone = container(3, "nm2");
         allocator.adopt(List.of(back, gone));
