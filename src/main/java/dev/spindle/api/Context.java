@@ -48,10 +48,56 @@ public final class Context implements AutoCloseable {
     public Context(SpindleConf conf) {
         requireNonNull(conf, "conf is null");
         HadoopConfs.warmUpInBackground();
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        this.lease = DriverHost.leaseFor(conf, loader != null ? loader : Context.class.getClassLoader());
+        Class<?> program = callerClass();
+        this.lease = DriverHost.leaseFor(conf, programClassLoader(program));
         this.driver = lease.driver();
+        String memoryOnly = program == null ? null : inMemoryClassFile(program);
+        if (memoryOnly != null && driver.clusterBackend().isPresent()) {
+            lease.close();
+            throw SpindleException.invalidArgument(program.getName() + " exists only in this JVM's memory ("
+                    + memoryOnly + ", as `java Prog.java` compiles a program), so executor processes cannot load its "
+                    + "code: run it with spindle.master=local[N], or compile it into a jar and submit that");
+        }
         this.jobs = new JobRunner(driver, lease.conf());
+    }
+
+    /**
+     * The class loader that sees the program's classes: the thread's context loader, unless the class that makes this
+     * context was loaded by a loader below it. {@code java Prog.java} compiles the program into a loader of its own
+     * under the application loader and leaves the context loader as it was; the program's lambdas can be read back
+     * only through the program's loader, which reaches Spindle through its parent.
+     */
+    private static ClassLoader programClassLoader(Class<?> program) {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        if (context == null) {
+            context = Context.class.getClassLoader();
+        }
+        ClassLoader caller = program == null ? null : program.getClassLoader();
+        for (ClassLoader above = caller == null ? null : caller.getParent(); above != null; above = above.getParent()) {
+            if (above == context) {
+                return caller;
+            }
+        }
+        return context;
+    }
+
+    /** The class whose code makes this context: the first caller outside this class. */
+    private static Class<?> callerClass() {
+        return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+                .walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
+                        .filter(c -> c != Context.class).findFirst())
+                .orElse(null);
+    }
+
+    /**
+     * Where {@code type}'s class file is when its loader serves it from neither a file nor a jar (a class compiled in
+     * memory); null otherwise, and when the loader does not say.
+     */
+    private static String inMemoryClassFile(Class<?> type) {
+        ClassLoader loader = type.getClassLoader();
+        java.net.URL file = loader == null ? null : loader.getResource(type.getName().replace('.', '/') + ".class");
+        return file == null || file.getProtocol().equals("file") || file.getProtocol().equals("jar") ? null
+                : file.toString();
     }
 
     /** A context configured as submitted ({@code spindle-submit}'s flags and {@code spindle-defaults.conf}). */

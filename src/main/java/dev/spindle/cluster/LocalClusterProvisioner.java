@@ -241,9 +241,15 @@ public final class LocalClusterProvisioner implements ExecutorProvisioner {
         running.clear();
     }
 
-    /** The class path of this JVM plus the application's jars: what local-cluster executors run with. */
+    /**
+     * The class path of this JVM plus the application's jars: what local-cluster executors run with. Relative entries
+     * are made absolute: the executors run in directories of their own.
+     */
     public static String classPath(ClassLoader applicationLoader) {
-        List<String> entries = new ArrayList<>(List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            entries.add(Path.of(entry).toAbsolutePath().toString());
+        }
         for (ClassLoader loader = applicationLoader; loader != null; loader = loader.getParent()) {
             if (loader instanceof java.net.URLClassLoader urls) {
                 for (java.net.URL url : urls.getURLs()) {
