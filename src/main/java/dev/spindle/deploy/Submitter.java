@@ -3,19 +3,18 @@ package dev.spindle.deploy;
 import static java.util.Objects.requireNonNull;
 
 import dev.spindle.common.SpindleException;
+import dev.spindle.common.SpindleVersion;
 import dev.spindle.common.StackTraces;
 import dev.spindle.config.Redaction;
 import dev.spindle.driver.DriverHost;
 import dev.spindle.yarn.client.YarnSubmitter;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -70,7 +69,7 @@ public final class Submitter {
                 return yarnCommand(arguments);
             }
             case VERSION -> {
-                out.println("spindle-submit " + version() + " (Java " + Runtime.version() + ", "
+                out.println("spindle-submit " + SpindleVersion.current() + " (Java " + Runtime.version() + ", "
                         + System.getProperty("java.vendor", "unknown vendor") + ")");
                 return EXIT_OK;
             }
@@ -192,26 +191,5 @@ public final class Submitter {
         arguments.conf().asMap().forEach((key, value) ->
                 err.println("  " + key + "=" + Redaction.value(key, value) + "  (from " + arguments.origins().get(key)
                         + ")"));
-    }
-
-    /** The Spindle version from the jar manifest or the Maven metadata, else {@code development build}. */
-    static String version() {
-        String version = Submitter.class.getPackage().getImplementationVersion();
-        if (version != null) {
-            return version;
-        }
-        try (InputStream in = Submitter.class.getResourceAsStream("/META-INF/maven/dev.spindle/spindle/pom.properties")) {
-            if (in != null) {
-                Properties properties = new Properties();
-                properties.load(in);
-                String fromPom = properties.getProperty("version");
-                if (fromPom != null) {
-                    return fromPom;
-                }
-            }
-        } catch (IOException e) {
-            LOG.debug("Cannot read the Maven metadata for the version: {}", e.toString());
-        }
-        return "development build";
     }
 }

@@ -322,7 +322,7 @@ public final class Driver implements AutoCloseable {
         if (hosting.announcesApplication()) {
             driver.bus.post(new SchedulerEvent.ApplicationStarted(System.currentTimeMillis(), hosting.applicationId(),
                     hosting.attempt(), conf.get(SpindleConfig.APP_NAME), System.getProperty("user.name", "unknown"),
-                    conf.asMap()));
+                    conf.asMap(), RuntimeInfo.ofThisJvm()));
         }
         return driver;
     }

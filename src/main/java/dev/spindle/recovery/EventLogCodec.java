@@ -52,7 +52,7 @@ final class EventLogCodec {
         Object body = record.getBody();
         if (body instanceof ApplicationStarted b) {
             return new SchedulerEvent.ApplicationStarted(time, b.getAppId(), b.getAttempt(), b.getAppName(),
-                    b.getUser(), b.getConf());
+                    b.getUser(), b.getConf(), b.getRuntime());
         } else if (body instanceof ApplicationEnded b) {
             return new SchedulerEvent.ApplicationEnded(time, b.getStatus(), b.getDiagnostics());
         } else if (body instanceof JobStarted b) {
@@ -107,7 +107,7 @@ final class EventLogCodec {
     private static Object encodeBody(SchedulerEvent event) {
         if (event instanceof SchedulerEvent.ApplicationStarted e) {
             return ApplicationStarted.newBuilder().setAppId(e.appId()).setAttempt(e.attempt()).setAppName(e.appName())
-                    .setUser(e.user()).setConf(e.conf()).build();
+                    .setUser(e.user()).setConf(e.conf()).setRuntime(e.runtime()).build();
         } else if (event instanceof SchedulerEvent.ApplicationEnded e) {
             return ApplicationEnded.newBuilder().setStatus(e.status()).setDiagnostics(e.diagnostics()).build();
         } else if (event instanceof SchedulerEvent.JobStarted e) {

@@ -247,7 +247,7 @@ public final class EventLogWriter implements SchedulerListener, ActionJournal.Lo
         }
         Map<String, String> conf = Redaction.of(started.conf());
         return new SchedulerEvent.ApplicationStarted(started.time(), started.appId(), started.attempt(),
-                started.appName(), started.user(), conf);
+                started.appName(), started.user(), conf, started.runtime());
     }
 
     private static SpindleException alreadyExists(Path file, Exception cause) {

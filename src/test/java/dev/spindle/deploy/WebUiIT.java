@@ -177,6 +177,9 @@ class WebUiIT {
             String environment = browser.findElement(By.cssSelector("table.environment")).getText();
             assertThat(environment).contains("spindle.test.password").contains("redacted").doesNotContain(SECRET)
                     .contains("spindle.app.name " + name);
+            assertThat(browser.findElement(By.cssSelector("table.runtime")).getText())
+                    .as("what the driver in the ApplicationMaster runs on")
+                    .contains("Java Version " + Runtime.version().feature()).contains("Hadoop Version 3.");
 
             // The UI's own address, as the ApplicationMaster registered it.
             URI ui = URI.create(runningApplication(name).getOriginalTrackingUrl());
@@ -209,6 +212,7 @@ class WebUiIT {
         screenshot("9-history-environment");
         assertThat(browser.findElement(By.cssSelector("table.environment")).getText())
                 .contains("spindle.app.name " + name).doesNotContain(SECRET);
+        assertThat(browser.findElement(By.cssSelector("table.runtime")).getText()).contains("Java Home");
     }
 
     /**

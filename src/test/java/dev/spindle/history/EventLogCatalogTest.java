@@ -50,7 +50,7 @@ class EventLogCatalogTest {
     private void log(String app, int attempt, long start, Long end, String status) {
         try (EventLogWriter writer = EventLogWriter.open(fs, dir, app, attempt)) {
             writer.onEvent(new SchedulerEvent.ApplicationStarted(start, app, attempt, "job " + app, "alice",
-                    Map.of("spindle.master", "yarn")));
+                    Map.of("spindle.master", "yarn"), Map.of()));
             if (end != null) {
                 writer.onEvent(new SchedulerEvent.ApplicationEnded(end, status, ""));
             }

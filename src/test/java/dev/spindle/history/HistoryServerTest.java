@@ -70,7 +70,7 @@ class HistoryServerTest {
         FileSystem fs = FileSystem.getLocal(new Configuration()).getRaw();
         try (EventLogWriter writer = EventLogWriter.open(fs, new Path(logs), KILLED, 1)) {
             writer.onEvent(new SchedulerEvent.ApplicationStarted(1_700_000_000_000L, KILLED, 1, "killed-am", "bob",
-                    Map.of("spindle.master", "yarn")));
+                    Map.of("spindle.master", "yarn"), Map.of()));
         }
         history = HistoryServer.start(SpindleConf.empty().with("spindle.history.dir", logs)
                 .with("spindle.history.ui.port", "0"));
@@ -102,7 +102,8 @@ class HistoryServerTest {
         assertThat(get(at("/api/v1/applications/" + appId + "/stages")).body()).isEqualTo(liveStages);
         assertThat(get(at("/api/v1/applications/" + appId + "/1/jobs")).body()).as("by attempt").isEqualTo(liveJobs);
         String env = get(at("/api/v1/applications/" + appId + "/environment")).body();
-        assertThat(env).contains("spindle.test.password").doesNotContain("hunter2");
+        assertThat(env).contains("spindle.test.password").doesNotContain("hunter2")
+                .as("the driver's runtime, from the event log").contains("javaVersion").contains(Runtime.version().toString());
     }
 
     @Test

@@ -49,7 +49,7 @@ class EventLogHdfsTest {
     void aLogStillOpenForWritingIsReadUpToItsLastHflush() {
         org.apache.hadoop.fs.Path dir = EventLogWriter.defaultDir(fs);
         assertThat(dir.toUri().getPath()).isEqualTo(fs.getHomeDirectory().toUri().getPath() + "/.spindle/events");
-        var started = new SchedulerEvent.ApplicationStarted(1, APP, 1, "app", "alice", Map.of("spindle.master", "yarn"));
+        var started = new SchedulerEvent.ApplicationStarted(1, APP, 1, "app", "alice", Map.of("spindle.master", "yarn"), Map.of());
         var task = new SchedulerEvent.TaskStarted(2, 0, 0, 0L, 0, 0, new ExecutorId("1"), "host-a");
         var stage = new SchedulerEvent.StageCompleted(3, 0, 0, "map", null);
         var output = new RecoveryRecord.OutputStarted(0, "fp", "/user/alice/out");

@@ -245,7 +245,7 @@ class EventLogTest {
             writer.record(new RecoveryRecord.ShuffleRegistered(0, "fp", 1));
             writer.onEvent(new SchedulerEvent.StageCompleted(4, 0, 0, "map", null));
             writer.onEvent(new SchedulerEvent.JobFinished(5, 0, true, null));
-            writer.onEvent(new SchedulerEvent.ApplicationStarted(6, APP, 1, "app", "alice", Map.of()));
+            writer.onEvent(new SchedulerEvent.ApplicationStarted(6, APP, 1, "app", "alice", Map.of(), Map.of()));
             writer.onEvent(new SchedulerEvent.ApplicationEnded(7, "SUCCEEDED", ""));
             assertThat(instrumented.hflushes.get()).isEqualTo(afterOpen + 5);
         }
@@ -336,7 +336,7 @@ class EventLogTest {
         try (EventLogWriter writer = EventLogWriter.open(fs, dir, APP, 1)) {
             file = writer.file();
             writer.onEvent(new SchedulerEvent.ApplicationStarted(1, APP, 1, "wc", "alice", Map.of(
-                    "spindle.executor.memory", "2g", "fs.s3a.secret.key", "hunter2", "my.db.password", "pw")));
+                    "spindle.executor.memory", "2g", "fs.s3a.secret.key", "hunter2", "my.db.password", "pw"), Map.of()));
         }
 
         var started = (SchedulerEvent.ApplicationStarted) EventLogReader.read(fs, file).events().get(0);
@@ -345,6 +345,21 @@ class EventLogTest {
                 Map.entry("fs.s3a.secret.key", dev.spindle.config.Redaction.REDACTED),
                 Map.entry("my.db.password", dev.spindle.config.Redaction.REDACTED),
                 Map.entry("spindle.executor.memory", "2g"));
+    }
+
+    @Test
+    void logsWrittenBeforeTheRuntimeWasRecordedStillRead() {
+        // ApplicationStarted as it was written before it had the runtime map.
+        org.apache.avro.Schema now = dev.spindle.recovery.log.ApplicationStarted.getClassSchema();
+        List<org.apache.avro.Schema.Field> fields = now.getFields().stream().filter(f -> !f.name().equals("runtime"))
+                .map(f -> new org.apache.avro.Schema.Field(f, f.schema())).toList();
+        assertThat(fields).hasSize(now.getFields().size() - 1);
+        org.apache.avro.Schema before = org.apache.avro.Schema.createRecord(now.getName(), now.getDoc(),
+                now.getNamespace(), false, fields);
+
+        assertThat(org.apache.avro.SchemaCompatibility.checkReaderWriterCompatibility(now, before).getType())
+                .as("today's reader over a log written without the runtime (it defaults to empty)")
+                .isEqualTo(org.apache.avro.SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
     }
 
     /** One of each listener event type, with nullable fields both set and unset; index 7 has metrics(100). */
@@ -356,7 +371,8 @@ class EventLogTest {
                 new TaskFailure.FetchFailure(2, 5, "host-b:7337"), null);
         return List.of(
                 new SchedulerEvent.ApplicationStarted(1000, APP, 2, "word count", "alice",
-                        Map.of("spindle.master", "yarn", "spindle.executor.memory", "2g")),
+                        Map.of("spindle.master", "yarn", "spindle.executor.memory", "2g"),
+                        Map.of("javaVersion", "17.0.15+6 (Debian)", "hadoopVersion", "3.4.1")),
                 new SchedulerEvent.ExecutorAdded(1001, EXEC, "host-a", 4, 3L << 30,
                         Map.of("stdout", "http://nm-a:8042/node/containerlogs/c_1/alice/stdout")),
                 new SchedulerEvent.JobStarted(1002, 0, "count at WordCount.java:41", List.of(0, 1)),

@@ -22,14 +22,18 @@ public sealed interface SchedulerEvent {
      *
      * @param attempt the ApplicationMaster attempt, from 1; 1 in local modes
      * @param conf the application's resolved configuration, sorted by key
+     * @param runtime what the driver runs on (Java's version and home, Spindle's and Hadoop's versions), sorted by
+     *     key; empty in event logs written before it was recorded
      */
     record ApplicationStarted(long time, String appId, int attempt, String appName, String user,
-            Map<String, String> conf) implements SchedulerEvent {
+            Map<String, String> conf, Map<String, String> runtime) implements SchedulerEvent {
         public ApplicationStarted {
             requireNonNull(appId, "appId is null");
             requireNonNull(appName, "appName is null");
             requireNonNull(user, "user is null");
             conf = Collections.unmodifiableMap(new TreeMap<>(Map.copyOf(requireNonNull(conf, "conf is null"))));
+            runtime = Collections.unmodifiableMap(new TreeMap<>(Map.copyOf(requireNonNull(runtime,
+                    "runtime is null"))));
         }
     }
 

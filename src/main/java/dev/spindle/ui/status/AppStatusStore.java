@@ -100,6 +100,7 @@ public final class AppStatusStore implements SchedulerListener {
             app.name = e.appName();
             app.user = e.user();
             app.redactedConf = Map.copyOf(Redaction.of(e.conf()));
+            app.runtime = e.runtime();
             app.startTime = e.time();
             app.endTime = -1;
             app.finalStatus = null;
@@ -437,7 +438,7 @@ public final class AppStatusStore implements SchedulerListener {
         return read(() -> {
         List<List<String>> properties = new ArrayList<>();
         new TreeMap<>(app.redactedConf).forEach((key, value) -> properties.add(List.of(key, value)));
-        return new ApplicationEnvironmentInfo(Map.of(), properties);
+        return new ApplicationEnvironmentInfo(app.runtime, properties);
         });
     }
 }

@@ -25,6 +25,8 @@ final class LiveEntities {
         String name;
         String user;
         Map<String, String> redactedConf = Map.of();
+        /** What the driver runs on, sorted by key. */
+        Map<String, String> runtime = Map.of();
         long startTime;
         long endTime = -1;
         String finalStatus;

@@ -5,6 +5,7 @@ import static dev.spindle.ui.web.Html.escape;
 import static dev.spindle.ui.web.Html.millis;
 import static dev.spindle.ui.web.Html.row;
 
+import dev.spindle.ui.status.ApiModel;
 import dev.spindle.ui.status.ApiModel.ExecutorSummary;
 import dev.spindle.ui.status.ApiModel.JobData;
 import dev.spindle.ui.status.ApiModel.RddStorageInfo;
@@ -13,6 +14,7 @@ import dev.spindle.ui.status.AppStatusStore;
 import dev.spindle.ui.status.Times;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The list pages: jobs, stages, executors, storage, environment, and the frame around every page. */
 final class Pages {
@@ -105,12 +107,25 @@ final class Pages {
                 "Executors"), rows);
     }
 
+    /** Labels of the runtime entries the driver records; another key is shown as it is. */
+    private static final Map<String, String> RUNTIME_LABELS = Map.of("javaVersion", "Java Version", "javaHome",
+            "Java Home", "spindleVersion", "Spindle Version", "hadoopVersion", "Hadoop Version");
+
     static String environment(AppStatusStore store) {
+        ApiModel.ApplicationEnvironmentInfo environment = store.environment();
+        StringBuilder page = new StringBuilder();
+        if (!environment.runtime().isEmpty()) {
+            List<String> runtime = new ArrayList<>();
+            environment.runtime().forEach((key, value) ->
+                    runtime.add(row(escape(RUNTIME_LABELS.getOrDefault(key, key)), escape(value))));
+            page.append("<h2>Runtime Information</h2>").append(Html.table("runtime", List.of("Name", "Value"), runtime));
+        }
         List<String> rows = new ArrayList<>();
-        for (List<String> pair : store.environment().sparkProperties()) {
+        for (List<String> pair : environment.sparkProperties()) {
             rows.add(row(escape(pair.get(0)), escape(pair.get(1))));
         }
-        return "<h2>Spindle Properties</h2>" + Html.table("environment", List.of("Name", "Value"), rows);
+        return page.append("<h2>Spindle Properties</h2>").append(Html.table("environment", List.of("Name", "Value"),
+                rows)).toString();
     }
 
     private static String duration(long millis) {

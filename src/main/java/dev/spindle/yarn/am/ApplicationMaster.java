@@ -9,6 +9,7 @@ import dev.spindle.config.SpindleConf;
 import dev.spindle.config.SpindleConfig;
 import dev.spindle.driver.Driver;
 import dev.spindle.driver.DriverHost;
+import dev.spindle.driver.RuntimeInfo;
 import dev.spindle.io.DriverEndpointFile;
 import dev.spindle.recovery.EventLogWriter;
 import dev.spindle.rpc.RpcServer;
@@ -201,7 +202,7 @@ public final class ApplicationMaster {
                 driver.listenerBus().post(new SchedulerEvent.ApplicationStarted(System.currentTimeMillis(),
                         launch.applicationId(), launch.attempt().getAttemptId(),
                         driverConf.get(SpindleConfig.APP_NAME), UserGroupInformation.getCurrentUser()
-                                .getShortUserName(), driverConf.asMap()));
+                                .getShortUserName(), driverConf.asMap(), RuntimeInfo.ofThisJvm()));
                 Outcome outcome = runUserMain(DriverHost.of(driver, "the ApplicationMaster"), loader,
                         launch.mainClass(), launch.args());
                 driver.listenerBus().post(new SchedulerEvent.ApplicationEnded(System.currentTimeMillis(),

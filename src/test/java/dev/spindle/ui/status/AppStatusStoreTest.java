@@ -28,7 +28,7 @@ class AppStatusStoreTest {
     private static AppStatusStore runJob(StoreLimits limits) {
         AppStatusStore store = new AppStatusStore(limits);
         store.onEvent(new SchedulerEvent.ApplicationStarted(1, "app-1", 1, "wc", "alice",
-                Map.of("spindle.master", "local[2]", "my.db.password", "hunter2")));
+                Map.of("spindle.master", "local[2]", "my.db.password", "hunter2"), Map.of()));
         store.onEvent(new SchedulerEvent.ExecutorAdded(2, E1, "h1", 2, 1L << 30, Map.of("stdout", "http://nm/1")));
         store.onEvent(new SchedulerEvent.ExecutorAdded(2, E2, "h2", 2));
         store.onEvent(new SchedulerEvent.JobStarted(3, 0, "count at Wc.java:9", List.of(0, 1)));
@@ -138,7 +138,7 @@ class AppStatusStoreTest {
         assertThat(store.environment().sparkProperties()).contains(List.of("my.db.password", Redaction.REDACTED),
                 List.of("spindle.master", "local[2]"));
         store.onEvent(new SchedulerEvent.ApplicationStarted(80, "app-1", 2, "wc", "alice",
-                Map.of("spindle.redaction.regex", "(?i)master", "my.db.password", "hunter2", "spindle.master", "yarn")));
+                Map.of("spindle.redaction.regex", "(?i)master", "my.db.password", "hunter2", "spindle.master", "yarn"), Map.of()));
         assertThat(store.environment().sparkProperties()).contains(List.of("spindle.master", Redaction.REDACTED),
                 List.of("my.db.password", "hunter2"));
     }

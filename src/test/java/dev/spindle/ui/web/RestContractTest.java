@@ -93,6 +93,17 @@ class RestContractTest {
     }
 
     @Test
+    void environmentNamesWhatTheDriverRunsOn() {
+        JsonNode runtime = http.json("api/v1/applications/" + appId + "/environment").get("runtime");
+        assertThat(runtime.get("javaVersion").asText()).startsWith(Runtime.version() + " (");
+        assertThat(runtime.get("javaHome").asText()).isEqualTo(System.getProperty("java.home"));
+        assertThat(runtime.get("hadoopVersion").asText()).isEqualTo(org.apache.hadoop.util.VersionInfo.getVersion());
+        assertThat(runtime.get("spindleVersion").asText()).isNotBlank();
+        assertThat(http.get("environment").body()).contains("<h2>Runtime Information</h2>")
+                .contains("<td>Java Home</td><td>" + System.getProperty("java.home") + "</td>");
+    }
+
+    @Test
     void environmentRedactsSecrets() {
         JsonNode properties = http.json("api/v1/applications/" + appId + "/environment").get("sparkProperties");
         assertThat(properties.toString()).contains("spindle.hadoop.fs.s3a.secret.key")

@@ -92,7 +92,8 @@ class UiPagesTest {
         assertThat(page("executors")).contains("<td>driver</td>").contains("Active").contains("<td>2</td>");
         assertThat(page("storage")).contains("Cached Partitions").contains("<td>4 of 4 (100%)</td>")
                 .contains("parallelize at UiPagesTest.java");
-        assertThat(page("environment")).contains("spindle.app.name").contains("pages test");
+        assertThat(page("environment")).contains("spindle.app.name").contains("pages test")
+                .contains("<td>Java Version</td><td>" + Runtime.version());
         assertThat(http.get("nowhere").statusCode()).isEqualTo(404);
         assertThat(http.get("static/ui.js").body()).contains("taskList").doesNotContain("http");
     }

@@ -39,7 +39,7 @@ class UiServerTest {
     /** An application with one stage of {@code tasks} finished tasks on two executors, one with log links. */
     private static AppStatusStore bigStage(int tasks) {
         AppStatusStore store = new AppStatusStore(new StoreLimits(10, 10, 100_000));
-        store.onEvent(new SchedulerEvent.ApplicationStarted(1, "application_1_0001", 1, "big", "alice", Map.of()));
+        store.onEvent(new SchedulerEvent.ApplicationStarted(1, "application_1_0001", 1, "big", "alice", Map.of(), Map.of()));
         ExecutorId e1 = new ExecutorId("1");
         ExecutorId e2 = new ExecutorId("2");
         store.onEvent(new SchedulerEvent.ExecutorAdded(2, e1, "node-a", 4, 2L << 30,
