@@ -163,8 +163,15 @@ public final class Submitter {
         err.println(PREFIX + "application failed: " + describe(error));
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         seen.add(error);
+        String last = describe(error);
         for (Throwable cause = error.getCause(); cause != null && seen.add(cause); cause = cause.getCause()) {
-            err.println("  caused by: " + describe(cause));
+            // A cause that says what the line above said (an exception rethrown on the caller's thread around the
+            // original, to keep both stacks) adds nothing here; --verbose prints both.
+            String line = describe(cause);
+            if (!line.equals(last)) {
+                err.println("  caused by: " + line);
+            }
+            last = line;
         }
         if (verbose) {
             err.print(StackTraces.format(error));

@@ -67,6 +67,16 @@ class SubmitterTest {
                             }
                         }
                         """,
+                "app.Rethrows", """
+                        package app;
+                        public class Rethrows {
+                            public static void main(String[] args) {
+                                IllegalStateException original = new IllegalStateException("job 0 aborted",
+                                        new java.io.IOException("disk gone"));
+                                throw new IllegalStateException(original.getMessage(), original);
+                            }
+                        }
+                        """,
                 "app.BadInit", """
                         package app;
                         public class BadInit {
@@ -150,6 +160,15 @@ class SubmitterTest {
         assertThat(err().lines().toList()).containsExactly(
                 "spindle-submit: application failed: java.lang.IllegalStateException: bad input 2",
                 "  caused by: java.io.UncheckedIOException: java.io.IOException: disk gone",
+                "  caused by: java.io.IOException: disk gone",
+                "  (run with --verbose for the stack trace)");
+    }
+
+    @Test
+    void aCauseThatRepeatsTheLineAboveIsNotPrintedAgain() {
+        assertThat(run("--class", "app.Rethrows", appJar.toString())).isEqualTo(Submitter.EXIT_APP_FAILED);
+        assertThat(err().lines().toList()).containsExactly(
+                "spindle-submit: application failed: java.lang.IllegalStateException: job 0 aborted",
                 "  caused by: java.io.IOException: disk gone",
                 "  (run with --verbose for the stack trace)");
     }
