@@ -48,56 +48,63 @@ public final class Context implements AutoCloseable {
     public Context(SpindleConf conf) {
         requireNonNull(conf, "conf is null");
         HadoopConfs.warmUpInBackground();
-        Class<?> program = callerClass();
-        this.lease = DriverHost.leaseFor(conf, programClassLoader(program));
+        ClassLoader contextLoader = Thread.currentThread().getContextClassLoader();
+        if (contextLoader == null) {
+            contextLoader = Context.class.getClassLoader();
+        }
+        Class<?> program = programClass(contextLoader);
+        this.lease = DriverHost.leaseFor(conf, program != null && below(program.getClassLoader(), contextLoader)
+                ? program.getClassLoader() : contextLoader);
         this.driver = lease.driver();
-        String memoryOnly = program == null ? null : inMemoryClassFile(program);
-        if (memoryOnly != null && driver.clusterBackend().isPresent()) {
-            lease.close();
-            throw SpindleException.invalidArgument(program.getName() + " exists only in this JVM's memory ("
-                    + memoryOnly + ", as `java Prog.java` compiles a program), so executor processes cannot load its "
-                    + "code: run it with spindle.master=local[N], or compile it into a jar and submit that");
+        String unreadable = program == null ? null : unreadableClassFile(program);
+        if (unreadable != null && driver.clusterBackend().isPresent()) {
+            SpindleException refused = SpindleException.invalidArgument(program.getName() + "'s class file is "
+                    + unreadable + ", not in a file or jar that executor processes can read (`java Prog.java` "
+                    + "compiles a program in memory like this): run it with spindle.master=local[N], or compile it "
+                    + "into a jar and submit that");
+            try {
+                lease.close();
+            } catch (RuntimeException e) {
+                refused.addSuppressed(e);
+            }
+            throw refused;
         }
         this.jobs = new JobRunner(driver, lease.conf());
     }
 
     /**
-     * The class loader that sees the program's classes: the thread's context loader, unless the class that makes this
-     * context was loaded by a loader below it. {@code java Prog.java} compiles the program into a loader of its own
-     * under the application loader and leaves the context loader as it was; the program's lambdas can be read back
-     * only through the program's loader, which reaches Spindle through its parent.
+     * The class of the program that makes this context: the nearest caller whose class loader sits below the thread's
+     * context loader, else the nearest caller outside this class. {@code java Prog.java} compiles the program into a
+     * loader of its own under the application loader and leaves the context loader as it was; the program's lambdas
+     * can be read back only through the program's loader (which reaches Spindle through its parent), also when the
+     * context is made through a library or a JDK method reference between the two.
      */
-    private static ClassLoader programClassLoader(Class<?> program) {
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        if (context == null) {
-            context = Context.class.getClassLoader();
-        }
-        ClassLoader caller = program == null ? null : program.getClassLoader();
-        for (ClassLoader above = caller == null ? null : caller.getParent(); above != null; above = above.getParent()) {
-            if (above == context) {
-                return caller;
-            }
-        }
-        return context;
+    private static Class<?> programClass(ClassLoader contextLoader) {
+        List<Class<?>> callers = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+                .walk(frames -> frames.<Class<?>>map(StackWalker.StackFrame::getDeclaringClass)
+                        .filter(c -> c != Context.class).toList());
+        return callers.stream().filter(c -> below(c.getClassLoader(), contextLoader)).findFirst()
+                .orElse(callers.isEmpty() ? null : callers.get(0));
     }
 
-    /** The class whose code makes this context: the first caller outside this class. */
-    private static Class<?> callerClass() {
-        return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
-                .walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
-                        .filter(c -> c != Context.class).findFirst())
-                .orElse(null);
+    /** Whether {@code ancestor} is a parent, grandparent... of {@code loader} (not {@code loader} itself). */
+    private static boolean below(ClassLoader loader, ClassLoader ancestor) {
+        for (ClassLoader above = loader == null ? null : loader.getParent(); above != null; above = above.getParent()) {
+            if (above == ancestor) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
-     * Where {@code type}'s class file is when its loader serves it from neither a file nor a jar (a class compiled in
-     * memory); null otherwise, and when the loader does not say.
+     * Where {@code type}'s class file is when its loader serves it from neither a file, a jar nor the JDK's runtime
+     * image (a class compiled in memory, say); null otherwise, and when the loader does not say.
      */
-    private static String inMemoryClassFile(Class<?> type) {
+    private static String unreadableClassFile(Class<?> type) {
         ClassLoader loader = type.getClassLoader();
         java.net.URL file = loader == null ? null : loader.getResource(type.getName().replace('.', '/') + ".class");
-        return file == null || file.getProtocol().equals("file") || file.getProtocol().equals("jar") ? null
-                : file.toString();
+        return file == null || List.of("file", "jar", "jrt").contains(file.getProtocol()) ? null : file.toString();
     }
 
     /** A context configured as submitted ({@code spindle-submit}'s flags and {@code spindle-defaults.conf}). */

@@ -248,7 +248,7 @@ public final class LocalClusterProvisioner implements ExecutorProvisioner {
     public static String classPath(ClassLoader applicationLoader) {
         List<String> entries = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            entries.add(Path.of(entry).toAbsolutePath().toString());
+            entries.add(Path.of(entry).toAbsolutePath().normalize().toString());
         }
         for (ClassLoader loader = applicationLoader; loader != null; loader = loader.getParent()) {
             if (loader instanceof java.net.URLClassLoader urls) {

@@ -11,7 +11,10 @@ import dev.spindle.executor.Executor;
 import dev.spindle.executor.ExecutorServices;
 import dev.spindle.rpc.RpcServer;
 import dev.spindle.shuffle.LocalBlockFetcher;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -43,6 +46,22 @@ public final class LocalBackends {
         return new Executor(services, sink);
     }
 
+    /**
+     * Log4j configuration locations (comma-separated) as executors, which run in directories of their own, must name
+     * them: a location that is a file relative to this JVM's directory becomes absolute; a URI, an absolute path and
+     * a class path resource stay as they are.
+     */
+    static String filesFromHere(String locations) {
+        List<String> out = new ArrayList<>();
+        for (String location : locations.split(",", -1)) {
+            String trimmed = location.strip();
+            boolean relativeFile = !trimmed.isEmpty() && !trimmed.matches("[A-Za-z][A-Za-z0-9+.-]+:.*")
+                    && !Path.of(trimmed).isAbsolute() && Files.isRegularFile(Path.of(trimmed));
+            out.add(relativeFile ? Path.of(trimmed).toAbsolutePath().normalize().toString() : location);
+        }
+        return String.join(",", out);
+    }
+
     /** Executor JVMs on this machine, launched as YARN launches containers, talking to the driver over RPC. */
     private static LocalClusterProvisioner localClusterProvisioner(BackendContext driver, MasterSpec master) {
         String classPath = LocalClusterProvisioner.classPath(driver.classLoader());
@@ -51,7 +70,7 @@ public final class LocalBackends {
         for (String key : new String[] {"log4j2.configurationFile", "log4j.configurationFile"}) {
             String value = System.getProperty(key);
             if (value != null) {
-                properties.put(key, value);
+                properties.put(key, filesFromHere(value));
             }
         }
         String javaOptions = (sharedClassArchiveOption() + " " + SpindleConfig.executorJavaOptions(driver.conf()))

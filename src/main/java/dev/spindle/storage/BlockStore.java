@@ -73,7 +73,8 @@ public final class BlockStore implements BlockCache, AutoCloseable {
         this.serializer = requireNonNull(serializer, "serializer is null");
         this.dir = requireNonNull(dir, "dir is null");
         this.loader = requireNonNull(loader, "loader is null");
-        this.memory = requireNonNull(memory.apply(this::evict), "memory is null");
+        this.memory = requireNonNull(requireNonNull(memory, "memory is null").apply(this::evict),
+                "the memory factory returned null");
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {

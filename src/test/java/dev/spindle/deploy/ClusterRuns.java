@@ -160,24 +160,27 @@ final class ClusterRuns {
     /**
      * Waits until {@code count} executor JVMs of {@code applicationId} run on mini cluster {@code cluster} and each
      * has registered with the driver (its log says so), and returns them: a fault test that kills an executor before
-     * it registers hits no work, and the driver records no loss. Fails at once when {@code run} ends first.
+     * it registers hits no work, and the driver records no loss. Fails at once when {@code run} ends first, and
+     * when more than {@code count} have registered.
      */
     static List<ContainerJvm> registeredExecutorJvms(String cluster, String applicationId, int count,
             CompletableFuture<?> run) {
-        return Awaitility.await(count + " registered executors of " + applicationId).atMost(Duration.ofMinutes(2))
+        List<ContainerJvm> registered = Awaitility.await(count + " registered executors of " + applicationId).atMost(Duration.ofMinutes(2))
                 .pollInterval(Duration.ofMillis(200)).until(() -> {
                     if (run.isDone()) {
                         throw new AssertionError("the application ended before " + count + " executors registered");
                     }
-                    List<ContainerJvm> registered = new ArrayList<>();
+                    List<ContainerJvm> jvms = new ArrayList<>();
                     for (ContainerJvm jvm : containerJvms(applicationId)) {
                         if (!jvm.isApplicationMaster() && containerLog(cluster, jvm.containerId(), "stderr")
                                 .orElse("").contains("registered with the driver")) {
-                            registered.add(jvm);
+                            jvms.add(jvm);
                         }
                     }
-                    return registered;
-                }, registered -> registered.size() == count);
+                    return jvms;
+                }, jvms -> jvms.size() >= count);
+        assertThat(registered).as("registered executors of " + applicationId).hasSize(count);
+        return registered;
     }
 
     /** The container JVM whose process id is {@code pid}. */

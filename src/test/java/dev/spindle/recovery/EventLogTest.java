@@ -348,18 +348,37 @@ class EventLogTest {
     }
 
     @Test
-    void logsWrittenBeforeTheRuntimeWasRecordedStillRead() {
-        // ApplicationStarted as it was written before it had the runtime map.
-        org.apache.avro.Schema now = dev.spindle.recovery.log.ApplicationStarted.getClassSchema();
-        List<org.apache.avro.Schema.Field> fields = now.getFields().stream().filter(f -> !f.name().equals("runtime"))
-                .map(f -> new org.apache.avro.Schema.Field(f, f.schema())).toList();
-        assertThat(fields).hasSize(now.getFields().size() - 1);
-        org.apache.avro.Schema before = org.apache.avro.Schema.createRecord(now.getName(), now.getDoc(),
-                now.getNamespace(), false, fields);
+    void aLogWrittenBeforeTheRuntimeWasRecordedReadsWithAnEmptyRuntime() throws IOException {
+        // The event log's schema as it was before ApplicationStarted had its runtime map (at 1bf7ede).
+        org.apache.avro.Schema before;
+        try (java.io.InputStream in = EventLogTest.class.getResourceAsStream(
+                "/recovery/EventLog-before-runtime.avsc")) {
+            before = new org.apache.avro.Schema.Parser().parse(in);
+        }
+        org.apache.avro.Schema startedSchema = before.getField("body").schema().getTypes().stream()
+                .filter(t -> t.getName().equals("ApplicationStarted")).findFirst().orElseThrow();
+        assertThat(startedSchema.getField("runtime")).isNull();
+        org.apache.avro.generic.GenericRecord started = new org.apache.avro.generic.GenericData.Record(startedSchema);
+        started.put("appId", APP);
+        started.put("attempt", 1);
+        started.put("appName", "from before");
+        started.put("user", "alice");
+        started.put("conf", Map.of("spindle.master", "yarn"));
+        org.apache.avro.generic.GenericRecord record = new org.apache.avro.generic.GenericData.Record(before);
+        record.put("time", 7L);
+        record.put("body", started);
+        Path file = new Path(dir, "before.avro");
+        try (var out = fs.create(file); var writer = new org.apache.avro.file.DataFileWriter<>(
+                new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(before))) {
+            writer.create(before, out);
+            writer.append(record);
+        }
 
-        assertThat(org.apache.avro.SchemaCompatibility.checkReaderWriterCompatibility(now, before).getType())
-                .as("today's reader over a log written without the runtime (it defaults to empty)")
-                .isEqualTo(org.apache.avro.SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+        var read = (SchedulerEvent.ApplicationStarted) EventLogReader.read(fs, file).events().get(0);
+
+        assertThat(read.appName()).isEqualTo("from before");
+        assertThat(read.conf()).containsExactly(Map.entry("spindle.master", "yarn"));
+        assertThat(read.runtime()).isEmpty();
     }
 
     /** One of each listener event type, with nullable fields both set and unset; index 7 has metrics(100). */
